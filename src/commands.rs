@@ -1,0 +1,213 @@
+//! The commands behind the CLI: each runs the pipeline stages it needs and writes its output.
+//! `main.rs` only parses arguments and turns an [`Outcome`] or a [`Fatal`] into an exit code.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Diagnostic, Severity, Tally, finalise};
+use crate::error::Fatal;
+use crate::lint;
+use crate::load;
+use crate::model::{self, Loaded, Project};
+use crate::report::{Format, Report};
+use crate::reviews::{self, ReviewFilter, ReviewFormat};
+use crate::scaffold;
+
+/// How a command ended when it could run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No errors (exit 0).
+    Clean,
+    /// The content has errors, or warnings under `--deny-warnings` (exit 1).
+    ContentErrors,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::ContentErrors => 1,
+        }
+    }
+}
+
+/// A loaded project and every diagnostic about it, with `[lints]` levels applied.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The resolved project.
+    pub project: Project,
+    /// All diagnostics, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Counts of errors and warnings.
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.diagnostics)
+    }
+}
+
+/// Today's date in the system time zone.
+pub fn system_today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Load, model and lint: the project at `dir` (or found from the current folder) as of `today`.
+pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
+    let root = load::find_root(dir)?;
+    analyse_root(&root, today)
+}
+
+/// Like [`analyse`], for a known project root.
+pub fn analyse_root(root: &Path, today: Date) -> Result<Analysis, Fatal> {
+    let Loaded {
+        project,
+        mut diagnostics,
+    } = model::load(root, today)?;
+    diagnostics.extend(lint::run(&project));
+    let diagnostics = finalise(diagnostics, |l| project.config.level(l));
+    Ok(Analysis {
+        project,
+        diagnostics,
+    })
+}
+
+/// Options of `annexa check`.
+#[derive(Debug, Clone)]
+pub struct CheckOptions<'a> {
+    /// The project folder, or `None` to search from the current folder.
+    pub dir: Option<&'a Path>,
+    /// The day reviews are computed for.
+    pub today: Date,
+    /// Output format.
+    pub format: Format,
+    /// Whether warnings fail the check.
+    pub deny_warnings: bool,
+}
+
+/// `annexa check`: runs every lint and writes the report.
+pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let analysis = analyse(options.dir, options.today)?;
+    let files = checked_files(&analysis.project);
+    let report = Report {
+        diagnostics: &analysis.diagnostics,
+        documents: analysis.project.documents.len(),
+        files: &files,
+    };
+    report
+        .write(options.format, out)
+        .map_err(|e| Fatal::new(format!("cannot write the report: {e}")))?;
+    let tally = analysis.tally();
+    let failed = tally.errors > 0 || (options.deny_warnings && tally.warnings > 0);
+    Ok(if failed {
+        Outcome::ContentErrors
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn checked_files(project: &Project) -> Vec<String> {
+    let mut files = vec![crate::config::CONFIG_FILE.to_string()];
+    files.extend(project.soa.file.clone());
+    files.extend(project.documents.iter().map(|d| d.path().to_string()));
+    files
+}
+
+/// Options of `annexa reviews`.
+#[derive(Debug, Clone)]
+pub struct ReviewsOptions<'a> {
+    /// The project folder, or `None` to search from the current folder.
+    pub dir: Option<&'a Path>,
+    /// The day reviews are computed for.
+    pub today: Date,
+    /// Which reviews to list.
+    pub filter: ReviewFilter,
+    /// Output format.
+    pub format: ReviewFormat,
+}
+
+/// `annexa reviews`: lists overdue and upcoming reviews. Content errors that stop a document
+/// from being assessed (bad front matter) go to `err`; the outcome fails when any listed review
+/// is overdue at error level, or such errors exist.
+pub fn reviews(
+    options: &ReviewsOptions<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let analysis = analyse(options.dir, options.today)?;
+    let rows = reviews::rows(&analysis.project, &options.filter);
+    let write_error = |e: std::io::Error| Fatal::new(format!("cannot write the report: {e}"));
+    reviews::write(
+        &rows,
+        options.format,
+        options.today,
+        options.filter.within_days,
+        out,
+    )
+    .map_err(write_error)?;
+    let blocking: Vec<&Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| {
+            matches!(
+                d.lint,
+                crate::diagnostic::Lint::InvalidFrontMatter
+                    | crate::diagnostic::Lint::UnreadableFile
+            )
+        })
+        .collect();
+    for d in &blocking {
+        let place = d
+            .position
+            .map(|p| format!(":{}:{}", p.line, p.column))
+            .unwrap_or_default();
+        writeln!(
+            err,
+            "annexa: {}{place}: {} (its review cannot be assessed)",
+            d.file.as_deref().unwrap_or(""),
+            d.message
+        )
+        .map_err(write_error)?;
+    }
+    let overdue_is_error = analysis.diagnostics.iter().any(|d| {
+        d.lint == crate::diagnostic::Lint::ReviewOverdue
+            && d.severity == Severity::Error
+            && rows
+                .iter()
+                .any(|r| Some(r.path.as_str()) == d.file.as_deref())
+    });
+    Ok(if overdue_is_error || !blocking.is_empty() {
+        Outcome::ContentErrors
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `annexa init`: scaffolds a new ISMS repository in `dir`, which must be empty or absent.
+pub fn init(dir: &Path, out: &mut dyn Write) -> Result<Outcome, Fatal> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir)
+            .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", dir.display())))?;
+        if entries.next().is_some() {
+            return Err(Fatal::new(format!(
+                "`{}` is not empty: annexa init only scaffolds into an empty or new folder",
+                dir.display()
+            )));
+        }
+    }
+    let written = scaffold::write(dir)?;
+    let _ = writeln!(
+        out,
+        "annexa: created an ISMS repository in `{}` ({} files)\n\nnext:\n  annexa check {}\n  annexa serve {}",
+        dir.display(),
+        written,
+        dir.display(),
+        dir.display()
+    );
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,231 @@
+//! `annexa.toml`: the project settings, read with a diagnostic for every bad or unknown key.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Level, Lint, did_you_mean};
+use crate::review::{Interval, Unit};
+use crate::source::SourceText;
+use crate::tomlread::{Fields, Located, TomlSource};
+
+/// The name of the configuration file that marks a project root.
+pub const CONFIG_FILE: &str = "annexa.toml";
+
+/// Review settings (`[reviews]`).
+#[derive(Debug, Clone)]
+pub struct ReviewSettings {
+    /// Interval for documents that set neither `next_review` nor `review_interval`.
+    pub default_interval: Interval,
+    /// How many days ahead a review counts as due soon.
+    pub due_soon_days: u32,
+}
+
+/// The settings of one project.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site title shown in the header.
+    pub title: String,
+    /// The organisation that owns the ISMS.
+    pub organisation: Option<String>,
+    /// The path prefix the site is served under, always starting and ending with `/`.
+    pub base_url: String,
+    /// Built-in catalogs in use; the first is the default for bare control ids.
+    pub frameworks: Vec<Located<String>>,
+    /// The output folder, relative to the project root.
+    pub output_dir: String,
+    /// Base URL of the repository's file browser, for "view source" links.
+    pub repo_url: Option<String>,
+    /// Review settings.
+    pub reviews: ReviewSettings,
+    /// Lint levels set in `[lints]`.
+    pub lints: HashMap<Lint, Level>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "ISMS".to_string(),
+            organisation: None,
+            base_url: "/".to_string(),
+            frameworks: vec![Located {
+                value: "iso27001-2022".to_string(),
+                position: Default::default(),
+            }],
+            output_dir: "public".to_string(),
+            repo_url: None,
+            reviews: ReviewSettings {
+                default_interval: Interval {
+                    count: 12,
+                    unit: Unit::Month,
+                },
+                due_soon_days: 30,
+            },
+            lints: HashMap::new(),
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "organisation",
+    "base_url",
+    "frameworks",
+    "output_dir",
+    "repo_url",
+    "reviews",
+    "lints",
+];
+const REVIEW_KEYS: &[&str] = &["default_interval", "due_soon_days"];
+
+impl Config {
+    /// The level `[lints]` sets for `lint`, if any.
+    pub fn level(&self, lint: Lint) -> Option<Level> {
+        self.lints.get(&lint).copied()
+    }
+
+    /// The site title, with the organisation as a fallback.
+    pub fn site_title(&self) -> &str {
+        &self.title
+    }
+
+    /// Reads `annexa.toml`. Problems become diagnostics; defaults stand in for bad values.
+    pub fn parse(source: &SourceText, out: &mut Vec<Diagnostic>) -> Config {
+        let src = TomlSource {
+            source,
+            base: 0,
+            lint: Lint::InvalidConfig,
+        };
+        let mut config = Config::default();
+        let Some(table) = src.parse(&source.text, out) else {
+            return config;
+        };
+        let mut fields = Fields::new(src, &table, "");
+        if let Some(title) = fields.string("title", out) {
+            config.title = title.value;
+        }
+        config.organisation = fields.string("organisation", out).map(|l| l.value);
+        if config.title == "ISMS" {
+            if let Some(org) = &config.organisation {
+                config.title = format!("{org} ISMS");
+            }
+        }
+        if let Some(base) = fields.string("base_url", out) {
+            config.base_url = normalise_base_url(&base.value);
+        }
+        if let Some(list) = fields.string_list("frameworks", out) {
+            if list.is_empty() {
+                out.push(src.error(
+                    0,
+                    "`frameworks` is empty: name at least one catalog, such as \"iso27001-2022\"",
+                ));
+            } else {
+                config.frameworks = list;
+            }
+        }
+        if let Some(dir) = fields.string("output_dir", out) {
+            let trimmed = dir.value.trim().trim_end_matches('/').to_string();
+            if trimmed.is_empty() {
+                out.push(
+                    Diagnostic::new(Lint::InvalidConfig, "`output_dir` must not be empty")
+                        .in_file(&source.path)
+                        .at(dir.position),
+                );
+            } else {
+                config.output_dir = trimmed;
+            }
+        }
+        config.repo_url = fields
+            .string("repo_url", out)
+            .map(|u| u.value.trim_end_matches('/').to_string());
+        if let Some(reviews) = fields.table("reviews", out) {
+            read_reviews(src, reviews, &mut config.reviews, out);
+        }
+        if let Some(lints) = fields.table("lints", out) {
+            config.lints = read_lints(src, lints, out);
+        }
+        fields.finish(TOP_KEYS, out);
+        config
+    }
+}
+
+fn read_reviews(
+    src: TomlSource<'_>,
+    table: &toml::de::DeTable<'_>,
+    settings: &mut ReviewSettings,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut fields = Fields::new(src, table, "reviews.");
+    if let Some(text) = fields.string("default_interval", out) {
+        match text.value.parse::<Interval>() {
+            Ok(interval) => settings.default_interval = interval,
+            Err(e) => out.push(
+                Diagnostic::new(
+                    Lint::InvalidConfig,
+                    format!("`reviews.default_interval`: {e}"),
+                )
+                .in_file(&src.source.path)
+                .at(text.position),
+            ),
+        }
+    }
+    if let Some(days) = fields.integer("due_soon_days", 0..=3650, out) {
+        settings.due_soon_days = days.value as u32;
+    }
+    fields.finish(REVIEW_KEYS, out);
+}
+
+fn read_lints(
+    src: TomlSource<'_>,
+    table: &toml::de::DeTable<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> HashMap<Lint, Level> {
+    let fields = Fields::new(src, table, "lints.");
+    let mut levels = HashMap::new();
+    for (name, position, value) in fields.entries() {
+        let Some(lint) = Lint::from_name(name) else {
+            let help = did_you_mean(name, Lint::ALL.iter().map(|l| l.name()))
+                .map(|n| format!("did you mean `{n}`?"));
+            out.push(
+                Diagnostic::new(
+                    Lint::UnknownField,
+                    format!("unknown lint `{name}` in [lints]"),
+                )
+                .in_file(&src.source.path)
+                .at(position)
+                .with_help_opt(help),
+            );
+            continue;
+        };
+        let level = match value.get_ref().as_str() {
+            Some("error") => Level::Error,
+            Some("warning") | Some("warn") => Level::Warning,
+            Some("off") | Some("allow") => Level::Off,
+            _ => {
+                out.push(
+                    Diagnostic::new(
+                        Lint::InvalidConfig,
+                        format!("`lints.{name}` must be \"error\", \"warning\" or \"off\""),
+                    )
+                    .in_file(&src.source.path)
+                    .at(src.position(value.span().start)),
+                );
+                continue;
+            }
+        };
+        levels.insert(lint, level);
+    }
+    levels
+}
+
+/// Makes a base URL start and end with `/` (an absolute URL keeps its scheme and host).
+pub fn normalise_base_url(url: &str) -> String {
+    let url = url.trim();
+    let mut base = if url.contains("://") || url.starts_with('/') {
+        url.to_string()
+    } else {
+        format!("/{url}")
+    };
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    base
+}

@@ -1,0 +1,248 @@
+//! Diagnostics: the lint names, their severities, and one finding with its place.
+
+use std::fmt;
+
+/// How serious a finding is, after the project's `[lints]` settings are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails `check` and `build`.
+    Error,
+    /// Reported; fails `check` only with `--deny-warnings`.
+    Warning,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A level a project may set for a lint in `[lints]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+macro_rules! lints {
+    ($( $variant:ident = $name:literal, $severity:ident, $doc:literal; )*) => {
+        /// Every check annexa runs, by its stable kebab-case name (DESIGN §4).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Lint {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Lint {
+            /// All lints, in documentation order.
+            pub const ALL: &'static [Lint] = &[$(Lint::$variant),*];
+
+            /// The lint's name as users write it in `[lints]` and see it in output.
+            pub fn name(self) -> &'static str {
+                match self { $(Lint::$variant => $name,)* }
+            }
+
+            /// Severity when `[lints]` does not override it.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Lint::$variant => Severity::$severity,)* }
+            }
+
+            /// One sentence saying when the lint fires.
+            pub fn description(self) -> &'static str {
+                match self { $(Lint::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+lints! {
+    InvalidFrontMatter = "invalid-front-matter", Error, "A document has no or an unterminated `+++` block, a TOML syntax error, a value of the wrong type, or a bad date or interval.";
+    MissingField = "missing-field", Error, "A document lacks a required field (`title`, `owner`).";
+    UnknownField = "unknown-field", Warning, "A key annexa does not know, in front matter or a configuration file.";
+    DuplicateId = "duplicate-id", Error, "Two documents (or two risks) share an `id`.";
+    UnknownControl = "unknown-control", Error, "A control id that is in no framework in use.";
+    BrokenLink = "broken-link", Error, "A relative link to a file or document that does not exist.";
+    BrokenAnchor = "broken-anchor", Error, "A link's `#anchor` names no heading in its target.";
+    ReviewOverdue = "review-overdue", Error, "Today is after a document's next review date.";
+    ReviewDueSoon = "review-due-soon", Warning, "A document's next review falls within `due_soon_days`.";
+    ReviewDateMissing = "review-date-missing", Warning, "A tracked document has neither `last_reviewed` nor `next_review`.";
+    UnmappedControl = "unmapped-control", Warning, "An applicable control that no approved or in-review document maps to.";
+    SoaConflict = "soa-conflict", Warning, "A control marked not applicable in the SoA that an approved document maps to.";
+    InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml` or a framework file has a TOML syntax error or a bad value.";
+    UnreadableFile = "unreadable-file", Error, "A document cannot be read, or is not valid UTF-8.";
+    EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";
+}
+
+impl Lint {
+    /// Looks a lint up by its name.
+    pub fn from_name(name: &str) -> Option<Lint> {
+        Lint::ALL.iter().copied().find(|lint| lint.name() == name)
+    }
+
+    /// The review lints, which `build` reports but does not fail on.
+    pub fn is_review(self) -> bool {
+        matches!(
+            self,
+            Lint::ReviewOverdue | Lint::ReviewDueSoon | Lint::ReviewDateMissing
+        )
+    }
+}
+
+impl fmt::Display for Lint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A place in a file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// One finding: a lint, where it is, what is wrong and, where useful, a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Which check produced it.
+    pub lint: Lint,
+    /// The severity; starts as the lint's default, then `[lints]` applies.
+    pub severity: Severity,
+    /// The file, relative to the project root with `/` separators, if any.
+    pub file: Option<String>,
+    /// Where in the file, if the finding has a place.
+    pub position: Option<Position>,
+    /// What is wrong.
+    pub message: String,
+    /// A suggestion such as a did-you-mean.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `lint` at its default severity, without a file yet.
+    pub fn new(lint: Lint, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint,
+            severity: lint.default_severity(),
+            file: None,
+            position: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Sets the file the finding is in.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Sets the position in the file.
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// Sets the position when there is one.
+    pub fn at_opt(mut self, position: Option<Position>) -> Self {
+        self.position = position;
+        self
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help line when there is one.
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// The sort key that orders output: by file, then place, then lint.
+    fn sort_key(&self) -> (bool, &str, Option<Position>, Lint, &str) {
+        (
+            self.file.is_none(),
+            self.file.as_deref().unwrap_or(""),
+            self.position,
+            self.lint,
+            &self.message,
+        )
+    }
+}
+
+/// Applies `[lints]` levels, drops the ones set to `off`, and sorts for stable output.
+pub fn finalise(
+    mut diagnostics: Vec<Diagnostic>,
+    level_of: impl Fn(Lint) -> Option<Level>,
+) -> Vec<Diagnostic> {
+    diagnostics.retain_mut(|d| match level_of(d.lint) {
+        Some(Level::Off) => false,
+        Some(Level::Error) => {
+            d.severity = Severity::Error;
+            true
+        }
+        Some(Level::Warning) => {
+            d.severity = Severity::Warning;
+            true
+        }
+        None => true,
+    });
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Counts of errors and warnings among diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Error-level diagnostics.
+    pub errors: usize,
+    /// Warning-level diagnostics.
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Counts the diagnostics by severity.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Tally {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}
+
+/// The closest of `candidates` to `wanted`, if it is close enough to suggest.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,221 @@
+//! One document: its front matter, its headings and its links, read from its own text alone.
+
+use crate::catalog::{ControlKey, Unresolved};
+use crate::diagnostic::{Diagnostic, Lint, Position};
+use crate::frontmatter::{self, FrontMatter, Kind};
+use crate::links::Target;
+use crate::markdown::{self, Heading};
+use crate::review::{Review, ReviewState};
+use crate::source::SourceText;
+use crate::tomlread::Located;
+
+/// A link found in a document, with its place in the file.
+#[derive(Debug, Clone)]
+pub struct LinkSite {
+    /// The destination as written.
+    pub dest: String,
+    /// Where the link starts in the file.
+    pub position: Position,
+    /// Whether it is an image.
+    pub image: bool,
+    /// What it points at (resolved by the model).
+    pub target: Target,
+}
+
+/// A control id as a document lists it, resolved against the catalogs in use.
+#[derive(Debug, Clone)]
+pub struct ControlRef {
+    /// The id as written, with its place in the front matter.
+    pub written: Located<String>,
+    /// The control, or why there is none.
+    pub key: Result<ControlKey, Unresolved>,
+}
+
+/// A heading with its id and line in the file.
+#[derive(Debug, Clone)]
+pub struct HeadingSite {
+    /// 1 to 6.
+    pub level: u8,
+    /// Plain text.
+    pub text: String,
+    /// GitHub-style id.
+    pub id: String,
+    /// Line in the file.
+    pub line: u32,
+}
+
+/// A parsed Markdown document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file: its path relative to the root and its text.
+    pub source: SourceText,
+    /// Byte offset of the body in the text.
+    pub body_start: usize,
+    /// The front matter (empty when it could not be read).
+    pub meta: FrontMatter,
+    /// Whether the front matter was read; when not, no field lints apply.
+    pub meta_read: bool,
+    /// The title: the front matter's, else the file name.
+    pub title: String,
+    /// Headings in order.
+    pub headings: Vec<HeadingSite>,
+    /// Links and images in order.
+    pub links: Vec<LinkSite>,
+    /// The site path of the document's page: its source path without `.md`, then `/`.
+    pub url: String,
+    /// The listed controls, resolved (set by the model).
+    pub controls: Vec<ControlRef>,
+    /// The review schedule as of the project's day (set by the model).
+    pub review: Review,
+}
+
+impl Document {
+    /// The document's path relative to the project root.
+    pub fn path(&self) -> &str {
+        &self.source.path
+    }
+
+    /// The Markdown body after the front matter.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+
+    /// A document whose file could not be read.
+    pub fn unreadable(source: SourceText) -> Self {
+        let title = title_from_path(&source.path);
+        let url = page_path(&source.path);
+        Document {
+            url,
+            controls: Vec::new(),
+            review: Review {
+                next: None,
+                state: ReviewState::NotTracked,
+                days_left: None,
+            },
+            meta: FrontMatter::empty(Kind::from_folder(&source.path)),
+            source,
+            body_start: 0,
+            meta_read: false,
+            title,
+            headings: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// Parses a document's front matter and body, reporting problems into `out`.
+    pub fn parse(source: SourceText, out: &mut Vec<Diagnostic>) -> Self {
+        let mut doc = Document::unreadable(source);
+        match frontmatter::split(&doc.source.text) {
+            Ok(split) => {
+                doc.body_start = split.body_start;
+                if let Some(meta) = frontmatter::parse(&doc.source, split.toml, out) {
+                    doc.meta = meta;
+                    doc.meta_read = true;
+                    report_missing_fields(&doc, out);
+                }
+            }
+            Err((position, message, help)) => out.push(
+                Diagnostic::new(Lint::InvalidFrontMatter, message)
+                    .in_file(doc.path())
+                    .at(position)
+                    .with_help_opt(help),
+            ),
+        }
+        if let Some(title) = &doc.meta.title {
+            doc.title = title.clone();
+        }
+        if doc.meta_read && doc.body().trim().is_empty() {
+            out.push(
+                Diagnostic::new(
+                    Lint::EmptyDocument,
+                    "the document has front matter but no content",
+                )
+                .in_file(doc.path())
+                .at(doc
+                    .source
+                    .position(doc.body_start.min(doc.source.text.len()))),
+            );
+        }
+        doc.read_outline();
+        doc
+    }
+
+    fn read_outline(&mut self) {
+        let outline = markdown::outline(self.body());
+        let base = self.body_start;
+        self.headings = outline
+            .headings
+            .into_iter()
+            .map(
+                |Heading {
+                     level,
+                     text,
+                     id,
+                     offset,
+                 }| HeadingSite {
+                    level,
+                    text,
+                    id,
+                    line: self.source.position(base + offset).line,
+                },
+            )
+            .collect();
+        self.links = outline
+            .links
+            .into_iter()
+            .map(|l| LinkSite {
+                dest: l.dest,
+                position: self.source.position(base + l.offset),
+                image: l.image,
+                target: Target::External,
+            })
+            .collect();
+    }
+
+    /// The control ids the document lists, as written.
+    pub fn control_ids(&self) -> &[Located<String>] {
+        &self.meta.controls
+    }
+}
+
+fn report_missing_fields(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let missing = [
+        ("title", doc.meta.title.is_none()),
+        ("owner", doc.meta.owner.is_none()),
+    ];
+    for (field, absent) in missing {
+        if absent {
+            out.push(
+                Diagnostic::new(
+                    Lint::MissingField,
+                    format!("required field `{field}` is missing"),
+                )
+                .in_file(doc.path())
+                .at(Position { line: 1, column: 1 })
+                .with_help(format!("add `{field} = \"…\"` to the front matter")),
+            );
+        }
+    }
+}
+
+/// The site path for a document at `path`: `policies/a.md` → `policies/a/`.
+pub fn page_path(path: &str) -> String {
+    let stem = &path[..path.len() - path.rsplit('.').next().map_or(0, |e| e.len() + 1)];
+    format!("{stem}/")
+}
+
+/// A readable title from a file name: `access-control.md` → `Access control`.
+pub fn title_from_path(path: &str) -> String {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md")
+        .trim_end_matches(".MD");
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => path.to_string(),
+    }
+}

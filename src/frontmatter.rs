@@ -1,0 +1,380 @@
+//! Document front matter: finding the `+++` block and reading its typed fields.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::review::Interval;
+use crate::source::SourceText;
+use crate::tomlread::{Fields, Located, TomlSource};
+
+/// What sort of document it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A policy.
+    Policy,
+    /// A procedure.
+    Procedure,
+    /// A standard.
+    Standard,
+    /// A guideline.
+    Guideline,
+    /// A plan.
+    Plan,
+    /// A record.
+    Record,
+    /// Anything else.
+    Other,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 7] = [
+        Kind::Policy,
+        Kind::Procedure,
+        Kind::Standard,
+        Kind::Guideline,
+        Kind::Plan,
+        Kind::Record,
+        Kind::Other,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Procedure => "procedure",
+            Kind::Standard => "standard",
+            Kind::Guideline => "guideline",
+            Kind::Plan => "plan",
+            Kind::Record => "record",
+            Kind::Other => "other",
+        }
+    }
+
+    /// The kind a folder name suggests (`policies/` → policy), for documents that set none.
+    pub fn from_folder(path: &str) -> Kind {
+        let top = path.split('/').next().unwrap_or("").to_ascii_lowercase();
+        Kind::ALL
+            .into_iter()
+            .find(|k| {
+                let name = k.as_str();
+                top == name || top == format!("{name}s") || (name == "policy" && top == "policies")
+            })
+            .filter(|_| path.contains('/'))
+            .unwrap_or(Kind::Other)
+    }
+}
+
+/// Where a document is in its life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written; not in force, not tracked for review.
+    Draft,
+    /// In review for approval.
+    Review,
+    /// In force.
+    Approved,
+    /// Withdrawn; published as retired, not tracked for review.
+    Retired,
+}
+
+impl Status {
+    /// Every status, in life-cycle order.
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Review,
+        Status::Approved,
+        Status::Retired,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+            Status::Retired => "retired",
+        }
+    }
+
+    /// Whether reviews are tracked for documents with this status.
+    pub fn is_tracked(self) -> bool {
+        matches!(self, Status::Review | Status::Approved)
+    }
+}
+
+/// The typed front matter of a document.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    /// `title` (required).
+    pub title: Option<String>,
+    /// `owner`: a role or a person (required).
+    pub owner: Option<String>,
+    /// `id`, unique across the repository.
+    pub id: Option<Located<String>>,
+    /// `kind`; when absent, guessed from the top folder name.
+    pub kind: Kind,
+    /// `status`; `approved` when absent.
+    pub status: Status,
+    /// `version`, as written.
+    pub version: Option<String>,
+    /// `approver`.
+    pub approver: Option<String>,
+    /// `classification`, shown as a label.
+    pub classification: Option<String>,
+    /// `effective` date.
+    pub effective: Option<Date>,
+    /// `last_reviewed` date, with its place.
+    pub last_reviewed: Option<Located<Date>>,
+    /// `review_interval`.
+    pub review_interval: Option<Interval>,
+    /// `next_review` date, with its place; wins over `last_reviewed` + interval.
+    pub next_review: Option<Located<Date>>,
+    /// `controls`, as written, with positions.
+    pub controls: Vec<Located<String>>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `summary`, one sentence.
+    pub summary: Option<String>,
+}
+
+impl FrontMatter {
+    /// Front matter with nothing set, for documents whose block could not be read.
+    pub fn empty(kind: Kind) -> Self {
+        FrontMatter {
+            title: None,
+            owner: None,
+            id: None,
+            kind,
+            status: Status::Approved,
+            version: None,
+            approver: None,
+            classification: None,
+            effective: None,
+            last_reviewed: None,
+            review_interval: None,
+            next_review: None,
+            controls: Vec::new(),
+            tags: Vec::new(),
+            summary: None,
+        }
+    }
+}
+
+/// The keys front matter may hold.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "owner",
+    "id",
+    "kind",
+    "status",
+    "version",
+    "approver",
+    "classification",
+    "effective",
+    "last_reviewed",
+    "review_interval",
+    "next_review",
+    "controls",
+    "tags",
+    "summary",
+];
+
+/// Where the front matter and the body sit in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the TOML between the `+++` lines.
+    pub toml: Range<usize>,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+}
+
+/// Finds the `+++` block at the top of `text`.
+pub fn split(text: &str) -> Result<Split, (Position, String, Option<String>)> {
+    let start = Position { line: 1, column: 1 };
+    if text.trim().is_empty() {
+        return Err((
+            start,
+            "empty file: a document starts with a `+++` front matter block".into(),
+            Some("add front matter with at least `title` and `owner`".into()),
+        ));
+    }
+    let mut lines = line_spans(text);
+    let (first_start, first_end, first_next) = lines.next().unwrap_or((0, 0, 0));
+    let first = text[first_start..first_end].trim_end();
+    if first != "+++" {
+        let help = if first == "---" {
+            "annexa front matter is TOML between `+++` lines; YAML `---` blocks are not read"
+        } else {
+            "start the file with a `+++` line, TOML front matter, and a closing `+++` line"
+        };
+        return Err((
+            start,
+            "no front matter: the first line must be `+++`".into(),
+            Some(help.into()),
+        ));
+    }
+    for (line_start, line_end, next) in lines {
+        if text[line_start..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                toml: first_next..line_start,
+                body_start: next,
+            });
+        }
+    }
+    Err((
+        start,
+        "unterminated front matter: no closing `+++` line".into(),
+        Some("end the front matter with a line holding only `+++`".into()),
+    ))
+}
+
+/// Each line as (start, end without the newline, start of the next line).
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let start = pos;
+        let (end, next) = match text[start..].find('\n') {
+            Some(i) => (start + i, start + i + 1),
+            None => (text.len(), text.len()),
+        };
+        pos = next;
+        Some((start, end, next))
+    })
+}
+
+/// Reads the front matter in `source` at `range`, reporting problems into `out`.
+/// Returns `None` when the TOML itself cannot be parsed.
+pub fn parse(
+    source: &SourceText,
+    range: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let src = TomlSource {
+        source,
+        base: range.start,
+        lint: Lint::InvalidFrontMatter,
+    };
+    let table = src.parse(&source.text[range], out)?;
+    let mut f = Fields::new(src, &table, "");
+    let mut fm = FrontMatter::empty(Kind::from_folder(&source.path));
+    fm.title = non_empty(f.string("title", out));
+    fm.owner = non_empty(f.string("owner", out));
+    fm.id = f.string("id", out).filter(|id| !id.value.trim().is_empty());
+    if let Some(kind) = f.string("kind", out) {
+        fm.kind = choose(&kind, &Kind::ALL, Kind::as_str, "kind", src, out).unwrap_or(fm.kind);
+    }
+    if let Some(status) = f.string("status", out) {
+        fm.status =
+            choose(&status, &Status::ALL, Status::as_str, "status", src, out).unwrap_or(fm.status);
+    }
+    fm.version = f.string_or_number("version", out).map(|v| v.value);
+    fm.approver = non_empty(f.string("approver", out));
+    fm.classification = non_empty(f.string("classification", out));
+    fm.effective = f.date("effective", out).map(|d| d.value);
+    fm.last_reviewed = f.date("last_reviewed", out);
+    fm.next_review = f.date("next_review", out);
+    if let Some(text) = f.string("review_interval", out) {
+        match text.value.parse::<Interval>() {
+            Ok(interval) => fm.review_interval = Some(interval),
+            Err(e) => out.push(
+                Diagnostic::new(Lint::InvalidFrontMatter, format!("`review_interval`: {e}"))
+                    .in_file(&source.path)
+                    .at(text.position),
+            ),
+        }
+    }
+    fm.controls = f.string_list("controls", out).unwrap_or_default();
+    fm.tags = f
+        .string_list("tags", out)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.value.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    fm.summary = non_empty(f.string("summary", out));
+    f.finish(KNOWN_KEYS, out);
+    Some(fm)
+}
+
+fn non_empty(value: Option<Located<String>>) -> Option<String> {
+    value
+        .map(|v| v.value.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn choose<T: Copy>(
+    given: &Located<String>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    key: &str,
+    src: TomlSource<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let wanted = given.value.trim().to_ascii_lowercase();
+    if let Some(found) = all.iter().copied().find(|v| name(*v) == wanted) {
+        return Some(found);
+    }
+    let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+    let help = did_you_mean(&wanted, names.iter().copied())
+        .map(|n| format!("did you mean \"{n}\"?"))
+        .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+    out.push(
+        Diagnostic::new(
+            Lint::InvalidFrontMatter,
+            format!(
+                "`{key}` \"{}\" is not one of {}",
+                given.value,
+                names.join(", ")
+            ),
+        )
+        .in_file(&src.source.path)
+        .at(given.position)
+        .with_help(help),
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_lf_and_crlf_blocks() {
+        let text = "+++\r\ntitle = \"x\"\r\n+++\r\nbody";
+        let split = split(text).unwrap();
+        assert_eq!(&text[split.toml.clone()], "title = \"x\"\r\n");
+        assert_eq!(&text[split.body_start..], "body");
+        let text = "+++\ntitle = \"x\"\n+++";
+        assert_eq!(&text[split_ok(text).body_start..], "");
+    }
+
+    fn split_ok(text: &str) -> Split {
+        split(text).unwrap()
+    }
+
+    #[test]
+    fn rejects_missing_and_unterminated_blocks() {
+        assert!(split("").is_err());
+        assert!(split("# Title\n").is_err());
+        assert!(split("---\ntitle: x\n---\n").is_err());
+        assert!(split("+++\ntitle = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn kind_follows_top_folder() {
+        assert_eq!(Kind::from_folder("policies/a.md"), Kind::Policy);
+        assert_eq!(Kind::from_folder("procedures/x/a.md"), Kind::Procedure);
+        assert_eq!(Kind::from_folder("records/a.md"), Kind::Record);
+        assert_eq!(Kind::from_folder("misc/a.md"), Kind::Other);
+        assert_eq!(Kind::from_folder("policy.md"), Kind::Other);
+    }
+}

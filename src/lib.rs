@@ -1,0 +1,27 @@
+//! annexa: turns a Git repository of Markdown ISMS documents into a searchable static site,
+//! and checks it in CI.
+//!
+//! Data flows one way: [`load`] reads the repository → [`model`] resolves it into an immutable
+//! [`model::Project`] → [`lint`] checks it → render and write produce the site. [`commands`]
+//! drives the stages for each CLI command.
+
+pub mod catalog;
+pub mod commands;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod frontmatter;
+pub mod links;
+pub mod lint;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod report;
+pub mod review;
+pub mod reviews;
+pub mod risks;
+pub mod scaffold;
+pub mod soa;
+pub mod source;
+pub mod tomlread;

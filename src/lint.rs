@@ -1,0 +1,300 @@
+//! Lint: each check is a small function over the resolved `Project` returning diagnostics.
+//! (Problems found while reading files come from `load` and `model`.)
+
+use std::collections::HashMap;
+
+use crate::catalog::ControlKey;
+use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::document::Document;
+use crate::frontmatter::Status;
+use crate::links::{Target, relative_to};
+use crate::model::Project;
+use crate::review::ReviewState;
+
+/// A lint over the whole project.
+pub type LintFn = fn(&Project) -> Vec<Diagnostic>;
+
+/// Every project lint, in the order they run.
+pub const LINTS: &[LintFn] = &[
+    duplicate_ids,
+    unknown_controls,
+    broken_links,
+    reviews,
+    unmapped_controls,
+    soa_conflicts,
+];
+
+/// Runs every lint over `project` (in parallel) and returns their diagnostics.
+pub fn run(project: &Project) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    LINTS
+        .par_iter()
+        .flat_map_iter(|lint| lint(project))
+        .collect()
+}
+
+/// `duplicate-id`: two documents share an `id` (compared without case).
+pub fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, &Document> = HashMap::new();
+    let mut out = Vec::new();
+    for doc in &project.documents {
+        let Some(id) = &doc.meta.id else { continue };
+        let key = id.value.trim().to_lowercase();
+        match first.get(&key) {
+            Some(other) => out.push(
+                Diagnostic::new(
+                    Lint::DuplicateId,
+                    format!("id `{}` is already used", id.value),
+                )
+                .in_file(doc.path())
+                .at(id.position)
+                .with_help(format!("`{}` has the same id", other.path())),
+            ),
+            None => {
+                first.insert(key, doc);
+            }
+        }
+    }
+    out
+}
+
+/// `unknown-control`: a document lists a control that is in no framework in use.
+pub fn unknown_controls(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in &project.documents {
+        for control in &doc.controls {
+            if let Err(e) = &control.key {
+                out.push(
+                    Diagnostic::new(Lint::UnknownControl, e.message.clone())
+                        .in_file(doc.path())
+                        .at(control.written.position)
+                        .with_help_opt(e.help.clone()),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `broken-link` and `broken-anchor`: relative links to nothing, or to a missing heading.
+pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in &project.documents {
+        for link in &doc.links {
+            let found = match &link.target {
+                Target::Missing { path, reason } => Some(missing_target(
+                    project,
+                    doc,
+                    &link.dest,
+                    path,
+                    reason.as_deref(),
+                )),
+                Target::Document {
+                    index,
+                    anchor: Some(anchor),
+                } => missing_anchor(&project.documents[*index], anchor, &link.dest),
+                Target::SameDocument { anchor } if !anchor.is_empty() => {
+                    missing_anchor(doc, anchor, &link.dest)
+                }
+                _ => None,
+            };
+            if let Some(d) = found {
+                out.push(d.in_file(doc.path()).at(link.position));
+            }
+        }
+    }
+    out
+}
+
+fn missing_target(
+    project: &Project,
+    doc: &Document,
+    dest: &str,
+    resolved: &str,
+    reason: Option<&str>,
+) -> Diagnostic {
+    let written = dest.split('#').next().unwrap_or(dest);
+    let message = match reason {
+        Some(reason) => format!("`{written}` cannot be linked: {reason}"),
+        None => format!("`{written}` does not exist"),
+    };
+    let candidates = project
+        .documents
+        .iter()
+        .map(|d| d.path())
+        .chain(project.assets.iter().map(String::as_str));
+    let help = did_you_mean(resolved, candidates).map(|near| {
+        let mut suggestion = relative_to(doc.path(), near);
+        if let Some((_, anchor)) = dest.split_once('#') {
+            suggestion = format!("{suggestion}#{anchor}");
+        }
+        format!("did you mean `{suggestion}`?")
+    });
+    Diagnostic::new(Lint::BrokenLink, message).with_help_opt(help)
+}
+
+fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Option<Diagnostic> {
+    if target.headings.iter().any(|h| h.id == anchor) {
+        return None;
+    }
+    let ids = target.headings.iter().map(|h| h.id.as_str());
+    let help = did_you_mean(anchor, ids)
+        .map(|id| format!("did you mean `#{id}`?"))
+        .or_else(|| {
+            (target.headings.is_empty()).then(|| format!("`{}` has no headings", target.path()))
+        });
+    Some(
+        Diagnostic::new(
+            Lint::BrokenAnchor,
+            format!(
+                "`{dest}`: no heading with id `{anchor}` in `{}`",
+                target.path()
+            ),
+        )
+        .with_help_opt(help),
+    )
+}
+
+/// `review-overdue`, `review-due-soon` and `review-date-missing`.
+pub fn reviews(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in &project.documents {
+        if !doc.meta_read {
+            continue;
+        }
+        let review = &doc.review;
+        let at = review_position(doc);
+        let d = match (review.state, review.next, review.days_left) {
+            (ReviewState::Overdue, Some(next), Some(days)) => Diagnostic::new(
+                Lint::ReviewOverdue,
+                format!(
+                    "review overdue: `{}` was due for review on {next} ({} ago)",
+                    doc.title,
+                    plural(-days, "day")
+                ),
+            )
+            .with_help(format!(
+                "review the document, then set `last_reviewed` (owner: {})",
+                doc.meta.owner.as_deref().unwrap_or("unknown")
+            )),
+            (ReviewState::DueSoon, Some(next), Some(days)) => Diagnostic::new(
+                Lint::ReviewDueSoon,
+                match days {
+                    0 => format!(
+                        "review due today: `{}` is due for review on {next}",
+                        doc.title
+                    ),
+                    _ => format!(
+                        "review due soon: `{}` is due for review on {next} (in {})",
+                        doc.title,
+                        plural(days, "day")
+                    ),
+                },
+            ),
+            (ReviewState::Missing, _, _) => Diagnostic::new(
+                Lint::ReviewDateMissing,
+                format!("`{}` has no review date", doc.title),
+            )
+            .with_help(
+                "set `last_reviewed` (the next review follows the interval) or `next_review`",
+            ),
+            _ => continue,
+        };
+        out.push(d.in_file(doc.path()).at(at));
+    }
+    out
+}
+
+fn review_position(doc: &Document) -> Position {
+    doc.meta
+        .next_review
+        .as_ref()
+        .or(doc.meta.last_reviewed.as_ref())
+        .map(|d| d.position)
+        .unwrap_or(Position { line: 1, column: 1 })
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// How a control is named in messages: bare in the default framework, qualified elsewhere.
+fn control_label(project: &Project, key: ControlKey) -> String {
+    let control = project.frameworks.control(key);
+    let id = if key.framework == 0 {
+        control.id.clone()
+    } else {
+        project.frameworks.qualified_id(key)
+    };
+    format!("{id} {}", control.title)
+}
+
+/// `unmapped-control`: an applicable control that no approved or in-review document maps to.
+pub fn unmapped_controls(project: &Project) -> Vec<Diagnostic> {
+    let file = project
+        .soa
+        .file
+        .as_deref()
+        .unwrap_or(crate::config::CONFIG_FILE);
+    project
+        .all_controls()
+        .filter(|&key| project.soa.is_applicable(key))
+        .filter(|&key| project.counting_documents_for(key).next().is_none())
+        .map(|key| {
+            let drafts = project.documents_for(key).len();
+            let help = if drafts > 0 {
+                "only drafts or retired documents map to it; approve one, or".to_string()
+            } else {
+                "list it in the `controls` of the document that implements it, or".to_string()
+            };
+            Diagnostic::new(
+                Lint::UnmappedControl,
+                format!(
+                    "control {} is applicable but no approved document maps to it",
+                    control_label(project, key)
+                ),
+            )
+            .in_file(file)
+            .with_help(format!(
+                "{help} mark it `applicable = false` in soa.toml with a justification"
+            ))
+        })
+        .collect()
+}
+
+/// `soa-conflict`: an approved document maps to a control the SoA marks not applicable.
+pub fn soa_conflicts(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in project
+        .documents
+        .iter()
+        .filter(|d| d.meta.status == Status::Approved)
+    {
+        for control in &doc.controls {
+            let Ok(key) = control.key else { continue };
+            let Some(entry) = project.soa_entry(key).filter(|e| !e.applicable) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    Lint::SoaConflict,
+                    format!(
+                        "control {} is not applicable in the SoA, but this approved document maps to it",
+                        control_label(project, key)
+                    ),
+                )
+                .in_file(doc.path())
+                .at(control.written.position)
+                .with_help(format!(
+                    "remove it from `controls`, or make it applicable in soa.toml (line {})",
+                    entry.position.line
+                )),
+            );
+        }
+    }
+    out
+}

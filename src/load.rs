@@ -1,0 +1,301 @@
+//! Load: find the project root, walk the repository, and read every input file.
+//! Documents are read and parsed in parallel; nothing here knows about other documents.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Diagnostic, Lint, Position};
+use crate::document::Document;
+use crate::error::Fatal;
+use crate::risks::RISKS_FILE;
+use crate::soa::SOA_FILE;
+use crate::source::SourceText;
+
+/// Top-level folders that never hold documents.
+pub const RESERVED_DIRS: &[&str] = &["templates", "static", "frameworks"];
+
+/// Everything read from a repository, before documents are linked to each other.
+#[derive(Debug)]
+pub struct Inputs {
+    /// The project root (the folder of `annexa.toml`).
+    pub root: PathBuf,
+    /// The settings.
+    pub config: Config,
+    /// Parsed documents, sorted by path.
+    pub documents: Vec<Document>,
+    /// Other files beside the documents (images, PDFs…), relative paths, sorted.
+    pub assets: Vec<String>,
+    /// Every folder walked, relative paths (the root is `""`).
+    pub dirs: HashSet<String>,
+    /// `frameworks/*.toml`, sorted.
+    pub framework_files: Vec<SourceText>,
+    /// `soa.toml`, when present.
+    pub soa: Option<SourceText>,
+    /// `risks.toml`, when present.
+    pub risks: Option<SourceText>,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Finds the project root: `dir` itself, or the current folder and its parents.
+pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
+    match dir {
+        Some(dir) => {
+            let meta = fs::metadata(dir)
+                .map_err(|e| Fatal::new(format!("cannot open folder `{}`: {e}", dir.display())))?;
+            if !meta.is_dir() {
+                return Err(Fatal::new(format!("`{}` is not a folder", dir.display())));
+            }
+            if !dir.join(CONFIG_FILE).is_file() {
+                return Err(Fatal::new(format!(
+                    "no {CONFIG_FILE} in `{}`: run annexa in an ISMS repository, or create one with `annexa init`",
+                    dir.display()
+                )));
+            }
+            Ok(dir.to_path_buf())
+        }
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| Fatal::new(format!("cannot read the current folder: {e}")))?;
+            cwd.ancestors()
+                .find(|d| d.join(CONFIG_FILE).is_file())
+                .map(Path::to_path_buf)
+                .ok_or_else(|| {
+                    Fatal::new(format!(
+                        "no {CONFIG_FILE} in `{}` or its parents: run annexa in an ISMS repository, or create one with `annexa init`",
+                        cwd.display()
+                    ))
+                })
+        }
+    }
+}
+
+/// Reads the whole repository at `root`.
+pub fn read(root: &Path) -> Result<Inputs, Fatal> {
+    let mut diagnostics = Vec::new();
+    let config_source = read_text(root, CONFIG_FILE).map_err(|e| {
+        Fatal::new(format!(
+            "cannot read {}: {e}",
+            root.join(CONFIG_FILE).display()
+        ))
+    })?;
+    let config = Config::parse(&config_source, &mut diagnostics);
+    let mut listing = walk(root, &config.output_dir)?;
+    diagnostics.append(&mut listing.problems);
+    let documents: Vec<(Document, Vec<Diagnostic>)> = listing
+        .documents
+        .par_iter()
+        .map(|path| read_document(root, path))
+        .collect();
+    let mut docs = Vec::with_capacity(documents.len());
+    for (doc, diags) in documents {
+        docs.push(doc);
+        diagnostics.extend(diags);
+    }
+    let framework_files = listing
+        .framework_files
+        .iter()
+        .filter_map(|p| read_config_file(root, p, &mut diagnostics))
+        .collect();
+    let optional = |name: &str, diagnostics: &mut Vec<Diagnostic>| {
+        root.join(name)
+            .is_file()
+            .then(|| read_config_file(root, name, diagnostics))
+            .flatten()
+    };
+    let soa = optional(SOA_FILE, &mut diagnostics);
+    let risks = optional(RISKS_FILE, &mut diagnostics);
+    Ok(Inputs {
+        root: root.to_path_buf(),
+        config,
+        documents: docs,
+        assets: listing.assets,
+        dirs: listing.dirs,
+        framework_files,
+        soa,
+        risks,
+        diagnostics,
+    })
+}
+
+struct Listing {
+    documents: Vec<String>,
+    assets: Vec<String>,
+    dirs: HashSet<String>,
+    framework_files: Vec<String>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Walks the repository, sorting files into documents, assets and framework files.
+fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| Fatal::new(format!("cannot read folder `{}`: {e}", root.display())))?;
+    let output_dir = output_dir.trim_start_matches("./").to_string();
+    let mut listing = Listing {
+        documents: Vec::new(),
+        assets: Vec::new(),
+        dirs: HashSet::from([String::new()]),
+        framework_files: Vec::new(),
+        problems: Vec::new(),
+    };
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            let rel = relative(root, entry.path());
+            keep_entry(&rel, entry, &output_dir, &canonical_root)
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.loop_ancestor().is_some() => continue,
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                listing.problems.push(
+                    Diagnostic::new(Lint::UnreadableFile, format!("cannot read `{path}`: {e}"))
+                        .in_file(path),
+                );
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        if entry.file_type().is_dir() {
+            listing.dirs.insert(rel);
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let top_level = !rel.contains('/');
+        if rel.starts_with("frameworks/") {
+            if rel.matches('/').count() == 1 && name.ends_with(".toml") {
+                listing.framework_files.push(rel);
+            }
+        } else if is_markdown(&name) {
+            if !name.eq_ignore_ascii_case("readme.md") {
+                listing.documents.push(rel);
+            }
+        } else if !(top_level && name.ends_with(".toml")) {
+            listing.assets.push(rel);
+        }
+    }
+    Ok(listing)
+}
+
+fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Path) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    let name = entry.file_name().to_string_lossy();
+    if name.starts_with('.') {
+        return false;
+    }
+    let reserved = entry.depth() == 1 && RESERVED_DIRS.contains(&rel) && rel != "frameworks";
+    if entry.file_type().is_dir() && (rel == output_dir || reserved) {
+        return false;
+    }
+    if entry.path_is_symlink() {
+        // Follow links only to places inside the root.
+        return entry
+            .path()
+            .canonicalize()
+            .is_ok_and(|target| target.starts_with(root));
+    }
+    true
+}
+
+/// Whether a file name is a Markdown document name.
+pub fn is_markdown(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// Reads a file as UTF-8, replacing invalid bytes; returns where the first invalid byte was.
+fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
+    let bytes = fs::read(path)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at)))
+        }
+    }
+}
+
+fn read_text(root: &Path, rel: &str) -> std::io::Result<SourceText> {
+    let (text, _) = read_lossy(&root.join(rel))?;
+    Ok(SourceText::new(rel, text))
+}
+
+fn read_config_file(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> Option<SourceText> {
+    match read_lossy(&root.join(rel)) {
+        Ok((text, bad)) => {
+            let source = SourceText::new(rel, text);
+            if let Some(at) = bad {
+                out.push(not_utf8(&source, at));
+            }
+            Some(source)
+        }
+        Err(e) => {
+            out.push(
+                Diagnostic::new(Lint::UnreadableFile, format!("cannot read file: {e}"))
+                    .in_file(rel),
+            );
+            None
+        }
+    }
+}
+
+fn not_utf8(source: &SourceText, at: usize) -> Diagnostic {
+    Diagnostic::new(
+        Lint::UnreadableFile,
+        "file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+    )
+    .in_file(&source.path)
+    .at(source.position(at))
+    .with_help("save the file as UTF-8")
+}
+
+/// Reads and parses one document. A file that cannot be read still yields a document, so
+/// that links to it resolve, with the reason as a diagnostic.
+fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let source = match read_lossy(&root.join(rel)) {
+        Ok((text, bad)) => {
+            let source = SourceText::new(rel, text);
+            if let Some(at) = bad {
+                diagnostics.push(not_utf8(&source, at));
+            }
+            source
+        }
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::new(Lint::UnreadableFile, format!("cannot read document: {e}"))
+                    .in_file(rel)
+                    .at(Position { line: 1, column: 1 }),
+            );
+            return (
+                Document::unreadable(SourceText::new(rel, String::new())),
+                diagnostics,
+            );
+        }
+    };
+    let document = Document::parse(source, &mut diagnostics);
+    (document, diagnostics)
+}

@@ -1,0 +1,157 @@
+//! The `annexa` command line: parses arguments, runs a command, maps the result to an exit code
+//! (0 clean, 1 content errors, 2 annexa could not run).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use annexa::commands::{self, CheckOptions, Outcome, ReviewsOptions};
+use annexa::error::Fatal;
+use annexa::report::Format;
+use annexa::review::Interval;
+use annexa::reviews::{ReviewFilter, ReviewFormat};
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+/// Publish and check an ISO/IEC 27001 ISMS kept as Markdown in Git.
+///
+/// annexa reads a repository of Markdown documents with TOML front matter (policies,
+/// procedures, standards, records), an annexa.toml, and optionally soa.toml and risks.toml.
+/// It checks links, control ids and review dates, and builds a static intranet site with a
+/// control matrix, a Statement of Applicability and full-text search.
+///
+/// Exit codes: 0 success, 1 the content has errors, 2 annexa could not run.
+#[derive(Parser, Debug)]
+#[command(name = "annexa", version, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every lint and print diagnostics and a summary.
+    ///
+    /// Exits 1 when any error-level diagnostic is found (with --deny-warnings, any warning too).
+    Check(CheckArgs),
+    /// List overdue and upcoming reviews, for CI reports and reminders.
+    ///
+    /// Lists reviews that are overdue (most overdue first), due within --within, and tracked
+    /// documents without a review date. Exits 1 when a listed review is overdue (unless
+    /// review-overdue is set below "error" in [lints]).
+    Reviews(ReviewsArgs),
+    /// Scaffold a new ISMS repository; refuses a folder that is not empty.
+    Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+struct DayArg {
+    /// Compute reviews as of this date (YYYY-MM-DD) instead of today, for reproducible output.
+    #[arg(long, env = "ANNEXA_TODAY", value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    day: DayArg,
+    /// Fail (exit 1) on warnings as well as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReviewsArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// List reviews due within this period: 30d, 6w, 3m, "2 months"…
+    #[arg(long, default_value = "30d", value_name = "PERIOD", value_parser = parse_interval)]
+    within: Interval,
+    /// Only documents whose owner contains NAME (case-insensitive).
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
+    format: ReviewFormat,
+    #[command(flatten)]
+    day: DayArg,
+}
+
+#[derive(Args, Debug)]
+struct InitArgs {
+    /// Where to create the repository (created if absent); default: the current folder.
+    dir: Option<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.trim()
+        .parse::<Date>()
+        .map_err(|e| format!("expected a date as YYYY-MM-DD: {e}"))
+}
+
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    text.parse::<Interval>().map_err(|e| e.to_string())
+}
+
+impl DayArg {
+    fn date(&self) -> Date {
+        self.today.unwrap_or_else(commands::system_today)
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, Fatal> {
+    let mut stdout = anstream::stdout().lock();
+    let outcome = match cli.command {
+        Command::Check(args) => commands::check(
+            &CheckOptions {
+                dir: args.dir.as_deref(),
+                today: args.day.date(),
+                format: args.format,
+                deny_warnings: args.deny_warnings,
+            },
+            &mut stdout,
+        ),
+        Command::Reviews(args) => {
+            let today = args.day.date();
+            commands::reviews(
+                &ReviewsOptions {
+                    dir: args.dir.as_deref(),
+                    today,
+                    filter: ReviewFilter {
+                        within_days: args.within.days_from(today),
+                        owner: args.owner,
+                    },
+                    format: args.format,
+                },
+                &mut stdout,
+                &mut anstream::stderr().lock(),
+            )
+        }
+        Command::Init(args) => {
+            let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+            commands::init(&dir, &mut stdout)
+        }
+    };
+    let _ = stdout.flush();
+    outcome
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(fatal) => {
+            let mut stderr = anstream::stderr().lock();
+            let red = anstyle::Style::new()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()))
+                .bold();
+            let _ = writeln!(stderr, "{red}error{red:#}: {fatal}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Model: the immutable `Project` — documents with every link, control and review resolved,
+//! the catalogs in use, the SoA and the risks — built once from what `load` read.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::catalog::{self, Catalog, ControlKey, Frameworks};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
+use crate::document::{ControlRef, Document};
+use crate::error::Fatal;
+use crate::frontmatter::Status;
+use crate::links::Universe;
+use crate::load::{self, Inputs};
+use crate::review::{self, ReviewInputs};
+use crate::risks::{self, Risk};
+use crate::soa::{Implementation, Soa, SoaEntry};
+
+/// A whole ISMS repository, resolved.
+#[derive(Debug)]
+pub struct Project {
+    /// The project root.
+    pub root: PathBuf,
+    /// The settings.
+    pub config: Config,
+    /// The day reviews are computed for.
+    pub today: Date,
+    /// Documents, sorted by path.
+    pub documents: Vec<Document>,
+    /// Non-document files to publish beside the documents.
+    pub assets: Vec<String>,
+    /// The catalogs in use.
+    pub frameworks: Frameworks,
+    /// The Statement of Applicability.
+    pub soa: Soa,
+    /// The risk register.
+    pub risks: Vec<Risk>,
+    by_path: HashMap<String, usize>,
+    mapped: HashMap<ControlKey, Vec<usize>>,
+    risks_by_control: HashMap<ControlKey, Vec<usize>>,
+}
+
+/// A project and the problems found while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The project.
+    pub project: Project,
+    /// Diagnostics from reading and parsing (lints add more).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a control stands: applicability and implementation, as the control matrix shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ControlStatus {
+    /// Excluded in the SoA.
+    NotApplicable,
+    /// The SoA states an implementation.
+    Stated(Implementation),
+    /// Not stated, but approved or in-review documents map to it.
+    Documented,
+    /// Applicable, not stated, and no document that counts maps to it.
+    Gap,
+}
+
+impl ControlStatus {
+    /// The kebab-case name used in exports and CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::NotApplicable => "not-applicable",
+            ControlStatus::Stated(i) => i.as_str(),
+            ControlStatus::Documented => "documented",
+            ControlStatus::Gap => "gap",
+        }
+    }
+}
+
+/// Reads and resolves the project at `root`, computing reviews for `today`.
+pub fn load(root: &Path, today: Date) -> Result<Loaded, Fatal> {
+    let inputs = load::read(root)?;
+    Ok(Project::build(inputs, today))
+}
+
+impl Project {
+    /// Resolves everything `load` read.
+    pub fn build(inputs: Inputs, today: Date) -> Loaded {
+        let Inputs {
+            root,
+            config,
+            mut documents,
+            assets,
+            dirs,
+            framework_files,
+            soa,
+            risks,
+            mut diagnostics,
+        } = inputs;
+        let frameworks = frameworks_in_use(&config, &framework_files, &mut diagnostics);
+        let soa = soa
+            .map(|s| Soa::parse(&s, &frameworks, &mut diagnostics))
+            .unwrap_or_default();
+        let risks = risks
+            .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
+            .unwrap_or_default();
+        let by_path: HashMap<String, usize> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path().to_string(), i))
+            .collect();
+        let asset_set: HashSet<&str> = assets.iter().map(String::as_str).collect();
+        let universe = Universe {
+            root: &root,
+            documents: &by_path,
+            assets: &asset_set,
+            dirs: &dirs,
+        };
+        documents.par_iter_mut().for_each(|doc| {
+            resolve_document(doc, &universe, &frameworks, &config, today);
+        });
+        let mapped = map_controls(&documents);
+        let risks_by_control = map_risks(&risks);
+        Loaded {
+            project: Project {
+                root,
+                config,
+                today,
+                documents,
+                assets,
+                frameworks,
+                soa,
+                risks,
+                by_path,
+                mapped,
+                risks_by_control,
+            },
+            diagnostics,
+        }
+    }
+
+    /// The document at `path` (relative to the root).
+    pub fn document_by_path(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Every document that lists `key`, in path order, whatever its status.
+    pub fn documents_for(&self, key: ControlKey) -> &[usize] {
+        self.mapped.get(&key).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The documents that count for coverage of `key`: approved or in review.
+    pub fn counting_documents_for(&self, key: ControlKey) -> impl Iterator<Item = usize> + '_ {
+        self.documents_for(key)
+            .iter()
+            .copied()
+            .filter(|&i| counts_for_coverage(self.documents[i].meta.status))
+    }
+
+    /// The risks that list `key`.
+    pub fn risks_for(&self, key: ControlKey) -> &[usize] {
+        self.risks_by_control
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The SoA decision for `key`, if any.
+    pub fn soa_entry(&self, key: ControlKey) -> Option<&SoaEntry> {
+        self.soa.entry(key)
+    }
+
+    /// Where `key` stands for the control matrix.
+    pub fn control_status(&self, key: ControlKey) -> ControlStatus {
+        match self.soa.entry(key) {
+            Some(e) if !e.applicable => ControlStatus::NotApplicable,
+            Some(SoaEntry {
+                implementation: Some(i),
+                ..
+            }) => ControlStatus::Stated(*i),
+            _ if self.counting_documents_for(key).next().is_some() => ControlStatus::Documented,
+            _ => ControlStatus::Gap,
+        }
+    }
+
+    /// Every control of every catalog in use, with its key.
+    pub fn all_controls(&self) -> impl Iterator<Item = ControlKey> + '_ {
+        self.frameworks
+            .catalogs
+            .iter()
+            .enumerate()
+            .flat_map(|(f, c)| {
+                (0..c.controls.len()).map(move |i| ControlKey {
+                    framework: f,
+                    control: i,
+                })
+            })
+    }
+}
+
+/// Whether a document with this status counts towards control coverage.
+pub fn counts_for_coverage(status: Status) -> bool {
+    matches!(status, Status::Approved | Status::Review)
+}
+
+fn resolve_document(
+    doc: &mut Document,
+    universe: &Universe<'_>,
+    frameworks: &Frameworks,
+    config: &Config,
+    today: Date,
+) {
+    let from = doc.source.path.clone();
+    for link in &mut doc.links {
+        link.target = universe.resolve(&from, &link.dest);
+    }
+    doc.controls = doc
+        .meta
+        .controls
+        .iter()
+        .map(|written| ControlRef {
+            key: frameworks.resolve(&written.value),
+            written: written.clone(),
+        })
+        .collect();
+    let inputs = ReviewInputs {
+        tracked: doc.meta.status.is_tracked(),
+        next_review: doc.meta.next_review.as_ref().map(|d| d.value),
+        last_reviewed: doc.meta.last_reviewed.as_ref().map(|d| d.value),
+        interval: doc
+            .meta
+            .review_interval
+            .unwrap_or(config.reviews.default_interval),
+    };
+    doc.review = review::review(inputs, today, config.reviews.due_soon_days);
+}
+
+fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {
+    let mut mapped: HashMap<ControlKey, Vec<usize>> = HashMap::new();
+    for (i, doc) in documents.iter().enumerate() {
+        for key in doc.controls.iter().filter_map(|c| c.key.as_ref().ok()) {
+            let list = mapped.entry(*key).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    mapped
+}
+
+fn map_risks(risks: &[Risk]) -> HashMap<ControlKey, Vec<usize>> {
+    let mut mapped: HashMap<ControlKey, Vec<usize>> = HashMap::new();
+    for (i, risk) in risks.iter().enumerate() {
+        for key in &risk.controls {
+            mapped.entry(*key).or_default().push(i);
+        }
+    }
+    mapped
+}
+
+/// The catalogs named in `frameworks` (built-in or custom), then custom ones not named.
+fn frameworks_in_use(
+    config: &Config,
+    files: &[crate::source::SourceText],
+    out: &mut Vec<Diagnostic>,
+) -> Frameworks {
+    let mut custom: Vec<Catalog> = Vec::new();
+    for file in files {
+        let Some(mut catalog) = Catalog::parse(file, out) else {
+            continue;
+        };
+        catalog.file = Some(file.path.clone());
+        let clash = custom
+            .iter()
+            .any(|c| c.id.eq_ignore_ascii_case(&catalog.id))
+            || catalog::BUILT_IN
+                .iter()
+                .any(|(id, _)| id.eq_ignore_ascii_case(&catalog.id));
+        if clash {
+            out.push(
+                Diagnostic::new(
+                    Lint::DuplicateId,
+                    format!("framework id `{}` is already taken", catalog.id),
+                )
+                .in_file(&file.path)
+                .with_help("give each framework file its own `id`"),
+            );
+            continue;
+        }
+        custom.push(catalog);
+    }
+    let mut catalogs: Vec<Catalog> = Vec::new();
+    for name in &config.frameworks {
+        let id = name.value.trim();
+        if catalogs.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+            continue;
+        }
+        if let Some(i) = custom.iter().position(|c| c.id.eq_ignore_ascii_case(id)) {
+            catalogs.push(custom.remove(i));
+        } else if let Some(catalog) = catalog::built_in(id) {
+            catalogs.push(catalog);
+        } else {
+            let known: Vec<&str> = catalog::BUILT_IN
+                .iter()
+                .map(|(id, _)| *id)
+                .chain(custom.iter().map(|c| c.id.as_str()))
+                .collect();
+            let help = did_you_mean(id, known.iter().copied())
+                .map(|k| format!("did you mean \"{k}\"?"))
+                .unwrap_or_else(|| format!("available: {}", known.join(", ")));
+            out.push(
+                Diagnostic::new(Lint::InvalidConfig, format!("unknown framework \"{id}\""))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .at(name.position)
+                    .with_help(help),
+            );
+        }
+    }
+    catalogs.extend(custom);
+    if catalogs.is_empty() {
+        catalogs.extend(catalog::built_in("iso27001-2022"));
+    }
+    Frameworks { catalogs }
+}

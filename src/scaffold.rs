@@ -1,0 +1,115 @@
+//! `annexa init`: the files of a new ISMS repository.
+
+use std::fs;
+use std::path::Path;
+
+use crate::error::Fatal;
+
+const CONFIG: &str = r#"# annexa settings. Reference: https://github.com/annexa/annexa#configuration
+title = "Example Ltd ISMS"
+organisation = "Example Ltd"
+base_url = "/"                  # path prefix when served, e.g. "/isms/"
+frameworks = ["iso27001-2022"]  # built-in catalogs in use: iso27001-2022, iso27001-2022-clauses, nist-csf-2.0
+output_dir = "public"
+# repo_url = "https://git.example.com/example/isms/src/branch/main"
+
+[reviews]
+default_interval = "12 months"
+due_soon_days = 30
+
+[lints]
+# review-due-soon = "warning"   # "error" | "warning" | "off"
+"#;
+
+const SOA: &str = r#"# Statement of Applicability. A control not listed here is applicable; its
+# implementation shows as "documented" when an approved document maps to it.
+#
+# [controls."A.7.1"]
+# applicable = false
+# justification = "No premises; all staff work remotely."
+#
+# [controls."A.8.30"]
+# applicable = true
+# implementation = "partial"   # implemented | partial | planned | not-implemented
+# justification = "Secure development terms are being added to contractor agreements."
+"#;
+
+const GITIGNORE: &str = "/public/\n";
+
+const README: &str = r#"# Information security management system
+
+The policies, procedures and records of our ISMS, published with
+[annexa](https://github.com/annexa/annexa).
+
+- `annexa serve` previews the site at http://127.0.0.1:8000/ while you edit.
+- `annexa check` runs the checks CI runs (broken links, unknown controls, overdue reviews).
+- `annexa build` writes the site to `public/`.
+
+README files are not published.
+"#;
+
+fn policy(today: &str) -> String {
+    format!(
+        r#"+++
+title = "Information Security Policy"
+owner = "Chief Information Security Officer"
+id = "POL-001"
+kind = "policy"
+status = "draft"
+version = "0.1"
+approver = "Chief Executive Officer"
+classification = "internal"
+last_reviewed = {today}
+review_interval = "12 months"
+controls = ["A.5.1"]
+tags = ["governance"]
+summary = "Management's direction and support for information security."
++++
+
+# Information Security Policy
+
+## Purpose
+
+This policy sets out management's direction for information security, in line
+with the business requirements and the laws and regulations that apply to us.
+
+## Scope
+
+It applies to all staff, contractors and systems that handle our information.
+
+## Roles and responsibilities
+
+| Role | Responsibility |
+|------|----------------|
+| Chief Executive Officer | Approves this policy and provides resources. |
+| Chief Information Security Officer | Owns this policy and the ISMS. |
+| All staff | Follow this policy and report incidents. |
+
+## Review
+
+This policy is reviewed at least every twelve months and after any significant change.
+"#
+    )
+}
+
+/// Writes the scaffold into `dir` (created if needed); returns how many files were written.
+pub fn write(dir: &Path) -> Result<usize, Fatal> {
+    let today = crate::commands::system_today().to_string();
+    let files: [(&str, String); 5] = [
+        ("annexa.toml", CONFIG.to_string()),
+        ("soa.toml", SOA.to_string()),
+        (".gitignore", GITIGNORE.to_string()),
+        ("README.md", README.to_string()),
+        ("policies/information-security-policy.md", policy(&today)),
+    ];
+    for (name, text) in &files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
+        }
+        fs::write(&path, text)
+            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
+    }
+    Ok(files.len())
+}

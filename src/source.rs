@@ -1,0 +1,91 @@
+//! Source text and the mapping from byte offsets to 1-based lines and columns.
+
+use crate::diagnostic::Position;
+
+/// Line starts of a text, to turn byte offsets into positions.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text` (lines end at `\n`; a `\r` before it is part of the line).
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The position of byte `offset` in `text`; the column counts characters.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A file's text, its path relative to the project root, and its line index.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path relative to the project root, with `/` separators.
+    pub path: String,
+    /// The text, without a leading byte order mark.
+    pub text: String,
+    lines: LineIndex,
+}
+
+impl SourceText {
+    /// Wraps `text` read from `path`, dropping a UTF-8 byte order mark.
+    pub fn new(path: impl Into<String>, text: String) -> Self {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let lines = LineIndex::new(&text);
+        SourceText {
+            path: path.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The position of byte `offset` of the text.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\r\nçd\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(index.position(text, 4), Position { line: 2, column: 1 });
+        // 'd' follows a two-byte character: byte 6, column 2.
+        assert_eq!(index.position(text, 6), Position { line: 2, column: 2 });
+        assert_eq!(index.position(text, 8), Position { line: 3, column: 1 });
+        assert_eq!(index.position(text, 99), Position { line: 3, column: 2 });
+    }
+}
