@@ -64,10 +64,19 @@ pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
 
 /// Like [`analyse`], for a known project root.
 pub fn analyse_root(root: &Path, today: Date) -> Result<Analysis, Fatal> {
+    analyse_cached(root, today, &mut load::DocCache::default())
+}
+
+/// Like [`analyse_root`], re-using unchanged documents from `cache`.
+pub fn analyse_cached(
+    root: &Path,
+    today: Date,
+    cache: &mut load::DocCache,
+) -> Result<Analysis, Fatal> {
     let Loaded {
         project,
         mut diagnostics,
-    } = model::load(root, today)?;
+    } = model::load_cached(root, today, cache)?;
     diagnostics.extend(lint::run(&project));
     let diagnostics = finalise(diagnostics, |l| project.config.level(l));
     Ok(Analysis {
@@ -115,6 +124,78 @@ fn checked_files(project: &Project) -> Vec<String> {
     files.extend(project.soa.file.clone());
     files.extend(project.documents.iter().map(|d| d.path().to_string()));
     files
+}
+
+/// Options of `annexa build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions<'a> {
+    /// The project folder, or `None` to search from the current folder.
+    pub dir: Option<&'a Path>,
+    /// The output folder; default: `output_dir` of annexa.toml, below the project root.
+    pub out: Option<&'a Path>,
+    /// Overrides `base_url` of annexa.toml.
+    pub base_url: Option<&'a str>,
+    /// The day reviews are computed for.
+    pub today: Date,
+}
+
+/// `annexa build`: checks the project and, unless content errors other than review findings
+/// are found, renders the site into a staging folder and swaps it into place. Diagnostics and
+/// the summary go to `err`.
+pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let started = std::time::Instant::now();
+    let mut analysis = analyse(options.dir, options.today)?;
+    if let Some(base) = options.base_url {
+        analysis.project.config.base_url = crate::config::normalise_base_url(base);
+    }
+    let project = &analysis.project;
+    let report = Report {
+        diagnostics: &analysis.diagnostics,
+        documents: project.documents.len(),
+        files: &[],
+    };
+    let write_error = |e: std::io::Error| Fatal::new(format!("cannot write to the terminal: {e}"));
+    if !analysis.diagnostics.is_empty() {
+        report.write(Format::Human, err).map_err(write_error)?;
+    }
+    let blocking = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !d.lint.is_review())
+        .count();
+    if blocking > 0 {
+        writeln!(
+            err,
+            "annexa: not built: {blocking} content {} (review findings do not stop a build)",
+            if blocking == 1 { "error" } else { "errors" }
+        )
+        .map_err(write_error)?;
+        return Ok(Outcome::ContentErrors);
+    }
+    let target = match options.out {
+        Some(out) => out.to_path_buf(),
+        None => project.root.join(&project.config.output_dir),
+    };
+    let staging = crate::write::Staging::begin(&project.root, &target)?;
+    let stats = match crate::render::render_site(project, staging.dir()) {
+        Ok(stats) => stats,
+        Err(e) => {
+            staging.abort();
+            return Err(e);
+        }
+    };
+    let written = staging.commit()?;
+    writeln!(
+        err,
+        "annexa: built {} pages and {} files from {} documents into {} in {} ms",
+        stats.pages,
+        stats.files,
+        project.documents.len(),
+        written.display(),
+        started.elapsed().as_millis()
+    )
+    .map_err(write_error)?;
+    Ok(Outcome::Clean)
 }
 
 /// Options of `annexa reviews`.

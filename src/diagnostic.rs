@@ -246,3 +246,52 @@ pub fn did_you_mean<'a>(
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
+
+/// The closest of `candidates` (paths relative to the root) to the path `wanted`. Paths that
+/// share a folder look alike however different their file names are, so a candidate must
+/// first have a file name close to the wanted one; then the nearest whole path wins.
+pub fn did_you_mean_path<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    fn file_name(path: &str) -> String {
+        path.rsplit('/').next().unwrap_or(path).to_lowercase()
+    }
+    let wanted_lower = wanted.to_lowercase();
+    let wanted_name = file_name(wanted);
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let name_score = strsim::normalized_damerau_levenshtein(&wanted_name, &file_name(c));
+            (name_score >= 0.7).then(|| {
+                let path_score = strsim::jaro_winkler(&wanted_lower, &c.to_lowercase());
+                (name_score + path_score, c)
+            })
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_suggestions_need_a_similar_file_name() {
+        let paths = [
+            "policies/a.md",
+            "procedures/backups.md",
+            "policies/types.md",
+        ];
+        assert_eq!(
+            did_you_mean_path("procedures/backup.md", paths),
+            Some("procedures/backups.md")
+        );
+        assert_eq!(
+            did_you_mean_path("procedure/backups.md", paths),
+            Some("procedures/backups.md")
+        );
+        assert_eq!(did_you_mean_path("policies/missing.md", paths), None);
+        assert_eq!(did_you_mean_path("policies/nope.md", paths), None);
+    }
+}

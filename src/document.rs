@@ -67,6 +67,8 @@ pub struct Document {
     pub controls: Vec<ControlRef>,
     /// The review schedule as of the project's day (set by the model).
     pub review: Review,
+    /// Whether this document was parsed afresh by the last read (not taken from a cache).
+    pub reparsed: bool,
 }
 
 impl Document {
@@ -99,19 +101,21 @@ impl Document {
             title,
             headings: Vec::new(),
             links: Vec::new(),
+            reparsed: true,
         }
     }
 
     /// Parses a document's front matter and body, reporting problems into `out`.
     pub fn parse(source: SourceText, out: &mut Vec<Diagnostic>) -> Self {
         let mut doc = Document::unreadable(source);
+        let mut closing_line = 0;
         match frontmatter::split(&doc.source.text) {
             Ok(split) => {
                 doc.body_start = split.body_start;
+                closing_line = split.toml.end;
                 if let Some(meta) = frontmatter::parse(&doc.source, split.toml, out) {
                     doc.meta = meta;
                     doc.meta_read = true;
-                    report_missing_fields(&doc, out);
                 }
             }
             Err((position, message, help)) => out.push(
@@ -131,9 +135,8 @@ impl Document {
                     "the document has front matter but no content",
                 )
                 .in_file(doc.path())
-                .at(doc
-                    .source
-                    .position(doc.body_start.min(doc.source.text.len()))),
+                // At the closing `+++`: the line after it may not exist.
+                .at(doc.source.position(closing_line)),
             );
         }
         doc.read_outline();
@@ -175,26 +178,6 @@ impl Document {
     /// The control ids the document lists, as written.
     pub fn control_ids(&self) -> &[Located<String>] {
         &self.meta.controls
-    }
-}
-
-fn report_missing_fields(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let missing = [
-        ("title", doc.meta.title.is_none()),
-        ("owner", doc.meta.owner.is_none()),
-    ];
-    for (field, absent) in missing {
-        if absent {
-            out.push(
-                Diagnostic::new(
-                    Lint::MissingField,
-                    format!("required field `{field}` is missing"),
-                )
-                .in_file(doc.path())
-                .at(Position { line: 1, column: 1 })
-                .with_help(format!("add `{field} = \"…\"` to the front matter")),
-            );
-        }
     }
 }
 

@@ -266,8 +266,8 @@ pub fn parse(
     let table = src.parse(&source.text[range], out)?;
     let mut f = Fields::new(src, &table, "");
     let mut fm = FrontMatter::empty(Kind::from_folder(&source.path));
-    fm.title = non_empty(f.string("title", out));
-    fm.owner = non_empty(f.string("owner", out));
+    fm.title = required(&mut f, "title", out);
+    fm.owner = required(&mut f, "owner", out);
     fm.id = f.string("id", out).filter(|id| !id.value.trim().is_empty());
     if let Some(kind) = f.string("kind", out) {
         fm.kind = choose(&kind, &Kind::ALL, Kind::as_str, "kind", src, out).unwrap_or(fm.kind);
@@ -303,6 +303,41 @@ pub fn parse(
     fm.summary = non_empty(f.string("summary", out));
     f.finish(KNOWN_KEYS, out);
     Some(fm)
+}
+
+/// A required string field: `missing-field` when it is absent or blank. A value of the wrong
+/// type is reported as such by [`Fields::string`] and not again as missing.
+fn required(f: &mut Fields<'_, '_>, key: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let present = f.has(key);
+    let src = f.source();
+    match f.string(key, out) {
+        Some(value) if !value.value.trim().is_empty() => Some(value.value.trim().to_string()),
+        Some(value) => {
+            out.push(
+                Diagnostic::new(
+                    Lint::MissingField,
+                    format!("required field `{key}` is empty"),
+                )
+                .in_file(&src.source.path)
+                .at(value.position)
+                .with_help(format!("give `{key}` a value")),
+            );
+            None
+        }
+        None if !present => {
+            out.push(
+                Diagnostic::new(
+                    Lint::MissingField,
+                    format!("required field `{key}` is missing"),
+                )
+                .in_file(&src.source.path)
+                .at(Position { line: 1, column: 1 })
+                .with_help(format!("add `{key} = \"…\"` to the front matter")),
+            );
+            None
+        }
+        None => None,
+    }
 }
 
 fn non_empty(value: Option<Located<String>>) -> Option<String> {

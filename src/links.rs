@@ -110,7 +110,7 @@ pub struct Universe<'a> {
     /// Document index by path.
     pub documents: &'a HashMap<String, usize>,
     /// Non-document files.
-    pub assets: &'a HashSet<&'a str>,
+    pub assets: &'a HashSet<String>,
     /// Folders.
     pub dirs: &'a HashSet<String>,
 }
@@ -140,15 +140,23 @@ impl Universe<'_> {
         if let Some(&index) = self.documents.get(&resolved) {
             return Target::Document { index, anchor };
         }
-        if self.assets.contains(resolved.as_str()) || self.dirs.contains(&resolved) {
+        if self.assets.contains(&resolved) || self.dirs.contains(&resolved) {
             return Target::File { path: resolved };
         }
         let on_disk = self.root.join(&resolved);
+        if let Some(target) = self.through_symlink(&on_disk, anchor.as_ref()) {
+            return target.unwrap_or(Target::Missing {
+                path: resolved,
+                reason: Some(
+                    "it is outside the repository (a symbolic link leads out of it)".to_string(),
+                ),
+            });
+        }
         if crate::load::is_markdown(&resolved) && on_disk.is_file() {
             return Target::Missing {
                 path: resolved,
                 reason: Some(
-                    "it is not a published document (README files and files under templates/, static/ and frameworks/ are not published)"
+                    "it is not a published document (README files, hidden folders, the output folder, templates/, static/ and frameworks/ are not published)"
                         .to_string(),
                 ),
             };
@@ -160,6 +168,23 @@ impl Universe<'_> {
             path: resolved,
             reason: None,
         }
+    }
+
+    /// For a path that exists on disk but was not walked as part of the repository: when a
+    /// symbolic link leads outside the root, `Some(None)`; when it leads to a document by
+    /// another path, `Some(Some(that document))`; otherwise `None`.
+    fn through_symlink(&self, on_disk: &Path, anchor: Option<&String>) -> Option<Option<Target>> {
+        let target = on_disk.canonicalize().ok()?;
+        let root = self.root.canonicalize().ok()?;
+        if !target.starts_with(&root) {
+            return Some(None);
+        }
+        let real = crate::load::relative(&root, &target);
+        let &index = self.documents.get(&real)?;
+        Some(Some(Target::Document {
+            index,
+            anchor: anchor.cloned(),
+        }))
     }
 }
 

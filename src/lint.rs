@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::catalog::ControlKey;
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean, did_you_mean_path};
 use crate::document::Document;
 use crate::frontmatter::Status;
 use crate::links::{Target, relative_to};
@@ -123,7 +123,7 @@ fn missing_target(
         .iter()
         .map(|d| d.path())
         .chain(project.assets.iter().map(String::as_str));
-    let help = did_you_mean(resolved, candidates).map(|near| {
+    let help = did_you_mean_path(resolved, candidates).map(|near| {
         let mut suggestion = relative_to(doc.path(), near);
         if let Some((_, anchor)) = dest.split_once('#') {
             suggestion = format!("{suggestion}#{anchor}");

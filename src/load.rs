@@ -77,6 +77,51 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
 
 /// Reads the whole repository at `root`.
 pub fn read(root: &Path) -> Result<Inputs, Fatal> {
+    read_cached(root, &mut DocCache::default())
+}
+
+/// Parsed documents kept between reads, keyed by path, with the file's modification time and
+/// size: `serve` re-parses only the documents that changed.
+#[derive(Debug, Default)]
+pub struct DocCache {
+    enabled: bool,
+    entries: std::collections::HashMap<String, CachedDoc>,
+}
+
+#[derive(Debug)]
+struct CachedDoc {
+    stamp: (Option<std::time::SystemTime>, u64),
+    document: Document,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl DocCache {
+    /// A cache that keeps documents between reads (a default one keeps nothing).
+    pub fn new() -> Self {
+        DocCache {
+            enabled: true,
+            entries: Default::default(),
+        }
+    }
+
+    /// The documents re-parsed by the last read, by path.
+    pub fn changed(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .filter(|(_, c)| c.document.reparsed)
+            .map(|(p, _)| p.as_str())
+    }
+}
+
+fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
+    match fs::metadata(path) {
+        Ok(m) => (m.modified().ok(), m.len()),
+        Err(_) => (None, 0),
+    }
+}
+
+/// Like [`read`], re-using documents from `cache` whose files did not change, and updating it.
+pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let mut diagnostics = Vec::new();
     let config_source = read_text(root, CONFIG_FILE).map_err(|e| {
         Fatal::new(format!(
@@ -87,15 +132,47 @@ pub fn read(root: &Path) -> Result<Inputs, Fatal> {
     let config = Config::parse(&config_source, &mut diagnostics);
     let mut listing = walk(root, &config.output_dir)?;
     diagnostics.append(&mut listing.problems);
-    let documents: Vec<(Document, Vec<Diagnostic>)> = listing
+    let documents: Vec<(String, CachedDoc)> = listing
         .documents
         .par_iter()
-        .map(|path| read_document(root, path))
+        .map(|path| {
+            let stamp = file_stamp(&root.join(path));
+            match cache.entries.get(path) {
+                Some(cached) if cached.stamp == stamp && stamp.0.is_some() => {
+                    let mut document = cached.document.clone();
+                    document.reparsed = false;
+                    let cached = CachedDoc {
+                        stamp,
+                        document,
+                        diagnostics: cached.diagnostics.clone(),
+                    };
+                    (path.clone(), cached)
+                }
+                _ => {
+                    let (document, diagnostics) = read_document(root, path);
+                    (
+                        path.clone(),
+                        CachedDoc {
+                            stamp,
+                            document,
+                            diagnostics,
+                        },
+                    )
+                }
+            }
+        })
         .collect();
     let mut docs = Vec::with_capacity(documents.len());
-    for (doc, diags) in documents {
-        docs.push(doc);
-        diagnostics.extend(diags);
+    cache.entries.clear();
+    for (path, cached) in documents {
+        if cache.enabled {
+            docs.push(cached.document.clone());
+            diagnostics.extend(cached.diagnostics.iter().cloned());
+            cache.entries.insert(path, cached);
+        } else {
+            docs.push(cached.document);
+            diagnostics.extend(cached.diagnostics);
+        }
     }
     let framework_files = listing
         .framework_files
@@ -158,10 +235,20 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             Err(e) if e.loop_ancestor().is_some() => continue,
             Err(e) => {
                 let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
-                listing.problems.push(
-                    Diagnostic::new(Lint::UnreadableFile, format!("cannot read `{path}`: {e}"))
-                        .in_file(path),
-                );
+                // The I/O error alone: walkdir's own message repeats the absolute path.
+                let reason = e
+                    .io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                let mut d = Diagnostic::new(
+                    Lint::UnreadableFile,
+                    format!("cannot read `{path}`: {reason}"),
+                )
+                .in_file(path.as_str());
+                if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
+                    d = d.with_help("it is a symbolic link to something that does not exist");
+                }
+                listing.problems.push(d);
                 continue;
             }
         };
@@ -196,7 +283,8 @@ fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Pat
         return false;
     }
     let reserved = entry.depth() == 1 && RESERVED_DIRS.contains(&rel) && rel != "frameworks";
-    if entry.file_type().is_dir() && (rel == output_dir || reserved) {
+    let built_site = || entry.path().join(crate::write::MARKER).is_file();
+    if entry.file_type().is_dir() && (rel == output_dir || reserved || built_site()) {
         return false;
     }
     if entry.path_is_symlink() {

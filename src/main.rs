@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use annexa::commands::{self, CheckOptions, Outcome, ReviewsOptions};
+use annexa::commands::{self, BuildOptions, CheckOptions, Outcome, ReviewsOptions};
 use annexa::error::Fatal;
 use annexa::report::Format;
 use annexa::review::Interval;
@@ -30,6 +30,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Build the static site (default output: output_dir of annexa.toml, "public").
+    ///
+    /// Runs every lint first. Any error-level diagnostic other than the review ones stops the
+    /// build with exit 1, and the previous output is left untouched; so does a failure while
+    /// writing. The output folder is replaced only if annexa created it (or it is empty).
+    Build(BuildArgs),
     /// Run every lint and print diagnostics and a summary.
     ///
     /// Exits 1 when any error-level diagnostic is found (with --deny-warnings, any warning too).
@@ -40,6 +46,11 @@ enum Command {
     /// documents without a review date. Exits 1 when a listed review is overdue (unless
     /// review-overdue is set below "error" in [lints]).
     Reviews(ReviewsArgs),
+    /// Build, serve and watch: a live preview that reloads open browsers on every save.
+    ///
+    /// The preview is built into a private temporary folder (never the output folder). Content
+    /// errors show as an overlay on every page until fixed; the server keeps running.
+    Serve(ServeArgs),
     /// Scaffold a new ISMS repository; refuses a folder that is not empty.
     Init(InitArgs),
 }
@@ -66,6 +77,20 @@ struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+struct BuildArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// Output folder (default: output_dir of annexa.toml, relative to the repository).
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Path prefix the site is served under, e.g. /isms/ (overrides base_url).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    #[command(flatten)]
+    day: DayArg,
+}
+
+#[derive(Args, Debug)]
 struct ReviewsArgs {
     /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
     dir: Option<PathBuf>,
@@ -78,6 +103,23 @@ struct ReviewsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
     format: ReviewFormat,
+    #[command(flatten)]
+    day: DayArg,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// Address to listen on; anything but loopback makes the preview reachable by others.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    bind: String,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
     #[command(flatten)]
     day: DayArg,
 }
@@ -107,6 +149,15 @@ impl DayArg {
 fn run(cli: Cli) -> Result<Outcome, Fatal> {
     let mut stdout = anstream::stdout().lock();
     let outcome = match cli.command {
+        Command::Build(args) => commands::build(
+            &BuildOptions {
+                dir: args.dir.as_deref(),
+                out: args.output.as_deref(),
+                base_url: args.base_url.as_deref(),
+                today: args.day.date(),
+            },
+            &mut anstream::stderr().lock(),
+        ),
         Command::Check(args) => commands::check(
             &CheckOptions {
                 dir: args.dir.as_deref(),
@@ -132,6 +183,17 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 &mut anstream::stderr().lock(),
             )
         }
+        Command::Serve(args) => annexa::serve::serve(
+            &annexa::serve::ServeOptions {
+                dir: args.dir,
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                today: args.day.today,
+            },
+            &mut anstream::stderr().lock(),
+        )
+        .map(|()| Outcome::Clean),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
             commands::init(&dir, &mut stdout)

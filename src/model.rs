@@ -39,7 +39,10 @@ pub struct Project {
     /// The risk register.
     pub risks: Vec<Risk>,
     by_path: HashMap<String, usize>,
+    asset_set: HashSet<String>,
+    dirs: HashSet<String>,
     mapped: HashMap<ControlKey, Vec<usize>>,
+    backlinks: Vec<Vec<usize>>,
     risks_by_control: HashMap<ControlKey, Vec<usize>>,
 }
 
@@ -79,7 +82,12 @@ impl ControlStatus {
 
 /// Reads and resolves the project at `root`, computing reviews for `today`.
 pub fn load(root: &Path, today: Date) -> Result<Loaded, Fatal> {
-    let inputs = load::read(root)?;
+    load_cached(root, today, &mut load::DocCache::default())
+}
+
+/// Like [`load`], re-using unchanged documents from `cache` (for `serve`).
+pub fn load_cached(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Loaded, Fatal> {
+    let inputs = load::read_cached(root, cache)?;
     Ok(Project::build(inputs, today))
 }
 
@@ -109,7 +117,7 @@ impl Project {
             .enumerate()
             .map(|(i, d)| (d.path().to_string(), i))
             .collect();
-        let asset_set: HashSet<&str> = assets.iter().map(String::as_str).collect();
+        let asset_set: HashSet<String> = assets.iter().cloned().collect();
         let universe = Universe {
             root: &root,
             documents: &by_path,
@@ -120,6 +128,7 @@ impl Project {
             resolve_document(doc, &universe, &frameworks, &config, today);
         });
         let mapped = map_controls(&documents);
+        let backlinks = map_backlinks(&documents);
         let risks_by_control = map_risks(&risks);
         Loaded {
             project: Project {
@@ -132,11 +141,25 @@ impl Project {
                 soa,
                 risks,
                 by_path,
+                asset_set,
+                dirs,
                 mapped,
+                backlinks,
                 risks_by_control,
             },
             diagnostics,
         }
+    }
+
+    /// Resolves a link written in the document at `from` (for links the model did not see).
+    pub fn resolve_link(&self, from: &str, dest: &str) -> crate::links::Target {
+        Universe {
+            root: &self.root,
+            documents: &self.by_path,
+            assets: &self.asset_set,
+            dirs: &self.dirs,
+        }
+        .resolve(from, dest)
     }
 
     /// The document at `path` (relative to the root).
@@ -155,6 +178,11 @@ impl Project {
             .iter()
             .copied()
             .filter(|&i| counts_for_coverage(self.documents[i].meta.status))
+    }
+
+    /// The documents that link to document `index`, in path order.
+    pub fn referenced_by(&self, index: usize) -> &[usize] {
+        &self.backlinks[index]
     }
 
     /// The risks that list `key`.
@@ -224,7 +252,9 @@ fn resolve_document(
         })
         .collect();
     let inputs = ReviewInputs {
-        tracked: doc.meta.status.is_tracked(),
+        // A document whose front matter could not be read has no review to assess (its
+        // invalid-front-matter or unreadable-file error says why); it is not "missing" one.
+        tracked: doc.meta_read && doc.meta.status.is_tracked(),
         next_review: doc.meta.next_review.as_ref().map(|d| d.value),
         last_reviewed: doc.meta.last_reviewed.as_ref().map(|d| d.value),
         interval: doc
@@ -246,6 +276,21 @@ fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {
         }
     }
     mapped
+}
+
+fn map_backlinks(documents: &[Document]) -> Vec<Vec<usize>> {
+    let mut backlinks = vec![Vec::new(); documents.len()];
+    for (from, doc) in documents.iter().enumerate() {
+        for link in &doc.links {
+            if let crate::links::Target::Document { index, .. } = link.target {
+                let list: &mut Vec<usize> = &mut backlinks[index];
+                if index != from && list.last() != Some(&from) {
+                    list.push(from);
+                }
+            }
+        }
+    }
+    backlinks
 }
 
 fn map_risks(risks: &[Risk]) -> HashMap<ControlKey, Vec<usize>> {

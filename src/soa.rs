@@ -99,7 +99,10 @@ impl Soa {
             return soa;
         };
         let listing = Fields::new(src, controls, "");
-        for (id, position, value) in listing.entries() {
+        // In file order, so that a control listed twice is reported where it is repeated.
+        let mut entries: Vec<_> = listing.entries().collect();
+        entries.sort_by_key(|(_, position, _)| *position);
+        for (id, position, value) in entries {
             let Some(table) = value.get_ref().as_table() else {
                 out.push(src.error(
                     value.span().start,

@@ -1,0 +1,95 @@
+//! Render: the site's pages from the model and the theme, the search index and the exports,
+//! written into a folder (the staging folder of a build, or the preview folder of `serve`).
+
+pub mod exports;
+pub mod highlight;
+pub mod html;
+pub mod pages;
+pub mod search;
+pub mod theme;
+pub mod view;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::error::Fatal;
+use crate::model::Project;
+use crate::write;
+
+pub use pages::Renderer;
+
+/// What a render produced.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderStats {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files copied (document attachments, theme assets, `static/`).
+    pub files: usize,
+    /// Search index sizes.
+    pub search: search::IndexStats,
+}
+
+/// Renders the whole site of `project` into `out` (an empty folder).
+pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> {
+    render_site_keeping_terms(project, out).map(|(stats, _)| stats)
+}
+
+/// Like [`render_site`], also returning each document's search terms (for later partial
+/// re-indexing).
+pub fn render_site_keeping_terms(
+    project: &Project,
+    out: &Path,
+) -> Result<(RenderStats, Vec<search::DocTerms>), Fatal> {
+    let renderer = Renderer::new(project)?;
+    let mut stats = RenderStats {
+        files: copy_files(project, out)?,
+        ..Default::default()
+    };
+    let results: Vec<Result<search::DocTerms, Fatal>> = (0..project.documents.len())
+        .into_par_iter()
+        .map(|i| renderer.document_page(i, out))
+        .collect();
+    let mut terms = Vec::with_capacity(results.len());
+    for result in results {
+        terms.push(result?);
+    }
+    stats.pages += terms.len();
+    stats.pages += renderer.aggregate_pages(out)?;
+    exports::write_all(project, renderer.site(), out)?;
+    stats.search = search::write_index(out, &terms.iter().collect::<Vec<_>>())?;
+    Ok((stats, terms))
+}
+
+/// Copies theme assets, the generated highlight stylesheet, document attachments and `static/`.
+fn copy_files(project: &Project, out: &Path) -> Result<usize, Fatal> {
+    let mut count = 0;
+    for (rel, bytes) in theme::static_files() {
+        write::write_file(out, &format!("{}/{rel}", theme::ASSETS_DIR), &bytes)?;
+        count += 1;
+    }
+    write::write_file(
+        out,
+        &format!("{}/highlight.css", theme::ASSETS_DIR),
+        highlight::stylesheet().as_bytes(),
+    )?;
+    project
+        .assets
+        .par_iter()
+        .try_for_each(|rel| write::copy_file(&project.root.join(rel), out, rel))?;
+    count += project.assets.len();
+    let static_dir = project.root.join("static");
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let rel = crate::load::relative(&static_dir, entry.path());
+            write::copy_file(entry.path(), out, &rel)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

@@ -1,0 +1,251 @@
+//! Pages: which page goes where, with which template and context. Site-wide data is Tera's
+//! global context `site`, set once; each page's own context holds only what is particular to it.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::error::Fatal;
+use crate::model::Project;
+use crate::render::html::render_body;
+use crate::render::search::{self, DocTerms};
+use crate::render::theme;
+use crate::render::view::{LinkView, SiteView};
+
+/// The fixed top-level pages: (URL, section name, title, template).
+pub const SECTIONS: &[(&str, &str, &str, &str)] = &[
+    ("", "dashboard", "Dashboard", "index.html"),
+    ("documents/", "documents", "Documents", "documents.html"),
+    ("controls/", "controls", "Controls", "controls.html"),
+    ("soa/", "soa", "Statement of Applicability", "soa.html"),
+    ("reviews/", "reviews", "Reviews", "reviews.html"),
+    ("risks/", "risks", "Risks", "risks.html"),
+    ("owners/", "owners", "Owners", "owners.html"),
+    ("search/", "search", "Search", "search.html"),
+];
+
+/// A page's own context: where it is and how to get home.
+#[derive(Debug, Serialize)]
+struct PageInfo {
+    /// Page title.
+    title: String,
+    /// Root-relative URL of the page.
+    url: String,
+    /// The nav section it belongs to.
+    section: &'static str,
+    /// Breadcrumbs from the dashboard to the page's parent.
+    crumbs: Vec<LinkView>,
+}
+
+/// A heading for a document's table of contents.
+#[derive(Debug, Serialize)]
+struct TocEntry {
+    level: u8,
+    text: String,
+    id: String,
+}
+
+/// Renders pages of one project with one set of templates.
+pub struct Renderer<'p> {
+    project: &'p Project,
+    tera: Tera,
+    site: SiteView,
+}
+
+impl<'p> Renderer<'p> {
+    /// Loads the templates and builds the site-wide views.
+    pub fn new(project: &'p Project) -> Result<Self, Fatal> {
+        let mut tera = theme::load(&project.root)?;
+        let site = SiteView::new(project);
+        tera.global_context().insert("site", &site);
+        Ok(Renderer {
+            project,
+            tera,
+            site,
+        })
+    }
+
+    /// The site-wide views.
+    pub fn site(&self) -> &SiteView {
+        &self.site
+    }
+
+    /// Renders document `index` and its search file; returns its search terms.
+    pub fn document_page(&self, index: usize, out: &Path) -> Result<DocTerms, Fatal> {
+        let doc = &self.project.documents[index];
+        let view = &self.site.documents[index];
+        let root = root_for(&doc.url);
+        let body = render_body(self.project, doc, &root);
+        let mut context = self.context(
+            &doc.url,
+            "documents",
+            &doc.title,
+            crumbs_for_document(&doc.url),
+        );
+        context.insert("doc", view);
+        context.insert("body", &body.html);
+        let toc: Vec<TocEntry> = doc
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| TocEntry {
+                level: h.level,
+                text: h.text.clone(),
+                id: h.id.clone(),
+            })
+            .collect();
+        context.insert("toc", &toc);
+        context.insert("referenced_by", self.project.referenced_by(index));
+        self.write_page(out, &doc.url, "document.html", &context)?;
+        search::write_doc_file(out, index, view, &body.text)?;
+        Ok(DocTerms::new(view, &body.text))
+    }
+
+    /// Renders every page that is not a document page; returns how many.
+    pub fn aggregate_pages(&self, out: &Path) -> Result<usize, Fatal> {
+        use rayon::prelude::*;
+        let mut count = 0;
+        for (url, section, title, template) in SECTIONS {
+            let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
+            let context = self.context(url, section, title, crumbs);
+            self.write_page(out, url, template, &context)?;
+            count += 1;
+        }
+        let not_found = self.context("404.html", "", "Page not found", vec![home()]);
+        self.render_to(out, "404.html", "404.html", &not_found, "")?;
+        count += 1;
+        let controls: Vec<(usize, usize, usize)> =
+            self.site
+                .frameworks
+                .iter()
+                .enumerate()
+                .flat_map(|(f, fw)| {
+                    fw.groups.iter().enumerate().flat_map(move |(g, group)| {
+                        (0..group.controls.len()).map(move |c| (f, g, c))
+                    })
+                })
+                .collect();
+        controls
+            .par_iter()
+            .try_for_each(|&(f, g, c)| self.control_page(out, f, g, c))?;
+        count += controls.len();
+        for (o, owner) in self.site.owners.iter().enumerate() {
+            let crumbs = vec![home(), link("Owners", "owners/")];
+            let mut context = self.context(&owner.url, "owners", &owner.name, crumbs);
+            context.insert("owner", owner);
+            context.insert("owner_index", &o);
+            self.write_page(out, &owner.url, "owner.html", &context)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    fn control_page(&self, out: &Path, f: usize, g: usize, c: usize) -> Result<(), Fatal> {
+        let framework = &self.site.frameworks[f];
+        let control = &framework.groups[g].controls[c];
+        let crumbs = vec![
+            home(),
+            link("Controls", "controls/"),
+            link(&framework.name, &format!("controls/#{}", framework.anchor)),
+        ];
+        let title = format!("{} {}", control.id, control.title);
+        let mut context = self.context(&control.url, "controls", &title, crumbs);
+        context.insert("framework_index", &f);
+        context.insert("framework_name", &framework.name);
+        context.insert("control", control);
+        self.write_page(out, &control.url, "control.html", &context)
+    }
+
+    fn context(
+        &self,
+        url: &str,
+        section: &'static str,
+        title: &str,
+        crumbs: Vec<LinkView>,
+    ) -> Context {
+        let mut context = Context::new();
+        context.insert("root", &root_for(url));
+        context.insert(
+            "page",
+            &PageInfo {
+                title: title.to_string(),
+                url: url.to_string(),
+                section,
+                crumbs,
+            },
+        );
+        context
+    }
+
+    fn write_page(
+        &self,
+        out: &Path,
+        url: &str,
+        template: &str,
+        context: &Context,
+    ) -> Result<(), Fatal> {
+        let file = format!("{url}index.html");
+        self.render_to(out, &file, template, context, url)
+    }
+
+    fn render_to(
+        &self,
+        out: &Path,
+        file: &str,
+        template: &str,
+        context: &Context,
+        url: &str,
+    ) -> Result<(), Fatal> {
+        let path = out.join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
+        }
+        let handle = File::create(&path)
+            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
+        let mut writer = BufWriter::with_capacity(64 * 1024, handle);
+        self.tera
+            .render_to(template, context, &mut writer)
+            .map_err(|e| {
+                Fatal::new(format!(
+                    "cannot render /{url} with template `{template}`: {}",
+                    theme::error_chain(&e)
+                ))
+            })?;
+        writer
+            .flush()
+            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+    }
+}
+
+/// The way back to the site root from a page at `url` (`policies/a/` → `../../`).
+pub fn root_for(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn home() -> LinkView {
+    link("Dashboard", "")
+}
+
+fn link(label: &str, url: &str) -> LinkView {
+    LinkView {
+        label: label.to_string(),
+        url: url.to_string(),
+    }
+}
+
+fn crumbs_for_document(url: &str) -> Vec<LinkView> {
+    let mut crumbs = vec![home(), link("Documents", "documents/")];
+    let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
+    if parts.len() > 1 {
+        let folder = parts[..parts.len() - 1].join("/");
+        crumbs.push(link(
+            &crate::document::title_from_path(&folder.replace('/', " / ")),
+            &format!("documents/?folder={folder}"),
+        ));
+    }
+    crumbs
+}

@@ -1,0 +1,311 @@
+//! The search index: an inverted index split into small shards by term prefix, plus one small
+//! file per document for result titles and snippets. Every file is a script that hands its data
+//! to `annexaSearch`, so the index loads from disk (file://) as well as over HTTP, and a query
+//! fetches only the shards of its terms and the files of the results it shows.
+//!
+//! Ranking is BM25 over weighted fields (title, id and controls count most, then tags, owner and
+//! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Fatal;
+use crate::render::view::DocView;
+
+/// Where the index lives in the site.
+pub const SEARCH_DIR: &str = "search";
+
+/// Shards larger than this (bytes of JSON) are split by one more character.
+const SHARD_SPLIT_BYTES: usize = 48 * 1024;
+/// Characters of body text kept per document for snippets.
+const SNIPPET_TEXT_CHARS: usize = 6000;
+/// Longest term indexed.
+const MAX_TERM_CHARS: usize = 40;
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+];
+
+/// Field weights, as multiples of a body occurrence.
+const TITLE: u32 = 10;
+const ID: u32 = 10;
+const CONTROL: u32 = 8;
+const TAG: u32 = 5;
+const OWNER: u32 = 4;
+const SUMMARY: u32 = 3;
+const BODY: u32 = 1;
+
+/// Calls `emit` with every search term of `text`: each word lower-cased, its alphanumeric
+/// parts, and — for words like `A.5.15` or `POL-005` — the whole word too. Stop words are
+/// dropped. The JavaScript query tokenizer follows the same rules.
+pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
+    for raw in text.split(|c: char| c.is_whitespace()) {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let compound = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .nth(1)
+            .is_some();
+        if compound && lower.chars().count() <= MAX_TERM_CHARS {
+            emit(&lower);
+        }
+        for part in lower.split(|c: char| !c.is_alphanumeric()) {
+            if !part.is_empty()
+                && part.chars().count() <= MAX_TERM_CHARS
+                && !STOP_WORDS.contains(&part)
+            {
+                emit(part);
+            }
+        }
+    }
+}
+
+/// One document's weighted term counts, and its total weighted length.
+#[derive(Debug, Default)]
+pub struct DocTerms {
+    counts: HashMap<String, u32>,
+    length: u32,
+}
+
+impl DocTerms {
+    /// Counts the terms of a document's fields and body text.
+    pub fn new(doc: &DocView, body: &str) -> Self {
+        let mut terms_of = DocTerms::default();
+        terms_of.add(&doc.title, TITLE);
+        terms_of.add(&doc.id, ID);
+        for control in &doc.controls {
+            terms_of.add(&control.id, CONTROL);
+            // `A.5.15` is also found as `5.15`.
+            if let Some(bare) = control.id.strip_prefix("A.") {
+                terms_of.add(bare, CONTROL);
+            }
+            if let Some((_, local)) = control.id.split_once(':') {
+                terms_of.add(local, CONTROL);
+            }
+        }
+        for tag in &doc.tags {
+            terms_of.add(tag, TAG);
+        }
+        terms_of.add(&doc.owner, OWNER);
+        terms_of.add(&doc.summary, SUMMARY);
+        terms_of.add(body, BODY);
+        terms_of
+    }
+
+    fn add(&mut self, text: &str, weight: u32) {
+        terms(text, |term| {
+            *self.counts.entry(term.to_string()).or_insert(0) += weight;
+            self.length += weight;
+        });
+    }
+}
+
+/// Writes `search/docs/N.js`: what a result shows for document `index`.
+pub fn write_doc_file(out: &Path, index: usize, doc: &DocView, body: &str) -> Result<(), Fatal> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        u: &'a str,
+        t: &'a str,
+        i: &'a str,
+        o: &'a str,
+        k: &'a str,
+        s: &'a str,
+        m: &'a str,
+        c: String,
+        x: String,
+    }
+    let text: String = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+    let entry = Entry {
+        u: &doc.url,
+        t: &doc.title,
+        i: &doc.id,
+        o: &doc.owner,
+        k: doc.kind,
+        s: doc.status,
+        m: &doc.summary,
+        c: doc
+            .controls
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        x: text,
+    };
+    let json = script_json(&entry);
+    write(
+        out,
+        &format!("{SEARCH_DIR}/docs/{index}.js"),
+        &format!("annexaSearch.doc({index},{json});\n"),
+    )
+}
+
+fn collapse_whitespace(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit * 2));
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count >= limit {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        count += word.chars().count() + 1;
+    }
+    out
+}
+
+/// Writes the shards and `search/meta.js` from every document's terms (indexed by position).
+pub fn write_index(out: &Path, docs: &[&DocTerms]) -> Result<IndexStats, Fatal> {
+    let n = docs.len();
+    let average =
+        (docs.iter().map(|d| u64::from(d.length)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
+    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    for (index, doc) in docs.iter().enumerate() {
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(doc.length) / average);
+        for (term, &count) in &doc.counts {
+            let tf = f64::from(count);
+            let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
+                .round()
+                .clamp(1.0, 255.0) as u8;
+            postings
+                .entry(term.clone())
+                .or_default()
+                .push((index as u32, score));
+        }
+    }
+    let mut by_term: BTreeMap<String, Vec<(u32, u8)>> = postings.into_iter().collect();
+    for list in by_term.values_mut() {
+        list.sort_unstable();
+    }
+    let shards = shard(&by_term);
+    let mut stats = IndexStats {
+        terms: by_term.len(),
+        shards: shards.len(),
+        bytes: 0,
+    };
+    for (key, body) in &shards {
+        let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
+        stats.bytes += text.len();
+        write(
+            out,
+            &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
+            &text,
+        )?;
+    }
+    let keys: Vec<&String> = shards.keys().collect();
+    let meta = format!(
+        "annexaSearch.meta({{\"n\":{n},\"shards\":{}}});\n",
+        script_json(&keys)
+    );
+    stats.bytes += meta.len();
+    write(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
+    Ok(stats)
+}
+
+/// Sizes of a written index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexStats {
+    /// Distinct terms.
+    pub terms: usize,
+    /// Shard files.
+    pub shards: usize,
+    /// Bytes of shards and meta.
+    pub bytes: usize,
+}
+
+/// Groups terms into shards keyed by their first two characters, splitting large shards by a
+/// third character (terms of two characters or fewer stay in the two-character shard).
+fn shard(by_term: &BTreeMap<String, Vec<(u32, u8)>>) -> BTreeMap<String, String> {
+    let mut groups: BTreeMap<String, Vec<(&String, String)>> = BTreeMap::new();
+    for (term, list) in by_term {
+        let mut entry = String::with_capacity(list.len() * 6 + term.len() + 4);
+        entry.push_str(&script_json(term));
+        entry.push_str(":[");
+        for (i, (doc, score)) in list.iter().enumerate() {
+            if i > 0 {
+                entry.push(',');
+            }
+            let _ = write!(entry, "{doc},{score}");
+        }
+        entry.push(']');
+        groups
+            .entry(prefix(term, 2))
+            .or_default()
+            .push((term, entry));
+    }
+    let mut shards = BTreeMap::new();
+    for (key, entries) in groups {
+        let size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
+        if size <= SHARD_SPLIT_BYTES {
+            shards.insert(key, join(entries.iter().map(|(_, e)| e.as_str())));
+            continue;
+        }
+        let mut split: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (term, entry) in &entries {
+            split.entry(prefix(term, 3)).or_default().push(entry);
+        }
+        for (sub, list) in split {
+            shards.insert(sub, join(list.into_iter()));
+        }
+    }
+    shards
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.collect::<Vec<_>>().join(",")
+}
+
+fn prefix(term: &str, chars: usize) -> String {
+    term.chars().take(chars).collect()
+}
+
+/// A shard's file name: the UTF-8 bytes of its key in hex (the JavaScript computes the same).
+pub fn shard_file(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// JSON that is also safe inside a script file (no `</script>`, no line separators).
+fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn write(out: &Path, rel: &str, text: &str) -> Result<(), Fatal> {
+    crate::write::write_file(out, rel, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        terms(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn terms_keep_ids_whole_and_split() {
+        assert_eq!(
+            all("See A.5.15, and POL-005."),
+            ["see", "a.5.15", "a", "5", "15", "pol-005", "pol", "005"]
+        );
+        assert_eq!(
+            all("The Access-Control policy"),
+            ["access-control", "access", "control", "policy"]
+        );
+        assert_eq!(all("Größe ÜBER"), ["größe", "über"]);
+    }
+}

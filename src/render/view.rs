@@ -1,0 +1,785 @@
+//! Views: the model as the templates see it, built once per build. URLs are relative to the
+//! site root without a leading `/` (templates prefix them with `root`, the way back to the root
+//! from the current page), so the site works under any base URL and from disk.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::ControlKey;
+use crate::document::Document;
+use crate::frontmatter::{Kind, Status};
+use crate::model::{ControlStatus, Project};
+use crate::review::ReviewState;
+use crate::risks::Risk;
+
+/// A link: text and a root-relative URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Visible text.
+    pub label: String,
+    /// Root-relative URL.
+    pub url: String,
+}
+
+/// A control as listed on a document or a risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRefView {
+    /// The id as shown (`A.5.15`, or `nist-csf-2.0:PR.AA-01` outside the default framework).
+    pub id: String,
+    /// The control title.
+    pub title: String,
+    /// The control page.
+    pub url: String,
+}
+
+/// Everything a template needs about one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// Position in `site.documents`.
+    pub index: usize,
+    /// The page URL (`policies/access-control/`).
+    pub url: String,
+    /// The source path (`policies/access-control.md`).
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// `id`, or empty.
+    pub id: String,
+    /// The folder it lives in (`policies`, `policies/hr`), or empty at the root.
+    pub folder: String,
+    /// Kind name.
+    pub kind: &'static str,
+    /// Kind for display ("Policy").
+    pub kind_label: &'static str,
+    /// Status name.
+    pub status: &'static str,
+    /// Status for display ("In review").
+    pub status_label: &'static str,
+    /// Owner, or empty.
+    pub owner: String,
+    /// The owner's page, or empty.
+    pub owner_url: String,
+    /// Approver, or empty.
+    pub approver: String,
+    /// Version, or empty.
+    pub version: String,
+    /// Classification, or empty.
+    pub classification: String,
+    /// Effective date, or empty.
+    pub effective: String,
+    /// Last review date, or empty.
+    pub last_reviewed: String,
+    /// Next review date, or empty.
+    pub next_review: String,
+    /// Review interval as written, or empty.
+    pub review_interval: String,
+    /// `overdue`, `due-soon`, `ok`, `missing` or `not-tracked`.
+    pub review_state: &'static str,
+    /// Days to the next review (negative when overdue), when tracked and dated.
+    pub days_left: Option<i64>,
+    /// A human phrase for the review state ("Overdue by 32 days").
+    pub review_label: String,
+    /// The latest of `last_reviewed` and `effective` up to today, or empty.
+    pub last_activity: String,
+    /// What happened then: `reviewed` or `effective`, or empty.
+    pub last_activity_kind: &'static str,
+    /// Listed controls that resolved.
+    pub controls: Vec<ControlRefView>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Summary, or empty.
+    pub summary: String,
+    /// Link to the source file in the repository browser, or empty.
+    pub source_url: String,
+}
+
+/// One control with its SoA decision, documents and risks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlView {
+    /// The id as the catalog writes it.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// Theme or group.
+    pub group: String,
+    /// Optional description.
+    pub description: String,
+    /// The control page URL.
+    pub url: String,
+    /// Whether it applies.
+    pub applicable: bool,
+    /// Whether the SoA mentions it.
+    pub in_soa: bool,
+    /// `not-applicable`, `implemented`, `partial`, `planned`, `not-implemented`, `documented`, `gap`.
+    pub status: &'static str,
+    /// A label for the status.
+    pub status_label: &'static str,
+    /// The SoA justification, or empty.
+    pub justification: String,
+    /// Indices into `site.documents` of every document that lists it.
+    pub documents: Vec<usize>,
+    /// How many of them count for coverage (approved or in review).
+    pub counting_documents: usize,
+    /// Indices into `site.risks`.
+    pub risks: Vec<usize>,
+    /// Related controls in other catalogs in use.
+    pub related: Vec<ControlRefView>,
+    /// Related ids in catalogs not in use, shown as text.
+    pub related_elsewhere: Vec<String>,
+    /// Attribute name and values (ISO/IEC 27002 attributes).
+    pub attributes: Vec<(String, String)>,
+}
+
+/// A group (theme) of a framework's controls.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    /// Group name.
+    pub name: String,
+    /// Its anchor id on the matrix page.
+    pub anchor: String,
+    /// Controls in catalog order.
+    pub controls: Vec<ControlView>,
+}
+
+/// Counts of a framework's controls by status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CoverageView {
+    /// All controls.
+    pub total: usize,
+    /// Applicable controls.
+    pub applicable: usize,
+    /// Excluded in the SoA.
+    pub not_applicable: usize,
+    /// Applicable controls with at least one approved or in-review document.
+    pub documented: usize,
+    /// Applicable controls with no such document.
+    pub gaps: usize,
+    /// `documented` as a whole percentage of `applicable`.
+    pub percent: usize,
+    /// SoA implementation states: implemented, partial, planned, not-implemented.
+    pub implemented: usize,
+    /// Stated `partial`.
+    pub partial: usize,
+    /// Stated `planned`.
+    pub planned: usize,
+    /// Stated `not-implemented`.
+    pub not_implemented: usize,
+}
+
+/// A framework in use.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkView {
+    /// Catalog id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Description, or empty.
+    pub description: String,
+    /// Its section anchor on the matrix and SoA pages.
+    pub anchor: String,
+    /// Coverage counts.
+    pub coverage: CoverageView,
+    /// Groups in order.
+    pub groups: Vec<GroupView>,
+}
+
+/// An owner and their documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerView {
+    /// The owner as written.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// The owner page.
+    pub url: String,
+    /// Indices into `site.documents`, by next review.
+    pub documents: Vec<usize>,
+    /// How many of them are overdue.
+    pub overdue: usize,
+    /// How many are due soon.
+    pub due_soon: usize,
+}
+
+/// A risk of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskView {
+    /// Id.
+    pub id: String,
+    /// Anchor on the risks page.
+    pub anchor: String,
+    /// Title.
+    pub title: String,
+    /// Description, or empty.
+    pub description: String,
+    /// Owner, or empty.
+    pub owner: String,
+    /// Inherent likelihood, impact and score, when given.
+    pub likelihood: Option<u8>,
+    /// Inherent impact.
+    pub impact: Option<u8>,
+    /// Likelihood × impact.
+    pub score: Option<u8>,
+    /// `low`, `medium`, `high`, `critical`, or empty.
+    pub level: &'static str,
+    /// Residual likelihood.
+    pub residual_likelihood: Option<u8>,
+    /// Residual impact.
+    pub residual_impact: Option<u8>,
+    /// Residual score.
+    pub residual_score: Option<u8>,
+    /// Residual level.
+    pub residual_level: &'static str,
+    /// Treatment, or empty.
+    pub treatment: &'static str,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Controls that treat it.
+    pub controls: Vec<ControlRefView>,
+}
+
+/// One count of a breakdown, with its share of the whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountView {
+    /// Machine name (`approved`, `policy`, `overdue`), for CSS classes and filters.
+    pub name: String,
+    /// Display label.
+    pub label: String,
+    /// How many.
+    pub count: usize,
+    /// Share of the whole in percent, rounded (0 to 100).
+    pub percent: usize,
+}
+
+/// Counts for the dashboard.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatsView {
+    /// All documents.
+    pub documents: usize,
+    /// By status: draft, review, approved, retired.
+    pub by_status: Vec<CountView>,
+    /// By kind, for kinds present.
+    pub by_kind: Vec<CountView>,
+    /// Documents with review tracking (approved or in review).
+    pub tracked: usize,
+    /// Tracked documents by review state: overdue, due-soon, ok, missing (shares of `tracked`).
+    pub by_review: Vec<CountView>,
+    /// Overdue reviews.
+    pub overdue: usize,
+    /// Reviews due soon.
+    pub due_soon: usize,
+    /// Tracked documents reviewed on time.
+    pub current: usize,
+    /// Tracked documents without a review date.
+    pub missing: usize,
+}
+
+/// Review lists for the dashboard and the reviews page (indices into `site.documents`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewsView {
+    /// Overdue, most overdue first.
+    pub overdue: Vec<usize>,
+    /// Due within the window, soonest first.
+    pub due_soon: Vec<usize>,
+    /// Tracked but undated.
+    pub missing: Vec<usize>,
+    /// Recently reviewed or made effective, newest first (at most 8).
+    pub recent: Vec<usize>,
+    /// The due-soon window in days.
+    pub window_days: u32,
+}
+
+/// Site-wide data: set once as Tera's global context `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Organisation, or empty.
+    pub organisation: String,
+    /// The configured base URL.
+    pub base_url: String,
+    /// The day reviews are computed for.
+    pub today: String,
+    /// `annexa <version>`.
+    pub generator: String,
+    /// Every document, sorted by path.
+    pub documents: Vec<DocView>,
+    /// Frameworks in use, the default first.
+    pub frameworks: Vec<FrameworkView>,
+    /// Owners by name.
+    pub owners: Vec<OwnerView>,
+    /// The risk register.
+    pub risks: Vec<RiskView>,
+    /// Review lists.
+    pub reviews: ReviewsView,
+    /// Dashboard counts.
+    pub stats: StatsView,
+    /// Values for the register filters.
+    pub filters: FiltersView,
+}
+
+/// The distinct values the document register can be filtered by.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FiltersView {
+    /// Kinds present.
+    pub kinds: Vec<String>,
+    /// Owners present.
+    pub owners: Vec<String>,
+    /// Statuses present.
+    pub statuses: Vec<String>,
+    /// Tags present.
+    pub tags: Vec<String>,
+    /// Folders holding documents (`policies`, `policies/hr`).
+    pub folders: Vec<String>,
+}
+
+/// A URL-safe slug: lower case letters and digits, other runs become one hyphen.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// The page URL of a control.
+pub fn control_url(project: &Project, key: ControlKey) -> String {
+    let catalog = &project.frameworks.catalogs[key.framework];
+    format!(
+        "controls/{}/{}/",
+        slug(&catalog.id),
+        slug(&catalog.controls[key.control].id)
+    )
+}
+
+/// The page URL of an owner.
+pub fn owner_url(owner: &str) -> String {
+    format!("owners/{}/", slug(owner))
+}
+
+fn control_ref(project: &Project, key: ControlKey) -> ControlRefView {
+    let control = project.frameworks.control(key);
+    ControlRefView {
+        id: if key.framework == 0 {
+            control.id.clone()
+        } else {
+            project.frameworks.qualified_id(key)
+        },
+        title: control.title.clone(),
+        url: control_url(project, key),
+    }
+}
+
+fn review_label(doc: &Document) -> String {
+    let days = doc.review.days_left.unwrap_or(0);
+    let plural = |n: i64| if n == 1 { "day" } else { "days" };
+    match doc.review.state {
+        ReviewState::Overdue => format!("Overdue by {} {}", -days, plural(-days)),
+        ReviewState::DueSoon if days == 0 => "Due today".to_string(),
+        ReviewState::DueSoon => format!("Due in {days} {}", plural(days)),
+        ReviewState::Ok => "Current".to_string(),
+        ReviewState::Missing => "No review date".to_string(),
+        ReviewState::NotTracked => "Not tracked".to_string(),
+    }
+}
+
+/// The later of a document's last review and its effective date, up to today.
+fn last_activity(project: &Project, doc: &Document) -> Option<(jiff::civil::Date, &'static str)> {
+    let reviewed = doc.meta.last_reviewed.as_ref().map(|l| (l.value, "reviewed"));
+    let effective = doc.meta.effective.map(|d| (d, "effective"));
+    reviewed
+        .into_iter()
+        .chain(effective)
+        .filter(|(d, _)| *d <= project.today)
+        .max_by_key(|(d, _)| *d)
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "Policy",
+        Kind::Procedure => "Procedure",
+        Kind::Standard => "Standard",
+        Kind::Guideline => "Guideline",
+        Kind::Plan => "Plan",
+        Kind::Record => "Record",
+        Kind::Other => "Other",
+    }
+}
+
+fn doc_status_label(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "Draft",
+        Status::Review => "In review",
+        Status::Approved => "Approved",
+        Status::Retired => "Retired",
+    }
+}
+
+fn doc_view(project: &Project, index: usize, doc: &Document) -> DocView {
+    let meta = &doc.meta;
+    let activity = last_activity(project, doc);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    DocView {
+        index,
+        url: doc.url.clone(),
+        path: doc.path().to_string(),
+        title: doc.title.clone(),
+        id: meta
+            .id
+            .as_ref()
+            .map(|i| i.value.clone())
+            .unwrap_or_default(),
+        folder: doc
+            .path()
+            .rsplit_once('/')
+            .map(|(folder, _)| folder.to_string())
+            .unwrap_or_default(),
+        kind: meta.kind.as_str(),
+        kind_label: kind_label(meta.kind),
+        status: meta.status.as_str(),
+        status_label: doc_status_label(meta.status),
+        owner: text(&meta.owner),
+        owner_url: meta.owner.as_deref().map(owner_url).unwrap_or_default(),
+        approver: text(&meta.approver),
+        version: text(&meta.version),
+        classification: text(&meta.classification),
+        effective: meta.effective.map(|d| d.to_string()).unwrap_or_default(),
+        last_reviewed: meta
+            .last_reviewed
+            .as_ref()
+            .map(|d| d.value.to_string())
+            .unwrap_or_default(),
+        next_review: doc.review.next.map(|d| d.to_string()).unwrap_or_default(),
+        review_interval: meta
+            .review_interval
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
+        review_state: doc.review.state.as_str(),
+        days_left: doc.review.days_left,
+        review_label: review_label(doc),
+        last_activity: activity.map(|(d, _)| d.to_string()).unwrap_or_default(),
+        last_activity_kind: activity.map(|(_, k)| k).unwrap_or(""),
+        controls: doc
+            .controls
+            .iter()
+            .filter_map(|c| c.key.as_ref().ok())
+            .map(|&key| control_ref(project, key))
+            .collect(),
+        tags: meta.tags.clone(),
+        summary: text(&meta.summary),
+        source_url: project
+            .config
+            .repo_url
+            .as_ref()
+            .map(|base| format!("{base}/{}", doc.path()))
+            .unwrap_or_default(),
+    }
+}
+
+fn status_label(status: ControlStatus) -> &'static str {
+    use crate::soa::Implementation::*;
+    match status {
+        ControlStatus::NotApplicable => "Not applicable",
+        ControlStatus::Stated(Implemented) => "Implemented",
+        ControlStatus::Stated(Partial) => "Partial",
+        ControlStatus::Stated(Planned) => "Planned",
+        ControlStatus::Stated(NotImplemented) => "Not implemented",
+        ControlStatus::Documented => "Documented",
+        ControlStatus::Gap => "Gap",
+    }
+}
+
+fn control_view(project: &Project, key: ControlKey) -> ControlView {
+    let control = project.frameworks.control(key);
+    let entry = project.soa_entry(key);
+    let status = project.control_status(key);
+    let mut related = Vec::new();
+    let mut related_elsewhere = Vec::new();
+    for r in &control.related {
+        match project.frameworks.resolve(r) {
+            Ok(k) => related.push(control_ref(project, k)),
+            Err(_) => related_elsewhere.push(r.clone()),
+        }
+    }
+    ControlView {
+        id: control.id.clone(),
+        title: control.title.clone(),
+        group: control.group.clone(),
+        description: control.description.clone().unwrap_or_default(),
+        url: control_url(project, key),
+        applicable: project.soa.is_applicable(key),
+        in_soa: entry.is_some(),
+        status: status.as_str(),
+        status_label: status_label(status),
+        justification: entry
+            .and_then(|e| e.justification.clone())
+            .unwrap_or_default(),
+        documents: project.documents_for(key).to_vec(),
+        counting_documents: project.counting_documents_for(key).count(),
+        risks: project.risks_for(key).to_vec(),
+        related,
+        related_elsewhere,
+        attributes: control
+            .attributes
+            .iter()
+            .map(|(name, values)| (name.replace('_', " "), values.join(", ")))
+            .collect(),
+    }
+}
+
+fn framework_view(project: &Project, framework: usize) -> FrameworkView {
+    let catalog = &project.frameworks.catalogs[framework];
+    let mut coverage = CoverageView::default();
+    let groups: Vec<GroupView> = catalog
+        .groups
+        .iter()
+        .map(|group| GroupView {
+            name: group.clone(),
+            anchor: format!("{}-{}", slug(&catalog.id), slug(group)),
+            controls: catalog
+                .group_controls(group)
+                .map(|(control, _)| control_view(project, ControlKey { framework, control }))
+                .collect(),
+        })
+        .filter(|g| !g.controls.is_empty())
+        .collect();
+    for control in groups.iter().flat_map(|g| &g.controls) {
+        coverage.total += 1;
+        if !control.applicable {
+            coverage.not_applicable += 1;
+            continue;
+        }
+        coverage.applicable += 1;
+        if control.counting_documents > 0 {
+            coverage.documented += 1;
+        } else {
+            coverage.gaps += 1;
+        }
+        match control.status {
+            "implemented" => coverage.implemented += 1,
+            "partial" => coverage.partial += 1,
+            "planned" => coverage.planned += 1,
+            "not-implemented" => coverage.not_implemented += 1,
+            _ => {}
+        }
+    }
+    coverage.percent = (coverage.documented * 100)
+        .checked_div(coverage.applicable)
+        .unwrap_or(100);
+    FrameworkView {
+        id: catalog.id.clone(),
+        name: catalog.name.clone(),
+        description: catalog.description.clone().unwrap_or_default(),
+        anchor: slug(&catalog.id),
+        coverage,
+        groups,
+    }
+}
+
+fn risk_level(score: Option<u8>) -> &'static str {
+    match score {
+        None => "",
+        Some(0..=4) => "low",
+        Some(5..=9) => "medium",
+        Some(10..=16) => "high",
+        Some(_) => "critical",
+    }
+}
+
+fn risk_view(project: &Project, risk: &Risk) -> RiskView {
+    RiskView {
+        id: risk.id.clone(),
+        anchor: slug(&risk.id),
+        title: risk.title.clone(),
+        description: risk.description.clone().unwrap_or_default(),
+        owner: risk.owner.clone().unwrap_or_default(),
+        likelihood: risk.likelihood,
+        impact: risk.impact,
+        score: risk.score(),
+        level: risk_level(risk.score()),
+        residual_likelihood: risk.residual_likelihood,
+        residual_impact: risk.residual_impact,
+        residual_score: risk.residual_score(),
+        residual_level: risk_level(risk.residual_score()),
+        treatment: risk.treatment.map(|t| t.as_str()).unwrap_or(""),
+        status: risk.status.clone(),
+        controls: risk
+            .controls
+            .iter()
+            .map(|&k| control_ref(project, k))
+            .collect(),
+    }
+}
+
+fn owners(docs: &[DocView], project: &Project) -> Vec<OwnerView> {
+    let mut by_slug: BTreeMap<String, OwnerView> = BTreeMap::new();
+    for (i, doc) in project.documents.iter().enumerate() {
+        let Some(owner) = &doc.meta.owner else {
+            continue;
+        };
+        let slug = slug(owner);
+        let view = by_slug.entry(slug.clone()).or_insert_with(|| OwnerView {
+            name: owner.clone(),
+            url: owner_url(owner),
+            slug,
+            documents: Vec::new(),
+            overdue: 0,
+            due_soon: 0,
+        });
+        view.documents.push(i);
+        match doc.review.state {
+            ReviewState::Overdue => view.overdue += 1,
+            ReviewState::DueSoon => view.due_soon += 1,
+            _ => {}
+        }
+    }
+    let mut owners: Vec<OwnerView> = by_slug.into_values().collect();
+    for owner in &mut owners {
+        owner.documents.sort_by_key(|&i| {
+            (
+                docs[i].next_review.is_empty(),
+                docs[i].next_review.clone(),
+                i,
+            )
+        });
+    }
+    owners.sort_by_key(|o| o.name.to_lowercase());
+    owners
+}
+
+fn reviews(project: &Project) -> ReviewsView {
+    let docs = &project.documents;
+    let by_state = |state: ReviewState| {
+        let mut list: Vec<usize> = (0..docs.len())
+            .filter(|&i| docs[i].review.state == state)
+            .collect();
+        list.sort_by_key(|&i| (docs[i].review.days_left, i));
+        list
+    };
+    let mut recent: Vec<(jiff::civil::Date, usize)> = docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| last_activity(project, d).map(|(date, _)| (date, i)))
+        .collect();
+    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ReviewsView {
+        overdue: by_state(ReviewState::Overdue),
+        due_soon: by_state(ReviewState::DueSoon),
+        missing: by_state(ReviewState::Missing),
+        recent: recent.into_iter().take(8).map(|(_, i)| i).collect(),
+        window_days: project.config.reviews.due_soon_days,
+    }
+}
+
+fn count_view(name: &str, label: &str, count: usize, whole: usize) -> CountView {
+    CountView {
+        name: name.to_string(),
+        label: label.to_string(),
+        count,
+        percent: (count * 100 + whole / 2).checked_div(whole).unwrap_or(0),
+    }
+}
+
+fn stats(project: &Project, reviews: &ReviewsView) -> StatsView {
+    let docs = &project.documents;
+    let total = docs.len();
+    let by_status = Status::ALL
+        .iter()
+        .map(|s| {
+            let n = docs.iter().filter(|d| d.meta.status == *s).count();
+            count_view(s.as_str(), doc_status_label(*s), n, total)
+        })
+        .collect();
+    let by_kind = Kind::ALL
+        .iter()
+        .map(|k| {
+            let n = docs.iter().filter(|d| d.meta.kind == *k).count();
+            count_view(k.as_str(), kind_label(*k), n, total)
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let current = docs
+        .iter()
+        .filter(|d| d.review.state == ReviewState::Ok)
+        .count();
+    let tracked = reviews.overdue.len() + reviews.due_soon.len() + current + reviews.missing.len();
+    let by_review = vec![
+        count_view("overdue", "Overdue", reviews.overdue.len(), tracked),
+        count_view("due-soon", "Due soon", reviews.due_soon.len(), tracked),
+        count_view("ok", "Current", current, tracked),
+        count_view("missing", "No review date", reviews.missing.len(), tracked),
+    ];
+    StatsView {
+        documents: total,
+        by_status,
+        by_kind,
+        tracked,
+        by_review,
+        overdue: reviews.overdue.len(),
+        due_soon: reviews.due_soon.len(),
+        current,
+        missing: reviews.missing.len(),
+    }
+}
+
+fn filters(docs: &[DocView]) -> FiltersView {
+    let distinct = |values: &mut dyn Iterator<Item = String>| {
+        let mut v: Vec<String> = values.filter(|s| !s.is_empty()).collect();
+        v.sort_by_key(|s| s.to_lowercase());
+        v.dedup();
+        v
+    };
+    FiltersView {
+        kinds: distinct(&mut docs.iter().map(|d| d.kind.to_string())),
+        owners: distinct(&mut docs.iter().map(|d| d.owner.clone())),
+        statuses: distinct(&mut docs.iter().map(|d| d.status.to_string())),
+        tags: distinct(&mut docs.iter().flat_map(|d| d.tags.clone())),
+        folders: distinct(&mut docs.iter().map(|d| d.folder.clone())),
+    }
+}
+
+impl SiteView {
+    /// Builds the views of a whole project.
+    pub fn new(project: &Project) -> Self {
+        use rayon::prelude::*;
+        let documents: Vec<DocView> = project
+            .documents
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| doc_view(project, i, d))
+            .collect();
+        let frameworks = (0..project.frameworks.catalogs.len())
+            .map(|f| framework_view(project, f))
+            .collect();
+        let reviews = reviews(project);
+        let config = &project.config;
+        SiteView {
+            title: config.title.clone(),
+            organisation: config.organisation.clone().unwrap_or_default(),
+            base_url: config.base_url.clone(),
+            today: project.today.to_string(),
+            generator: format!("annexa {}", env!("CARGO_PKG_VERSION")),
+            owners: owners(&documents, project),
+            risks: project
+                .risks
+                .iter()
+                .map(|r| risk_view(project, r))
+                .collect(),
+            stats: stats(project, &reviews),
+            filters: filters(&documents),
+            reviews,
+            frameworks,
+            documents,
+        }
+    }
+}

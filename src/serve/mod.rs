@@ -1,0 +1,193 @@
+//! Serve: the build pipeline driven by a file watcher, behind a small HTTP server. Each change
+//! is rebuilt (only the pages it affects, when only documents changed) into a private folder,
+//! and open browsers reload. Content errors show as an overlay; the server never stops for them.
+
+pub mod http;
+mod preview;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use notify::{EventKind, RecursiveMode};
+
+use crate::error::Fatal;
+use crate::load;
+pub use preview::{Change, Preview, RebuildReport};
+
+/// Options of `annexa serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The project folder, or `None` to search from the current folder.
+    pub dir: Option<PathBuf>,
+    /// Address to listen on.
+    pub bind: String,
+    /// Port to listen on (0 picks a free one).
+    pub port: u16,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// A fixed day for reviews; `None` follows the clock.
+    pub today: Option<Date>,
+}
+
+/// Request worker threads: enough that slow clients do not block others. Live-reload
+/// connections do not occupy a worker.
+const WORKERS: usize = 16;
+
+/// Runs the preview server until Ctrl-C. `log` receives one line per event.
+pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(), Fatal> {
+    let root = load::find_root(options.dir.as_deref())?;
+    let addr: SocketAddr = format!("{}:{}", options.bind, options.port)
+        .parse()
+        .or_else(|_| {
+            use std::net::ToSocketAddrs;
+            (options.bind.as_str(), options.port)
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut a| a.next())
+                .ok_or(())
+        })
+        .map_err(|_| Fatal::new(format!("`{}` is not an address to listen on", options.bind)))?;
+    let server = tiny_http::Server::http(addr).map_err(|e| {
+        if e.to_string().contains("in use") {
+            Fatal::new(format!(
+                "port {} on {} is already in use: stop the other server or choose another port with --port {}",
+                options.port,
+                options.bind,
+                options.port.saturating_add(1)
+            ))
+        } else {
+            Fatal::new(format!("cannot listen on {addr}: {e}"))
+        }
+    })?;
+    let server = Arc::new(server);
+    let bound = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| addr.to_string());
+
+    let shared = Arc::new(http::Shared::default());
+    let mut preview = Preview::new(&root, options.today)?;
+    let report = preview.rebuild(Change::Full, &shared);
+    let _ = writeln!(log, "{}", report.summary());
+
+    for _ in 0..WORKERS {
+        let server = Arc::clone(&server);
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &shared);
+            }
+        });
+    }
+    let url = format!("http://{bound}/");
+    let _ = writeln!(
+        log,
+        "annexa: serving {} at {url} (Ctrl-C to stop)",
+        root.display()
+    );
+    if !is_loopback(&options.bind) {
+        let _ = writeln!(
+            log,
+            "warning: listening on {}: anyone who can reach this machine can read the preview",
+            options.bind
+        );
+    }
+    if options.open {
+        open_browser(&url);
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        let server = Arc::clone(&server);
+        ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            server.unblock();
+        })
+        .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
+    }
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(15));
+                shared.ping();
+            }
+        });
+    }
+    watch(&root, &mut preview, &shared, &stop, log)?;
+    let _ = writeln!(log, "annexa: stopped");
+    Ok(())
+}
+
+fn is_loopback(bind: &str) -> bool {
+    bind == "localhost"
+        || bind
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(command)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// Watches `root` and rebuilds on every burst of changes until `stop` is set.
+fn watch(
+    root: &Path,
+    preview: &mut Preview,
+    shared: &Arc<http::Shared>,
+    stop: &AtomicBool,
+    log: &mut dyn std::io::Write,
+) -> Result<(), Fatal> {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(20), None, tx)
+        .map_err(|e| Fatal::new(format!("cannot watch files: {e}")))?;
+    debouncer
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| Fatal::new(format!("cannot watch `{}`: {e}", root.display())))?;
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        let mut batches = vec![first];
+        // Editors save in bursts that arrive as several batches: take them all.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
+            batches.push(more);
+        }
+        let mut paths = Vec::new();
+        for batch in batches.into_iter().flatten() {
+            for event in batch {
+                if matches!(
+                    event.kind,
+                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                ) {
+                    paths.extend(event.paths.iter().cloned());
+                }
+            }
+        }
+        let Some(change) = preview.classify(&canonical_root, root, &paths) else {
+            continue;
+        };
+        let report = preview.rebuild(change, shared);
+        let _ = writeln!(log, "{}", report.summary());
+    }
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! The preview site of `serve`: built into a private temporary folder, rebuilt in full or, when
+//! only documents changed, page by page; with an error overlay while the content has errors.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::civil::Date;
+
+use crate::commands::{Analysis, analyse_cached, system_today};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Fatal;
+use crate::links::Target;
+use crate::load::{self, DocCache};
+use crate::model::Project;
+use crate::render::search::{self, DocTerms};
+use crate::render::{self, Renderer, exports};
+use crate::serve::http::Shared;
+
+/// What a burst of file changes requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Configuration, templates, static files or catalogs changed: rebuild everything.
+    Full,
+    /// Only documents changed: re-render those and the pages that show them.
+    Documents,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildReport {
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// Pages rendered.
+    pub pages: usize,
+    /// Milliseconds from the start of the rebuild until the pages could be served.
+    pub millis: u128,
+    /// Error-level diagnostics (review findings excluded).
+    pub errors: usize,
+    /// A problem that stopped the rebuild (the previous site stays up).
+    pub fatal: Option<String>,
+}
+
+impl RebuildReport {
+    /// One log line.
+    pub fn summary(&self) -> String {
+        match &self.fatal {
+            Some(message) => format!("annexa: rebuild failed: {message}"),
+            None => format!(
+                "annexa: {} {} pages in {} ms{}",
+                if self.full { "built" } else { "rebuilt" },
+                self.pages,
+                self.millis,
+                match self.errors {
+                    0 => String::new(),
+                    1 => ", 1 content error (shown in the browser)".to_string(),
+                    n => format!(", {n} content errors (shown in the browser)"),
+                }
+            ),
+        }
+    }
+}
+
+struct Last {
+    dir: PathBuf,
+    paths: Vec<String>,
+    links: Vec<BTreeSet<usize>>,
+    backlinks: Vec<Vec<usize>>,
+    terms: Vec<DocTerms>,
+}
+
+/// The preview site and what is needed to rebuild parts of it.
+pub struct Preview {
+    root: PathBuf,
+    today: Option<Date>,
+    work: tempfile::TempDir,
+    cache: DocCache,
+    generation: u64,
+    output_dir: String,
+    last: Option<Last>,
+}
+
+impl Preview {
+    /// A preview of the project at `root`, built into a new private temporary folder.
+    pub fn new(root: &Path, today: Option<Date>) -> Result<Self, Fatal> {
+        let work = tempfile::Builder::new()
+            .prefix("annexa-serve-")
+            .tempdir()
+            .map_err(|e| Fatal::new(format!("cannot create a temporary folder: {e}")))?;
+        Ok(Preview {
+            root: root.to_path_buf(),
+            today,
+            work,
+            cache: DocCache::new(),
+            generation: 0,
+            output_dir: "public".to_string(),
+            last: None,
+        })
+    }
+
+    /// The folder of the site now served, if one was built.
+    pub fn site_dir(&self) -> Option<&Path> {
+        self.last.as_ref().map(|l| l.dir.as_path())
+    }
+
+    /// What the changed `paths` require, or `None` when none of them matter.
+    pub fn classify(
+        &self,
+        canonical_root: &Path,
+        root: &Path,
+        paths: &[PathBuf],
+    ) -> Option<Change> {
+        let mut change = None;
+        for path in paths {
+            let rel = path
+                .strip_prefix(canonical_root)
+                .or_else(|_| path.strip_prefix(root))
+                .map(|r| load::relative(Path::new(""), r));
+            let Ok(rel) = rel else { continue };
+            if rel.is_empty()
+                || rel.split('/').any(|part| part.starts_with('.'))
+                || rel == self.output_dir
+                || rel.starts_with(&format!("{}/", self.output_dir))
+            {
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or("");
+            let top = rel.split('/').next().unwrap_or("");
+            let is_document = load::is_markdown(name)
+                && !name.eq_ignore_ascii_case("readme.md")
+                && !load::RESERVED_DIRS.contains(&top);
+            if is_document {
+                change.get_or_insert(Change::Documents);
+            } else {
+                return Some(Change::Full);
+            }
+        }
+        change
+    }
+
+    /// Rebuilds after `change`, updates what `shared` serves and tells browsers to reload.
+    pub fn rebuild(&mut self, change: Change, shared: &Arc<Shared>) -> RebuildReport {
+        let started = Instant::now();
+        let today = self.today.unwrap_or_else(system_today);
+        let analysis = match analyse_cached(&self.root, today, &mut self.cache) {
+            Ok(analysis) => analysis,
+            Err(fatal) => return self.fail(shared, fatal),
+        };
+        self.output_dir = analysis.project.config.output_dir.clone();
+        let errors: Vec<&Diagnostic> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && !d.lint.is_review())
+            .collect();
+        let overlay = (!errors.is_empty()).then(|| overlay(&errors));
+        let same_documents = self.last.as_ref().is_some_and(|last| {
+            last.paths.len() == analysis.project.documents.len()
+                && last
+                    .paths
+                    .iter()
+                    .zip(&analysis.project.documents)
+                    .all(|(p, d)| p == d.path())
+        });
+        let result = if change == Change::Documents && same_documents {
+            self.partial(&analysis, shared, overlay.clone(), started)
+        } else {
+            self.full(&analysis, shared, overlay.clone(), started)
+        };
+        match result {
+            Ok(mut report) => {
+                report.errors = errors.len();
+                report
+            }
+            Err(fatal) => self.fail(shared, fatal),
+        }
+    }
+
+    fn fail(&self, shared: &Arc<Shared>, fatal: Fatal) -> RebuildReport {
+        if let Ok(mut served) = shared.served.write() {
+            served.overlay = Some(overlay_html(&[(
+                "fatal".into(),
+                String::new(),
+                fatal.0.clone(),
+            )]));
+        }
+        shared.broadcast_reload();
+        RebuildReport {
+            fatal: Some(fatal.0),
+            ..Default::default()
+        }
+    }
+
+    fn full(
+        &mut self,
+        analysis: &Analysis,
+        shared: &Arc<Shared>,
+        overlay: Option<String>,
+        started: Instant,
+    ) -> Result<RebuildReport, Fatal> {
+        self.generation += 1;
+        let dir = self.work.path().join(format!("site-{}", self.generation));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
+        let (stats, terms) = match render::render_site_keeping_terms(&analysis.project, &dir) {
+            Ok(result) => result,
+            Err(e) => {
+                std::fs::remove_dir_all(&dir).ok();
+                return Err(e);
+            }
+        };
+        if let Ok(mut served) = shared.served.write() {
+            served.dir = Some(dir.clone());
+            served.overlay = overlay;
+        }
+        let millis = started.elapsed().as_millis();
+        shared.broadcast_reload();
+        let (links, backlinks) = link_maps(&analysis.project);
+        let previous = self.last.replace(Last {
+            dir,
+            paths: analysis
+                .project
+                .documents
+                .iter()
+                .map(|d| d.path().to_string())
+                .collect(),
+            links,
+            backlinks,
+            terms,
+        });
+        if let Some(previous) = previous {
+            std::fs::remove_dir_all(previous.dir).ok();
+        }
+        Ok(RebuildReport {
+            full: true,
+            pages: stats.pages,
+            millis,
+            ..Default::default()
+        })
+    }
+
+    fn partial(
+        &mut self,
+        analysis: &Analysis,
+        shared: &Arc<Shared>,
+        overlay: Option<String>,
+        started: Instant,
+    ) -> Result<RebuildReport, Fatal> {
+        use rayon::prelude::*;
+        let project = &analysis.project;
+        let last = self
+            .last
+            .as_mut()
+            .expect("partial rebuilds follow a full one");
+        let (links, backlinks) = link_maps(project);
+        let mut targets: BTreeSet<usize> = BTreeSet::new();
+        for (i, doc) in project.documents.iter().enumerate() {
+            if doc.reparsed {
+                targets.insert(i);
+                targets.extend(last.links[i].iter().copied());
+                targets.extend(links[i].iter().copied());
+            }
+            if backlinks[i] != last.backlinks[i] {
+                targets.insert(i);
+            }
+        }
+        let renderer = Renderer::new(project)?;
+        let dir = last.dir.clone();
+        let rendered: Vec<(usize, DocTerms)> = targets
+            .par_iter()
+            .map(|&i| renderer.document_page(i, &dir).map(|t| (i, t)))
+            .collect::<Result<_, _>>()?;
+        let mut pages = rendered.len();
+        pages += renderer.aggregate_pages(&dir)?;
+        if let Ok(mut served) = shared.served.write() {
+            served.overlay = overlay;
+        }
+        let millis = started.elapsed().as_millis();
+        shared.broadcast_reload();
+        for (i, terms) in rendered {
+            last.terms[i] = terms;
+        }
+        last.links = links;
+        last.backlinks = backlinks;
+        exports::write_all(project, renderer.site(), &dir)?;
+        search::write_index(&dir, &last.terms.iter().collect::<Vec<_>>())?;
+        Ok(RebuildReport {
+            full: false,
+            pages,
+            millis,
+            ..Default::default()
+        })
+    }
+}
+
+fn link_maps(project: &Project) -> (Vec<BTreeSet<usize>>, Vec<Vec<usize>>) {
+    let links = project
+        .documents
+        .iter()
+        .map(|d| {
+            d.links
+                .iter()
+                .filter_map(|l| match l.target {
+                    Target::Document { index, .. } => Some(index),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let backlinks = (0..project.documents.len())
+        .map(|i| project.referenced_by(i).to_vec())
+        .collect();
+    (links, backlinks)
+}
+
+fn overlay(errors: &[&Diagnostic]) -> String {
+    let rows: Vec<(String, String, String)> = errors
+        .iter()
+        .map(|d| {
+            let place = match (&d.file, d.position) {
+                (Some(f), Some(p)) => format!("{f}:{}:{}", p.line, p.column),
+                (Some(f), None) => f.clone(),
+                _ => String::new(),
+            };
+            (d.lint.name().to_string(), place, d.message.clone())
+        })
+        .collect();
+    overlay_html(&rows)
+}
+
+fn overlay_html(rows: &[(String, String, String)]) -> String {
+    let escape = crate::render::highlight::escape;
+    let mut items = String::new();
+    for (lint, place, message) in rows {
+        items.push_str(&format!(
+            "<li><code class=\"annexa-lint\">{}</code> <span class=\"annexa-place\">{}</span><br>{}</li>",
+            escape(lint),
+            escape(place),
+            escape(message)
+        ));
+    }
+    format!(
+        r#"<div id="annexa-overlay" role="alertdialog" aria-labelledby="annexa-overlay-title" style="position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#1a1a1a;border:2px solid #c62828;border-radius:8px;padding:1rem 1.25rem;font:14px/1.45 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.25)"><strong id="annexa-overlay-title" style="color:#b71c1c">annexa: {} {} — fix and save; this page reloads by itself</strong><ul style="margin:.5rem 0 0;padding-left:1.2rem">{items}</ul><button type="button" onclick="this.parentNode.remove()" style="position:absolute;top:.5rem;right:.75rem" aria-label="Hide">×</button></div>"#,
+        rows.len(),
+        if rows.len() == 1 { "error" } else { "errors" }
+    )
+}

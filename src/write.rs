@@ -1,0 +1,205 @@
+//! Write: the output folder is built as a hidden sibling and swapped in only when complete, so
+//! a failed or killed build leaves the previous site as it was. annexa marks the folders it
+//! creates and refuses to replace any other non-empty folder, the project root, or its parents.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::Fatal;
+
+/// The file that marks a folder as a site annexa built (and may replace).
+pub const MARKER: &str = ".annexa-site";
+
+const MARKER_TEXT: &str =
+    "This folder was built by annexa. `annexa build` replaces it as a whole.\n";
+
+/// A site being written into a temporary folder beside its final place.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+}
+
+impl Staging {
+    /// The folder to write the new site into.
+    pub fn dir(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Checks that `target` may be replaced, and creates the temporary folder beside it.
+    pub fn begin(root: &Path, target: &Path) -> Result<Staging, Fatal> {
+        let target = absolute(target)?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", root.display())))?;
+        check_replaceable(&root, &target)?;
+        let parent = target.parent().ok_or_else(|| {
+            Fatal::new(format!("`{}` cannot be an output folder", target.display()))
+        })?;
+        fs::create_dir_all(parent)
+            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
+        let name = file_name(&target);
+        remove_stale(parent, &name);
+        let temp = parent.join(format!(".{name}.annexa-tmp-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).ok();
+        }
+        fs::create_dir(&temp)
+            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", temp.display())))?;
+        fs::write(temp.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Fatal::new(format!("cannot write in `{}`: {e}", temp.display())))?;
+        Ok(Staging { target, temp })
+    }
+
+    /// Swaps the finished site into place, removing the previous one.
+    pub fn commit(self) -> Result<PathBuf, Fatal> {
+        let parent = self.target.parent().unwrap_or(Path::new("."));
+        let old = parent.join(format!(
+            ".{}.annexa-old-{}",
+            file_name(&self.target),
+            std::process::id()
+        ));
+        let had_previous = self.target.exists();
+        if had_previous {
+            fs::rename(&self.target, &old).map_err(|e| {
+                Fatal::new(format!(
+                    "cannot move the previous site `{}` aside: {e}",
+                    self.target.display()
+                ))
+            })?;
+        }
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            if had_previous {
+                fs::rename(&old, &self.target).ok();
+            }
+            return Err(Fatal::new(format!(
+                "cannot move the new site into `{}`: {e}",
+                self.target.display()
+            )));
+        }
+        if had_previous {
+            fs::remove_dir_all(&old).ok();
+        }
+        Ok(self.target.clone())
+    }
+
+    /// Removes the temporary folder (after a failed build).
+    pub fn abort(self) {
+        fs::remove_dir_all(&self.temp).ok();
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".to_string())
+}
+
+/// `path` made absolute and normalised, following symlinks of the parts that exist.
+fn absolute(path: &Path) -> Result<PathBuf, Fatal> {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Fatal::new(format!("cannot read the current folder: {e}")))?
+            .join(path)
+    };
+    let mut existing = path.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut result = canonical;
+            for part in rest.iter().rev() {
+                match part {
+                    p if p == ".." => {
+                        result.pop();
+                    }
+                    p if p == "." => {}
+                    p => result.push(p),
+                }
+            }
+            return Ok(result);
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return Ok(path),
+        }
+    }
+}
+
+fn check_replaceable(root: &Path, target: &Path) -> Result<(), Fatal> {
+    if root.starts_with(target) {
+        return Err(Fatal::new(format!(
+            "refusing to use `{}` as the output folder: it is the project root or contains it",
+            target.display()
+        )));
+    }
+    if !target.exists() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        return Err(Fatal::new(format!(
+            "refusing to replace `{}`: it is a file, not a folder",
+            target.display()
+        )));
+    }
+    if target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(target)
+        .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", target.display())))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(Fatal::new(format!(
+        "refusing to replace `{}`: it is not empty and annexa did not create it (no {MARKER} file); choose another output folder with -o, or empty it",
+        target.display()
+    )))
+}
+
+/// Removes temporary folders left by killed builds (only ones annexa marked).
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.annexa-tmp-"),
+        format!(".{name}.annexa-old-"),
+    ];
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file.starts_with(p.as_str()))
+            && entry.path().join(MARKER).is_file()
+        {
+            fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
+
+/// Writes `bytes` to `rel` below `dir`, creating folders as needed.
+pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), Fatal> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
+    }
+    fs::write(&path, bytes)
+        .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+}
+
+/// Copies the file at `from` to `rel` below `dir`.
+pub fn copy_file(from: &Path, dir: &Path, rel: &str) -> Result<(), Fatal> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
+    }
+    fs::copy(from, &path)
+        .map(|_| ())
+        .map_err(|e| Fatal::new(format!("cannot copy `{}`: {e}", from.display())))
+}
