@@ -9,6 +9,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::Fatal;
+use crate::document::Document;
 use crate::model::Project;
 use crate::render::html::render_body;
 use crate::render::search::{self, DocTerms};
@@ -86,7 +87,8 @@ impl<'p> Renderer<'p> {
             crumbs_for_document(&doc.url),
         );
         context.insert("doc", view);
-        context.insert("body", &body.html);
+        context.insert("body", without_title(&body.html, doc));
+        context.insert("has_code", &body.html.contains("<pre class=\"code\">"));
         let toc: Vec<TocEntry> = doc
             .headings
             .iter()
@@ -240,12 +242,31 @@ fn link(label: &str, url: &str) -> LinkView {
 fn crumbs_for_document(url: &str) -> Vec<LinkView> {
     let mut crumbs = vec![home(), link("Documents", "documents/")];
     let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
-    if parts.len() > 1 {
-        let folder = parts[..parts.len() - 1].join("/");
+    for depth in 1..parts.len() {
+        let folder = parts[..depth].join("/");
         crumbs.push(link(
-            &crate::document::title_from_path(&folder.replace('/', " / ")),
-            &format!("documents/?folder={folder}"),
+            &crate::document::title_from_path(parts[depth - 1]),
+            &format!("documents/?folder={}", crate::render::html::encode_path(&folder)),
         ));
     }
     crumbs
+}
+
+/// The body without its leading `<h1>` when that heading repeats the document title (the page
+/// shows the title in its header already).
+fn without_title<'b>(html: &'b str, doc: &Document) -> &'b str {
+    let Some(first) = doc.headings.first() else {
+        return html;
+    };
+    let same = |a: &str, b: &str| {
+        a.split_whitespace()
+            .eq(b.split_whitespace())
+    };
+    if first.level != 1 || !same(&first.text, &doc.title) || !html.starts_with("<h1") {
+        return html;
+    }
+    match html.find("</h1>") {
+        Some(end) => html[end + "</h1>".len()..].trim_start(),
+        None => html,
+    }
 }
