@@ -71,6 +71,14 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
         .map(|a| a.to_string())
         .unwrap_or_else(|| addr.to_string());
 
+    // Watch before the first build, so that no save is missed.
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(20), None, tx)
+        .map_err(|e| Fatal::new(format!("cannot watch files: {e}")))?;
+    debouncer
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| Fatal::new(format!("cannot watch `{}`: {e}", root.display())))?;
+
     let shared = Arc::new(http::Shared::default());
     let mut preview = Preview::new(&root, options.today)?;
     let report = preview.rebuild(Change::Full, &shared);
@@ -121,7 +129,8 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
             }
         });
     }
-    watch(&root, &mut preview, &shared, &stop, log)?;
+    watch(&root, &rx, &mut preview, &shared, &stop, log);
+    drop(debouncer);
     let _ = writeln!(log, "annexa: stopped");
     Ok(())
 }
@@ -148,20 +157,15 @@ fn open_browser(url: &str) {
         .spawn();
 }
 
-/// Watches `root` and rebuilds on every burst of changes until `stop` is set.
+/// Rebuilds on every burst of changes from `rx` until `stop` is set.
 fn watch(
     root: &Path,
+    rx: &mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
     preview: &mut Preview,
     shared: &Arc<http::Shared>,
     stop: &AtomicBool,
     log: &mut dyn std::io::Write,
-) -> Result<(), Fatal> {
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(20), None, tx)
-        .map_err(|e| Fatal::new(format!("cannot watch files: {e}")))?;
-    debouncer
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| Fatal::new(format!("cannot watch `{}`: {e}", root.display())))?;
+) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     while !stop.load(Ordering::SeqCst) {
         let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
@@ -189,5 +193,4 @@ fn watch(
         let report = preview.rebuild(change, shared);
         let _ = writeln!(log, "{}", report.summary());
     }
-    Ok(())
 }

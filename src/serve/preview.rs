@@ -79,6 +79,8 @@ pub struct Preview {
     generation: u64,
     output_dir: String,
     last: Option<Last>,
+    /// Set when a rebuild failed part-way: the next one renders everything.
+    needs_full: bool,
 }
 
 impl Preview {
@@ -96,6 +98,7 @@ impl Preview {
             generation: 0,
             output_dir: "public".to_string(),
             last: None,
+            needs_full: false,
         })
     }
 
@@ -145,7 +148,10 @@ impl Preview {
         let today = self.today.unwrap_or_else(system_today);
         let analysis = match analyse_cached(&self.root, today, &mut self.cache) {
             Ok(analysis) => analysis,
-            Err(fatal) => return self.fail(shared, fatal),
+            Err(fatal) => {
+                self.needs_full = true;
+                return self.fail(shared, fatal);
+            }
         };
         self.output_dir = analysis.project.config.output_dir.clone();
         let errors: Vec<&Diagnostic> = analysis
@@ -162,11 +168,12 @@ impl Preview {
                     .zip(&analysis.project.documents)
                     .all(|(p, d)| p == d.path())
         });
-        let result = if change == Change::Documents && same_documents {
+        let result = if change == Change::Documents && same_documents && !self.needs_full {
             self.partial(&analysis, shared, overlay.clone(), started)
         } else {
             self.full(&analysis, shared, overlay.clone(), started)
         };
+        self.needs_full = result.is_err();
         match result {
             Ok(mut report) => {
                 report.errors = errors.len();

@@ -1,0 +1,369 @@
+//! `annexa serve`: the real binary on a free port, against a temporary copy of a fixture.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A running `annexa serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    log: mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn start(fixture: &str) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture),
+        &root,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args([
+            "serve",
+            root.to_str().unwrap(),
+            "--port",
+            "0",
+            "--today",
+            "2026-11-01",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("annexa serve printed its address");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            let port = rest.split('/').next().unwrap().parse().unwrap();
+            return Server {
+                child,
+                port,
+                log: rx,
+                _dir: dir,
+                root,
+            };
+        }
+    }
+}
+
+/// A response: status, headers (lower-case names) and body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `path` exactly as given (no normalisation), as HTTP/1.0 so the server closes.
+fn get(port: u16, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// Opens the live-reload stream and returns a receiver of its `data:` lines.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /_annexa/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ") {
+                if tx.send(data.to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// Waits until `fetch` satisfies `ok`, for at most `limit`.
+fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn serves_pages_with_the_right_types_and_statuses() {
+    let server = start("small-site");
+    let page = get(server.port, "/policies/access-control/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.contains("Access Control Policy"));
+    assert!(
+        page.body.contains("/_annexa/events"),
+        "live reload script injected"
+    );
+    for (path, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/policies/access-flow.svg", "image/svg+xml"),
+        ("/_assets/highlight.css", "text/css; charset=utf-8"),
+        ("/exports/soa.csv", "text/csv; charset=utf-8"),
+        ("/exports/documents.json", "application/json"),
+        ("/exports/reviews.ics", "text/calendar; charset=utf-8"),
+        ("/search/meta.js", "text/javascript; charset=utf-8"),
+    ] {
+        let reply = get(server.port, path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), Some(kind), "{path}");
+    }
+    let redirect = get(server.port, "/policies/access-control?x=1");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(
+        redirect.header("location"),
+        Some("/policies/access-control/?x=1")
+    );
+    let missing = get(server.port, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+}
+
+#[test]
+fn refuses_every_traversal_probe() {
+    let server = start("small-site");
+    // A file beside the served site that must never be reachable.
+    std::fs::write(server.root.join("secret.txt"), "top secret").unwrap();
+    let probes = [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2Fetc%2Fpasswd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/policies/..%2f..%2f..%2fetc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/%5c..%5c..%5cetc%5cpasswd",
+        "/index.html%00.css",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+    ];
+    for probe in probes {
+        let reply = get(server.port, probe);
+        assert!(
+            reply.status == 403 || reply.status == 404 || reply.status == 400,
+            "{probe} answered {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("root:"), "{probe} leaked /etc/passwd");
+        assert!(!reply.body.contains("top secret"), "{probe} leaked a file");
+    }
+}
+
+#[test]
+fn an_edit_is_served_within_two_seconds_and_browsers_are_told_to_reload() {
+    let server = start("small-site");
+    let reloads = events(server.port);
+    std::thread::sleep(Duration::from_millis(200));
+    let doc = server.root.join("procedures/backup.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let saved = Instant::now();
+    std::fs::write(&doc, text.replace("kept for 35 days", "kept for 90 days")).unwrap();
+    assert!(
+        eventually(Duration::from_secs(2), || get(
+            server.port,
+            "/procedures/backup/"
+        )
+        .body
+        .contains("kept for 90 days")),
+        "edit not served within 2 s"
+    );
+    let reload = reloads
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a reload event");
+    assert_eq!(reload, "reload");
+    assert!(saved.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_broken_edit_shows_the_overlay_and_fixing_it_restores_the_page() {
+    let mut server = start("small-site");
+    let doc = server.root.join("policies/access-control.md");
+    let good = std::fs::read_to_string(&doc).unwrap();
+    let broken = good.replace(
+        "(../procedures/backup.md#restore-tests)",
+        "(../procedures/backups.md)",
+    );
+    std::fs::write(&doc, &broken).unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || get(server.port, "/")
+            .body
+            .contains("annexa-overlay")),
+        "overlay not shown"
+    );
+    let page = get(server.port, "/policies/access-control/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("broken-link"));
+    assert!(page.body.contains("policies/access-control.md:"));
+    assert!(page.body.contains("does not exist"));
+    // A front matter error is shown the same way, and the server stays up.
+    std::fs::write(
+        &doc,
+        good.replacen("owner = \"Head of IT\"", "owner = 3", 1),
+    )
+    .unwrap();
+    assert!(eventually(Duration::from_secs(5), || get(server.port, "/")
+        .body
+        .contains("invalid-front-matter")));
+    assert!(server.child.try_wait().unwrap().is_none(), "server stopped");
+    std::fs::write(&doc, &good).unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            let page = get(server.port, "/policies/access-control/");
+            page.status == 200 && !page.body.contains("annexa-overlay")
+        }),
+        "overlay still shown after the fix"
+    );
+    while let Ok(line) = server.log.try_recv() {
+        assert!(!line.contains("panicked"), "{line}");
+    }
+}
+
+#[test]
+fn a_broken_config_shows_the_overlay_and_the_server_stays_up() {
+    let mut server = start("small-site");
+    let config = server.root.join("annexa.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "title = \"unterminated\n").unwrap();
+    assert!(eventually(Duration::from_secs(5), || get(server.port, "/")
+        .body
+        .contains("invalid-config")));
+    assert!(server.child.try_wait().unwrap().is_none());
+    std::fs::write(&config, good).unwrap();
+    assert!(eventually(Duration::from_secs(5), || !get(
+        server.port,
+        "/"
+    )
+    .body
+    .contains("annexa-overlay")));
+}
+
+#[test]
+fn thirty_two_parallel_clients_are_served_while_a_reload_stream_is_open() {
+    let server = start("small-site");
+    let _reloads = events(server.port);
+    let _more_reloads = events(server.port);
+    std::thread::sleep(Duration::from_millis(200));
+    let port = server.port;
+    let clients: Vec<_> = (0..32)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = [
+                    "/",
+                    "/documents/",
+                    "/controls/",
+                    "/policies/access-control/",
+                ][i % 4];
+                (0..5).all(|_| get(port, path).status == 200)
+            })
+        })
+        .collect();
+    for client in clients {
+        assert!(client.join().unwrap(), "a client failed");
+    }
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-site");
+    let output = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args([
+            "serve",
+            fixture.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("already in use"), "{stderr}");
+    assert!(stderr.contains("--port"), "{stderr}");
+}
