@@ -193,7 +193,10 @@ fn read_attributes(
     out: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Vec<String>)> {
     let mut attributes = Vec::new();
-    for (key, value) in table.iter() {
+    // In file order: the table iterates its keys sorted.
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in entries {
         let values = match value.get_ref() {
             DeValue::String(s) => vec![s.to_string()],
             DeValue::Array(items) => items
@@ -367,6 +370,21 @@ mod tests {
             assert_eq!(&catalog.id, id);
         }
         assert_eq!(built_in("iso27001-2022").unwrap().controls.len(), 93);
+        let iso = built_in("iso27001-2022").unwrap();
+        let names: Vec<&str> = iso.controls[0]
+            .attributes
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "control_type",
+                "security_properties",
+                "cybersecurity_concepts"
+            ],
+            "attributes keep the catalog's order"
+        );
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
 /// Like [`read`], re-using documents from `cache` whose files did not change, and updating it.
 pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let mut diagnostics = Vec::new();
-    let config_source = read_text(root, CONFIG_FILE).map_err(|e| {
+    let config_source = read_text(root, CONFIG_FILE, &mut diagnostics).map_err(|e| {
         Fatal::new(format!(
             "cannot read {}: {e}",
             root.join(CONFIG_FILE).display()
@@ -316,7 +316,12 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Reads a file as UTF-8, replacing invalid bytes; returns where the first invalid byte was.
 fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
-    let bytes = fs::read(path)?;
+    let mut bytes = fs::read(path)?;
+    // Drop a byte order mark here, so that the offset of a bad byte is an offset in the text
+    // that positions are computed on (SourceText drops it too).
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, None)),
         Err(e) => {
@@ -326,9 +331,14 @@ fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
     }
 }
 
-fn read_text(root: &Path, rel: &str) -> std::io::Result<SourceText> {
-    let (text, _) = read_lossy(&root.join(rel))?;
-    Ok(SourceText::new(rel, text))
+/// Reads a file that must be readable, reporting invalid UTF-8 into `out`.
+fn read_text(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> std::io::Result<SourceText> {
+    let (text, bad) = read_lossy(&root.join(rel))?;
+    let source = SourceText::new(rel, text);
+    if let Some(at) = bad {
+        out.push(not_utf8(&source, at));
+    }
+    Ok(source)
 }
 
 fn read_config_file(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> Option<SourceText> {

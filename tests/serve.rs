@@ -36,6 +36,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+// The child is waited for in `Server::drop`; clippy cannot see that through the struct.
+#[allow(clippy::zombie_processes)]
 fn start(fixture: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");

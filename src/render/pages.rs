@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::error::Fatal;
 use crate::document::Document;
+use crate::error::Fatal;
 use crate::model::Project;
 use crate::render::html::render_body;
 use crate::render::search::{self, DocTerms};
@@ -246,7 +246,10 @@ fn crumbs_for_document(url: &str) -> Vec<LinkView> {
         let folder = parts[..depth].join("/");
         crumbs.push(link(
             &crate::document::title_from_path(parts[depth - 1]),
-            &format!("documents/?folder={}", crate::render::html::encode_path(&folder)),
+            &format!(
+                "documents/?folder={}",
+                crate::render::html::encode_path(&folder)
+            ),
         ));
     }
     crumbs
@@ -258,10 +261,7 @@ fn without_title<'b>(html: &'b str, doc: &Document) -> &'b str {
     let Some(first) = doc.headings.first() else {
         return html;
     };
-    let same = |a: &str, b: &str| {
-        a.split_whitespace()
-            .eq(b.split_whitespace())
-    };
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
     if first.level != 1 || !same(&first.text, &doc.title) || !html.starts_with("<h1") {
         return html;
     }

@@ -88,6 +88,8 @@ pub struct DocView {
     pub controls: Vec<ControlRefView>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Tags as links to the register filtered by each.
+    pub tag_links: Vec<LinkView>,
     /// Summary, or empty.
     pub summary: String,
     /// Link to the source file in the repository browser, or empty.
@@ -103,10 +105,14 @@ pub struct ControlView {
     pub title: String,
     /// Theme or group.
     pub group: String,
+    /// The group's anchor on the matrix page.
+    pub group_anchor: String,
     /// Optional description.
     pub description: String,
     /// The control page URL.
     pub url: String,
+    /// Its row anchor on the matrix and SoA pages (`iso27001-2022-a-5-15`).
+    pub anchor: String,
     /// Whether it applies.
     pub applicable: bool,
     /// Whether the SoA mentions it.
@@ -193,6 +199,8 @@ pub struct OwnerView {
     pub slug: String,
     /// The owner page.
     pub url: String,
+    /// The document register filtered to this owner.
+    pub register_url: String,
     /// Indices into `site.documents`, by next review.
     pub documents: Vec<usize>,
     /// How many of them are overdue.
@@ -236,6 +244,30 @@ pub struct RiskView {
     pub status: String,
     /// Controls that treat it.
     pub controls: Vec<ControlRefView>,
+}
+
+/// One cell of the risk heat map: a likelihood × impact combination.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeatCellView {
+    /// Impact, 1 to 5.
+    pub impact: u8,
+    /// Likelihood × impact.
+    pub score: u8,
+    /// `low`, `medium`, `high` or `critical`.
+    pub level: &'static str,
+    /// Indices into `site.risks` of the risks rated here before treatment.
+    pub inherent: Vec<usize>,
+    /// Indices into `site.risks` of the risks rated here after treatment.
+    pub residual: Vec<usize>,
+}
+
+/// A row of the risk heat map: one likelihood, impacts 1 to 5.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeatRowView {
+    /// Likelihood, 1 to 5.
+    pub likelihood: u8,
+    /// Cells by impact, 1 first.
+    pub cells: Vec<HeatCellView>,
 }
 
 /// One count of a breakdown, with its share of the whole.
@@ -310,6 +342,8 @@ pub struct SiteView {
     pub owners: Vec<OwnerView>,
     /// The risk register.
     pub risks: Vec<RiskView>,
+    /// The risk heat map, likelihood 5 first; empty without risks.
+    pub risk_heatmap: Vec<HeatRowView>,
     /// Review lists.
     pub reviews: ReviewsView,
     /// Dashboard counts.
@@ -362,6 +396,17 @@ pub fn control_url(project: &Project, key: ControlKey) -> String {
     )
 }
 
+/// The document register filtered by one value (`documents/?owner=Head%20of%20IT`).
+pub fn register_url(key: &str, value: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let value = percent_encoding::utf8_percent_encode(value, QUERY_VALUE);
+    format!("documents/?{key}={value}")
+}
+
 /// The page URL of an owner.
 pub fn owner_url(owner: &str) -> String {
     format!("owners/{}/", slug(owner))
@@ -395,7 +440,11 @@ fn review_label(doc: &Document) -> String {
 
 /// The later of a document's last review and its effective date, up to today.
 fn last_activity(project: &Project, doc: &Document) -> Option<(jiff::civil::Date, &'static str)> {
-    let reviewed = doc.meta.last_reviewed.as_ref().map(|l| (l.value, "reviewed"));
+    let reviewed = doc
+        .meta
+        .last_reviewed
+        .as_ref()
+        .map(|l| (l.value, "reviewed"));
     let effective = doc.meta.effective.map(|d| (d, "effective"));
     reviewed
         .into_iter()
@@ -476,6 +525,14 @@ fn doc_view(project: &Project, index: usize, doc: &Document) -> DocView {
             .map(|&key| control_ref(project, key))
             .collect(),
         tags: meta.tags.clone(),
+        tag_links: meta
+            .tags
+            .iter()
+            .map(|t| LinkView {
+                label: t.clone(),
+                url: register_url("tag", t),
+            })
+            .collect(),
         summary: text(&meta.summary),
         source_url: project
             .config
@@ -515,8 +572,18 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
         id: control.id.clone(),
         title: control.title.clone(),
         group: control.group.clone(),
+        group_anchor: format!(
+            "{}-{}",
+            slug(&project.frameworks.catalogs[key.framework].id),
+            slug(&control.group)
+        ),
         description: control.description.clone().unwrap_or_default(),
         url: control_url(project, key),
+        anchor: format!(
+            "{}-{}",
+            slug(&project.frameworks.catalogs[key.framework].id),
+            slug(&control.id)
+        ),
         applicable: project.soa.is_applicable(key),
         in_soa: entry.is_some(),
         status: status.as_str(),
@@ -621,6 +688,34 @@ fn risk_view(project: &Project, risk: &Risk) -> RiskView {
     }
 }
 
+fn risk_heatmap(risks: &[RiskView]) -> Vec<HeatRowView> {
+    if risks.is_empty() {
+        return Vec::new();
+    }
+    (1..=5u8)
+        .rev()
+        .map(|likelihood| HeatRowView {
+            likelihood,
+            cells: (1..=5u8)
+                .map(|impact| {
+                    let at = |l: Option<u8>, i: Option<u8>| l == Some(likelihood) && i == Some(impact);
+                    HeatCellView {
+                        impact,
+                        score: likelihood * impact,
+                        level: risk_level(Some(likelihood * impact)),
+                        inherent: (0..risks.len())
+                            .filter(|&r| at(risks[r].likelihood, risks[r].impact))
+                            .collect(),
+                        residual: (0..risks.len())
+                            .filter(|&r| at(risks[r].residual_likelihood, risks[r].residual_impact))
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 fn owners(docs: &[DocView], project: &Project) -> Vec<OwnerView> {
     let mut by_slug: BTreeMap<String, OwnerView> = BTreeMap::new();
     for (i, doc) in project.documents.iter().enumerate() {
@@ -631,6 +726,7 @@ fn owners(docs: &[DocView], project: &Project) -> Vec<OwnerView> {
         let view = by_slug.entry(slug.clone()).or_insert_with(|| OwnerView {
             name: owner.clone(),
             url: owner_url(owner),
+            register_url: register_url("owner", owner),
             slug,
             documents: Vec::new(),
             overdue: 0,
@@ -762,6 +858,7 @@ impl SiteView {
             .map(|f| framework_view(project, f))
             .collect();
         let reviews = reviews(project);
+        let risks: Vec<RiskView> = project.risks.iter().map(|r| risk_view(project, r)).collect();
         let config = &project.config;
         SiteView {
             title: config.title.clone(),
@@ -770,11 +867,8 @@ impl SiteView {
             today: project.today.to_string(),
             generator: format!("annexa {}", env!("CARGO_PKG_VERSION")),
             owners: owners(&documents, project),
-            risks: project
-                .risks
-                .iter()
-                .map(|r| risk_view(project, r))
-                .collect(),
+            risk_heatmap: risk_heatmap(&risks),
+            risks,
             stats: stats(project, &reviews),
             filters: filters(&documents),
             reviews,

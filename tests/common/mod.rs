@@ -1,0 +1,248 @@
+//! Shared helpers for the integration tests: the `annexa` command, a builder for throw-away
+//! repositories, and a parsed `check --format json` report.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The day most tests check as of.
+pub const TODAY: &str = "2026-11-01";
+
+/// A minimal `annexa.toml` that silences `unmapped-control`, so that a small repository's
+/// report holds only what a test is about (the default ISO catalog has 93 controls).
+pub const QUIET_CONFIG: &str = "title = \"Test ISMS\"\n\n[lints]\nunmapped-control = \"off\"\n";
+
+/// The real binary, with the environment that could change its output removed.
+pub fn annexa() -> Command {
+    let mut cmd = Command::cargo_bin("annexa").expect("the annexa binary is built");
+    cmd.env_remove("ANNEXA_TODAY")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A static fixture repository under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A repository written into a temporary folder.
+pub struct Repo {
+    dir: TempDir,
+}
+
+impl Repo {
+    /// A repository with [`QUIET_CONFIG`] as its `annexa.toml`.
+    pub fn new() -> Self {
+        Repo::with_config(QUIET_CONFIG)
+    }
+
+    /// A repository with this `annexa.toml`.
+    pub fn with_config(config: &str) -> Self {
+        Repo::empty().file("annexa.toml", config)
+    }
+
+    /// An empty folder, without `annexa.toml`.
+    pub fn empty() -> Self {
+        Repo {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    /// Adds a text file (folders are created as needed).
+    pub fn file(self, rel: &str, text: &str) -> Self {
+        self.write(rel, text.as_bytes());
+        self
+    }
+
+    /// Writes a file's bytes (folders are created as needed).
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let path = self.dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    /// The repository root.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `annexa check DIR --today TODAY --format json ARGS…`, parsed.
+    pub fn check(&self, args: &[&str]) -> Report {
+        let output = annexa()
+            .arg("check")
+            .arg(self.path())
+            .args(["--today", TODAY, "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        Report::parse(&output)
+    }
+}
+
+/// A front matter block with a title, an owner and a recent review, then `body`.
+pub fn doc(title: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\n+++\n\n{body}"
+    )
+}
+
+/// One diagnostic of the JSON report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diag {
+    pub lint: String,
+    pub severity: String,
+    pub file: Option<String>,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diag {
+    /// `lint file:line:col`, the place of a diagnostic in one string.
+    pub fn place(&self) -> String {
+        let mut s = format!("{} {}", self.lint, self.file.as_deref().unwrap_or("-"));
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            s.push_str(&format!(":{l}:{c}"));
+        }
+        s
+    }
+}
+
+/// A parsed `annexa check --format json` run.
+#[derive(Debug)]
+pub struct Report {
+    pub code: i32,
+    pub diagnostics: Vec<Diag>,
+    pub errors: u64,
+    pub warnings: u64,
+    pub documents: u64,
+    pub json: Value,
+    pub stderr: String,
+}
+
+impl Report {
+    /// Parses the output of a JSON check, asserting its shape and that its summary counts
+    /// match its diagnostics.
+    pub fn parse(output: &Output) -> Report {
+        let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let json: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"));
+        let object = json.as_object().expect("a JSON object");
+        assert_eq!(
+            keys(&json),
+            ["diagnostics", "summary"],
+            "top-level keys of {json}"
+        );
+        let diagnostics: Vec<Diag> = object["diagnostics"]
+            .as_array()
+            .expect("diagnostics is an array")
+            .iter()
+            .map(|d| {
+                assert_eq!(
+                    keys(d),
+                    [
+                        "column", "file", "help", "line", "lint", "message", "severity"
+                    ],
+                    "keys of {d}"
+                );
+                let text = |k: &str| d[k].as_str().map(str::to_string);
+                Diag {
+                    lint: text("lint").unwrap(),
+                    severity: text("severity").unwrap(),
+                    file: text("file"),
+                    line: d["line"].as_u64(),
+                    column: d["column"].as_u64(),
+                    message: text("message").unwrap(),
+                    help: text("help"),
+                }
+            })
+            .collect();
+        let summary = &object["summary"];
+        assert_eq!(
+            keys(summary),
+            ["documents", "errors", "warnings"],
+            "summary keys"
+        );
+        let count = |severity: &str| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count() as u64
+        };
+        let errors = summary["errors"].as_u64().unwrap();
+        let warnings = summary["warnings"].as_u64().unwrap();
+        assert_eq!(errors, count("error"), "summary.errors");
+        assert_eq!(warnings, count("warning"), "summary.warnings");
+        assert_eq!(
+            errors + warnings,
+            diagnostics.len() as u64,
+            "every severity is error or warning"
+        );
+        Report {
+            code: output
+                .status
+                .code()
+                .expect("exited normally, not by a signal"),
+            diagnostics,
+            errors,
+            warnings,
+            documents: summary["documents"].as_u64().unwrap(),
+            json,
+            stderr,
+        }
+    }
+
+    /// Every diagnostic as `lint file:line:col`, in report order.
+    pub fn places(&self) -> Vec<String> {
+        self.diagnostics.iter().map(Diag::place).collect()
+    }
+
+    /// The diagnostics of one lint.
+    pub fn of(&self, lint: &str) -> Vec<&Diag> {
+        self.diagnostics.iter().filter(|d| d.lint == lint).collect()
+    }
+
+    /// The diagnostics about one file.
+    pub fn in_file(&self, file: &str) -> Vec<&Diag> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.file.as_deref() == Some(file))
+            .collect()
+    }
+
+    /// The only diagnostic of `lint`.
+    pub fn one(&self, lint: &str) -> &Diag {
+        let found = self.of(lint);
+        assert_eq!(found.len(), 1, "one {lint} in {:#?}", self.diagnostics);
+        found[0]
+    }
+}
+
+/// The keys of a JSON object, sorted.
+pub fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Whether this process can read a file its mode forbids (root can), so that a chmod 000
+/// test cannot make a file unreadable.
+pub fn permissions_are_enforced(path: &Path) -> bool {
+    fs::read(path).is_err()
+}

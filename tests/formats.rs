@@ -1,0 +1,606 @@
+//! `annexa check` output formats (DESIGN §4), on the `every-lint` fixture where every lint
+//! fires, and on a small repository whose output is spelled out in full.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Repo, Report, TODAY, annexa, doc, fixture};
+use serde_json::{Value, json};
+
+fn every_lint(format: &str) -> (i32, String) {
+    let output = annexa()
+        .arg("check")
+        .arg(fixture("every-lint"))
+        .args(["--today", TODAY, "--format", format])
+        .output()
+        .unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+fn every_lint_json() -> Report {
+    let output = annexa()
+        .arg("check")
+        .arg(fixture("every-lint"))
+        .args(["--today", TODAY, "--format", "json"])
+        .output()
+        .unwrap();
+    Report::parse(&output)
+}
+
+/// Every lint annexa has, from the SARIF rules (one rule per lint).
+fn all_lint_names() -> BTreeSet<String> {
+    let (_, text) = every_lint("sarif");
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn json_on_every_lint_is_exactly_the_documented_report() {
+    let report = every_lint_json();
+    assert_eq!(report.code, 1);
+    let expected = json!({
+        "diagnostics": [
+            {
+                "lint": "unknown-field",
+                "severity": "warning",
+                "file": "annexa.toml",
+                "line": 4,
+                "column": 1,
+                "message": "unknown key `colour`",
+                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, reviews, lints",
+            },
+            {
+                "lint": "review-overdue",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 7,
+                "column": 17,
+                "message": "review overdue: `Access Control Policy` was due for review on 2026-09-30 (32 days ago)",
+                "help": "review the document, then set `last_reviewed` (owner: Head of IT)",
+            },
+            {
+                "lint": "unknown-control",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 8,
+                "column": 21,
+                "message": "control `AC-9` is not in any framework in use",
+                "help": "did you mean `AC-1`?",
+            },
+            {
+                "lint": "soa-conflict",
+                "severity": "warning",
+                "file": "policies/access-control.md",
+                "line": 8,
+                "column": 29,
+                "message": "control PH-1 Physical entry is not applicable in the SoA, but this approved document maps to it",
+                "help": "remove it from `controls`, or make it applicable in soa.toml (line 1)",
+            },
+            {
+                "lint": "broken-link",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 15,
+                "column": 30,
+                "message": "`../procedures/backup.md` does not exist",
+                "help": "did you mean `../procedures/backups.md`?",
+            },
+            {
+                "lint": "broken-anchor",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 16,
+                "column": 17,
+                "message": "`../procedures/backups.md#restor`: no heading with id `restor` in `procedures/backups.md`",
+                "help": "did you mean `#restore`?",
+            },
+            {
+                "lint": "broken-anchor",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 17,
+                "column": 30,
+                "message": "`#nowhere`: no heading with id `nowhere` in `policies/access-control.md`",
+                "help": null,
+            },
+            {
+                "lint": "duplicate-id",
+                "severity": "error",
+                "file": "policies/duplicate.md",
+                "line": 4,
+                "column": 6,
+                "message": "id `pol-001` is already used",
+                "help": "`policies/access-control.md` has the same id",
+            },
+            {
+                "lint": "unknown-field",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 5,
+                "column": 1,
+                "message": "unknown key `reviewer`",
+                "help": "did you mean `review_interval`?",
+            },
+            {
+                "lint": "review-due-soon",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 6,
+                "column": 15,
+                "message": "review due soon: `Account Management Policy` is due for review on 2026-11-20 (in 19 days)",
+                "help": null,
+            },
+            {
+                "lint": "review-date-missing",
+                "severity": "warning",
+                "file": "procedures/backups.md",
+                "line": 1,
+                "column": 1,
+                "message": "`Backup Procedure` has no review date",
+                "help": "set `last_reviewed` (the next review follows the interval) or `next_review`",
+            },
+            {
+                "lint": "invalid-front-matter",
+                "severity": "error",
+                "file": "records/bad-toml.md",
+                "line": 4,
+                "column": 19,
+                "message": "TOML syntax error: unclosed array, expected `]`",
+                "help": null,
+            },
+            {
+                "lint": "empty-document",
+                "severity": "warning",
+                "file": "records/incident-log.md",
+                "line": 6,
+                "column": 1,
+                "message": "the document has front matter but no content",
+                "help": null,
+            },
+            {
+                "lint": "missing-field",
+                "severity": "error",
+                "file": "records/no-owner.md",
+                "line": 1,
+                "column": 1,
+                "message": "required field `owner` is missing",
+                "help": "add `owner = \"…\"` to the front matter",
+            },
+            {
+                "lint": "unreadable-file",
+                "severity": "error",
+                "file": "records/suppliers.md",
+                "line": 12,
+                "column": 4,
+                "message": "file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                "help": "save the file as UTF-8",
+            },
+            {
+                "lint": "unmapped-control",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control LG-1 Logging is applicable but no approved document maps to it",
+                "help": "only drafts or retired documents map to it; approve one, or mark it `applicable = false` in soa.toml with a justification",
+            },
+            {
+                "lint": "unknown-control",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 5,
+                "column": 11,
+                "message": "control `ZZ-9` is not in any framework in use",
+                "help": null,
+            },
+            {
+                "lint": "unknown-field",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": 13,
+                "column": 1,
+                "message": "unknown key `controls.\"BK-1\".notes`",
+                "help": "known keys in [controls.\"BK-1\"]: applicable, implementation, justification",
+            },
+            {
+                "lint": "invalid-config",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 17,
+                "column": 18,
+                "message": "`controls.\"AC-2\".implementation` \"in progress\" is not one of implemented, partial, planned, not-implemented",
+                "help": "use one of: implemented, partial, planned, not-implemented",
+            },
+        ],
+        "summary": { "errors": 11, "warnings": 8, "documents": 8 }
+    });
+    assert_eq!(report.json, expected);
+}
+
+#[test]
+fn every_lint_fires_on_the_every_lint_fixture() {
+    let fired: BTreeSet<String> = every_lint_json()
+        .diagnostics
+        .iter()
+        .map(|d| d.lint.clone())
+        .collect();
+    let documented: BTreeSet<String> = [
+        "invalid-front-matter",
+        "missing-field",
+        "unknown-field",
+        "duplicate-id",
+        "unknown-control",
+        "broken-link",
+        "broken-anchor",
+        "review-overdue",
+        "review-due-soon",
+        "review-date-missing",
+        "unmapped-control",
+        "soa-conflict",
+        // Not in DESIGN §4's table, but lints all the same (bad config, bad bytes, no body).
+        "invalid-config",
+        "unreadable-file",
+        "empty-document",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(all_lint_names(), documented);
+    assert_eq!(fired, documented);
+}
+
+#[test]
+fn json_severities_follow_the_documented_defaults() {
+    let report = every_lint_json();
+    for d in &report.diagnostics {
+        let expected = match d.lint.as_str() {
+            "unknown-field"
+            | "review-due-soon"
+            | "review-date-missing"
+            | "unmapped-control"
+            | "soa-conflict"
+            | "empty-document" => "warning",
+            _ => "error",
+        };
+        assert_eq!(d.severity, expected, "{d:?}");
+    }
+}
+
+#[test]
+fn human_format_is_blocks_then_a_summary_line() {
+    let repo = Repo::new()
+        .file(
+            "policies/access-control.md",
+            &doc(
+                "Access Control",
+                "# Access Control\n\nSee the [backup procedure](../procedures/backup.md).\n",
+            ),
+        )
+        .file(
+            "procedures/backups.md",
+            "+++\ntitle = \"Backups\"\nowner = \"Ops\"\ncolor = \"red\"\n+++\n\n# Backups\n",
+        );
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let expected = "\
+error[broken-link]: `../procedures/backup.md` does not exist
+  --> policies/access-control.md:9:9
+   = help: did you mean `../procedures/backups.md`?
+
+warning[review-date-missing]: `Backups` has no review date
+  --> procedures/backups.md:1:1
+   = help: set `last_reviewed` (the next review follows the interval) or `next_review`
+
+warning[unknown-field]: unknown key `color`
+  --> procedures/backups.md:4:1
+   = help: known keys: title, owner, id, kind, status, version, approver, classification, effective, last_reviewed, review_interval, next_review, controls, tags, summary
+
+annexa: 1 error, 2 warnings in 2 documents
+";
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+}
+
+#[test]
+fn human_summary_counts_singular_and_plural() {
+    let repo = Repo::new().file("policies/a.md", &doc("A", "# A\n"));
+    annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .assert()
+        .code(0)
+        .stdout("annexa: 0 errors, 0 warnings in 1 document\n");
+}
+
+#[test]
+fn github_lines_are_workflow_commands() {
+    let repo = Repo::new().file(
+        "policies/a.md",
+        "+++\ntitle = \"A, B: C\"\nowner = \"x\"\nnext_review = 2026-11-10\ncontrols = [\"A.5.99\"]\n+++\n\n# A\n\n[b](b.md)\n",
+    );
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let expected = "\
+::warning file=policies/a.md,line=4,col=15,title=review-due-soon::review due soon: `A, B: C` is due for review on 2026-11-10 (in 9 days)
+::error file=policies/a.md,line=5,col=13,title=unknown-control::control `A.5.99` is not in any framework in use
+::error file=policies/a.md,line=10,col=1,title=broken-link::`b.md` does not exist
+annexa: 2 errors, 1 warning in 1 document
+";
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+}
+
+#[test]
+fn github_lines_match_the_json_diagnostics_on_every_lint() {
+    let report = every_lint_json();
+    let (code, text) = every_lint("github");
+    assert_eq!(code, 1);
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.pop(),
+        Some("annexa: 11 errors, 8 warnings in 8 documents")
+    );
+    let expected: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut props = format!("file={}", d.file.as_deref().unwrap());
+            if let (Some(line), Some(col)) = (d.line, d.column) {
+                props.push_str(&format!(",line={line},col={col}"));
+            }
+            format!("::{} {props},title={}::{}", d.severity, d.lint, d.message)
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    assert!(lines.contains(
+        &"::error file=policies/access-control.md,line=15,col=30,title=broken-link::`../procedures/backup.md` does not exist"
+    ));
+}
+
+#[test]
+fn github_escapes_property_and_message_special_characters() {
+    let repo = Repo::new().file(
+        "policies/50%, final: v2.md",
+        "+++\ntitle = \"100% done\"\nowner = \"x\"\n+++\n\n# A\n",
+    );
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "::warning file=policies/50%25%2C final%3A v2.md,line=1,col=1,title=review-date-missing::`100%25 done` has no review date"
+    );
+}
+
+#[test]
+fn sarif_is_version_2_1_0_with_rules_and_located_results() {
+    let report = every_lint_json();
+    let (code, text) = every_lint("sarif");
+    assert_eq!(code, 1);
+    let sarif: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"),
+        "{}",
+        sarif["$schema"]
+    );
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "annexa");
+    let rules = driver["rules"].as_array().unwrap();
+    let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rule_ids.len(), 15);
+    assert_eq!(
+        rule_ids.iter().collect::<BTreeSet<_>>().len(),
+        rule_ids.len(),
+        "rule ids are unique"
+    );
+    for rule in rules {
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert!(level == "error" || level == "warning", "{rule}");
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), report.diagnostics.len());
+    for (result, d) in results.iter().zip(&report.diagnostics) {
+        assert_eq!(result["ruleId"], d.lint.as_str());
+        assert_eq!(result["level"], d.severity.as_str());
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rule_ids[index], d.lint, "ruleIndex points at the rule");
+        let text = result["message"]["text"].as_str().unwrap();
+        assert!(text.starts_with(&d.message), "{text}");
+        let locations = result["locations"].as_array().unwrap();
+        assert_eq!(locations.len(), 1);
+        let physical = &locations[0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            d.file.as_deref().unwrap()
+        );
+        match (d.line, d.column) {
+            (Some(line), Some(column)) => {
+                assert_eq!(physical["region"]["startLine"], line);
+                assert_eq!(physical["region"]["startColumn"], column);
+            }
+            _ => assert!(physical.get("region").is_none(), "{physical}"),
+        }
+    }
+    let broken = results
+        .iter()
+        .find(|r| r["ruleId"] == "broken-link")
+        .unwrap();
+    assert_eq!(
+        broken["locations"][0]["physicalLocation"]["region"],
+        json!({ "startLine": 15, "startColumn": 30 })
+    );
+    assert_eq!(
+        broken["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "policies/access-control.md"
+    );
+}
+
+#[test]
+fn sarif_of_a_clean_repository_has_rules_and_no_results() {
+    let repo = Repo::new().file("policies/a.md", &doc("A", "# A\n"));
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"], json!([]));
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        15
+    );
+}
+
+#[test]
+fn junit_parses_and_has_one_failure_per_error() {
+    let report = every_lint_json();
+    let (code, text) = every_lint("junit");
+    assert_eq!(code, 1);
+    let xml = roxmltree::Document::parse(&text).expect("JUnit output is well-formed XML");
+    let root = xml.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("failures"), Some("11"));
+    let failures: Vec<roxmltree::Node> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), report.errors as usize);
+    let errors: Vec<&common::Diag> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == "error")
+        .collect();
+    for (failure, d) in failures.iter().zip(&errors) {
+        assert_eq!(failure.attribute("type"), Some(d.lint.as_str()));
+        assert_eq!(failure.attribute("message"), Some(d.message.as_str()));
+        let case = failure.parent_element().unwrap();
+        assert_eq!(case.tag_name().name(), "testcase");
+        assert_eq!(case.attribute("classname"), d.file.as_deref());
+        let suite = case.parent_element().unwrap();
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        assert_eq!(suite.attribute("name"), d.file.as_deref());
+    }
+    // One suite per file checked, passing files included; failures add up per suite.
+    let suites: Vec<roxmltree::Node> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    let names: Vec<&str> = suites
+        .iter()
+        .map(|s| s.attribute("name").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "annexa.toml",
+            "policies/access-control.md",
+            "policies/duplicate.md",
+            "procedures/backups.md",
+            "records/bad-toml.md",
+            "records/draft.md",
+            "records/incident-log.md",
+            "records/no-owner.md",
+            "records/suppliers.md",
+            "soa.toml",
+        ]
+    );
+    for suite in &suites {
+        let in_suite = suite
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count();
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(in_suite.to_string().as_str())
+        );
+        let cases = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count();
+        assert_eq!(suite.attribute("tests"), Some(cases.to_string().as_str()));
+    }
+    let draft = suites
+        .iter()
+        .find(|s| s.attribute("name") == Some("records/draft.md"))
+        .unwrap();
+    assert_eq!(draft.attribute("failures"), Some("0"));
+}
+
+#[test]
+fn junit_of_a_clean_repository_has_no_failures() {
+    let repo = Repo::new().file("policies/a & b.md", &doc("A <&> B", "# A\n"));
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let xml = roxmltree::Document::parse(&text).unwrap();
+    assert_eq!(xml.root_element().attribute("failures"), Some("0"));
+    assert_eq!(
+        xml.descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count(),
+        0
+    );
+    let suites: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert_eq!(suites, ["annexa.toml", "policies/a & b.md"]);
+}
+
+#[test]
+fn json_report_of_a_clean_repository() {
+    let repo = Repo::new().file("policies/a.md", &doc("A", "# A\n"));
+    let report = repo.check(&[]);
+    assert_eq!(report.code, 0);
+    assert_eq!(
+        report.json,
+        json!({ "diagnostics": [], "summary": { "errors": 0, "warnings": 0, "documents": 1 } })
+    );
+}

@@ -1,0 +1,112 @@
+//! `annexa init`: scaffolds a repository that `annexa check` can load, and refuses a folder
+//! that is not empty, leaving it untouched.
+
+mod common;
+
+use std::fs;
+
+use common::{Repo, annexa};
+use predicates::prelude::*;
+
+#[test]
+fn init_creates_a_repository_that_check_loads() {
+    let parent = Repo::empty();
+    let dir = parent.path().join("isms");
+    annexa()
+        .arg("init")
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("created an ISMS repository"));
+    assert!(dir.join("annexa.toml").is_file());
+    let output = annexa()
+        .arg("check")
+        .arg(&dir)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report = common::Report::parse(&output);
+    assert!(
+        report.code == 0 || report.code == 1,
+        "exit {}: {}",
+        report.code,
+        report.stderr
+    );
+    assert_eq!(report.documents, 1);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.lint != "invalid-config" && d.lint != "invalid-front-matter"),
+        "{:#?}",
+        report.diagnostics
+    );
+    // The scaffold's own files are clean: only the unmapped controls of a new ISMS remain.
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.lint == "unmapped-control"),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn init_in_an_existing_empty_folder_and_in_the_current_folder() {
+    let dir = Repo::empty();
+    annexa().arg("init").arg(dir.path()).assert().code(0);
+    assert!(dir.path().join("annexa.toml").is_file());
+
+    let cwd = Repo::empty();
+    annexa()
+        .arg("init")
+        .current_dir(cwd.path())
+        .assert()
+        .code(0);
+    assert!(cwd.path().join("annexa.toml").is_file());
+    annexa()
+        .arg("check")
+        .current_dir(cwd.path())
+        .assert()
+        .code(predicate::in_iter([0, 1]));
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder_and_leaves_it_untouched() {
+    let repo = Repo::empty().file("notes.txt", "keep me\n");
+    annexa()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("is not empty"));
+    let entries: Vec<String> = fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["notes.txt"]);
+    assert_eq!(
+        fs::read_to_string(repo.path().join("notes.txt")).unwrap(),
+        "keep me\n"
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_holding_only_hidden_files() {
+    let repo = Repo::empty().file(".git/HEAD", "ref: refs/heads/main\n");
+    annexa().arg("init").arg(repo.path()).assert().code(2);
+    assert!(!repo.path().join("annexa.toml").exists());
+}
+
+#[test]
+fn init_refuses_an_existing_repository() {
+    let repo = Repo::new();
+    let before = fs::read_to_string(repo.path().join("annexa.toml")).unwrap();
+    annexa().arg("init").arg(repo.path()).assert().code(2);
+    assert_eq!(
+        fs::read_to_string(repo.path().join("annexa.toml")).unwrap(),
+        before
+    );
+}

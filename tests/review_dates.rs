@@ -1,0 +1,255 @@
+//! Review date arithmetic through the binary: month ends clamp, leap days, due today, and the
+//! due-soon window boundary (DESIGN §1: 2024-01-31 + 1 month = 2024-02-29).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Repo, Report, annexa};
+use serde_json::Value;
+
+fn reviewed(last: &str, interval: Option<&str>) -> String {
+    let interval = interval
+        .map(|i| format!("review_interval = \"{i}\"\n"))
+        .unwrap_or_default();
+    format!("+++\ntitle = \"T\"\nowner = \"B\"\nlast_reviewed = {last}\n{interval}+++\n\n# T\n")
+}
+
+fn check_on(repo: &Repo, today: &str) -> Report {
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--format", "json", "--today", today])
+        .output()
+        .unwrap();
+    Report::parse(&output)
+}
+
+/// Every document's next review date, read from `annexa reviews --format json`.
+fn next_reviews(repo: &Repo) -> BTreeMap<String, String> {
+    let output = annexa()
+        .arg("reviews")
+        .arg(repo.path())
+        .args([
+            "--format",
+            "json",
+            "--today",
+            "2000-01-01",
+            "--within",
+            "36500d",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["next_review"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn month_and_year_arithmetic_clamps_to_the_month_end() {
+    let cases = [
+        (
+            "jan31-plus-1-month-leap",
+            "2024-01-31",
+            Some("1 month"),
+            "2024-02-29",
+        ),
+        (
+            "jan31-plus-1-month",
+            "2023-01-31",
+            Some("1 month"),
+            "2023-02-28",
+        ),
+        (
+            "jan31-plus-2-months",
+            "2024-01-31",
+            Some("2 months"),
+            "2024-03-31",
+        ),
+        (
+            "aug31-plus-6-months",
+            "2024-08-31",
+            Some("6 months"),
+            "2025-02-28",
+        ),
+        (
+            "feb28-plus-1-year",
+            "2023-02-28",
+            Some("1 year"),
+            "2024-02-28",
+        ),
+        (
+            "leap-day-plus-1-year",
+            "2024-02-29",
+            Some("1 year"),
+            "2025-02-28",
+        ),
+        (
+            "leap-day-plus-4-years",
+            "2024-02-29",
+            Some("4 years"),
+            "2028-02-29",
+        ),
+        (
+            "leap-day-plus-12-months",
+            "2024-02-29",
+            Some("12 months"),
+            "2025-02-28",
+        ),
+        (
+            "leap-day-default-interval",
+            "2024-02-29",
+            None,
+            "2025-02-28",
+        ),
+        (
+            "feb28-plus-1-day",
+            "2024-02-28",
+            Some("1 day"),
+            "2024-02-29",
+        ),
+        (
+            "christmas-plus-2-weeks",
+            "2024-12-25",
+            Some("2 weeks"),
+            "2025-01-08",
+        ),
+        ("short-forms", "2024-01-31", Some("1m"), "2024-02-29"),
+        (
+            "mar31-plus-1-month",
+            "2025-03-31",
+            Some("1 month"),
+            "2025-04-30",
+        ),
+    ];
+    let mut repo = Repo::new();
+    for (name, last, interval, _) in cases {
+        repo = repo.file(&format!("policies/{name}.md"), &reviewed(last, interval));
+    }
+    let expected: BTreeMap<String, String> = cases
+        .iter()
+        .map(|(name, _, _, next)| (format!("policies/{name}.md"), next.to_string()))
+        .collect();
+    assert_eq!(next_reviews(&repo), expected);
+}
+
+#[test]
+fn next_review_wins_over_last_reviewed_and_interval() {
+    let repo = Repo::new().file(
+        "policies/a.md",
+        "+++\ntitle = \"T\"\nowner = \"B\"\nlast_reviewed = 2024-01-31\nreview_interval = \"1 month\"\nnext_review = 2024-06-15\n+++\n\n# T\n",
+    );
+    assert_eq!(next_reviews(&repo)["policies/a.md"], "2024-06-15");
+    // The diagnostic points at next_review, the date that counts.
+    let report = check_on(&repo, "2024-06-16");
+    assert_eq!(report.places(), ["review-overdue policies/a.md:6:15"]);
+}
+
+#[test]
+fn jan31_plus_one_month_is_due_on_the_leap_day() {
+    let repo = Repo::new().file("policies/a.md", &reviewed("2024-01-31", Some("1 month")));
+
+    let day_before = check_on(&repo, "2024-02-28");
+    assert_eq!(day_before.code, 0);
+    assert_eq!(
+        day_before.one("review-due-soon").message,
+        "review due soon: `T` is due for review on 2024-02-29 (in 1 day)"
+    );
+
+    let due_today = check_on(&repo, "2024-02-29");
+    assert_eq!(due_today.code, 0, "due today is not overdue");
+    let d = due_today.one("review-due-soon");
+    assert_eq!(d.place(), "review-due-soon policies/a.md:4:17");
+    assert_eq!(
+        d.message,
+        "review due today: `T` is due for review on 2024-02-29"
+    );
+
+    let day_after = check_on(&repo, "2024-03-01");
+    assert_eq!(day_after.code, 1);
+    assert_eq!(
+        day_after.one("review-overdue").message,
+        "review overdue: `T` was due for review on 2024-02-29 (1 day ago)"
+    );
+}
+
+#[test]
+fn feb28_plus_one_year_is_not_the_leap_day() {
+    let repo = Repo::new().file("policies/a.md", &reviewed("2023-02-28", Some("1 year")));
+    let report = check_on(&repo, "2024-02-29");
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        report.one("review-overdue").message,
+        "review overdue: `T` was due for review on 2024-02-28 (1 day ago)"
+    );
+}
+
+#[test]
+fn overdue_days_count_across_a_leap_day() {
+    let repo = Repo::new().file("policies/a.md", &reviewed("2023-02-27", Some("1 year")));
+    let report = check_on(&repo, "2024-03-01");
+    assert_eq!(
+        report.one("review-overdue").message,
+        "review overdue: `T` was due for review on 2024-02-27 (3 days ago)"
+    );
+}
+
+#[test]
+fn the_due_soon_window_includes_its_last_day() {
+    let repo = Repo::new()
+        .file(
+            "policies/day-30.md",
+            "+++\ntitle = \"Thirty\"\nowner = \"B\"\nnext_review = 2026-12-01\n+++\n\n# T\n",
+        )
+        .file(
+            "policies/day-31.md",
+            "+++\ntitle = \"Thirty-one\"\nowner = \"B\"\nnext_review = 2026-12-02\n+++\n\n# T\n",
+        );
+    let report = check_on(&repo, "2026-11-01");
+    assert_eq!(report.code, 0);
+    let d = report.one("review-due-soon");
+    assert_eq!(d.place(), "review-due-soon policies/day-30.md:4:15");
+    assert_eq!(
+        d.message,
+        "review due soon: `Thirty` is due for review on 2026-12-01 (in 30 days)"
+    );
+    assert_eq!(report.diagnostics.len(), 1);
+}
+
+#[test]
+fn a_zero_day_window_flags_only_reviews_due_today() {
+    let repo = Repo::with_config(
+        "title = \"T\"\n\n[reviews]\ndue_soon_days = 0\n\n[lints]\nunmapped-control = \"off\"\n",
+    )
+    .file(
+        "policies/today.md",
+        "+++\ntitle = \"Today\"\nowner = \"B\"\nnext_review = 2026-11-01\n+++\n\n# T\n",
+    )
+    .file(
+        "policies/tomorrow.md",
+        "+++\ntitle = \"Tomorrow\"\nowner = \"B\"\nnext_review = 2026-11-02\n+++\n\n# T\n",
+    );
+    let report = check_on(&repo, "2026-11-01");
+    assert_eq!(report.places(), ["review-due-soon policies/today.md:4:15"]);
+}
+
+#[test]
+fn review_due_soon_can_be_made_an_error() {
+    let repo = Repo::with_config(
+        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-due-soon = \"error\"\n",
+    )
+    .file("policies/a.md", &reviewed("2024-01-31", Some("1 month")));
+    let report = check_on(&repo, "2024-02-29");
+    assert_eq!(report.code, 1);
+    assert_eq!(report.one("review-due-soon").severity, "error");
+}
