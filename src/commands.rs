@@ -73,12 +73,15 @@ pub fn analyse_cached(
     today: Date,
     cache: &mut load::DocCache,
 ) -> Result<Analysis, Fatal> {
+    let mut timer = crate::timing::Stages::start();
     let Loaded {
         project,
         mut diagnostics,
     } = model::load_cached(root, today, cache)?;
+    timer.mark("load and model");
     diagnostics.extend(lint::run(&project));
     let diagnostics = finalise(diagnostics, |l| project.config.level(l));
+    timer.mark("lint");
     Ok(Analysis {
         project,
         diagnostics,

@@ -26,5 +26,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod soa;
 pub mod source;
+pub mod timing;
 pub mod tomlread;
 pub mod write;

@@ -36,8 +36,16 @@ pub enum Target {
     },
 }
 
-/// Whether a link destination carries a URL scheme or is protocol-relative.
+/// Whether a link destination carries a URL scheme or is protocol-relative. The destination is
+/// read as a browser reads it: leading and trailing spaces and control characters, and ASCII
+/// tabs and newlines anywhere, do not count (so `java\tscript:` is a scheme, not a path).
 pub fn is_external(dest: &str) -> bool {
+    let cleaned: String = dest
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let dest = cleaned.as_str();
     if dest.starts_with("//") {
         return true;
     }
@@ -200,6 +208,8 @@ mod tests {
             "tel:+441234",
             "//cdn.x/y.js",
             "C:x",
+            "java\tscript:alert(1)",
+            " \u{1}javascript:alert(1)",
         ] {
             assert!(is_external(dest), "{dest}");
         }

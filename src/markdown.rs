@@ -163,11 +163,68 @@ pub fn html_links(html: &str) -> Vec<(String, usize)> {
                 None => value.find(|c: char| c.is_whitespace() || c == '>'),
             }
             .unwrap_or(value.len());
-            found.push((value[..end].to_string(), value_start));
+            found.push((decode_char_refs(&value[..end]), value_start));
         }
     }
     found.sort_by_key(|(_, at)| *at);
     found
+}
+
+/// Decodes the character references of an attribute value (`&amp;`, `&#x09;`, `&#58;`), as
+/// a browser does before it reads the URL; unknown named references stay as written.
+fn decode_char_refs(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let name_end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map_or(rest.len(), |i| i + 1);
+        let name = &rest[1..name_end];
+        let decoded = if let Some(number) = name.strip_prefix('#') {
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse().ok(),
+            };
+            code.map(|c| char::from_u32(c).unwrap_or('\u{fffd}'))
+        } else {
+            match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
+                "colon" => Some(':'),
+                "sol" => Some('/'),
+                "num" => Some('#'),
+                "quest" => Some('?'),
+                "period" => Some('.'),
+                "lpar" => Some('('),
+                "rpar" => Some(')'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                let semicolon = rest[name_end..].starts_with(';');
+                rest = &rest[name_end + usize::from(semicolon)..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -199,6 +256,15 @@ mod tests {
         assert_eq!(s.slug("Scope 1"), "scope-1-1");
         assert_eq!(s.slug("Über `code` Größe"), "über-code-größe");
         assert_eq!(s.slug("snake_case-name"), "snake_case-name");
+    }
+
+    #[test]
+    fn raw_html_links_are_decoded() {
+        let links = html_links(
+            "<a href=\"a.md?x=1&amp;y=2#s\">a</a> <a href='java&#x09;script&#58;x'>b</a> <img src=\"&unknown;.png\">",
+        );
+        let dests: Vec<&str> = links.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(dests, ["a.md?x=1&y=2#s", "java\tscript:x", "&unknown;.png"]);
     }
 
     #[test]

@@ -6,14 +6,57 @@ use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// Syntaxes that syntect's built-in set lacks, compiled in from `syntaxes/`.
+const EXTRA_SYNTAXES: &[(&str, &str)] = &[
+    ("TOML", include_str!("syntaxes/toml.sublime-syntax")),
+    ("HCL", include_str!("syntaxes/hcl.sublime-syntax")),
+];
+
+/// Fence names that mean a language under another name.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("shell-session", "bash"),
+    ("terraform", "hcl"),
+];
+
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn extra_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut builder = SyntaxSetBuilder::new();
+        for (name, source) in EXTRA_SYNTAXES {
+            match SyntaxDefinition::load_from_str(source, true, None) {
+                Ok(definition) => builder.add(definition),
+                Err(e) => debug_assert!(false, "the {name} syntax does not load: {e}"),
+            }
+        }
+        builder.build()
+    })
+}
+
+/// The syntax for a fence's language name, and the set it belongs to.
+fn find_syntax(lang: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
+    if lang.is_empty() {
+        return None;
+    }
+    let lower = lang.to_ascii_lowercase();
+    let token = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map_or(lower.as_str(), |(_, name)| name);
+    [extra_syntaxes(), syntaxes()]
+        .into_iter()
+        .find_map(|set| set.find_syntax_by_token(token).map(|s| (s, set)))
 }
 
 fn cache() -> &'static Mutex<HashMap<u64, String>> {
@@ -47,12 +90,8 @@ fn highlight(lang: &str, code: &str) -> String {
     } else {
         format!("<pre class=\"code\"><code class=\"language-{lang_class}\">")
     };
-    let set = syntaxes();
-    let syntax = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
-        .flatten();
-    let body = match syntax {
-        Some(syntax) => {
+    let body = match find_syntax(lang) {
+        Some((syntax, set)) => {
             let mut generator =
                 ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
             let ok = LinesWithEndings::from(code).all(|line| {
@@ -105,4 +144,50 @@ fn strip_background(css: &str) -> String {
         .filter(|l| !l.trim_start().starts_with("background-color"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_syntaxes_load_and_highlight() {
+        for (name, source) in EXTRA_SYNTAXES {
+            SyntaxDefinition::load_from_str(source, true, None)
+                .unwrap_or_else(|e| panic!("the {name} syntax: {e}"));
+        }
+        let toml = highlight(
+            "toml",
+            "# c\n[a.b]\nkey = \"v\\n\" # x\nn = 1_000\nd = 2026-01-10\nok = true\n[[arr]]\nt = '''\nx\n'''\n",
+        );
+        for class in [
+            "hl-comment",
+            "hl-entity hl-name hl-section",
+            "hl-string",
+            "hl-constant hl-character hl-escape",
+            "hl-constant hl-numeric",
+            "hl-constant hl-other hl-datetime",
+            "hl-constant hl-language hl-boolean",
+        ] {
+            assert!(toml.contains(class), "{class} in {toml}");
+        }
+        let hcl = highlight(
+            "terraform",
+            "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"${var.name}-logs\" # c\n  count  = 2\n  policy = <<EOF\n{}\nEOF\n}\n",
+        );
+        for class in [
+            "hl-storage hl-type",
+            "hl-entity hl-other hl-attribute-name",
+            "hl-string",
+            "hl-interpolation",
+            "hl-constant hl-numeric",
+            "hl-comment",
+            "hl-heredoc",
+        ] {
+            assert!(hcl.contains(class), "{class} in {hcl}");
+        }
+        assert!(highlight("shell", "echo \"$HOME\"\n").contains("hl-"));
+        assert!(!highlight("nosuchlanguage", "<x>\n").contains("hl-"));
+        assert!(highlight("nosuchlanguage", "<x>\n").contains("&lt;x&gt;"));
+    }
 }

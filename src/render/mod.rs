@@ -41,11 +41,14 @@ pub fn render_site_keeping_terms(
     project: &Project,
     out: &Path,
 ) -> Result<(RenderStats, Vec<search::DocTerms>), Fatal> {
+    let mut timer = crate::timing::Stages::start();
     let renderer = Renderer::new(project)?;
+    timer.mark("templates and views");
     let mut stats = RenderStats {
         files: copy_files(project, out)?,
         ..Default::default()
     };
+    timer.mark("copy files");
     let results: Vec<Result<search::DocTerms, Fatal>> = (0..project.documents.len())
         .into_par_iter()
         .map(|i| renderer.document_page(i, out))
@@ -55,9 +58,13 @@ pub fn render_site_keeping_terms(
         terms.push(result?);
     }
     stats.pages += terms.len();
+    timer.mark("document pages");
     stats.pages += renderer.aggregate_pages(out)?;
+    timer.mark("aggregate pages");
     exports::write_all(project, renderer.site(), out)?;
+    timer.mark("exports");
     stats.search = search::write_index(out, &terms.iter().collect::<Vec<_>>())?;
+    timer.mark("search index");
     Ok((stats, terms))
 }
 

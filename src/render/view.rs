@@ -698,7 +698,8 @@ fn risk_heatmap(risks: &[RiskView]) -> Vec<HeatRowView> {
             likelihood,
             cells: (1..=5u8)
                 .map(|impact| {
-                    let at = |l: Option<u8>, i: Option<u8>| l == Some(likelihood) && i == Some(impact);
+                    let at =
+                        |l: Option<u8>, i: Option<u8>| l == Some(likelihood) && i == Some(impact);
                     HeatCellView {
                         impact,
                         score: likelihood * impact,
@@ -858,7 +859,11 @@ impl SiteView {
             .map(|f| framework_view(project, f))
             .collect();
         let reviews = reviews(project);
-        let risks: Vec<RiskView> = project.risks.iter().map(|r| risk_view(project, r)).collect();
+        let risks: Vec<RiskView> = project
+            .risks
+            .iter()
+            .map(|r| risk_view(project, r))
+            .collect();
         let config = &project.config;
         SiteView {
             title: config.title.clone(),

@@ -1,0 +1,320 @@
+/* annexa search: loads the sharded index written by the build (search/meta.js, search/shards/*.js,
+   search/docs/N.js) by injecting script tags, so it works from disk (file://) as over HTTP, and
+   fetches only the shards of the query's terms and the files of the results shown. */
+(function () {
+  "use strict";
+
+  var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+    "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with"];
+  var MAX_TERM_CHARS = 40;
+  var PAGE = 20;
+  var PREFIX_WEIGHT = 0.8;
+
+  var me = document.currentScript;
+  var root = (me && me.getAttribute("data-root")) || "";
+  var base = root + "search/";
+
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var moreWrap = document.getElementById("search-more-wrap");
+  var moreButton = document.getElementById("search-more");
+  var form = document.getElementById("search-form");
+
+  var meta = null;          // { n, shards }
+  var shardKeys = null;     // Set of shard keys
+  var shards = {};          // key -> { term: [doc, score, ...] }
+  var docs = {};            // N -> document entry
+  var loading = {};         // url -> Promise
+  var metaWaiters = [];
+  var generation = 0;
+  var current = { ranked: [], shown: 0, terms: [] };
+
+  window.annexaSearch = {
+    meta: function (m) {
+      meta = m;
+      shardKeys = new Set(m.shards);
+      metaWaiters.splice(0).forEach(function (f) { f(); });
+    },
+    shard: function (key, data) { shards[key] = data; },
+    doc: function (n, d) { docs[n] = d; }
+  };
+
+  function load(url) {
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = url;
+        s.async = true;
+        s.onload = function () { resolve(true); };
+        s.onerror = function () { resolve(false); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[url];
+  }
+
+  function ready() {
+    if (meta) return Promise.resolve();
+    return new Promise(function (resolve) {
+      metaWaiters.push(resolve);
+      load(base + "meta.js").then(function (ok) {
+        if (!ok) {
+          status.textContent = "The search index could not be loaded.";
+        }
+      });
+    });
+  }
+
+  /* Query terms, exactly as the index was built (terms() in src/render/search.rs). Each term
+     records whether it comes from the last word, which also matches as a prefix. */
+  function tokenize(text) {
+    var out = [];
+    var seen = {};
+    var words = text.split(/\s+/).filter(Boolean);
+    var push = function (term, last) {
+      if (seen[term] === undefined) {
+        seen[term] = out.length;
+        out.push({ term: term, prefix: last });
+      } else if (last) {
+        out[seen[term]].prefix = true;
+      }
+    };
+    words.forEach(function (raw, w) {
+      var last = w === words.length - 1;
+      var word = raw.replace(/^[^\p{Alphabetic}\p{N}]+|[^\p{Alphabetic}\p{N}]+$/gu, "");
+      if (!word) return;
+      var lower = word.toLowerCase();
+      var parts = lower.split(/[^\p{Alphabetic}\p{N}]/u);
+      var nonEmpty = parts.filter(Boolean);
+      if (nonEmpty.length > 1 && Array.from(lower).length <= MAX_TERM_CHARS) push(lower, last);
+      parts.forEach(function (part) {
+        if (part && Array.from(part).length <= MAX_TERM_CHARS && STOP_WORDS.indexOf(part) < 0) push(part, last);
+      });
+    });
+    return out;
+  }
+
+  function chars(term, n) { return Array.from(term).slice(0, n).join(""); }
+
+  function hex(key) {
+    return Array.from(new TextEncoder().encode(key), function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+  }
+
+  /* The shard that holds a term, and every term starting with it when the term is long enough
+     (3+ characters, or 2 when that shard was not split). */
+  function shardFor(term) {
+    var k3 = chars(term, 3);
+    if (Array.from(term).length >= 3 && shardKeys.has(k3)) return k3;
+    return chars(term, 2);
+  }
+
+  function prefixable(q) {
+    if (!q.prefix) return false;
+    var len = Array.from(q.term).length;
+    if (len >= 3) return true;
+    if (len === 2) {
+      var split = false;
+      shardKeys.forEach(function (k) { if (k.length > q.term.length && k.indexOf(q.term) === 0) split = true; });
+      return !split;
+    }
+    return false;
+  }
+
+  function idf(df) {
+    var n = meta.n;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  function rank(terms) {
+    var totals = null;
+    for (var t = 0; t < terms.length; t++) {
+      var q = terms[t];
+      var shard = shards[shardFor(q.term)] || {};
+      var best = new Map();
+      var add = function (postings, weight) {
+        var w = idf(postings.length / 2) * weight;
+        for (var i = 0; i < postings.length; i += 2) {
+          var s = postings[i + 1] * w;
+          var prev = best.get(postings[i]);
+          if (prev === undefined || s > prev) best.set(postings[i], s);
+        }
+      };
+      if (shard.hasOwnProperty(q.term)) add(shard[q.term], 1);
+      if (prefixable(q)) {
+        Object.keys(shard).forEach(function (term) {
+          if (term !== q.term && term.indexOf(q.term) === 0) add(shard[term], PREFIX_WEIGHT);
+        });
+      }
+      if (totals === null) {
+        totals = best;
+      } else {
+        var next = new Map();
+        totals.forEach(function (score, doc) {
+          var s = best.get(doc);
+          if (s !== undefined) next.set(doc, score + s);
+        });
+        totals = next;
+      }
+      if (totals.size === 0) break;
+    }
+    var ranked = [];
+    (totals || new Map()).forEach(function (score, doc) { ranked.push([doc, score]); });
+    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return ranked.map(function (r) { return r[0]; });
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /* A regex matching the query terms worth highlighting (longest first). */
+  function markPattern(terms) {
+    var words = terms.map(function (q) { return q.term; });
+    var long = words.filter(function (w) { return Array.from(w).length >= 2; });
+    if (long.length) words = long;
+    if (!words.length) return null;
+    words.sort(function (a, b) { return b.length - a.length; });
+    return new RegExp(words.map(escapeRegExp).join("|"), "giu");
+  }
+
+  function highlight(text, pattern) {
+    if (!pattern) return escapeHtml(text);
+    var out = "";
+    var last = 0;
+    pattern.lastIndex = 0;
+    var m;
+    while ((m = pattern.exec(text)) !== null) {
+      if (m[0] === "") { pattern.lastIndex++; continue; }
+      out += escapeHtml(text.slice(last, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+      last = m.index + m[0].length;
+    }
+    return out + escapeHtml(text.slice(last));
+  }
+
+  function snippet(d, pattern) {
+    var text = d.x || "";
+    var at = -1;
+    if (pattern && text) {
+      pattern.lastIndex = 0;
+      var m = pattern.exec(text);
+      if (m) at = m.index;
+    }
+    if (at < 0) {
+      return d.m ? highlight(d.m, pattern) : escapeHtml(text.slice(0, 200)) + (text.length > 200 ? "…" : "");
+    }
+    var start = Math.max(0, at - 70);
+    var end = Math.min(text.length, at + 170);
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      if (space >= 0 && space < at) start = space + 1;
+    }
+    if (end < text.length) {
+      var back = text.lastIndexOf(" ", end);
+      if (back > at) end = back;
+    }
+    return (start > 0 ? "…" : "") + highlight(text.slice(start, end), pattern) + (end < text.length ? "…" : "");
+  }
+
+  function link(url) {
+    var href = root + url;
+    return window.annexaFileUrl ? window.annexaFileUrl(href) : href;
+  }
+
+  function render(gen) {
+    var slice = current.ranked.slice(current.shown, current.shown + PAGE);
+    return Promise.all(slice.map(function (n) { return load(base + "docs/" + n + ".js"); })).then(function () {
+      if (gen !== generation) return;
+      var pattern = markPattern(current.terms);
+      var html = slice.map(function (n) {
+        var d = docs[n];
+        if (!d) return "";
+        var meta = [];
+        if (d.k) meta.push(escapeHtml(d.k.charAt(0).toUpperCase() + d.k.slice(1)));
+        if (d.o) meta.push(escapeHtml(d.o));
+        if (d.c) meta.push('<span class="mono">' + escapeHtml(d.c) + "</span>");
+        var badge = d.s && d.s !== "approved"
+          ? ' <span class="badge badge-' + escapeHtml(d.s) + '">' + (d.s === "review" ? "In review" : escapeHtml(d.s.charAt(0).toUpperCase() + d.s.slice(1))) + "</span>"
+          : "";
+        return '<li class="result"><div class="result-head"><a class="result-title" href="' + escapeHtml(link(d.u)) + '">' +
+          highlight(d.t, pattern) + "</a>" + (d.i ? '<span class="result-id">' + escapeHtml(d.i) + "</span>" : "") + badge + "</div>" +
+          '<div class="result-meta">' + meta.join(" · ") + "</div>" +
+          '<p class="result-snippet">' + snippet(d, pattern) + "</p></li>";
+      }).join("");
+      list.insertAdjacentHTML("beforeend", html);
+      current.shown += slice.length;
+      moreWrap.hidden = current.shown >= current.ranked.length;
+    });
+  }
+
+  function search(text) {
+    var gen = ++generation;
+    var terms = tokenize(text);
+    if (!terms.length) {
+      list.innerHTML = "";
+      moreWrap.hidden = true;
+      status.textContent = text.trim() ? "Nothing to search for: very common words such as “the” are not indexed." : "";
+      return Promise.resolve();
+    }
+    return ready().then(function () {
+      var needed = {};
+      terms.forEach(function (q) {
+        var key = shardFor(q.term);
+        if (shardKeys.has(key)) needed[key] = true;
+      });
+      return Promise.all(Object.keys(needed).map(function (key) {
+        return load(base + "shards/" + hex(key) + ".js");
+      }));
+    }).then(function () {
+      if (gen !== generation) return;
+      current = { ranked: rank(terms), shown: 0, terms: terms };
+      list.innerHTML = "";
+      var n = current.ranked.length;
+      var short = terms.some(function (q) { return q.prefix && !prefixable(q); });
+      status.textContent = n > 0
+        ? n + (n === 1 ? " result" : " results") + " for “" + text.trim() + "”."
+        : short
+          ? "No results for “" + text.trim() + "” yet: keep typing (words are matched as you type from 3 letters)."
+          : "No results for “" + text.trim() + "”.";
+      if (n === 0) { moreWrap.hidden = true; return; }
+      return render(gen);
+    });
+  }
+
+  function setQueryInUrl(q) {
+    var params = new URLSearchParams(location.search);
+    if (q) params.set("q", q); else params.delete("q");
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  var timer = 0;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      setQueryInUrl(input.value.trim());
+      search(input.value);
+    }, 120);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    setQueryInUrl(input.value.trim());
+    search(input.value);
+  });
+  moreButton.addEventListener("click", function () { render(generation); });
+
+  var initial = new URLSearchParams(location.search).get("q") || "";
+  if (initial) {
+    input.value = initial;
+    search(initial);
+  } else {
+    ready();
+  }
+})();
