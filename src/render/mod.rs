@@ -32,15 +32,6 @@ pub struct RenderStats {
 
 /// Renders the whole site of `project` into `out` (an empty folder).
 pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> {
-    render_site_keeping_terms(project, out).map(|(stats, _)| stats)
-}
-
-/// Like [`render_site`], also returning each document's search terms (for later partial
-/// re-indexing).
-pub fn render_site_keeping_terms(
-    project: &Project,
-    out: &Path,
-) -> Result<(RenderStats, Vec<search::DocTerms>), Fatal> {
     let mut timer = crate::timing::Stages::start();
     let renderer = Renderer::new(project)?;
     timer.mark("templates and views");
@@ -49,23 +40,61 @@ pub fn render_site_keeping_terms(
         ..Default::default()
     };
     timer.mark("copy files");
-    let results: Vec<Result<search::DocTerms, Fatal>> = (0..project.documents.len())
+    let index = chunks(project)
         .into_par_iter()
-        .map(|i| renderer.document_page(i, out))
-        .collect();
-    let mut terms = Vec::with_capacity(results.len());
-    for result in results {
-        terms.push(result?);
-    }
-    stats.pages += terms.len();
+        .map(|chunk| renderer.document_chunk(chunk, out))
+        .try_fold(search::SearchIndex::default, |mut index, chunk| {
+            for (i, terms) in chunk? {
+                index.add(i, terms);
+            }
+            Ok::<_, Fatal>(index)
+        })
+        .try_reduce(search::SearchIndex::default, |a, b| Ok(a.merge(b)))?;
+    stats.pages += project.documents.len();
     timer.mark("document pages");
     stats.pages += renderer.aggregate_pages(out)?;
     timer.mark("aggregate pages");
     exports::write_all(project, renderer.site(), out)?;
     timer.mark("exports");
-    stats.search = search::write_index(out, &terms.iter().collect::<Vec<_>>())?;
+    stats.search = index.write(out)?;
     timer.mark("search index");
+    Ok(stats)
+}
+
+/// Like [`render_site`], keeping each document's search terms (indexed by document) so that
+/// `serve` can re-index after rendering only some documents.
+pub fn render_site_keeping_terms(
+    project: &Project,
+    out: &Path,
+) -> Result<(RenderStats, Vec<search::DocTerms>), Fatal> {
+    let renderer = Renderer::new(project)?;
+    let mut stats = RenderStats {
+        files: copy_files(project, out)?,
+        ..Default::default()
+    };
+    let rendered: Vec<Vec<(usize, search::DocTerms)>> = chunks(project)
+        .into_par_iter()
+        .map(|chunk| renderer.document_chunk(chunk, out))
+        .collect::<Result<_, _>>()?;
+    let terms: Vec<search::DocTerms> = rendered.into_iter().flatten().map(|(_, t)| t).collect();
+    stats.pages += terms.len() + renderer.aggregate_pages(out)?;
+    exports::write_all(project, renderer.site(), out)?;
+    stats.search = write_index(out, &terms)?;
     Ok((stats, terms))
+}
+
+/// Writes the search index from every document's terms, in document order.
+pub fn write_index(out: &Path, terms: &[search::DocTerms]) -> Result<search::IndexStats, Fatal> {
+    let mut index = search::SearchIndex::default();
+    for (i, t) in terms.iter().enumerate() {
+        index.add_ref(i, t);
+    }
+    index.write(out)
+}
+
+/// The search chunks of the project's documents.
+pub fn chunks(project: &Project) -> std::ops::Range<usize> {
+    0..project.documents.len().div_ceil(search::CHUNK)
 }
 
 /// Copies theme assets, the generated highlight stylesheet, document attachments and `static/`.

@@ -74,8 +74,25 @@ impl<'p> Renderer<'p> {
         &self.site
     }
 
-    /// Renders document `index` and its search file; returns its search terms.
-    pub fn document_page(&self, index: usize, out: &Path) -> Result<DocTerms, Fatal> {
+    /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]) and writes the
+    /// chunk's search file; returns each document's index and search terms.
+    pub fn document_chunk(&self, chunk: usize, out: &Path) -> Result<Vec<(usize, DocTerms)>, Fatal> {
+        let first = chunk * search::CHUNK;
+        let last = (first + search::CHUNK).min(self.project.documents.len());
+        let mut entries = Vec::with_capacity(last - first);
+        let mut terms = Vec::with_capacity(last - first);
+        for index in first..last {
+            let text = self.document_page(index, out)?;
+            let view = &self.site.documents[index];
+            entries.push(search::doc_entry(index, view, &text));
+            terms.push((index, DocTerms::new(view, &text)));
+        }
+        search::write_chunk(out, chunk, &entries)?;
+        Ok(terms)
+    }
+
+    /// Renders the page of document `index`; returns its body as plain text (for search).
+    fn document_page(&self, index: usize, out: &Path) -> Result<String, Fatal> {
         let doc = &self.project.documents[index];
         let view = &self.site.documents[index];
         let root = root_for(&doc.url);
@@ -102,8 +119,7 @@ impl<'p> Renderer<'p> {
         context.insert("toc", &toc);
         context.insert("referenced_by", self.project.referenced_by(index));
         self.write_page(out, &doc.url, "document.html", &context)?;
-        search::write_doc_file(out, index, view, &body.text)?;
-        Ok(DocTerms::new(view, &body.text))
+        Ok(body.text)
     }
 
     /// Renders every page that is not a document page; returns how many.

@@ -21,7 +21,7 @@ pub const SEARCH_DIR: &str = "search";
 /// Shards larger than this (bytes of JSON) are split by one more character.
 const SHARD_SPLIT_BYTES: usize = 48 * 1024;
 /// Characters of body text kept per document for snippets.
-const SNIPPET_TEXT_CHARS: usize = 6000;
+const SNIPPET_TEXT_CHARS: usize = 4000;
 /// Longest term indexed.
 const MAX_TERM_CHARS: usize = 40;
 
@@ -108,8 +108,11 @@ impl DocTerms {
     }
 }
 
-/// Writes `search/docs/N.js`: what a result shows for document `index`.
-pub fn write_doc_file(out: &Path, index: usize, doc: &DocView, body: &str) -> Result<(), Fatal> {
+/// Documents per search file: a result list loads only the files of the results it shows.
+pub const CHUNK: usize = 8;
+
+/// The search entry of document `index`: what a result shows, as a script call.
+pub fn doc_entry(index: usize, doc: &DocView, body: &str) -> String {
     #[derive(Serialize)]
     struct Entry<'a> {
         u: &'a str,
@@ -122,7 +125,6 @@ pub fn write_doc_file(out: &Path, index: usize, doc: &DocView, body: &str) -> Re
         c: String,
         x: String,
     }
-    let text: String = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
     let entry = Entry {
         u: &doc.url,
         t: &doc.title,
@@ -137,14 +139,14 @@ pub fn write_doc_file(out: &Path, index: usize, doc: &DocView, body: &str) -> Re
             .map(|c| c.id.as_str())
             .collect::<Vec<_>>()
             .join(" "),
-        x: text,
+        x: collapse_whitespace(body, SNIPPET_TEXT_CHARS),
     };
-    let json = script_json(&entry);
-    write(
-        out,
-        &format!("{SEARCH_DIR}/docs/{index}.js"),
-        &format!("annexaSearch.doc({index},{json});\n"),
-    )
+    format!("annexaSearch.doc({index},{});\n", script_json(&entry))
+}
+
+/// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
+pub fn write_chunk(out: &Path, chunk: usize, entries: &[String]) -> Result<(), Fatal> {
+    write(out, &format!("{SEARCH_DIR}/docs/{chunk}.js"), &entries.concat())
 }
 
 fn collapse_whitespace(text: &str, limit: usize) -> String {
@@ -163,52 +165,87 @@ fn collapse_whitespace(text: &str, limit: usize) -> String {
     out
 }
 
-/// Writes the shards and `search/meta.js` from every document's terms (indexed by position).
-pub fn write_index(out: &Path, docs: &[&DocTerms]) -> Result<IndexStats, Fatal> {
-    let n = docs.len();
-    let average =
-        (docs.iter().map(|d| u64::from(d.length)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-    for (index, doc) in docs.iter().enumerate() {
-        let norm = 1.2 * (0.25 + 0.75 * f64::from(doc.length) / average);
-        for (term, &count) in &doc.counts {
-            let tf = f64::from(count);
-            let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
-                .round()
-                .clamp(1.0, 255.0) as u8;
-            postings
-                .entry(term.clone())
-                .or_default()
-                .push((index as u32, score));
+/// The inverted index being built: raw weighted counts per term and document, merged from
+/// documents as they are rendered, so per-document term maps are dropped early.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    postings: HashMap<String, Vec<(u32, u32)>>,
+    lengths: Vec<(u32, u32)>,
+}
+
+impl SearchIndex {
+    /// Adds document `index`'s terms.
+    pub fn add(&mut self, index: usize, doc: DocTerms) {
+        self.lengths.push((index as u32, doc.length));
+        for (term, count) in doc.counts {
+            self.postings.entry(term).or_default().push((index as u32, count));
         }
     }
-    let mut by_term: BTreeMap<String, Vec<(u32, u8)>> = postings.into_iter().collect();
-    for list in by_term.values_mut() {
-        list.sort_unstable();
+
+    /// Adds a borrowed document's terms (for `serve`, which keeps them).
+    pub fn add_ref(&mut self, index: usize, doc: &DocTerms) {
+        self.lengths.push((index as u32, doc.length));
+        for (term, &count) in &doc.counts {
+            self.postings.entry(term.clone()).or_default().push((index as u32, count));
+        }
     }
-    let shards = shard(&by_term);
-    let mut stats = IndexStats {
-        terms: by_term.len(),
-        shards: shards.len(),
-        bytes: 0,
-    };
-    for (key, body) in &shards {
-        let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
-        stats.bytes += text.len();
-        write(
-            out,
-            &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
-            &text,
-        )?;
+
+    /// Combines two partial indexes.
+    pub fn merge(mut self, other: SearchIndex) -> SearchIndex {
+        let (mut big, small) = if self.postings.len() >= other.postings.len() {
+            (std::mem::take(&mut self), other)
+        } else {
+            (other, std::mem::take(&mut self))
+        };
+        big.lengths.extend(small.lengths);
+        for (term, list) in small.postings {
+            big.postings.entry(term).or_default().extend(list);
+        }
+        big
     }
-    let keys: Vec<&String> = shards.keys().collect();
-    let meta = format!(
-        "annexaSearch.meta({{\"n\":{n},\"shards\":{}}});\n",
-        script_json(&keys)
-    );
-    stats.bytes += meta.len();
-    write(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
-    Ok(stats)
+
+    /// Writes the shards and `search/meta.js`.
+    pub fn write(self, out: &Path) -> Result<IndexStats, Fatal> {
+        let n = self.lengths.len();
+        let mut lengths = vec![0u32; self.lengths.iter().map(|(i, _)| *i as usize + 1).max().unwrap_or(0)];
+        for (index, length) in &self.lengths {
+            lengths[*index as usize] = *length;
+        }
+        let average = (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
+        let mut by_term: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        for (term, mut list) in self.postings {
+            list.sort_unstable();
+            let scored = list
+                .into_iter()
+                .map(|(doc, count)| {
+                    let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
+                    let tf = f64::from(count);
+                    let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2).round().clamp(1.0, 255.0) as u8;
+                    (doc, score)
+                })
+                .collect();
+            by_term.insert(term, scored);
+        }
+        let shards = shard(&by_term);
+        let mut stats = IndexStats {
+            terms: by_term.len(),
+            shards: shards.len(),
+            bytes: 0,
+        };
+        for (key, body) in &shards {
+            let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
+            stats.bytes += text.len();
+            write(out, &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)), &text)?;
+        }
+        let keys: Vec<&String> = shards.keys().collect();
+        let meta = format!(
+            "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":{}}});\n",
+            script_json(&keys)
+        );
+        stats.bytes += meta.len();
+        write(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
+        Ok(stats)
+    }
 }
 
 /// Sizes of a written index.

@@ -273,10 +273,14 @@ impl Preview {
         }
         let renderer = Renderer::new(project)?;
         let dir = last.dir.clone();
-        let rendered: Vec<(usize, DocTerms)> = targets
+        let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
+        let rendered: Vec<(usize, DocTerms)> = chunks
             .par_iter()
-            .map(|&i| renderer.document_page(i, &dir).map(|t| (i, t)))
-            .collect::<Result<_, _>>()?;
+            .map(|&c| renderer.document_chunk(c, &dir))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let mut pages = rendered.len();
         pages += renderer.aggregate_pages(&dir)?;
         if let Ok(mut served) = shared.served.write() {
@@ -290,7 +294,7 @@ impl Preview {
         last.links = links;
         last.backlinks = backlinks;
         exports::write_all(project, renderer.site(), &dir)?;
-        search::write_index(&dir, &last.terms.iter().collect::<Vec<_>>())?;
+        render::write_index(&dir, &last.terms)?;
         Ok(RebuildReport {
             full: false,
             pages,

@@ -1,5 +1,5 @@
 /* annexa search: loads the sharded index written by the build (search/meta.js, search/shards/*.js,
-   search/docs/N.js) by injecting script tags, so it works from disk (file://) as over HTTP, and
+   search/docs/C.js, each holding the result entries of a few documents) by injecting script tags, so it works from disk (file://) as over HTTP, and
    fetches only the shards of the query's terms and the files of the results shown. */
 (function () {
   "use strict";
@@ -229,7 +229,8 @@
 
   function render(gen) {
     var slice = current.ranked.slice(current.shown, current.shown + PAGE);
-    return Promise.all(slice.map(function (n) { return load(base + "docs/" + n + ".js"); })).then(function () {
+    var chunk = (meta && meta.chunk) || 1;
+    return Promise.all(slice.map(function (n) { return load(base + "docs/" + Math.floor(n / chunk) + ".js"); })).then(function () {
       if (gen !== generation) return;
       var pattern = markPattern(current.terms);
       var html = slice.map(function (n) {

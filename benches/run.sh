@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Benchmarks annexa against the floor programs on synthetic corpora (see benches/README.md).
+# Usage: bash benches/run.sh [--sizes 1000,10000] [--runs 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked --bins --examples
+exec target/release/examples/bench "$@"

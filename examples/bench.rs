@@ -1,0 +1,244 @@
+//! The benchmark driver (issue 6). Run it with `bash benches/run.sh` (see benches/README.md):
+//! it generates synthetic corpora, then times `annexa build`, `annexa check`, the floor programs
+//! and a `serve` edit-to-servable round trip, printing medians, ratios and peak memory.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Wall time, CPU time (user + system) and peak resident memory of one run.
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    wall: f64,
+    cpu: f64,
+    peak_kb: i64,
+}
+
+/// Runs `program args` to completion and measures it with wait4 (its own rusage only).
+fn measure(program: &Path, args: &[&str]) -> Sample {
+    let started = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let wall = started.elapsed().as_secs_f64();
+    assert!(pid > 0, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{} {args:?} failed (status {status})",
+        program.display()
+    );
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Sample {
+        wall,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        peak_kb: usage.ru_maxrss,
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Medians of wall and CPU time, and the largest peak memory, over `runs` runs.
+#[derive(Clone, Copy, Debug)]
+struct Summary {
+    wall: f64,
+    cpu: f64,
+    peak_mb: f64,
+}
+
+fn repeat(runs: usize, mut before: impl FnMut(), program: &Path, args: &[&str]) -> Summary {
+    let samples: Vec<Sample> = (0..runs)
+        .map(|_| {
+            before();
+            measure(program, args)
+        })
+        .collect();
+    Summary {
+        wall: median(&mut samples.iter().map(|s| s.wall).collect::<Vec<_>>()),
+        cpu: median(&mut samples.iter().map(|s| s.cpu).collect::<Vec<_>>()),
+        peak_mb: samples.iter().map(|s| s.peak_kb).max().unwrap_or(0) as f64 / 1024.0,
+    }
+}
+
+fn corpus(bin: &Path, dir: &Path, docs: usize) -> PathBuf {
+    let path = dir.join(format!("corpus-{docs}"));
+    let done = path.join(".generated");
+    if !done.exists() {
+        fs::remove_dir_all(&path).ok();
+        let status = Command::new(bin.join("gen-corpus"))
+            .args(["--docs", &docs.to_string(), "--out", path.to_str().unwrap(), "--seed", "1"])
+            .status()
+            .expect("gen-corpus runs");
+        assert!(status.success());
+        fs::write(&done, "").unwrap();
+    }
+    path
+}
+
+fn get(port: u16, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    let _ = write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    let mut body = String::new();
+    let _ = stream.read_to_string(&mut body);
+    body
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Starts `annexa serve` on a copy of `corpus`, then saves one document `edits` times and
+/// measures from each save until the rebuilt page is served. Returns milliseconds.
+fn serve_round_trips(annexa: &Path, corpus: &Path, work: &Path, edits: usize) -> Vec<f64> {
+    let repo = work.join("serve-repo");
+    fs::remove_dir_all(&repo).ok();
+    copy_dir(corpus, &repo);
+    let mut child = Command::new(annexa)
+        .args(["serve", repo.to_str().unwrap(), "--port", "0", "--today", "2026-11-01"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("annexa serve runs");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let doc = repo.join("policies/group-005/policy-00500.md");
+    let url = "/policies/group-005/policy-00500/";
+    let original = fs::read_to_string(&doc).unwrap();
+    let mut times = Vec::new();
+    for edit in 0..edits {
+        std::thread::sleep(Duration::from_millis(300));
+        let token = format!("benchmarkedit{edit}x");
+        let saved = Instant::now();
+        fs::write(&doc, format!("{original}\nEdited: {token}.\n")).unwrap();
+        loop {
+            if get(port, url).contains(&token) {
+                break;
+            }
+            assert!(saved.elapsed() < Duration::from_secs(30), "edit never served");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        times.push(saved.elapsed().as_secs_f64() * 1000.0);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    times
+}
+
+fn main() {
+    let mut sizes = vec![1000, 10000];
+    let mut runs = 5;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                sizes = args
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|s| s.parse().expect("--sizes 1000,10000"))
+                    .collect()
+            }
+            "--runs" => runs = args.next().unwrap_or_default().parse().expect("--runs N"),
+            other => panic!("unknown argument {other}; use --sizes A,B --runs N"),
+        }
+    }
+    let examples = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let annexa = examples.parent().unwrap().join("annexa");
+    let floor = examples.join("floor");
+    let work = examples.parent().unwrap().parent().unwrap().join("bench");
+    fs::create_dir_all(&work).unwrap();
+    let out = |name: &str| work.join(format!("out-{name}"));
+    let clear = |name: &str| {
+        let dir = out(name);
+        move || {
+            fs::remove_dir_all(&dir).ok();
+        }
+    };
+    let mut report = String::new();
+    let mut builds = Vec::new();
+    for &size in &sizes {
+        let corpus = corpus(&examples, &work, size);
+        let c = corpus.to_str().unwrap();
+        let floor_plain = repeat(runs, clear("floor"), &floor, &[c, out("floor").to_str().unwrap()]);
+        let floor_full = repeat(
+            runs,
+            clear("floor-full"),
+            &floor,
+            &["--full", c, out("floor-full").to_str().unwrap()],
+        );
+        let build = repeat(
+            runs,
+            clear("annexa"),
+            &annexa,
+            &["build", c, "-o", out("annexa").to_str().unwrap(), "--today", "2026-11-01"],
+        );
+        let check = repeat(runs, || {}, &annexa, &["check", c, "--today", "2026-11-01"]);
+        builds.push((size, build));
+        let row = |name: &str, s: Summary| {
+            format!(
+                "| {size} | {name} | {:.2} s | {:.2} s | {:.0} MB |\n",
+                s.wall, s.cpu, s.peak_mb
+            )
+        };
+        report.push_str(&row("floor (read, pulldown-cmark, write)", floor_plain));
+        report.push_str(&row("floor-full (+ TOML, links, syntect, Tera)", floor_full));
+        report.push_str(&row("annexa build", build));
+        report.push_str(&row("annexa check", check));
+        report.push_str(&format!(
+            "| {size} | **annexa build ÷ floor-full** | {:.2}× | {:.2}× | |\n",
+            build.wall / floor_full.wall,
+            build.cpu / floor_full.cpu
+        ));
+        eprintln!("bench: {size} documents done");
+    }
+    if let [(small, a), (large, b)] = builds[..] {
+        report.push_str(&format!(
+            "| {large}/{small} | annexa build growth | {:.1}× | {:.1}× | |\n",
+            b.wall / a.wall,
+            b.cpu / a.cpu
+        ));
+    }
+    let serve_size = 1000;
+    let mut trips = serve_round_trips(&annexa, &corpus(&examples, &work, serve_size), &work, 15);
+    let serve_median = median(&mut trips);
+    let serve_max = trips.iter().copied().fold(0.0, f64::max);
+    println!("| documents | what | wall (median) | CPU (median) | peak memory |");
+    println!("|---|---|---|---|---|");
+    print!("{report}");
+    println!(
+        "\nannexa serve, {serve_size} documents: save → rebuilt page served: median {serve_median:.0} ms, max {serve_max:.0} ms over {} edits",
+        trips.len()
+    );
+    println!(
+        "machine: {} cores; {runs} runs each; outputs are removed before each timed run",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+}
