@@ -18,6 +18,8 @@ struct Sample {
 }
 
 /// Runs `program args` to completion and measures it with wait4 (its own rusage only).
+// The child is reaped by `wait4`, which clippy does not know about.
+#[allow(clippy::zombie_processes)]
 fn measure(program: &Path, args: &[&str]) -> Sample {
     let started = Instant::now();
     let child = Command::new(program)
@@ -78,7 +80,14 @@ fn corpus(bin: &Path, dir: &Path, docs: usize) -> PathBuf {
     if !done.exists() {
         fs::remove_dir_all(&path).ok();
         let status = Command::new(bin.join("gen-corpus"))
-            .args(["--docs", &docs.to_string(), "--out", path.to_str().unwrap(), "--seed", "1"])
+            .args([
+                "--docs",
+                &docs.to_string(),
+                "--out",
+                path.to_str().unwrap(),
+                "--seed",
+                "1",
+            ])
             .status()
             .expect("gen-corpus runs");
         assert!(status.success());
@@ -116,7 +125,14 @@ fn serve_round_trips(annexa: &Path, corpus: &Path, work: &Path, edits: usize) ->
     fs::remove_dir_all(&repo).ok();
     copy_dir(corpus, &repo);
     let mut child = Command::new(annexa)
-        .args(["serve", repo.to_str().unwrap(), "--port", "0", "--today", "2026-11-01"])
+        .args([
+            "serve",
+            repo.to_str().unwrap(),
+            "--port",
+            "0",
+            "--today",
+            "2026-11-01",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -142,7 +158,10 @@ fn serve_round_trips(annexa: &Path, corpus: &Path, work: &Path, edits: usize) ->
             if get(port, url).contains(&token) {
                 break;
             }
-            assert!(saved.elapsed() < Duration::from_secs(30), "edit never served");
+            assert!(
+                saved.elapsed() < Duration::from_secs(30),
+                "edit never served"
+            );
             std::thread::sleep(Duration::from_millis(2));
         }
         times.push(saved.elapsed().as_secs_f64() * 1000.0);
@@ -170,7 +189,11 @@ fn main() {
             other => panic!("unknown argument {other}; use --sizes A,B --runs N"),
         }
     }
-    let examples = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let examples = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let annexa = examples.parent().unwrap().join("annexa");
     let floor = examples.join("floor");
     let work = examples.parent().unwrap().parent().unwrap().join("bench");
@@ -187,7 +210,12 @@ fn main() {
     for &size in &sizes {
         let corpus = corpus(&examples, &work, size);
         let c = corpus.to_str().unwrap();
-        let floor_plain = repeat(runs, clear("floor"), &floor, &[c, out("floor").to_str().unwrap()]);
+        let floor_plain = repeat(
+            runs,
+            clear("floor"),
+            &floor,
+            &[c, out("floor").to_str().unwrap()],
+        );
         let floor_full = repeat(
             runs,
             clear("floor-full"),
@@ -198,7 +226,14 @@ fn main() {
             runs,
             clear("annexa"),
             &annexa,
-            &["build", c, "-o", out("annexa").to_str().unwrap(), "--today", "2026-11-01"],
+            &[
+                "build",
+                c,
+                "-o",
+                out("annexa").to_str().unwrap(),
+                "--today",
+                "2026-11-01",
+            ],
         );
         let check = repeat(runs, || {}, &annexa, &["check", c, "--today", "2026-11-01"]);
         builds.push((size, build));
@@ -209,7 +244,10 @@ fn main() {
             )
         };
         report.push_str(&row("floor (read, pulldown-cmark, write)", floor_plain));
-        report.push_str(&row("floor-full (+ TOML, links, syntect, Tera)", floor_full));
+        report.push_str(&row(
+            "floor-full (+ TOML, links, syntect, Tera)",
+            floor_full,
+        ));
         report.push_str(&row("annexa build", build));
         report.push_str(&row("annexa check", check));
         report.push_str(&format!(
@@ -239,6 +277,8 @@ fn main() {
     );
     println!(
         "machine: {} cores; {runs} runs each; outputs are removed before each timed run",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     );
 }

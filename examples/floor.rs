@@ -16,7 +16,12 @@ fn markdown_files(root: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().strip_prefix(root).expect("below root").to_path_buf())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .expect("below root")
+                .to_path_buf()
+        })
         .collect()
 }
 

@@ -136,7 +136,9 @@ fn front_matter(i: usize, rng: &mut Rng) -> String {
         rng.pick(OWNERS),
         rng.below(9),
         controls.join(", "),
-        rng.pick(&["access", "backup", "supplier", "incident", "privacy", "network"]),
+        rng.pick(&[
+            "access", "backup", "supplier", "incident", "privacy", "network"
+        ]),
         sentence(rng),
     )
 }
@@ -184,7 +186,8 @@ fn document(i: usize, docs: usize, rng: &mut Rng) -> String {
 }
 
 fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
     let to_parts: Vec<&str> = to.split('/').collect();
     let common = from_dir
         .iter()

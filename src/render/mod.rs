@@ -44,8 +44,8 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
         .into_par_iter()
         .map(|chunk| renderer.document_chunk(chunk, out))
         .try_fold(search::SearchIndex::default, |mut index, chunk| {
-            for (i, terms) in chunk? {
-                index.add(i, terms);
+            for (i, rendered) in chunk? {
+                index.add(i, rendered.terms);
             }
             Ok::<_, Fatal>(index)
         })
@@ -61,33 +61,33 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
     Ok(stats)
 }
 
-/// Like [`render_site`], keeping each document's search terms (indexed by document) so that
-/// `serve` can re-index after rendering only some documents.
-pub fn render_site_keeping_terms(
-    project: &Project,
+/// Like [`render_site`] with a given renderer, keeping each document's search terms (indexed by
+/// document) so that `serve` can re-index after rendering only some documents.
+pub fn render_site_with(
+    renderer: &Renderer<'_>,
     out: &Path,
-) -> Result<(RenderStats, Vec<search::DocTerms>), Fatal> {
-    let renderer = Renderer::new(project)?;
+) -> Result<(RenderStats, Vec<pages::RenderedDoc>), Fatal> {
+    let project = renderer.project();
     let mut stats = RenderStats {
         files: copy_files(project, out)?,
         ..Default::default()
     };
-    let rendered: Vec<Vec<(usize, search::DocTerms)>> = chunks(project)
+    let rendered: Vec<Vec<(usize, pages::RenderedDoc)>> = chunks(project)
         .into_par_iter()
         .map(|chunk| renderer.document_chunk(chunk, out))
         .collect::<Result<_, _>>()?;
-    let terms: Vec<search::DocTerms> = rendered.into_iter().flatten().map(|(_, t)| t).collect();
-    stats.pages += terms.len() + renderer.aggregate_pages(out)?;
+    let docs: Vec<pages::RenderedDoc> = rendered.into_iter().flatten().map(|(_, d)| d).collect();
+    stats.pages += docs.len() + renderer.aggregate_pages(out)?;
     exports::write_all(project, renderer.site(), out)?;
-    stats.search = write_index(out, &terms)?;
-    Ok((stats, terms))
+    stats.search = write_index(out, &docs)?;
+    Ok((stats, docs))
 }
 
 /// Writes the search index from every document's terms, in document order.
-pub fn write_index(out: &Path, terms: &[search::DocTerms]) -> Result<search::IndexStats, Fatal> {
+pub fn write_index(out: &Path, docs: &[pages::RenderedDoc]) -> Result<search::IndexStats, Fatal> {
     let mut index = search::SearchIndex::default();
-    for (i, t) in terms.iter().enumerate() {
-        index.add_ref(i, t);
+    for (i, doc) in docs.iter().enumerate() {
+        index.add_ref(i, &doc.terms);
     }
     index.write(out)
 }

@@ -49,6 +49,15 @@ struct TocEntry {
     id: String,
 }
 
+/// What rendering one document gives the search index.
+#[derive(Debug)]
+pub struct RenderedDoc {
+    /// Its result entry (a line of its chunk file).
+    pub entry: String,
+    /// Its weighted terms.
+    pub terms: DocTerms,
+}
+
 /// Renders pages of one project with one set of templates.
 pub struct Renderer<'p> {
     project: &'p Project,
@@ -59,14 +68,29 @@ pub struct Renderer<'p> {
 impl<'p> Renderer<'p> {
     /// Loads the templates and builds the site-wide views.
     pub fn new(project: &'p Project) -> Result<Self, Fatal> {
-        let mut tera = theme::load(&project.root)?;
+        Ok(Self::with_templates(project, theme::load(&project.root)?))
+    }
+
+    /// Like [`Renderer::new`], with templates loaded before (`serve` keeps them between
+    /// rebuilds when no template changed).
+    pub fn with_templates(project: &'p Project, mut tera: Tera) -> Self {
         let site = SiteView::new(project);
         tera.global_context().insert("site", &site);
-        Ok(Renderer {
+        Renderer {
             project,
             tera,
             site,
-        })
+        }
+    }
+
+    /// The project being rendered.
+    pub fn project(&self) -> &'p Project {
+        self.project
+    }
+
+    /// The templates, for re-use by a later renderer.
+    pub fn templates(&self) -> &Tera {
+        &self.tera
     }
 
     /// The site-wide views.
@@ -75,20 +99,31 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]) and writes the
-    /// chunk's search file; returns each document's index and search terms.
-    pub fn document_chunk(&self, chunk: usize, out: &Path) -> Result<Vec<(usize, DocTerms)>, Fatal> {
+    /// chunk's search file.
+    pub fn document_chunk(
+        &self,
+        chunk: usize,
+        out: &Path,
+    ) -> Result<Vec<(usize, RenderedDoc)>, Fatal> {
         let first = chunk * search::CHUNK;
         let last = (first + search::CHUNK).min(self.project.documents.len());
-        let mut entries = Vec::with_capacity(last - first);
-        let mut terms = Vec::with_capacity(last - first);
-        for index in first..last {
-            let text = self.document_page(index, out)?;
-            let view = &self.site.documents[index];
-            entries.push(search::doc_entry(index, view, &text));
-            terms.push((index, DocTerms::new(view, &text)));
-        }
+        let rendered = (first..last)
+            .map(|index| self.document(index, out).map(|r| (index, r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let entries: Vec<&str> = rendered.iter().map(|(_, r)| r.entry.as_str()).collect();
         search::write_chunk(out, chunk, &entries)?;
-        Ok(terms)
+        Ok(rendered)
+    }
+
+    /// Renders the page of document `index`; returns its search entry and terms (the caller
+    /// writes the chunk file).
+    pub fn document(&self, index: usize, out: &Path) -> Result<RenderedDoc, Fatal> {
+        let text = self.document_page(index, out)?;
+        let view = &self.site.documents[index];
+        Ok(RenderedDoc {
+            entry: search::doc_entry(index, view, &text),
+            terms: DocTerms::new(view, &text),
+        })
     }
 
     /// Renders the page of document `index`; returns its body as plain text (for search).

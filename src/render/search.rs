@@ -6,7 +6,9 @@
 //! Ranking is BM25 over weighted fields (title, id and controls count most, then tags, owner and
 //! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -43,27 +45,43 @@ const BODY: u32 = 1;
 /// parts, and — for words like `A.5.15` or `POL-005` — the whole word too. Stop words are
 /// dropped. The JavaScript query tokenizer follows the same rules.
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
+    let mut lower = String::new();
     for raw in text.split(|c: char| c.is_whitespace()) {
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
         if word.is_empty() {
             continue;
         }
-        let lower = word.to_lowercase();
-        let compound = lower
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        let mut parts = lower
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|p| !p.is_empty())
-            .nth(1)
-            .is_some();
+            .filter(|p| !p.is_empty());
+        let first = parts.next();
+        let compound = parts.next().is_some();
         if compound && lower.chars().count() <= MAX_TERM_CHARS {
             emit(&lower);
         }
-        for part in lower.split(|c: char| !c.is_alphanumeric()) {
-            if !part.is_empty()
-                && part.chars().count() <= MAX_TERM_CHARS
-                && !STOP_WORDS.contains(&part)
-            {
+        let emit_part = |part: &str, emit: &mut dyn FnMut(&str)| {
+            if part.chars().count() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part) {
                 emit(part);
             }
+        };
+        if !compound {
+            if let Some(part) = first {
+                emit_part(part, &mut emit);
+            }
+            continue;
+        }
+        for part in lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+        {
+            emit_part(part, &mut emit);
         }
     }
 }
@@ -71,7 +89,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
 /// One document's weighted term counts, and its total weighted length.
 #[derive(Debug, Default)]
 pub struct DocTerms {
-    counts: HashMap<String, u32>,
+    counts: FxHashMap<String, u32>,
     length: u32,
 }
 
@@ -102,7 +120,12 @@ impl DocTerms {
 
     fn add(&mut self, text: &str, weight: u32) {
         terms(text, |term| {
-            *self.counts.entry(term.to_string()).or_insert(0) += weight;
+            match self.counts.get_mut(term) {
+                Some(count) => *count += weight,
+                None => {
+                    self.counts.insert(term.to_string(), weight);
+                }
+            }
             self.length += weight;
         });
     }
@@ -145,8 +168,12 @@ pub fn doc_entry(index: usize, doc: &DocView, body: &str) -> String {
 }
 
 /// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
-pub fn write_chunk(out: &Path, chunk: usize, entries: &[String]) -> Result<(), Fatal> {
-    write(out, &format!("{SEARCH_DIR}/docs/{chunk}.js"), &entries.concat())
+pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
+    write(
+        out,
+        &format!("{SEARCH_DIR}/docs/{chunk}.js"),
+        &entries.concat(),
+    )
 }
 
 fn collapse_whitespace(text: &str, limit: usize) -> String {
@@ -169,7 +196,7 @@ fn collapse_whitespace(text: &str, limit: usize) -> String {
 /// documents as they are rendered, so per-document term maps are dropped early.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    postings: HashMap<String, Vec<(u32, u32)>>,
+    postings: FxHashMap<String, Vec<(u32, u32)>>,
     lengths: Vec<(u32, u32)>,
 }
 
@@ -178,7 +205,10 @@ impl SearchIndex {
     pub fn add(&mut self, index: usize, doc: DocTerms) {
         self.lengths.push((index as u32, doc.length));
         for (term, count) in doc.counts {
-            self.postings.entry(term).or_default().push((index as u32, count));
+            self.postings
+                .entry(term)
+                .or_default()
+                .push((index as u32, count));
         }
     }
 
@@ -186,7 +216,10 @@ impl SearchIndex {
     pub fn add_ref(&mut self, index: usize, doc: &DocTerms) {
         self.lengths.push((index as u32, doc.length));
         for (term, &count) in &doc.counts {
-            self.postings.entry(term.clone()).or_default().push((index as u32, count));
+            self.postings
+                .entry(term.clone())
+                .or_default()
+                .push((index as u32, count));
         }
     }
 
@@ -207,11 +240,19 @@ impl SearchIndex {
     /// Writes the shards and `search/meta.js`.
     pub fn write(self, out: &Path) -> Result<IndexStats, Fatal> {
         let n = self.lengths.len();
-        let mut lengths = vec![0u32; self.lengths.iter().map(|(i, _)| *i as usize + 1).max().unwrap_or(0)];
+        let mut lengths = vec![
+            0u32;
+            self.lengths
+                .iter()
+                .map(|(i, _)| *i as usize + 1)
+                .max()
+                .unwrap_or(0)
+        ];
         for (index, length) in &self.lengths {
             lengths[*index as usize] = *length;
         }
-        let average = (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
+        let average =
+            (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
         let mut by_term: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
         for (term, mut list) in self.postings {
             list.sort_unstable();
@@ -220,7 +261,9 @@ impl SearchIndex {
                 .map(|(doc, count)| {
                     let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
                     let tf = f64::from(count);
-                    let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2).round().clamp(1.0, 255.0) as u8;
+                    let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
+                        .round()
+                        .clamp(1.0, 255.0) as u8;
                     (doc, score)
                 })
                 .collect();
@@ -235,7 +278,11 @@ impl SearchIndex {
         for (key, body) in &shards {
             let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
             stats.bytes += text.len();
-            write(out, &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)), &text)?;
+            write(
+                out,
+                &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
+                &text,
+            )?;
         }
         let keys: Vec<&String> = shards.keys().collect();
         let meta = format!(

@@ -14,7 +14,7 @@ use crate::review::ReviewState;
 use crate::risks::Risk;
 
 /// A link: text and a root-relative URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkView {
     /// Visible text.
     pub label: String,
@@ -23,7 +23,7 @@ pub struct LinkView {
 }
 
 /// A control as listed on a document or a risk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ControlRefView {
     /// The id as shown (`A.5.15`, or `nist-csf-2.0:PR.AA-01` outside the default framework).
     pub id: String,
@@ -34,7 +34,7 @@ pub struct ControlRefView {
 }
 
 /// Everything a template needs about one document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DocView {
     /// Position in `site.documents`.
     pub index: usize,
@@ -97,7 +97,7 @@ pub struct DocView {
 }
 
 /// One control with its SoA decision, documents and risks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ControlView {
     /// The id as the catalog writes it.
     pub id: String,
@@ -138,7 +138,7 @@ pub struct ControlView {
 }
 
 /// A group (theme) of a framework's controls.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupView {
     /// Group name.
     pub name: String,
@@ -149,7 +149,7 @@ pub struct GroupView {
 }
 
 /// Counts of a framework's controls by status.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CoverageView {
     /// All controls.
     pub total: usize,
@@ -174,7 +174,7 @@ pub struct CoverageView {
 }
 
 /// A framework in use.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrameworkView {
     /// Catalog id.
     pub id: String,
@@ -191,7 +191,7 @@ pub struct FrameworkView {
 }
 
 /// An owner and their documents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnerView {
     /// The owner as written.
     pub name: String,
@@ -210,7 +210,7 @@ pub struct OwnerView {
 }
 
 /// A risk of the register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskView {
     /// Id.
     pub id: String,
@@ -247,7 +247,7 @@ pub struct RiskView {
 }
 
 /// One cell of the risk heat map: a likelihood × impact combination.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeatCellView {
     /// Impact, 1 to 5.
     pub impact: u8,
@@ -262,7 +262,7 @@ pub struct HeatCellView {
 }
 
 /// A row of the risk heat map: one likelihood, impacts 1 to 5.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeatRowView {
     /// Likelihood, 1 to 5.
     pub likelihood: u8,
@@ -271,7 +271,7 @@ pub struct HeatRowView {
 }
 
 /// One count of a breakdown, with its share of the whole.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CountView {
     /// Machine name (`approved`, `policy`, `overdue`), for CSS classes and filters.
     pub name: String,
@@ -284,7 +284,7 @@ pub struct CountView {
 }
 
 /// Counts for the dashboard.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StatsView {
     /// All documents.
     pub documents: usize,
@@ -307,7 +307,7 @@ pub struct StatsView {
 }
 
 /// Review lists for the dashboard and the reviews page (indices into `site.documents`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReviewsView {
     /// Overdue, most overdue first.
     pub overdue: Vec<usize>,
@@ -322,7 +322,7 @@ pub struct ReviewsView {
 }
 
 /// Site-wide data: set once as Tera's global context `site`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteView {
     /// Site title.
     pub title: String,
@@ -353,7 +353,7 @@ pub struct SiteView {
 }
 
 /// The distinct values the document register can be filtered by.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FiltersView {
     /// Kinds present.
     pub kinds: Vec<String>,

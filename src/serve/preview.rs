@@ -14,7 +14,8 @@ use crate::error::Fatal;
 use crate::links::Target;
 use crate::load::{self, DocCache};
 use crate::model::Project;
-use crate::render::search::{self, DocTerms};
+use crate::render::pages::RenderedDoc;
+use crate::render::search;
 use crate::render::{self, Renderer, exports};
 use crate::serve::http::Shared;
 
@@ -64,10 +65,12 @@ impl RebuildReport {
 
 struct Last {
     dir: PathBuf,
+    templates: tera::Tera,
+    views: Vec<crate::render::view::DocView>,
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
-    terms: Vec<DocTerms>,
+    docs: Vec<RenderedDoc>,
 }
 
 /// The preview site and what is needed to rebuild parts of it.
@@ -209,7 +212,10 @@ impl Preview {
         let dir = self.work.path().join(format!("site-{}", self.generation));
         std::fs::create_dir_all(&dir)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
-        let (stats, terms) = match render::render_site_keeping_terms(&analysis.project, &dir) {
+        let rendered = Renderer::new(&analysis.project).and_then(|r| {
+            render::render_site_with(&r, &dir).map(|(stats, terms)| (r, stats, terms))
+        });
+        let (renderer, stats, docs) = match rendered {
             Ok(result) => result,
             Err(e) => {
                 std::fs::remove_dir_all(&dir).ok();
@@ -225,6 +231,8 @@ impl Preview {
         let (links, backlinks) = link_maps(&analysis.project);
         let previous = self.last.replace(Last {
             dir,
+            templates: renderer.templates().clone(),
+            views: renderer.site().documents.clone(),
             paths: analysis
                 .project
                 .documents
@@ -233,7 +241,7 @@ impl Preview {
                 .collect(),
             links,
             backlinks,
-            terms,
+            docs,
         });
         if let Some(previous) = previous {
             std::fs::remove_dir_all(previous.dir).ok();
@@ -260,41 +268,61 @@ impl Preview {
             .as_mut()
             .expect("partial rebuilds follow a full one");
         let (links, backlinks) = link_maps(project);
+        let renderer = Renderer::with_templates(project, last.templates.clone());
+        let views = &renderer.site().documents;
+        // A document's page shows its own content, and the titles of the documents linking to
+        // it: re-render changed documents, documents whose referrers changed, and the targets
+        // of a changed document whose title (view) changed.
         let mut targets: BTreeSet<usize> = BTreeSet::new();
         for (i, doc) in project.documents.iter().enumerate() {
             if doc.reparsed {
                 targets.insert(i);
-                targets.extend(last.links[i].iter().copied());
-                targets.extend(links[i].iter().copied());
+                if views[i] != last.views[i] {
+                    targets.extend(last.links[i].iter().copied());
+                    targets.extend(links[i].iter().copied());
+                }
             }
             if backlinks[i] != last.backlinks[i] {
                 targets.insert(i);
             }
         }
-        let renderer = Renderer::new(project)?;
         let dir = last.dir.clone();
-        let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
-        let rendered: Vec<(usize, DocTerms)> = chunks
+        let rendered: Vec<(usize, RenderedDoc)> = targets
             .par_iter()
-            .map(|&c| renderer.document_chunk(c, &dir))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+            .map(|&i| renderer.document(i, &dir).map(|r| (i, r)))
+            .collect::<Result<_, _>>()?;
+        let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
         let mut pages = rendered.len();
-        pages += renderer.aggregate_pages(&dir)?;
+        // Aggregate pages and exports show only what the views hold: when no document's view
+        // changed (an edit of body text), they are as they were.
+        let views_changed = renderer.site().documents != last.views;
+        if views_changed {
+            pages += renderer.aggregate_pages(&dir)?;
+        }
         if let Ok(mut served) = shared.served.write() {
             served.overlay = overlay;
         }
         let millis = started.elapsed().as_millis();
         shared.broadcast_reload();
-        for (i, terms) in rendered {
-            last.terms[i] = terms;
+        for (i, doc) in rendered {
+            last.docs[i] = doc;
+        }
+        for chunk in chunks {
+            let first = chunk * search::CHUNK;
+            let end = (first + search::CHUNK).min(last.docs.len());
+            let entries: Vec<&str> = last.docs[first..end]
+                .iter()
+                .map(|d| d.entry.as_str())
+                .collect();
+            search::write_chunk(&dir, chunk, &entries)?;
         }
         last.links = links;
         last.backlinks = backlinks;
-        exports::write_all(project, renderer.site(), &dir)?;
-        render::write_index(&dir, &last.terms)?;
+        if views_changed {
+            exports::write_all(project, renderer.site(), &dir)?;
+            last.views = renderer.site().documents.clone();
+        }
+        render::write_index(&dir, &last.docs)?;
         Ok(RebuildReport {
             full: false,
             pages,

@@ -2,6 +2,8 @@
 //! repositories, and a parsed `check --format json` report.
 #![allow(dead_code)]
 
+pub mod site;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -245,4 +247,17 @@ pub fn keys(value: &Value) -> Vec<String> {
 /// test cannot make a file unreadable.
 pub fn permissions_are_enforced(path: &Path) -> bool {
     fs::read(path).is_err()
+}
+
+/// Copies the folder `from` into `to` (created as needed), files and folders alike.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

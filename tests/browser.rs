@@ -1,0 +1,792 @@
+//! The built example site in a real browser: Debian's headless Chromium driven through
+//! chromedriver (plain WebDriver over HTTP), from disk (file://) and over HTTP. Search finds
+//! documents by title, id, control and body text; the register filters narrow the table; no
+//! page logs an error or loads anything from outside the site.
+//!
+//! These tests need `chromium` and `chromium-driver` (`apt-get install chromium
+//! chromium-driver`), so they run only with `ANNEXA_BROWSER_TESTS=1`; without it they print
+//! that they were skipped and pass. `CHROMIUM` and `CHROMEDRIVER` override the default paths
+//! `/usr/bin/chromium` and `/usr/bin/chromedriver`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::site::{assert_built, build};
+use common::{Repo, TODAY};
+use serde_json::{Value, json};
+
+/// How long to wait for something asynchronous in a page (search results, filters).
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Whether the browser tests are switched on; prints why not when they are off.
+fn enabled(test: &str) -> bool {
+    let on = std::env::var("ANNEXA_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    if !on {
+        eprintln!(
+            "skipped {test}: set ANNEXA_BROWSER_TESTS=1 to run the browser tests (they need chromium and chromium-driver)"
+        );
+    }
+    on
+}
+
+fn program(env: &str, default: &str) -> PathBuf {
+    let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    assert!(
+        path.is_file(),
+        "{} not found (ANNEXA_BROWSER_TESTS=1 needs it; install chromium and chromium-driver, or set {env})",
+        path.display()
+    );
+    path
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sites under test
+
+/// The example ISMS built once per test process, into the target folder.
+fn example_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-example-site");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+        assert_built(&build(&example, &out, TODAY, &[]));
+        out
+    })
+}
+
+/// The documents of a built site: (path, url, title, kind, owner, status).
+fn documents(site: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(site.join("exports/documents.json")).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    json["documents"].as_array().unwrap().clone()
+}
+
+/// A static file server for `site` under the path prefix `/isms/` (a site built for `/`, so
+/// that relative links are what makes it work), on a free loopback port; it runs until the test
+/// process ends. Returns the site's base URL.
+///
+/// It is a few lines over std rather than tiny_http: every response closes its connection.
+/// tiny_http 0.12 keeps each keep-alive connection on a pool thread, and a burst of new
+/// connections (Chromium opens several at once for a page's scripts) can leave one queued
+/// behind a busy thread until an idle connection closes, stalling the page load.
+fn serve(site: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    let root = site.to_path_buf();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let root = root.clone();
+            thread::spawn(move || {
+                let _ = answer(&root, stream);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}/isms/")
+}
+
+/// Reads one request from `stream` and answers it.
+fn answer(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim_end().is_empty() {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let (status, headers, body) = respond(root, path);
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+/// The status line, headers and body for a GET of `path`.
+fn respond(root: &Path, path: &str) -> (&'static str, Vec<(&'static str, String)>, Vec<u8>) {
+    let not_found = || {
+        (
+            "404 Not Found",
+            vec![("Content-Type", "text/html; charset=utf-8".to_string())],
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+        )
+    };
+    let Some(rel) = path.strip_prefix("/isms/") else {
+        return not_found();
+    };
+    let rel = common::site::percent_decode(rel);
+    if rel.split('/').any(|p| p == "..") {
+        return not_found();
+    }
+    let mut file = root.join(&rel);
+    if file.is_dir() {
+        if !rel.is_empty() && !rel.ends_with('/') {
+            return (
+                "301 Moved Permanently",
+                vec![("Location", format!("{path}/"))],
+                Vec::new(),
+            );
+        }
+        file = file.join("index.html");
+    }
+    let Ok(bytes) = std::fs::read(&file) else {
+        return not_found();
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    };
+    ("200 OK", vec![("Content-Type", kind.to_string())], bytes)
+}
+
+/// A `file://` URL for a folder, ending in `/`.
+fn file_url(dir: &Path) -> String {
+    let mut url = String::from("file://");
+    for byte in dir.to_str().expect("a UTF-8 path").bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url.push('/');
+    url
+}
+
+fn query_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small WebDriver client
+
+/// chromedriver with one Chromium session; both end when it is dropped.
+struct Browser {
+    driver: Child,
+    port: u16,
+    session: String,
+    profile: tempfile::TempDir,
+    /// Errors the browser logged, with the page they came from.
+    errors: Vec<String>,
+}
+
+impl Browser {
+    // The child is killed and waited for in `Drop`.
+    #[allow(clippy::zombie_processes)]
+    fn start() -> Browser {
+        let chromium = program("CHROMIUM", "/usr/bin/chromium");
+        let chromedriver = program("CHROMEDRIVER", "/usr/bin/chromedriver");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().unwrap();
+        let mut browser = Browser {
+            driver,
+            port,
+            session: String::new(),
+            profile,
+            errors: Vec::new(),
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(status) = browser.call("GET", "/status", None) {
+                if status["ready"] == json!(true) {
+                    break;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not become ready"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+            &format!("--user-data-dir={}", browser.profile.path().display()),
+        ];
+        let capabilities = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": chromium.to_str().unwrap(),
+                        "args": args,
+                    },
+                    "goog:loggingPrefs": { "browser": "ALL" },
+                    "pageLoadStrategy": "normal",
+                }
+            }
+        });
+        let session = browser
+            .call("POST", "/session", Some(capabilities))
+            .unwrap_or_else(|e| panic!("no browser session: {e}"));
+        browser.session = session["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_string();
+        browser
+    }
+
+    /// One WebDriver command; its `value`, or the error it answered.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        );
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).map_err(|e| e.to_string())?;
+        let mut length = None;
+        let mut chunked = false;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).map_err(|e| e.to_string())?;
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').unwrap_or((line, ""));
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = value.trim().parse::<usize>().ok(),
+                "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+                _ => {}
+            }
+        }
+        let mut bytes = Vec::new();
+        if chunked {
+            loop {
+                let mut size = String::new();
+                reader.read_line(&mut size).map_err(|e| e.to_string())?;
+                let size = usize::from_str_radix(size.trim(), 16).map_err(|e| e.to_string())?;
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk).map_err(|e| e.to_string())?;
+                if size == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&chunk[..size]);
+            }
+        } else if let Some(length) = length {
+            bytes.resize(length, 0);
+            reader.read_exact(&mut bytes).map_err(|e| e.to_string())?;
+        } else {
+            reader.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        }
+        let json: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "{status}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })?;
+        if status.split_whitespace().nth(1) != Some("200") {
+            return Err(format!("{} {}", status.trim(), json["value"]));
+        }
+        Ok(json["value"].clone())
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        self.call(method, &path, body)
+            .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"))
+    }
+
+    /// Opens `url` and waits for it to load; then checks what it logged and loaded.
+    fn open(&mut self, url: &str) {
+        let path = format!("/session/{}/url", self.session);
+        if let Err(e) = self.call("POST", &path, Some(json!({ "url": url }))) {
+            panic!("cannot open {url}: {e}");
+        }
+        self.check_page(url);
+    }
+
+    /// Runs a script in the page and returns its result.
+    fn run(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
+    /// Polls `script` until it returns something other than `null` or `false`.
+    fn wait_for(&self, what: &str, script: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let value = self.run(script);
+            if !value.is_null() && value != json!(false) {
+                return value;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "timed out waiting for {what} on {}",
+                self.run("return location.href;")
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn element(&self, css: &str) -> String {
+        let found = self.command(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.element(css);
+        self.command("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.command(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    /// Collects the errors the browser logged since the last call, and checks that the page
+    /// loaded nothing from outside the site (`origin`: the site's URL).
+    fn check_page(&mut self, origin: &str) {
+        let logs = self.command("POST", "/se/log", Some(json!({ "type": "browser" })));
+        for entry in logs.as_array().cloned().unwrap_or_default() {
+            if entry["level"] == json!("SEVERE") {
+                self.errors
+                    .push(entry["message"].as_str().unwrap_or("").to_string());
+            }
+        }
+        let site_root = origin
+            .find("/isms/")
+            .map(|i| &origin[..i + "/isms/".len()])
+            .unwrap_or("file://");
+        let loaded = self.run(
+            "return performance.getEntriesByType('resource').map(function (e) { return e.name; });",
+        );
+        for name in loaded.as_array().unwrap() {
+            let name = name.as_str().unwrap();
+            assert!(
+                name.starts_with(site_root),
+                "{origin} loaded {name}, outside the site"
+            );
+        }
+    }
+
+    /// Fails if any page logged an error.
+    fn assert_no_errors(&mut self) {
+        let here = self.run("return location.href;");
+        self.check_page(here.as_str().unwrap());
+        assert!(
+            self.errors.is_empty(),
+            "the browser logged errors:\n{}",
+            self.errors.join("\n")
+        );
+    }
+
+    /// Whether an alert, confirm or prompt dialog is open (a script ran that should not have).
+    fn dialog_open(&self) -> Option<String> {
+        let path = format!("/session/{}/alert/text", self.session);
+        self.call("GET", &path, None)
+            .ok()
+            .map(|v| v.as_str().unwrap_or("").to_string())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let path = format!("/session/{}", self.session);
+            let _ = self.call("DELETE", &path, None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a person does with the site
+
+/// Where the site is: its base URL, and how a folder URL is written there (`index.html` from
+/// disk, where a browser does not turn a folder into its index page; nothing over HTTP).
+struct Place {
+    base: String,
+    index: &'static str,
+}
+
+impl Place {
+    fn page(&self, folder: &str) -> String {
+        format!("{}{folder}{}", self.base, self.index)
+    }
+}
+
+/// Searches on the search page and returns the results' absolute URLs (as the browser resolved
+/// them), after they appeared, with the status line.
+fn search(browser: &mut Browser, place: &Place, query: &str) -> (Vec<String>, String) {
+    let url = format!("{}?q={}", place.page("search/"), query_encode(query));
+    browser.open(&url);
+    let found = browser.wait_for(
+        &format!("search results for {query:?}"),
+        "var status = document.getElementById('search-status').textContent.trim();
+         var links = Array.prototype.map.call(
+           document.querySelectorAll('#search-results li a.result-title'),
+           function (a) { return a.href; });
+         if (!status || /^(Searching|Loading)/i.test(status)) return null;
+         if (links.length === 0 && !/^No results/i.test(status)) return null;
+         return { links: links, status: status };",
+    );
+    browser.check_page(&url);
+    let links = found["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    (links, found["status"].as_str().unwrap().to_string())
+}
+
+/// The visible rows of the document register: (kind, owner, status) of each.
+fn visible_rows(browser: &Browser) -> Vec<(String, String, String)> {
+    let rows = browser.run(
+        "return Array.prototype.filter.call(
+           document.querySelectorAll('#register tbody tr'),
+           function (r) { return r.getClientRects().length > 0; })
+         .map(function (r) { return [r.dataset.kind, r.dataset.owner, r.dataset.status]; });",
+    );
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let f = |i: usize| r[i].as_str().unwrap_or("").to_string();
+            (f(0), f(1), f(2))
+        })
+        .collect()
+}
+
+/// Waits until the register shows `count` rows, and returns them.
+fn rows_when(browser: &Browser, count: usize) -> Vec<(String, String, String)> {
+    let started = Instant::now();
+    loop {
+        let rows = visible_rows(browser);
+        if rows.len() == count || started.elapsed() > WAIT {
+            return rows;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Searches that must list a document: (query, the document's folder URL).
+const SEARCHES: &[(&str, &str)] = &[
+    // Access Control Policy: its title, id, a control it maps and a word of its body.
+    ("Access Control Policy", "policies/access-control/"),
+    ("POL-003", "policies/access-control/"),
+    ("A.5.15", "policies/access-control/"),
+    ("traceability", "policies/access-control/"),
+    // Incident Response Procedure: the same four ways.
+    (
+        "Incident Response Procedure",
+        "procedures/incident-response/",
+    ),
+    ("PRC-001", "procedures/incident-response/"),
+    ("A.5.26", "procedures/incident-response/"),
+    ("blameless", "procedures/incident-response/"),
+    // A bare control number and a prefix of a body word.
+    ("5.15", "policies/access-control/"),
+    ("checksum", "procedures/backup-and-restore/"),
+];
+
+fn exercise_example_site(browser: &mut Browser, place: &Place) {
+    let site = example_site();
+    let docs = documents(site);
+
+    // Every kind of page loads without an error.
+    for folder in [
+        "",
+        "documents/",
+        "controls/",
+        "controls/iso27001-2022/a-5-15/",
+        "soa/",
+        "reviews/",
+        "risks/",
+        "owners/",
+        "owners/ciso/",
+        "policies/access-control/",
+        "standards/network-security/",
+        "standards/cloud-hardening/",
+    ] {
+        let url = place.page(folder);
+        browser.open(&url);
+        let title = browser.run(
+            "return document.querySelector('h1') && document.querySelector('h1').textContent;",
+        );
+        assert!(
+            title.as_str().is_some_and(|t| !t.trim().is_empty()),
+            "{url} shows a heading"
+        );
+    }
+    // The SVG diagram beside its document shows.
+    browser.open(&place.page("standards/network-security/"));
+    let loaded = browser.wait_for(
+        "the network diagram",
+        "var img = document.querySelector('img[src$=\"network-architecture.svg\"]');
+         return img && img.complete && img.naturalWidth > 0;",
+    );
+    assert_eq!(loaded, json!(true));
+
+    // Search.
+    for (query, folder) in SEARCHES {
+        let (links, status) = search(browser, place, query);
+        let expected = place.page(folder);
+        assert!(
+            links.contains(&expected),
+            "searching {query:?} lists {expected}; got {status:?} {links:#?}"
+        );
+    }
+    let (links, status) = search(browser, place, "xyzzyplugh");
+    assert!(
+        links.is_empty(),
+        "a word in no document finds nothing: {links:?}"
+    );
+    assert!(status.starts_with("No results"), "{status}");
+
+    // A result leads to its document.
+    let (links, _) = search(browser, place, "blameless");
+    browser.open(&links[0]);
+    let heading = browser.run("return document.querySelector('h1').textContent.trim();");
+    assert_eq!(heading, json!("Incident Response Procedure"));
+
+    // The search box in the header of every page leads to the search page, which runs it.
+    browser.open(&place.page("policies/access-control/"));
+    browser.type_into("#header-q", "checksums\u{E007}");
+    let arrived = browser.wait_for(
+        "the search page after the header search",
+        "return /\\/search\\/(index\\.html)?\\?q=checksums$/.test(location.href)
+           && document.querySelectorAll('#search-results a.result-title').length > 0
+           && Array.prototype.map.call(document.querySelectorAll('#search-results a.result-title'),
+                function (a) { return a.href; });",
+    );
+    let expected = place.page("procedures/backup-and-restore/");
+    assert!(
+        arrived.as_array().unwrap().contains(&json!(expected)),
+        "the header search finds {expected}: {arrived}"
+    );
+    browser.check_page(&place.base);
+
+    // The register filters narrow the table to matching rows.
+    let count = |f: &dyn Fn(&Value) -> bool| docs.iter().filter(|d| f(d)).count();
+    browser.open(&place.page("documents/"));
+    browser.wait_for(
+        "the register filters",
+        "return !document.getElementById('register-filters').hidden;",
+    );
+    let all = visible_rows(browser);
+    assert_eq!(all.len(), docs.len(), "the register lists every document");
+    type Filter = (
+        &'static str,
+        &'static str,
+        fn(&(String, String, String)) -> &String,
+    );
+    let filters: [Filter; 3] = [
+        ("kind", "procedure", |r| &r.0),
+        ("owner", "CISO", |r| &r.1),
+        ("status", "draft", |r| &r.2),
+    ];
+    for (field, value, pick) in filters {
+        let expected = count(&|d: &Value| d[field] == json!(value));
+        assert!(
+            expected > 0 && expected < docs.len(),
+            "{field}={value} is a useful filter"
+        );
+        browser.click(&format!("#f-{field}"));
+        browser.click(&format!("#f-{field} option[value=\"{value}\"]"));
+        let rows = rows_when(browser, expected);
+        assert_eq!(rows.len(), expected, "{field}={value}: rows {rows:?}");
+        assert!(
+            rows.iter().all(|r| pick(r) == value),
+            "{field}={value}: only matching rows: {rows:?}"
+        );
+        browser.click("#register-filters button[type=reset]");
+        assert_eq!(
+            rows_when(browser, docs.len()).len(),
+            docs.len(),
+            "clearing the filters shows every row"
+        );
+    }
+    // Two filters at once: the retired policy.
+    browser.click("#f-kind option[value=\"policy\"]");
+    browser.click("#f-status option[value=\"retired\"]");
+    let retired =
+        count(&|d: &Value| d["kind"] == json!("policy") && d["status"] == json!("retired"));
+    assert_eq!(retired, 1, "the example has one retired policy");
+    let rows = rows_when(browser, retired);
+    assert_eq!(
+        rows.len(),
+        retired,
+        "kind=policy and status=retired: {rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| r.0 == "policy" && r.2 == "retired"),
+        "{rows:?}"
+    );
+    // The owner page's link opens the register filtered to that owner.
+    browser.open(&format!("{}?owner=CISO", place.page("documents/")));
+    let ciso = count(&|d: &Value| d["owner"] == json!("CISO"));
+    let rows = rows_when(browser, ciso);
+    assert_eq!(rows.len(), ciso, "documents/?owner=CISO filters on load");
+    assert!(rows.iter().all(|r| r.1 == "CISO"));
+
+    browser.assert_no_errors();
+}
+
+#[test]
+fn example_site_from_disk() {
+    if !enabled("example_site_from_disk") {
+        return;
+    }
+    let started = Instant::now();
+    let place = Place {
+        base: file_url(example_site()),
+        index: "index.html",
+    };
+    let mut browser = Browser::start();
+    exercise_example_site(&mut browser, &place);
+    eprintln!("example_site_from_disk took {:?}", started.elapsed());
+}
+
+#[test]
+fn example_site_over_http() {
+    if !enabled("example_site_over_http") {
+        return;
+    }
+    let started = Instant::now();
+    let place = Place {
+        base: serve(example_site()),
+        index: "",
+    };
+    let mut browser = Browser::start();
+    exercise_example_site(&mut browser, &place);
+    // A folder URL without its slash is redirected to the folder.
+    browser.open(&format!("{}search", place.base));
+    browser.wait_for(
+        "the redirect to search/",
+        "return document.getElementById('search-q') !== null;",
+    );
+    eprintln!("example_site_over_http took {:?}", started.elapsed());
+}
+
+#[test]
+fn search_shows_hostile_titles_as_text() {
+    if !enabled("search_shows_hostile_titles_as_text") {
+        return;
+    }
+    let title = "<img src=x onerror=alert(1)> Zebra <script>alert(2)</script>";
+    let repo = Repo::new().file(
+        "policies/hostile.md",
+        &format!(
+            "+++\ntitle = '{title}'\nowner = '<b onmouseover=alert(3)>Owner</b>'\nsummary = '<iframe src=x></iframe>'\nlast_reviewed = 2026-06-01\n+++\n\nZebra crossings &lt;img src=x onerror=alert(4)&gt; are safe.\n"
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_built(&build(repo.path(), &out, TODAY, &[]));
+    let place = Place {
+        base: file_url(&out),
+        index: "index.html",
+    };
+    let mut browser = Browser::start();
+    for query in ["zebra", "onerror", "script"] {
+        let (links, status) = search(&mut browser, &place, query);
+        assert!(
+            browser.dialog_open().is_none(),
+            "searching {query:?} ran a script from the index"
+        );
+        assert_eq!(
+            links,
+            [place.page("policies/hostile/")],
+            "{query}: {status}"
+        );
+        let shown = browser.run(
+            "var a = document.querySelector('#search-results a.result-title');
+             return { text: a.textContent, images: document.querySelectorAll('#search-results img, #search-results script, #search-results iframe, #search-results b').length };",
+        );
+        assert_eq!(shown["text"], json!(title), "the title is shown as text");
+        assert_eq!(
+            shown["images"],
+            json!(0),
+            "no markup from the index became elements"
+        );
+    }
+    browser.open(&place.page("policies/hostile/"));
+    assert!(
+        browser.dialog_open().is_none(),
+        "the document page ran a script"
+    );
+    browser.assert_no_errors();
+}
