@@ -265,7 +265,10 @@ pub fn reviews(
                 .iter()
                 .any(|r| Some(r.path.as_str()) == d.file.as_deref())
     });
-    Ok(if overdue_is_error || !blocking.is_empty() {
+    // A document whose front matter cannot be read has no known owner: it blocks the report
+    // only when the report is not limited to one owner.
+    let blocking_counts = !blocking.is_empty() && options.filter.owner.is_none();
+    Ok(if overdue_is_error || blocking_counts {
         Outcome::ContentErrors
     } else {
         Outcome::Clean

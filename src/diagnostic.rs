@@ -84,6 +84,7 @@ lints! {
     InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml` or a framework file has a TOML syntax error or a bad value.";
     UnreadableFile = "unreadable-file", Error, "A document cannot be read, or is not valid UTF-8.";
     EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";
+    UrlConflict = "url-conflict", Error, "A document would be published at the URL of a page annexa generates (or of another document).";
 }
 
 impl Lint {

@@ -22,6 +22,7 @@ pub const LINTS: &[LintFn] = &[
     reviews,
     unmapped_controls,
     soa_conflicts,
+    url_conflicts,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.
@@ -295,6 +296,61 @@ pub fn soa_conflicts(project: &Project) -> Vec<Diagnostic> {
                 )),
             );
         }
+    }
+    out
+}
+
+/// The URLs of the pages annexa generates: exact section pages, and folders it owns.
+const GENERATED_PAGES: &[&str] = &[
+    "documents/",
+    "controls/",
+    "soa/",
+    "reviews/",
+    "risks/",
+    "owners/",
+    "search/",
+];
+const GENERATED_FOLDERS: &[&str] = &["owners/", "search/", "exports/", "_assets/"];
+
+/// `url-conflict`: a document whose page would overwrite a generated page (or another
+/// document's page, e.g. `a.md` and `a.MD`).
+pub fn url_conflicts(project: &Project) -> Vec<Diagnostic> {
+    let framework_folders: Vec<String> = project
+        .frameworks
+        .catalogs
+        .iter()
+        .map(|c| format!("controls/{}/", crate::render::view::slug(&c.id)))
+        .collect();
+    let mut seen: HashMap<String, &Document> = HashMap::new();
+    let mut out = Vec::new();
+    for doc in &project.documents {
+        let url = &doc.url;
+        let generated = GENERATED_PAGES.contains(&url.as_str())
+            || GENERATED_FOLDERS.iter().any(|f| url.starts_with(f))
+            || framework_folders
+                .iter()
+                .any(|f| url.starts_with(f.as_str()));
+        let message = if generated {
+            Some(format!(
+                "this document would be published at /{url}, where annexa puts a page of its own"
+            ))
+        } else {
+            seen.get(&url.to_lowercase()).map(|other| {
+                format!(
+                    "this document and `{}` would both be published at /{url}",
+                    other.path()
+                )
+            })
+        };
+        if let Some(message) = message {
+            out.push(
+                Diagnostic::new(Lint::UrlConflict, message)
+                    .in_file(doc.path())
+                    .at(Position { line: 1, column: 1 })
+                    .with_help("rename the file or move it to another folder"),
+            );
+        }
+        seen.entry(url.to_lowercase()).or_insert(doc);
     }
     out
 }

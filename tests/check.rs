@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 11 errors, 8 warnings in 8 documents\n",
+            "annexa: 12 errors, 8 warnings in 9 documents\n",
         ));
 }
 

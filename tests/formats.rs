@@ -190,6 +190,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "save the file as UTF-8",
             },
             {
+                "lint": "url-conflict",
+                "severity": "error",
+                "file": "search.md",
+                "line": 1,
+                "column": 1,
+                "message": "this document would be published at /search/, where annexa puts a page of its own",
+                "help": "rename the file or move it to another folder",
+            },
+            {
                 "lint": "unmapped-control",
                 "severity": "warning",
                 "file": "soa.toml",
@@ -226,7 +235,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "use one of: implemented, partial, planned, not-implemented",
             },
         ],
-        "summary": { "errors": 11, "warnings": 8, "documents": 8 }
+        "summary": { "errors": 12, "warnings": 8, "documents": 9 }
     });
     assert_eq!(report.json, expected);
 }
@@ -255,6 +264,7 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "invalid-config",
         "unreadable-file",
         "empty-document",
+        "url-conflict",
     ]
     .into_iter()
     .map(String::from)
@@ -361,7 +371,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 11 errors, 8 warnings in 8 documents")
+        Some("annexa: 12 errors, 8 warnings in 9 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -417,7 +427,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 15);
+    assert_eq!(rule_ids.len(), 16);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -488,7 +498,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        15
+        16
     );
 }
 
@@ -500,7 +510,7 @@ fn junit_parses_and_has_one_failure_per_error() {
     let xml = roxmltree::Document::parse(&text).expect("JUnit output is well-formed XML");
     let root = xml.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("11"));
+    assert_eq!(root.attribute("failures"), Some("12"));
     let failures: Vec<roxmltree::Node> = xml
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -542,6 +552,7 @@ fn junit_parses_and_has_one_failure_per_error() {
             "records/incident-log.md",
             "records/no-owner.md",
             "records/suppliers.md",
+            "search.md",
             "soa.toml",
         ]
     );

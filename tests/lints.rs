@@ -443,3 +443,31 @@ fn empty_document_when_front_matter_is_all_there_is() {
         "the document has front matter but no content"
     );
 }
+
+#[test]
+fn url_conflict_for_documents_at_generated_pages() {
+    let repo = Repo::new()
+        .file("soa.md", &doc("Our SoA notes", "Body."))
+        .file("search/help.md", &doc("Search help", "Body."))
+        .file(
+            "controls/iso27001-2022/a-5-1.md",
+            &doc("Control notes", "Body."),
+        )
+        .file("controls/card-access.md", &doc("Card access", "Body."))
+        .file("policies/a.md", &doc("A", "Body."));
+    let report = repo.check(&[]);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        report
+            .of("url-conflict")
+            .iter()
+            .map(|d| d.place())
+            .collect::<Vec<_>>(),
+        [
+            "url-conflict controls/iso27001-2022/a-5-1.md:1:1",
+            "url-conflict search/help.md:1:1",
+            "url-conflict soa.md:1:1",
+        ]
+    );
+    assert!(report.of("url-conflict")[2].message.contains("/soa/"));
+}
