@@ -52,12 +52,19 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
         .try_reduce(search::SearchIndex::default, |a, b| Ok(a.merge(b)))?;
     stats.pages += project.documents.len();
     timer.mark("document pages");
-    stats.pages += renderer.aggregate_pages(out)?;
-    timer.mark("aggregate pages");
-    exports::write_all(project, renderer.site(), out)?;
-    timer.mark("exports");
-    stats.search = index.write(out)?;
-    timer.mark("search index");
+    let (pages, (exported, search)) = rayon::join(
+        || renderer.aggregate_pages(out),
+        || {
+            rayon::join(
+                || exports::write_all(project, renderer.site(), out),
+                || index.write(out),
+            )
+        },
+    );
+    stats.pages += pages?;
+    exported?;
+    stats.search = search?;
+    timer.mark("aggregates, exports, index");
     Ok(stats)
 }
 

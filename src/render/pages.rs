@@ -160,40 +160,49 @@ impl<'p> Renderer<'p> {
     /// Renders every page that is not a document page; returns how many.
     pub fn aggregate_pages(&self, out: &Path) -> Result<usize, Fatal> {
         use rayon::prelude::*;
-        let mut count = 0;
-        for (url, section, title, template) in SECTIONS {
-            let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
-            let context = self.context(url, section, title, crumbs);
-            self.write_page(out, url, template, &context)?;
-            count += 1;
+        /// One page that is not a document page.
+        enum Page {
+            Section(usize),
+            NotFound,
+            Control(usize, usize, usize),
+            Owner(usize),
         }
-        let not_found = self.context("404.html", "", "Page not found", vec![home()]);
-        self.render_to(out, "404.html", "404.html", &not_found, "")?;
-        count += 1;
-        let controls: Vec<(usize, usize, usize)> =
-            self.site
-                .frameworks
-                .iter()
-                .enumerate()
-                .flat_map(|(f, fw)| {
-                    fw.groups.iter().enumerate().flat_map(move |(g, group)| {
-                        (0..group.controls.len()).map(move |c| (f, g, c))
-                    })
-                })
-                .collect();
-        controls
+        let mut pages: Vec<Page> = (0..SECTIONS.len()).map(Page::Section).collect();
+        pages.push(Page::NotFound);
+        for (f, framework) in self.site.frameworks.iter().enumerate() {
+            for (g, group) in framework.groups.iter().enumerate() {
+                pages.extend((0..group.controls.len()).map(|c| Page::Control(f, g, c)));
+            }
+        }
+        pages.extend((0..self.site.owners.len()).map(Page::Owner));
+        // The big lists (register, matrix, SoA, reviews) go first, so they do not finish last.
+        pages
             .par_iter()
-            .try_for_each(|&(f, g, c)| self.control_page(out, f, g, c))?;
-        count += controls.len();
-        for (o, owner) in self.site.owners.iter().enumerate() {
-            let crumbs = vec![home(), link("Owners", "owners/")];
-            let mut context = self.context(&owner.url, "owners", &owner.name, crumbs);
-            context.insert("owner", owner);
-            context.insert("owner_index", &o);
-            self.write_page(out, &owner.url, "owner.html", &context)?;
-            count += 1;
-        }
-        Ok(count)
+            .with_max_len(1)
+            .try_for_each(|page| match *page {
+                Page::Section(i) => {
+                    let (url, section, title, template) = SECTIONS[i];
+                    let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
+                    let context = self.context(url, section, title, crumbs);
+                    self.write_page(out, url, template, &context)
+                }
+                Page::NotFound => {
+                    let context = self.context("404.html", "", "Page not found", vec![home()]);
+                    self.render_to(out, "404.html", "404.html", &context, "")
+                }
+                Page::Control(f, g, c) => self.control_page(out, f, g, c),
+                Page::Owner(o) => self.owner_page(out, o),
+            })?;
+        Ok(pages.len())
+    }
+
+    fn owner_page(&self, out: &Path, o: usize) -> Result<(), Fatal> {
+        let owner = &self.site.owners[o];
+        let crumbs = vec![home(), link("Owners", "owners/")];
+        let mut context = self.context(&owner.url, "owners", &owner.name, crumbs);
+        context.insert("owner", owner);
+        context.insert("owner_index", &o);
+        self.write_page(out, &owner.url, "owner.html", &context)
     }
 
     fn control_page(&self, out: &Path, f: usize, g: usize, c: usize) -> Result<(), Fatal> {

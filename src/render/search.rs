@@ -47,41 +47,56 @@ const BODY: u32 = 1;
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
     let mut lower = String::new();
     for raw in text.split(|c: char| c.is_whitespace()) {
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        if word.is_empty() {
-            continue;
-        }
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
+        if raw.is_ascii() {
+            ascii_word_terms(raw.as_bytes(), &mut lower, &mut emit);
         } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            unicode_word_terms(raw, &mut lower, &mut emit);
         }
-        let mut parts = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|p| !p.is_empty());
-        let first = parts.next();
-        let compound = parts.next().is_some();
-        if compound && lower.chars().count() <= MAX_TERM_CHARS {
-            emit(&lower);
+    }
+}
+
+/// [`terms`] of one ASCII word, byte by byte (the common case).
+fn ascii_word_terms(word: &[u8], lower: &mut String, emit: &mut impl FnMut(&str)) {
+    let start = word.iter().position(u8::is_ascii_alphanumeric);
+    let Some(start) = start else { return };
+    let end = word
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(start, |e| e + 1);
+    let word = &word[start..end];
+    lower.clear();
+    lower.extend(word.iter().map(|b| b.to_ascii_lowercase() as char));
+    let compound = word.iter().any(|b| !b.is_ascii_alphanumeric());
+    if compound && lower.len() <= MAX_TERM_CHARS {
+        emit(lower);
+    }
+    for part in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if !part.is_empty() && part.len() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part) {
+            emit(part);
         }
-        let emit_part = |part: &str, emit: &mut dyn FnMut(&str)| {
-            if part.chars().count() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part) {
-                emit(part);
-            }
-        };
-        if !compound {
-            if let Some(part) = first {
-                emit_part(part, &mut emit);
-            }
-            continue;
-        }
-        for part in lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|p| !p.is_empty())
+    }
+}
+
+/// [`terms`] of one word with non-ASCII characters.
+fn unicode_word_terms(raw: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
+    let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    if word.is_empty() {
+        return;
+    }
+    lower.clear();
+    lower.extend(word.chars().flat_map(char::to_lowercase));
+    let compound = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .nth(1)
+        .is_some();
+    if compound && lower.chars().count() <= MAX_TERM_CHARS {
+        emit(lower);
+    }
+    for part in lower.split(|c: char| !c.is_alphanumeric()) {
+        if !part.is_empty() && part.chars().count() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part)
         {
-            emit_part(part, &mut emit);
+            emit(part);
         }
     }
 }
@@ -391,5 +406,48 @@ mod tests {
             ["access-control", "access", "control", "policy"]
         );
         assert_eq!(all("Größe ÜBER"), ["größe", "über"]);
+    }
+
+    /// The obvious implementation the fast one must match (and the JavaScript follows).
+    fn reference(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for raw in text.split(|c: char| c.is_whitespace()) {
+            let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if word.is_empty() {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            let parts: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.len() > 1 && lower.chars().count() <= MAX_TERM_CHARS {
+                out.push(lower.clone());
+            }
+            for part in parts {
+                if part.chars().count() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part) {
+                    out.push(part.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_terms_match_the_reference() {
+        let samples = [
+            "Plain words, and (parenthesised) ones; with \"quotes\" and end.",
+            "ids: A.5.15 5.15 POL-005 nist-csf-2.0:PR.AA-01 snake_case a--b -x- ...",
+            "Mixed ÜBER-größe café naïve 東京 Ω-Test x\u{00A0}y\ttab\nnew",
+            "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.aa.bb.cc.dd.ee.ff",
+            "averyveryveryveryveryveryverylongwordthatexceedsfortycharacters x",
+            "",
+            "   ",
+            "!!!",
+            "THE The the a A an",
+        ];
+        for sample in samples {
+            assert_eq!(all(sample), reference(sample), "{sample:?}");
+        }
     }
 }
