@@ -174,6 +174,7 @@ fn serve_round_trips(annexa: &Path, corpus: &Path, work: &Path, edits: usize) ->
 fn main() {
     let mut sizes = vec![1000, 10000];
     let mut runs = 5;
+    let mut out_dir: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -186,7 +187,8 @@ fn main() {
                     .collect()
             }
             "--runs" => runs = args.next().unwrap_or_default().parse().expect("--runs N"),
-            other => panic!("unknown argument {other}; use --sizes A,B --runs N"),
+            "--out-dir" => out_dir = args.next().map(PathBuf::from),
+            other => panic!("unknown argument {other}; use --sizes A,B --runs N --out-dir DIR"),
         }
     }
     let examples = std::env::current_exe()
@@ -198,7 +200,9 @@ fn main() {
     let floor = examples.join("floor");
     let work = examples.parent().unwrap().parent().unwrap().join("bench");
     fs::create_dir_all(&work).unwrap();
-    let out = |name: &str| work.join(format!("out-{name}"));
+    let outputs = out_dir.unwrap_or_else(|| work.clone());
+    fs::create_dir_all(&outputs).unwrap();
+    let out = |name: &str| outputs.join(format!("out-{name}"));
     let clear = |name: &str| {
         let dir = out(name);
         move || {

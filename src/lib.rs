@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod error;
 pub mod frontmatter;
+pub mod history;
 pub mod links;
 pub mod lint;
 pub mod load;

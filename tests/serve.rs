@@ -200,6 +200,13 @@ fn serves_pages_with_the_right_types_and_statuses() {
     );
     let missing = get(server.port, "/no/such/page/");
     assert_eq!(missing.status, 404);
+    // Its relative links and styles resolve from the site root, however deep the path.
+    assert!(
+        missing.body.contains("<base href=\"/\">"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("_assets/annexa.css"));
     assert_eq!(
         missing.header("content-type"),
         Some("text/html; charset=utf-8")

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 
 use crate::document::Document;
 use crate::error::Fatal;
+use crate::history::Change;
 use crate::model::Project;
 use crate::render::html::render_body;
 use crate::render::search::{self, DocTerms};
@@ -68,13 +69,18 @@ pub struct Renderer<'p> {
 impl<'p> Renderer<'p> {
     /// Loads the templates and builds the site-wide views.
     pub fn new(project: &'p Project) -> Result<Self, Fatal> {
-        Ok(Self::with_templates(project, theme::load(&project.root)?))
+        let history = crate::history::recent_changes(&project.root);
+        Ok(Self::with_templates(
+            project,
+            theme::load(&project.root)?,
+            &history,
+        ))
     }
 
-    /// Like [`Renderer::new`], with templates loaded before (`serve` keeps them between
-    /// rebuilds when no template changed).
-    pub fn with_templates(project: &'p Project, mut tera: Tera) -> Self {
-        let site = SiteView::new(project);
+    /// Like [`Renderer::new`], with templates and Git history read before (`serve` keeps them
+    /// between rebuilds of documents).
+    pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
+        let site = SiteView::new(project, history);
         tera.global_context().insert("site", &site);
         Renderer {
             project,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::catalog::ControlKey;
 use crate::document::Document;
 use crate::frontmatter::{Kind, Status};
+use crate::history::Change;
 use crate::model::{ControlStatus, Project};
 use crate::review::ReviewState;
 use crate::risks::Risk;
@@ -321,6 +322,17 @@ pub struct ReviewsView {
     pub window_days: u32,
 }
 
+/// A document's latest change in the Git history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeView {
+    /// Index into `site.documents`.
+    pub index: usize,
+    /// Commit date (`YYYY-MM-DD`).
+    pub date: String,
+    /// Commit subject.
+    pub subject: String,
+}
+
 /// Site-wide data: set once as Tera's global context `site`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteView {
@@ -350,6 +362,8 @@ pub struct SiteView {
     pub stats: StatsView,
     /// Values for the register filters.
     pub filters: FiltersView,
+    /// The latest changes to documents in the Git history (empty without Git).
+    pub recent_changes: Vec<ChangeView>,
 }
 
 /// The distinct values the document register can be filtered by.
@@ -847,7 +861,7 @@ fn filters(docs: &[DocView]) -> FiltersView {
 
 impl SiteView {
     /// Builds the views of a whole project.
-    pub fn new(project: &Project) -> Self {
+    pub fn new(project: &Project, history: &[Change]) -> Self {
         use rayon::prelude::*;
         let documents: Vec<DocView> = project
             .documents
@@ -876,9 +890,25 @@ impl SiteView {
             risks,
             stats: stats(project, &reviews),
             filters: filters(&documents),
+            recent_changes: recent_changes(project, history),
             reviews,
             frameworks,
             documents,
         }
     }
+}
+
+/// The latest changes to documents in the Git history, newest first (at most 8).
+fn recent_changes(project: &Project, history: &[Change]) -> Vec<ChangeView> {
+    history
+        .iter()
+        .filter_map(|change| {
+            Some(ChangeView {
+                index: project.document_by_path(&change.path)?,
+                date: change.date.clone(),
+                subject: change.subject.clone(),
+            })
+        })
+        .take(8)
+        .collect()
 }

@@ -211,6 +211,8 @@ fn file_response(file: &Path, overlay: Option<&str>) -> Response<std::io::Cursor
 fn not_found(dir: &Path, overlay: Option<&str>) -> Response<std::io::Cursor<Vec<u8>>> {
     let page = fs::read_to_string(dir.join("404.html"))
         .unwrap_or_else(|_| "<!doctype html><title>Not found</title><h1>Not found</h1>".into());
+    // 404.html links relative to the site root; served for a deeper path, it needs a base.
+    let page = page.replacen("<head>", "<head><base href=\"/\">", 1);
     html_response(404, inject(&page, overlay))
 }
 

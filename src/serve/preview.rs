@@ -65,6 +65,7 @@ impl RebuildReport {
 
 struct Last {
     dir: PathBuf,
+    history: Vec<crate::history::Change>,
     templates: tera::Tera,
     views: Vec<crate::render::view::DocView>,
     paths: Vec<String>,
@@ -231,6 +232,7 @@ impl Preview {
         let (links, backlinks) = link_maps(&analysis.project);
         let previous = self.last.replace(Last {
             dir,
+            history: crate::history::recent_changes(&self.root),
             templates: renderer.templates().clone(),
             views: renderer.site().documents.clone(),
             paths: analysis
@@ -268,7 +270,7 @@ impl Preview {
             .as_mut()
             .expect("partial rebuilds follow a full one");
         let (links, backlinks) = link_maps(project);
-        let renderer = Renderer::with_templates(project, last.templates.clone());
+        let renderer = Renderer::with_templates(project, last.templates.clone(), &last.history);
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
         // it: re-render changed documents, documents whose referrers changed, and the targets
