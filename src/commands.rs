@@ -190,10 +190,10 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     let written = staging.commit()?;
     writeln!(
         err,
-        "annexa: built {} pages and {} files from {} documents into {} in {} ms",
-        stats.pages,
-        stats.files,
-        project.documents.len(),
+        "annexa: built {} and {} from {} into {} in {} ms",
+        crate::report::count(stats.pages, "page"),
+        crate::report::count(stats.files, "file"),
+        crate::report::count(project.documents.len(), "document"),
         written.display(),
         started.elapsed().as_millis()
     )

@@ -306,7 +306,8 @@ impl Report<'_> {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
+/// `1 document`, `2 documents`.
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
