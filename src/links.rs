@@ -111,6 +111,22 @@ pub fn relative_to(from: &str, to: &str) -> String {
     out.join("/")
 }
 
+/// Percent-encodes what a path in a URL cannot hold as it is.
+pub fn encode_path(path: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    percent_encoding::utf8_percent_encode(path, SET).to_string()
+}
+
 /// What exists in the repository, for resolving links.
 pub struct Universe<'a> {
     /// The project root on disk.

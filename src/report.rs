@@ -275,7 +275,7 @@ impl Report<'_> {
                 if let Some(file) = &d.file {
                     let mut location = serde_json::json!({
                         "physicalLocation": {
-                            "artifactLocation": { "uri": sarif_uri(file), "uriBaseId": "%SRCROOT%" }
+                            "artifactLocation": { "uri": crate::links::encode_path(file), "uriBaseId": "%SRCROOT%" }
                         }
                     });
                     if let Some(p) = d.position {
@@ -343,20 +343,4 @@ pub fn xml(text: &str) -> String {
         }
     }
     out
-}
-
-/// A relative file path as a SARIF URI reference (percent-encoding what URIs cannot hold).
-fn sarif_uri(path: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'`')
-        .add(b'{')
-        .add(b'}');
-    percent_encoding::utf8_percent_encode(path, SET).to_string()
 }

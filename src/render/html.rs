@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::document::Document;
-use crate::links::{Target, is_external};
+use crate::links::{Target, encode_path, is_external};
 use crate::markdown;
 use crate::model::Project;
 use crate::render::highlight;
@@ -72,41 +72,9 @@ pub fn render_body(project: &Project, doc: &Document, root: &str) -> RenderedBod
                     attrs,
                 }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = if has_raw_html {
-                    dest_url
-                } else {
-                    CowStr::from(rewrite(&dest_url))
-                };
-                out_events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = if has_raw_html {
-                    dest_url
-                } else {
-                    CowStr::from(rewrite(&dest_url))
-                };
-                out_events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            // With raw HTML in the page, the sanitiser rewrites every URL at once instead.
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) if !has_raw_html => {
+                out_events.push(Event::Start(with_dest_rewritten(tag, &rewrite)));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 text.push_str(t);
@@ -131,6 +99,35 @@ pub fn render_body(project: &Project, doc: &Document, root: &str) -> RenderedBod
         html = sanitise(&html, &rewrite);
     }
     RenderedBody { html, text }
+}
+
+/// A link or image tag with its destination passed through `rewrite`.
+fn with_dest_rewritten<'a>(tag: Tag<'a>, rewrite: &dyn Fn(&str) -> String) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type,
+            dest_url: rewrite(&dest_url).into(),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type,
+            dest_url: rewrite(&dest_url).into(),
+            title,
+            id,
+        },
+        other => other,
+    }
 }
 
 /// The URL a link in `doc` should have on the site.
@@ -171,22 +168,6 @@ fn is_safe_scheme(url: &str) -> bool {
     ]
     .iter()
     .any(|s| lower.starts_with(s))
-}
-
-/// Percent-encodes what a path in an `href` cannot hold as it is.
-pub fn encode_path(path: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'`')
-        .add(b'{')
-        .add(b'}');
-    percent_encoding::utf8_percent_encode(path, SET).to_string()
 }
 
 fn encode_fragment(fragment: &str) -> String {

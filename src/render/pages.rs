@@ -312,10 +312,7 @@ fn crumbs_for_document(url: &str) -> Vec<LinkView> {
         let folder = parts[..depth].join("/");
         crumbs.push(link(
             &crate::document::title_from_path(parts[depth - 1]),
-            &format!(
-                "documents/?folder={}",
-                crate::render::html::encode_path(&folder)
-            ),
+            &format!("documents/?folder={}", crate::links::encode_path(&folder)),
         ));
     }
     crumbs
