@@ -178,13 +178,14 @@ impl Diagnostic {
     }
 
     /// The sort key that orders output: by file, then place, then lint.
-    fn sort_key(&self) -> (bool, &str, Option<Position>, Lint, &str) {
+    /// Findings at the same place keep the order the lints emitted them in (catalog order for
+    /// `unmapped-control`), since the sort is stable.
+    fn sort_key(&self) -> (bool, &str, Option<Position>, Lint) {
         (
             self.file.is_none(),
             self.file.as_deref().unwrap_or(""),
             self.position,
             self.lint,
-            &self.message,
         )
     }
 }

@@ -203,8 +203,21 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
     outcome
 }
 
+/// Lets a command whose output is piped into `head` end quietly when the pipe closes, as Unix
+/// tools do. Not for `serve`, which must survive browsers closing connections.
+fn die_quietly_on_closed_pipes() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        die_quietly_on_closed_pipes();
+    }
     match run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(fatal) => {

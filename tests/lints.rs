@@ -37,15 +37,16 @@ fn missing_field_title_and_owner() {
     assert_eq!(
         found,
         [
-            (
-                "missing-field policies/a.md:1:1".to_string(),
-                "required field `owner` is missing",
-                Some("add `owner = \"…\"` to the front matter")
-            ),
+            // Same place: in the order the front matter lists the fields.
             (
                 "missing-field policies/a.md:1:1".to_string(),
                 "required field `title` is missing",
                 Some("add `title = \"…\"` to the front matter")
+            ),
+            (
+                "missing-field policies/a.md:1:1".to_string(),
+                "required field `owner` is missing",
+                Some("add `owner = \"…\"` to the front matter")
             ),
             (
                 "missing-field policies/b.md:2:9".to_string(),
