@@ -5,6 +5,8 @@
 //! [`model::Project`] → [`lint`] checks it → render and write produce the site. [`commands`]
 //! drives the stages for each CLI command.
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod commands;
 pub mod config;
