@@ -81,9 +81,9 @@ impl FromStr for Interval {
         })?;
         let unit = match unit.trim().to_ascii_lowercase().as_str() {
             "d" | "day" | "days" => Unit::Day,
-            "w" | "week" | "weeks" => Unit::Week,
-            "m" | "month" | "months" => Unit::Month,
-            "y" | "year" | "years" => Unit::Year,
+            "w" | "wk" | "wks" | "week" | "weeks" => Unit::Week,
+            "m" | "mo" | "mos" | "month" | "months" => Unit::Month,
+            "y" | "yr" | "yrs" | "year" | "years" => Unit::Year,
             other => {
                 return Err(IntervalError(format!(
                     "`{other}` is not an interval unit: use day(s), week(s), month(s) or year(s)"
@@ -234,6 +234,8 @@ mod tests {
             ("2 Weeks", 2, Unit::Week),
             ("1 year", 1, Unit::Year),
             (" 3y ", 3, Unit::Year),
+            ("2 yrs", 2, Unit::Year),
+            ("6mo", 6, Unit::Month),
         ] {
             assert_eq!(
                 text.parse::<Interval>(),

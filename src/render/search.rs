@@ -46,6 +46,16 @@ const BODY: u32 = 1;
 /// dropped. The JavaScript query tokenizer follows the same rules.
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
     let mut lower = String::new();
+    if text.is_ascii() {
+        // ASCII whitespace as `char::is_whitespace` sees it: space and \t \n \x0B \x0C \r.
+        for word in text
+            .as_bytes()
+            .split(|b| *b == b' ' || (b'\t'..=b'\r').contains(b))
+        {
+            ascii_word_terms(word, &mut lower, &mut emit);
+        }
+        return;
+    }
     for raw in text.split(|c: char| c.is_whitespace()) {
         if raw.is_ascii() {
             ascii_word_terms(raw.as_bytes(), &mut lower, &mut emit);
