@@ -42,11 +42,8 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
     timer.mark("copy files");
     let index = chunks(project)
         .into_par_iter()
-        .map(|chunk| renderer.document_chunk(chunk, out))
         .try_fold(search::SearchIndex::default, |mut index, chunk| {
-            for (i, rendered) in chunk? {
-                index.add(i, rendered.terms);
-            }
+            renderer.document_chunk_into(chunk, out, &mut index)?;
             Ok::<_, Fatal>(index)
         })
         .try_reduce(search::SearchIndex::default, |a, b| Ok(a.merge(b)))?;

@@ -121,6 +121,27 @@ impl<'p> Renderer<'p> {
         Ok(rendered)
     }
 
+    /// Renders the documents of search chunk `chunk`, writes the chunk's search file, and counts
+    /// their terms into `index`.
+    pub fn document_chunk_into(
+        &self,
+        chunk: usize,
+        out: &Path,
+        index: &mut search::SearchIndex,
+    ) -> Result<(), Fatal> {
+        let first = chunk * search::CHUNK;
+        let last = (first + search::CHUNK).min(self.project.documents.len());
+        let mut entries = Vec::with_capacity(last - first);
+        for i in first..last {
+            let text = self.document_page(i, out)?;
+            let view = &self.site.documents[i];
+            entries.push(search::doc_entry(i, view, &text));
+            index.add_document(i, view, &text);
+        }
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+        search::write_chunk(out, chunk, &entries)
+    }
+
     /// Renders the page of document `index`; returns its search entry and terms (the caller
     /// writes the chunk file).
     pub fn document(&self, index: usize, out: &Path) -> Result<RenderedDoc, Fatal> {

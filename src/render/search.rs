@@ -121,39 +121,41 @@ pub struct DocTerms {
 impl DocTerms {
     /// Counts the terms of a document's fields and body text.
     pub fn new(doc: &DocView, body: &str) -> Self {
-        let mut terms_of = DocTerms::default();
-        terms_of.add(&doc.title, TITLE);
-        terms_of.add(&doc.id, ID);
-        for control in &doc.controls {
-            terms_of.add(&control.id, CONTROL);
-            // `A.5.15` is also found as `5.15`.
-            if let Some(bare) = control.id.strip_prefix("A.") {
-                terms_of.add(bare, CONTROL);
-            }
-            if let Some((_, local)) = control.id.split_once(':') {
-                terms_of.add(local, CONTROL);
-            }
-        }
-        for tag in &doc.tags {
-            terms_of.add(tag, TAG);
-        }
-        terms_of.add(&doc.owner, OWNER);
-        terms_of.add(&doc.summary, SUMMARY);
-        terms_of.add(body, BODY);
-        terms_of
-    }
-
-    fn add(&mut self, text: &str, weight: u32) {
-        terms(text, |term| {
-            match self.counts.get_mut(term) {
+        let mut counted = DocTerms::default();
+        weighted_terms(doc, body, |term, weight| {
+            match counted.counts.get_mut(term) {
                 Some(count) => *count += weight,
                 None => {
-                    self.counts.insert(term.to_string(), weight);
+                    counted.counts.insert(term.to_string(), weight);
                 }
             }
-            self.length += weight;
+            counted.length += weight;
         });
+        counted
     }
+}
+
+/// Calls `sink` with every term occurrence of a document and the weight of its field.
+fn weighted_terms(doc: &DocView, body: &str, mut sink: impl FnMut(&str, u32)) {
+    let mut field = |text: &str, weight: u32| terms(text, |term| sink(term, weight));
+    field(&doc.title, TITLE);
+    field(&doc.id, ID);
+    for control in &doc.controls {
+        field(&control.id, CONTROL);
+        // `A.5.15` is also found as `5.15`.
+        if let Some(bare) = control.id.strip_prefix("A.") {
+            field(bare, CONTROL);
+        }
+        if let Some((_, local)) = control.id.split_once(':') {
+            field(local, CONTROL);
+        }
+    }
+    for tag in &doc.tags {
+        field(tag, TAG);
+    }
+    field(&doc.owner, OWNER);
+    field(&doc.summary, SUMMARY);
+    field(body, BODY);
 }
 
 /// Documents per search file: a result list loads only the files of the results it shows.
@@ -226,15 +228,25 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Adds document `index`'s terms.
-    pub fn add(&mut self, index: usize, doc: DocTerms) {
-        self.lengths.push((index as u32, doc.length));
-        for (term, count) in doc.counts {
-            self.postings
-                .entry(term)
-                .or_default()
-                .push((index as u32, count));
-        }
+    /// Counts document `index`'s terms straight into the index (no per-document map). Documents
+    /// must be added in increasing order within one partial index.
+    pub fn add_document(&mut self, index: usize, doc: &DocView, body: &str) {
+        let index = index as u32;
+        let mut length = 0;
+        let postings = &mut self.postings;
+        weighted_terms(doc, body, |term, weight| {
+            length += weight;
+            match postings.get_mut(term) {
+                Some(list) => match list.last_mut() {
+                    Some((last, count)) if *last == index => *count += weight,
+                    _ => list.push((index, weight)),
+                },
+                None => {
+                    postings.insert(term.to_string(), vec![(index, weight)]);
+                }
+            }
+        });
+        self.lengths.push((index, length));
     }
 
     /// Adds a borrowed document's terms (for `serve`, which keeps them).
