@@ -59,15 +59,11 @@ pub fn system_today() -> Date {
 /// Load, model and lint: the project at `dir` (or found from the current folder) as of `today`.
 pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
     let root = load::find_root(dir)?;
-    analyse_root(&root, today)
+    analyse_cached(&root, today, &mut load::DocCache::default())
 }
 
-/// Like [`analyse`], for a known project root.
-pub fn analyse_root(root: &Path, today: Date) -> Result<Analysis, Fatal> {
-    analyse_cached(root, today, &mut load::DocCache::default())
-}
-
-/// Like [`analyse_root`], re-using unchanged documents from `cache`.
+/// Like [`analyse`], for a known project root, re-using unchanged documents from `cache`
+/// (a default cache keeps nothing).
 pub fn analyse_cached(
     root: &Path,
     today: Date,
@@ -246,14 +242,10 @@ pub fn reviews(
         })
         .collect();
     for d in &blocking {
-        let place = d
-            .position
-            .map(|p| format!(":{}:{}", p.line, p.column))
-            .unwrap_or_default();
         writeln!(
             err,
-            "annexa: {}{place}: {} (its review cannot be assessed)",
-            d.file.as_deref().unwrap_or(""),
+            "annexa: {}: {} (its review cannot be assessed)",
+            d.location().unwrap_or_default(),
             d.message
         )
         .map_err(write_error)?;

@@ -82,11 +82,6 @@ impl Config {
         self.lints.get(&lint).copied()
     }
 
-    /// The site title, with the organisation as a fallback.
-    pub fn site_title(&self) -> &str {
-        &self.title
-    }
-
     /// Reads `annexa.toml`. Problems become diagnostics; defaults stand in for bad values.
     pub fn parse(source: &SourceText, out: &mut Vec<Diagnostic>) -> Config {
         let src = TomlSource {

@@ -159,10 +159,13 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the position when there is one.
-    pub fn at_opt(mut self, position: Option<Position>) -> Self {
-        self.position = position;
-        self
+    /// Where it is, as `file`, or `file:line:column` when it has a position.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_deref()?;
+        Some(match self.position {
+            Some(p) => format!("{file}:{}:{}", p.line, p.column),
+            None => file.to_string(),
+        })
     }
 
     /// Adds a help line.

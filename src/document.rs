@@ -174,11 +174,6 @@ impl Document {
             })
             .collect();
     }
-
-    /// The control ids the document lists, as written.
-    pub fn control_ids(&self) -> &[Located<String>] {
-        &self.meta.controls
-    }
 }
 
 /// The site path for a document at `path`: `policies/a.md` → `policies/a/`.

@@ -74,12 +74,8 @@ impl Report<'_> {
                 "{level}{}[{}]{level:#}{bold}: {}{bold:#}",
                 d.severity, d.lint, d.message
             )?;
-            if let Some(file) = &d.file {
-                write!(out, "  {blue}-->{blue:#} {file}")?;
-                if let Some(p) = d.position {
-                    write!(out, ":{}:{}", p.line, p.column)?;
-                }
-                writeln!(out)?;
+            if let Some(location) = d.location() {
+                writeln!(out, "  {blue}-->{blue:#} {location}")?;
             }
             if let Some(help) = &d.help {
                 writeln!(out, "   {blue}={blue:#} {bold}help{bold:#}: {help}")?;
@@ -203,14 +199,8 @@ impl Report<'_> {
                 let body = format!(
                     "{}{}{}",
                     d.message,
-                    d.file
-                        .as_ref()
-                        .map(|f| format!(
-                            "\n  --> {f}{}",
-                            d.position
-                                .map(|p| format!(":{}:{}", p.line, p.column))
-                                .unwrap_or_default()
-                        ))
+                    d.location()
+                        .map(|l| format!("\n  --> {l}"))
                         .unwrap_or_default(),
                     d.help
                         .as_ref()

@@ -35,18 +35,29 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
     let mut timer = crate::timing::Stages::start();
     let renderer = Renderer::new(project)?;
     timer.mark("templates and views");
+    render_site_into::<search::SearchIndex>(&renderer, out).map(|(stats, ())| stats)
+}
+
+/// Renders the whole site with `renderer`, handing the documents' search data to a sink of type
+/// `S` (the index itself for `build`, kept per document for `serve`).
+pub fn render_site_into<S: search::SearchSink>(
+    renderer: &Renderer<'_>,
+    out: &Path,
+) -> Result<(RenderStats, S::Kept), Fatal> {
+    let mut timer = crate::timing::Stages::start();
+    let project = renderer.project();
     let mut stats = RenderStats {
         files: copy_files(project, out)?,
         ..Default::default()
     };
     timer.mark("copy files");
-    let index = chunks(project)
+    let sink = chunks(project)
         .into_par_iter()
-        .try_fold(search::SearchIndex::default, |mut index, chunk| {
-            renderer.document_chunk_into(chunk, out, &mut index)?;
-            Ok::<_, Fatal>(index)
+        .try_fold(S::default, |mut sink, chunk| {
+            renderer.document_chunk(chunk, out, &mut sink)?;
+            Ok::<_, Fatal>(sink)
         })
-        .try_reduce(search::SearchIndex::default, |a, b| Ok(a.merge(b)))?;
+        .try_reduce(S::default, |a, b| Ok(a.merge(b)))?;
     stats.pages += project.documents.len();
     timer.mark("document pages");
     let (pages, (exported, search)) = rayon::join(
@@ -54,46 +65,16 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
         || {
             rayon::join(
                 || exports::write_all(project, renderer.site(), out),
-                || index.write(out),
+                || sink.finish(out),
             )
         },
     );
     stats.pages += pages?;
     exported?;
-    stats.search = search?;
+    let (search, kept) = search?;
+    stats.search = search;
     timer.mark("aggregates, exports, index");
-    Ok(stats)
-}
-
-/// Like [`render_site`] with a given renderer, keeping each document's search terms (indexed by
-/// document) so that `serve` can re-index after rendering only some documents.
-pub fn render_site_with(
-    renderer: &Renderer<'_>,
-    out: &Path,
-) -> Result<(RenderStats, Vec<pages::RenderedDoc>), Fatal> {
-    let project = renderer.project();
-    let mut stats = RenderStats {
-        files: copy_files(project, out)?,
-        ..Default::default()
-    };
-    let rendered: Vec<Vec<(usize, pages::RenderedDoc)>> = chunks(project)
-        .into_par_iter()
-        .map(|chunk| renderer.document_chunk(chunk, out))
-        .collect::<Result<_, _>>()?;
-    let docs: Vec<pages::RenderedDoc> = rendered.into_iter().flatten().map(|(_, d)| d).collect();
-    stats.pages += docs.len() + renderer.aggregate_pages(out)?;
-    exports::write_all(project, renderer.site(), out)?;
-    stats.search = write_index(out, &docs)?;
-    Ok((stats, docs))
-}
-
-/// Writes the search index from every document's terms, in document order.
-pub fn write_index(out: &Path, docs: &[pages::RenderedDoc]) -> Result<search::IndexStats, Fatal> {
-    let mut index = search::SearchIndex::default();
-    for (i, doc) in docs.iter().enumerate() {
-        index.add_ref(i, &doc.terms);
-    }
-    index.write(out)
+    Ok((stats, kept))
 }
 
 /// The search chunks of the project's documents.

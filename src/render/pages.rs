@@ -13,7 +13,7 @@ use crate::error::Fatal;
 use crate::history::Change;
 use crate::model::Project;
 use crate::render::html::render_body;
-use crate::render::search::{self, DocTerms};
+use crate::render::search::{self, SearchSink};
 use crate::render::theme;
 use crate::render::view::{LinkView, SiteView};
 
@@ -48,15 +48,6 @@ struct TocEntry {
     level: u8,
     text: String,
     id: String,
-}
-
-/// What rendering one document gives the search index.
-#[derive(Debug)]
-pub struct RenderedDoc {
-    /// Its result entry (a line of its chunk file).
-    pub entry: String,
-    /// Its weighted terms.
-    pub terms: DocTerms,
 }
 
 /// Renders pages of one project with one set of templates.
@@ -104,53 +95,32 @@ impl<'p> Renderer<'p> {
         &self.site
     }
 
-    /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]) and writes the
-    /// chunk's search file.
-    pub fn document_chunk(
+    /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]), writes the
+    /// chunk's search file, and hands each document's search data to `sink`.
+    pub fn document_chunk<S: SearchSink>(
         &self,
         chunk: usize,
         out: &Path,
-    ) -> Result<Vec<(usize, RenderedDoc)>, Fatal> {
-        let first = chunk * search::CHUNK;
-        let last = (first + search::CHUNK).min(self.project.documents.len());
-        let rendered = (first..last)
-            .map(|index| self.document(index, out).map(|r| (index, r)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let entries: Vec<&str> = rendered.iter().map(|(_, r)| r.entry.as_str()).collect();
-        search::write_chunk(out, chunk, &entries)?;
-        Ok(rendered)
-    }
-
-    /// Renders the documents of search chunk `chunk`, writes the chunk's search file, and counts
-    /// their terms into `index`.
-    pub fn document_chunk_into(
-        &self,
-        chunk: usize,
-        out: &Path,
-        index: &mut search::SearchIndex,
+        sink: &mut S,
     ) -> Result<(), Fatal> {
         let first = chunk * search::CHUNK;
         let last = (first + search::CHUNK).min(self.project.documents.len());
         let mut entries = Vec::with_capacity(last - first);
         for i in first..last {
-            let text = self.document_page(i, out)?;
-            let view = &self.site.documents[i];
-            entries.push(search::doc_entry(i, view, &text));
-            index.add_document(i, view, &text);
+            let (entry, text) = self.document(i, out)?;
+            sink.add(i, &self.site.documents[i], &text, &entry);
+            entries.push(entry);
         }
         let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
         search::write_chunk(out, chunk, &entries)
     }
 
-    /// Renders the page of document `index`; returns its search entry and terms (the caller
-    /// writes the chunk file).
-    pub fn document(&self, index: usize, out: &Path) -> Result<RenderedDoc, Fatal> {
+    /// Renders the page of document `index`; returns its search result entry and its body as
+    /// plain text (the caller writes the chunk file).
+    pub fn document(&self, index: usize, out: &Path) -> Result<(String, String), Fatal> {
         let text = self.document_page(index, out)?;
-        let view = &self.site.documents[index];
-        Ok(RenderedDoc {
-            entry: search::doc_entry(index, view, &text),
-            terms: DocTerms::new(view, &text),
-        })
+        let entry = search::doc_entry(index, &self.site.documents[index], &text);
+        Ok((entry, text))
     }
 
     /// Renders the page of document `index`; returns its body as plain text (for search).

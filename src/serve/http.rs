@@ -50,11 +50,6 @@ impl Shared {
             });
         }
     }
-
-    /// How many browsers are listening for reloads.
-    pub fn listener_count(&self) -> usize {
-        self.listeners.lock().map(|l| l.len()).unwrap_or(0)
-    }
 }
 
 /// Answers one request.

@@ -14,8 +14,7 @@ use crate::error::Fatal;
 use crate::links::Target;
 use crate::load::{self, DocCache};
 use crate::model::Project;
-use crate::render::pages::RenderedDoc;
-use crate::render::search;
+use crate::render::search::{self, KeptDoc, KeptDocs};
 use crate::render::{self, Renderer, exports};
 use crate::serve::http::Shared;
 
@@ -71,7 +70,7 @@ struct Last {
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
-    docs: Vec<RenderedDoc>,
+    docs: Vec<KeptDoc>,
 }
 
 /// The preview site and what is needed to rebuild parts of it.
@@ -104,11 +103,6 @@ impl Preview {
             last: None,
             needs_full: false,
         })
-    }
-
-    /// The folder of the site now served, if one was built.
-    pub fn site_dir(&self) -> Option<&Path> {
-        self.last.as_ref().map(|l| l.dir.as_path())
     }
 
     /// What the changed `paths` require, or `None` when none of them matter.
@@ -214,7 +208,7 @@ impl Preview {
         std::fs::create_dir_all(&dir)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
         let rendered = Renderer::new(&analysis.project).and_then(|r| {
-            render::render_site_with(&r, &dir).map(|(stats, terms)| (r, stats, terms))
+            render::render_site_into::<KeptDocs>(&r, &dir).map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
             Ok(result) => result,
@@ -289,10 +283,13 @@ impl Preview {
             }
         }
         let dir = last.dir.clone();
-        let rendered: Vec<(usize, RenderedDoc)> = targets
+        let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
-            .map(|&i| renderer.document(i, &dir).map(|r| (i, r)))
-            .collect::<Result<_, _>>()?;
+            .map(|&i| {
+                let (entry, text) = renderer.document(i, &dir)?;
+                Ok((i, KeptDoc::new(&views[i], &text, entry)))
+            })
+            .collect::<Result<_, Fatal>>()?;
         let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
         let mut pages = rendered.len();
         // Aggregate pages and exports show only what the views hold: when no document's view
@@ -310,13 +307,7 @@ impl Preview {
             last.docs[i] = doc;
         }
         for chunk in chunks {
-            let first = chunk * search::CHUNK;
-            let end = (first + search::CHUNK).min(last.docs.len());
-            let entries: Vec<&str> = last.docs[first..end]
-                .iter()
-                .map(|d| d.entry.as_str())
-                .collect();
-            search::write_chunk(&dir, chunk, &entries)?;
+            search::write_kept_chunk(&dir, &last.docs, chunk)?;
         }
         last.links = links;
         last.backlinks = backlinks;
@@ -324,7 +315,7 @@ impl Preview {
             exports::write_all(project, renderer.site(), &dir)?;
             last.views = renderer.site().documents.clone();
         }
-        render::write_index(&dir, &last.docs)?;
+        search::write_kept_index(&dir, &last.docs)?;
         Ok(RebuildReport {
             full: false,
             pages,
@@ -358,11 +349,7 @@ fn overlay(errors: &[&Diagnostic]) -> String {
     let rows: Vec<(String, String, String)> = errors
         .iter()
         .map(|d| {
-            let place = match (&d.file, d.position) {
-                (Some(f), Some(p)) => format!("{f}:{}:{}", p.line, p.column),
-                (Some(f), None) => f.clone(),
-                _ => String::new(),
-            };
+            let place = d.location().unwrap_or_default();
             (d.lint.name().to_string(), place, d.message.clone())
         })
         .collect();
