@@ -299,6 +299,18 @@ mod tests {
         ] {
             assert_eq!(resolve(dir.path(), bad), Resolved::Forbidden, "{bad}");
         }
+        // A symlink inside the site that points outside it is refused too.
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.txt"), "s").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.txt"),
+                dir.path().join("link.txt"),
+            )
+            .unwrap();
+            assert_eq!(resolve(dir.path(), "/link.txt"), Resolved::Forbidden);
+        }
         assert_eq!(resolve(dir.path(), "/sub"), Resolved::Redirect);
         assert!(matches!(resolve(dir.path(), "/sub/"), Resolved::File(_)));
         assert_eq!(resolve(dir.path(), "/nope"), Resolved::NotFound);
