@@ -361,24 +361,31 @@ pub struct SiteView {
     /// Dashboard counts.
     pub stats: StatsView,
     /// Values for the register filters.
-    pub filters: FiltersView,
+    pub filters: Vec<FilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
 }
 
-/// The distinct values the document register can be filtered by.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct FiltersView {
-    /// Kinds present.
-    pub kinds: Vec<String>,
-    /// Owners present.
-    pub owners: Vec<String>,
-    /// Statuses present.
-    pub statuses: Vec<String>,
-    /// Tags present.
-    pub tags: Vec<String>,
-    /// Folders holding documents (`policies`, `policies/hr`).
-    pub folders: Vec<String>,
+/// One filter of the document register: a select over the distinct values documents have.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilterView {
+    /// The query parameter and `data-` attribute it filters on (`kind`, `owner`…).
+    pub name: &'static str,
+    /// The select's label.
+    pub label: &'static str,
+    /// The label of the option that shows everything.
+    pub all: &'static str,
+    /// The values present, sorted, with their labels.
+    pub options: Vec<OptionView>,
+}
+
+/// One option of a register filter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionView {
+    /// The value matched against documents.
+    pub value: String,
+    /// What the option shows.
+    pub label: String,
 }
 
 /// A URL-safe slug: lower case letters and digits, other runs become one hyphen.
@@ -843,20 +850,60 @@ fn stats(project: &Project, reviews: &ReviewsView) -> StatsView {
     }
 }
 
-fn filters(docs: &[DocView]) -> FiltersView {
-    let distinct = |values: &mut dyn Iterator<Item = String>| {
-        let mut v: Vec<String> = values.filter(|s| !s.is_empty()).collect();
-        v.sort_by_key(|s| s.to_lowercase());
-        v.dedup();
-        v
+fn filters(docs: &[DocView]) -> Vec<FilterView> {
+    let filter = |name, label, all, values: &mut dyn Iterator<Item = (String, String)>| {
+        let mut options: Vec<OptionView> = values
+            .filter(|(value, _)| !value.is_empty())
+            .map(|(value, label)| OptionView { value, label })
+            .collect();
+        options.sort_by_key(|o| o.value.to_lowercase());
+        options.dedup_by(|a, b| a.value == b.value);
+        FilterView {
+            name,
+            label,
+            all,
+            options,
+        }
     };
-    FiltersView {
-        kinds: distinct(&mut docs.iter().map(|d| d.kind.to_string())),
-        owners: distinct(&mut docs.iter().map(|d| d.owner.clone())),
-        statuses: distinct(&mut docs.iter().map(|d| d.status.to_string())),
-        tags: distinct(&mut docs.iter().flat_map(|d| d.tags.clone())),
-        folders: distinct(&mut docs.iter().map(|d| d.folder.clone())),
-    }
+    let same = |v: &String| (v.clone(), v.clone());
+    vec![
+        filter(
+            "kind",
+            "Kind",
+            "All kinds",
+            &mut docs
+                .iter()
+                .map(|d| (d.kind.to_string(), d.kind_label.to_string())),
+        ),
+        filter(
+            "owner",
+            "Owner",
+            "All owners",
+            &mut docs.iter().map(|d| same(&d.owner)),
+        ),
+        filter(
+            "status",
+            "Status",
+            "All statuses",
+            &mut docs
+                .iter()
+                .map(|d| (d.status.to_string(), d.status_label.to_string())),
+        ),
+        filter(
+            "tag",
+            "Tag",
+            "All tags",
+            &mut docs.iter().flat_map(|d| d.tags.iter().map(same)),
+        ),
+        filter(
+            "folder",
+            "Folder",
+            "All folders",
+            &mut docs
+                .iter()
+                .map(|d| (d.folder.clone(), format!("{}/", d.folder))),
+        ),
+    ]
 }
 
 impl SiteView {
