@@ -194,6 +194,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         started.elapsed().as_millis()
     )
     .map_err(write_error)?;
+    crate::drop_in_background(analysis);
     Ok(Outcome::Clean)
 }
 

@@ -35,7 +35,9 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
     let mut timer = crate::timing::Stages::start();
     let renderer = Renderer::new(project)?;
     timer.mark("templates and views");
-    render_site_into::<search::SearchIndex>(&renderer, out).map(|(stats, ())| stats)
+    let rendered = render_site_into::<search::SearchIndex>(&renderer, out);
+    renderer.discard();
+    rendered.map(|(stats, ())| stats)
 }
 
 /// Renders the whole site with `renderer`, handing the documents' search data to a sink of type

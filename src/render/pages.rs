@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 use crate::document::Document;
 use crate::error::Fatal;
@@ -55,6 +55,9 @@ pub struct Renderer<'p> {
     project: &'p Project,
     tera: Tera,
     site: SiteView,
+    /// Each document's view as a template value, shared with `site.documents` in the global
+    /// context (a page's `doc` is a reference-counted copy, not a new serialisation).
+    doc_values: Vec<Value>,
 }
 
 impl<'p> Renderer<'p> {
@@ -72,12 +75,24 @@ impl<'p> Renderer<'p> {
     /// between rebuilds of documents).
     pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
         let site = SiteView::new(project, history);
-        tera.global_context().insert("site", &site);
+        let site_value = Value::from_serializable(&site);
+        let doc_values = site_value
+            .get_from_path("documents")
+            .and_then(Value::as_array)
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
+        tera.global_context().insert_value("site", site_value);
         Renderer {
             project,
             tera,
             site,
+            doc_values,
         }
+    }
+
+    /// Frees the templates and views on another thread (see [`crate::drop_in_background`]).
+    pub fn discard(self) {
+        crate::drop_in_background((self.tera, self.site, self.doc_values));
     }
 
     /// The project being rendered.
@@ -126,7 +141,6 @@ impl<'p> Renderer<'p> {
     /// Renders the page of document `index`; returns its body as plain text (for search).
     fn document_page(&self, index: usize, out: &Path) -> Result<String, Fatal> {
         let doc = &self.project.documents[index];
-        let view = &self.site.documents[index];
         let root = root_for(&doc.url);
         let body = render_body(self.project, doc, &root);
         let mut context = self.context(
@@ -135,7 +149,7 @@ impl<'p> Renderer<'p> {
             &doc.title,
             crumbs_for_document(&doc.url),
         );
-        context.insert("doc", view);
+        context.insert_value("doc", self.doc_values[index].clone());
         context.insert("body", without_title(&body.html, doc));
         context.insert("has_code", &body.html.contains("<pre class=\"code\">"));
         let toc: Vec<TocEntry> = doc

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
@@ -26,11 +25,6 @@ const SHARD_SPLIT_BYTES: usize = 48 * 1024;
 const SNIPPET_TEXT_CHARS: usize = 4000;
 /// Longest term indexed.
 const MAX_TERM_CHARS: usize = 40;
-
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
-];
 
 /// Field weights, as multiples of a body occurrence.
 const TITLE: u32 = 10;
@@ -67,24 +61,83 @@ pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
 
 /// [`terms`] of one ASCII word, byte by byte (the common case).
 fn ascii_word_terms(word: &[u8], lower: &mut String, emit: &mut impl FnMut(&str)) {
-    let start = word.iter().position(u8::is_ascii_alphanumeric);
-    let Some(start) = start else { return };
+    let Some(start) = word.iter().position(u8::is_ascii_alphanumeric) else {
+        return;
+    };
     let end = word
         .iter()
         .rposition(u8::is_ascii_alphanumeric)
         .map_or(start, |e| e + 1);
     let word = &word[start..end];
+    if word.iter().all(u8::is_ascii_alphanumeric) {
+        // A plain word (most of them): one term, lower-cased in place of a copy when it can be.
+        if word.len() > MAX_TERM_CHARS {
+            return;
+        }
+        let term = ascii_str(word);
+        let term = if word.iter().any(u8::is_ascii_uppercase) {
+            lower.clear();
+            lower.push_str(term);
+            lower.make_ascii_lowercase();
+            lower.as_str()
+        } else {
+            term
+        };
+        if !is_stop_word(term) {
+            emit(term);
+        }
+        return;
+    }
     lower.clear();
-    lower.extend(word.iter().map(|b| b.to_ascii_lowercase() as char));
-    let compound = word.iter().any(|b| !b.is_ascii_alphanumeric());
-    if compound && lower.len() <= MAX_TERM_CHARS {
+    lower.push_str(ascii_str(word));
+    lower.make_ascii_lowercase();
+    if lower.len() <= MAX_TERM_CHARS {
         emit(lower);
     }
     for part in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if !part.is_empty() && part.len() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part) {
+        if !part.is_empty() && part.len() <= MAX_TERM_CHARS && !is_stop_word(part) {
             emit(part);
         }
     }
+}
+
+/// Bytes known to be ASCII as a `str`.
+fn ascii_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("ASCII is UTF-8")
+}
+
+/// Whether `term` is a stop word, too common to index: `a`, `an`, `and`, … `with` (a `match`
+/// compiles to a few length and byte tests).
+fn is_stop_word(term: &str) -> bool {
+    matches!(
+        term,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "for"
+            | "from"
+            | "has"
+            | "have"
+            | "in"
+            | "is"
+            | "it"
+            | "its"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "this"
+            | "to"
+            | "was"
+            | "were"
+            | "will"
+            | "with"
+    )
 }
 
 /// [`terms`] of one word with non-ASCII characters.
@@ -104,8 +157,7 @@ fn unicode_word_terms(raw: &str, lower: &mut String, emit: &mut impl FnMut(&str)
         emit(lower);
     }
     for part in lower.split(|c: char| !c.is_alphanumeric()) {
-        if !part.is_empty() && part.chars().count() <= MAX_TERM_CHARS && !STOP_WORDS.contains(&part)
-        {
+        if !part.is_empty() && part.chars().count() <= MAX_TERM_CHARS && !is_stop_word(part) {
             emit(part);
         }
     }
@@ -203,18 +255,37 @@ pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fat
     )
 }
 
+/// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
+/// space.
 fn collapse_whitespace(text: &str, limit: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(limit * 2));
+    let mut out = String::with_capacity(text.len().min(limit + 64));
     let mut count = 0;
-    for word in text.split_whitespace() {
+    let mut push = |word: &str, chars: usize| {
         if count >= limit {
-            break;
+            return false;
         }
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-        count += word.chars().count() + 1;
+        count += chars + 1;
+        true
+    };
+    if text.is_ascii() {
+        let words = text
+            .split(|c: char| c.is_ascii_whitespace() || c == '\x0B')
+            .filter(|w| !w.is_empty());
+        for word in words {
+            if !push(word, word.len()) {
+                break;
+            }
+        }
+    } else {
+        for word in text.split_whitespace() {
+            if !push(word, word.chars().count()) {
+                break;
+            }
+        }
     }
     out
 }
@@ -437,14 +508,17 @@ pub struct IndexStats {
 fn shard(by_term: &BTreeMap<String, Vec<(u32, u8)>>) -> BTreeMap<String, String> {
     let mut groups: BTreeMap<String, Vec<(&String, String)>> = BTreeMap::new();
     for (term, list) in by_term {
-        let mut entry = String::with_capacity(list.len() * 6 + term.len() + 4);
+        let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
         entry.push_str(&script_json(term));
         entry.push_str(":[");
+        let mut number = itoa::Buffer::new();
         for (i, (doc, score)) in list.iter().enumerate() {
             if i > 0 {
                 entry.push(',');
             }
-            let _ = write!(entry, "{doc},{score}");
+            entry.push_str(number.format(*doc));
+            entry.push(',');
+            entry.push_str(number.format(*score));
         }
         entry.push(']');
         groups
@@ -485,9 +559,12 @@ pub fn shard_file(key: &str) -> String {
 
 /// JSON that is also safe inside a script file (no `</script>`, no line separators).
 fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    // Most text has neither `<` nor the lead byte 0xE2 that U+2028 and U+2029 start with.
+    if !json.bytes().any(|b| b == b'<' || b == 0xE2) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
 }
@@ -544,6 +621,56 @@ mod tests {
         out
     }
 
+    const STOP_WORDS: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+        "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+    ];
+
+    #[test]
+    fn snippets_collapse_whitespace_like_split_whitespace() {
+        let reference = |text: &str, limit: usize| {
+            let mut out = String::new();
+            let mut count = 0;
+            for word in text.split_whitespace() {
+                if count >= limit {
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+                count += word.chars().count() + 1;
+            }
+            out
+        };
+        let samples = [
+            "  one\ttwo\n\nthree\x0Bfour\x0Cfive\r\nsix  ",
+            "é\u{00A0}nbsp  and\u{2028}line über",
+            "",
+            " \n ",
+            "word",
+        ];
+        for sample in samples {
+            for limit in [0, 1, 4, 9, 100] {
+                assert_eq!(
+                    collapse_whitespace(sample, limit),
+                    reference(sample, limit),
+                    "{sample:?} {limit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn stop_word_match_is_the_list() {
+        for word in STOP_WORDS {
+            assert!(is_stop_word(word), "{word}");
+        }
+        for word in ["", "th", "thee", "ands", "i", "policy", "The"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
+    }
+
     #[test]
     fn fast_terms_match_the_reference() {
         let samples = [
@@ -556,6 +683,7 @@ mod tests {
             "   ",
             "!!!",
             "THE The the a A an",
+            "Information Security Policy ISMS isms-scope A1 1a 2026-11-01 x_y",
         ];
         for sample in samples {
             assert_eq!(all(sample), reference(sample), "{sample:?}");
