@@ -136,7 +136,12 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         .documents
         .par_iter()
         .map(|path| {
-            let stamp = file_stamp(&root.join(path));
+            // Without a cache (every command but `serve`) the stamp is never compared.
+            let stamp = if cache.enabled {
+                file_stamp(&root.join(path))
+            } else {
+                (None, 0)
+            };
             match cache.entries.get(path) {
                 Some(cached) if cached.stamp == stamp && stamp.0.is_some() => {
                     let mut document = cached.document.clone();

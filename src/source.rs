@@ -12,7 +12,7 @@ impl LineIndex {
     /// Indexes the line starts of `text` (lines end at `\n`; a `\r` before it is part of the line).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
@@ -26,13 +26,6 @@ impl LineIndex {
             column: column as u32,
         }
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

@@ -53,29 +53,31 @@ pub fn render_site_into<S: search::SearchSink>(
         ..Default::default()
     };
     timer.mark("copy files");
-    let sink = chunks(project)
-        .into_par_iter()
-        .try_fold(S::default, |mut sink, chunk| {
-            renderer.document_chunk(chunk, out, &mut sink)?;
-            Ok::<_, Fatal>(sink)
-        })
-        .try_reduce(S::default, |a, b| Ok(a.merge(b)))?;
-    stats.pages += project.documents.len();
-    timer.mark("document pages");
-    let (pages, (exported, search)) = rayon::join(
-        || renderer.aggregate_pages(out),
+    // Pages that are not document pages, and the exports, need only the views: they are
+    // rendered alongside the documents, so that both cores stay busy to the end.
+    let (sink, (pages, exported)) = rayon::join(
+        || {
+            chunks(project)
+                .into_par_iter()
+                .try_fold(S::default, |mut sink, chunk| {
+                    renderer.document_chunk(chunk, out, &mut sink)?;
+                    Ok::<_, Fatal>(sink)
+                })
+                .try_reduce(S::default, |a, b| Ok(a.merge(b)))
+        },
         || {
             rayon::join(
+                || renderer.aggregate_pages(out),
                 || exports::write_all(project, renderer.site(), out),
-                || sink.finish(out),
             )
         },
     );
-    stats.pages += pages?;
+    stats.pages += project.documents.len() + pages?;
     exported?;
-    let (search, kept) = search?;
+    timer.mark("pages and exports");
+    let (search, kept) = sink?.finish(out)?;
     stats.search = search;
-    timer.mark("aggregates, exports, index");
+    timer.mark("search index");
     Ok((stats, kept))
 }
 

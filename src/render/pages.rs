@@ -74,13 +74,8 @@ impl<'p> Renderer<'p> {
     /// Like [`Renderer::new`], with templates and Git history read before (`serve` keeps them
     /// between rebuilds of documents).
     pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
-        let site = SiteView::new(project, history);
-        let site_value = Value::from_serializable(&site);
-        let doc_values = site_value
-            .get_from_path("documents")
-            .and_then(Value::as_array)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
+        let mut site = SiteView::new(project, history);
+        let (site_value, doc_values) = site_values(&mut site);
         tera.global_context().insert_value("site", site_value);
         Renderer {
             project,
@@ -292,6 +287,22 @@ impl<'p> Renderer<'p> {
             .flush()
             .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
     }
+}
+
+/// The site view as a template value, and each document's view as a value shared with it. The
+/// documents are serialised in parallel; the rest of the view is small.
+fn site_values(site: &mut SiteView) -> (Value, Vec<Value>) {
+    use rayon::prelude::*;
+    let documents = std::mem::take(&mut site.documents);
+    let doc_values: Vec<Value> = documents.par_iter().map(Value::from_serializable).collect();
+    let rest = Value::from_serializable(&*site);
+    site.documents = documents;
+    let mut map = rest.into_map().expect("the site view serialises as a map");
+    map.insert(
+        tera::value::Key::Str("documents"),
+        Value::from(doc_values.clone()),
+    );
+    (Value::from(map), doc_values)
 }
 
 /// The way back to the site root from a page at `url` (`policies/a/` → `../../`).

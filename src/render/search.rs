@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Fatal;
@@ -259,35 +260,46 @@ pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fat
 /// space.
 fn collapse_whitespace(text: &str, limit: usize) -> String {
     let mut out = String::with_capacity(text.len().min(limit + 64));
+    if text.is_ascii() {
+        collapse_ascii_whitespace(text.as_bytes(), limit, &mut out);
+        return out;
+    }
     let mut count = 0;
-    let mut push = |word: &str, chars: usize| {
+    for word in text.split_whitespace() {
         if count >= limit {
-            return false;
+            break;
         }
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-        count += chars + 1;
-        true
-    };
-    if text.is_ascii() {
-        let words = text
-            .split(|c: char| c.is_ascii_whitespace() || c == '\x0B')
-            .filter(|w| !w.is_empty());
-        for word in words {
-            if !push(word, word.len()) {
-                break;
-            }
-        }
-    } else {
-        for word in text.split_whitespace() {
-            if !push(word, word.chars().count()) {
-                break;
-            }
-        }
+        count += word.chars().count() + 1;
     }
     out
+}
+
+/// [`collapse_whitespace`] of ASCII text, a run of bytes at a time. A word is added while the
+/// words before it and their spaces (`out.len() + 1`) are fewer than `limit` characters.
+fn collapse_ascii_whitespace(text: &[u8], limit: usize, out: &mut String) {
+    // `char::is_whitespace` in ASCII: space, \t, \n, \x0B, \x0C and \r.
+    let is_space = |b: &u8| *b == b' ' || (b'\t'..=b'\r').contains(b);
+    let mut rest = text;
+    loop {
+        let Some(start) = rest.iter().position(|b| !is_space(b)) else {
+            return;
+        };
+        rest = &rest[start..];
+        let end = rest.iter().position(is_space).unwrap_or(rest.len());
+        let used = if out.is_empty() { 0 } else { out.len() + 1 };
+        if used >= limit {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(ascii_str(&rest[..end]));
+        rest = &rest[end..];
+    }
 }
 
 /// The inverted index being built: raw weighted counts per term and document, merged from
@@ -361,37 +373,34 @@ impl SearchIndex {
         }
         let average =
             (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
-        let mut by_term: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
-        for (term, mut list) in self.postings {
-            list.sort_unstable();
-            let scored = list
-                .into_iter()
-                .map(|(doc, count)| {
-                    let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
-                    let tf = f64::from(count);
-                    let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
-                        .round()
-                        .clamp(1.0, 255.0) as u8;
-                    (doc, score)
-                })
-                .collect();
-            by_term.insert(term, scored);
-        }
-        let shards = shard(&by_term);
+        let mut postings: Vec<(String, Vec<(u32, u32)>)> = self.postings.into_iter().collect();
+        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let entries: Vec<(String, String)> = postings
+            .into_par_iter()
+            .map(|(term, mut list)| {
+                list.sort_unstable();
+                let entry = posting_entry(&term, &list, &lengths, average);
+                (term, entry)
+            })
+            .collect();
+        let shards = shard(&entries);
+        let bytes = shards
+            .par_iter()
+            .map(|(key, body)| {
+                let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
+                write(
+                    out,
+                    &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
+                    &text,
+                )?;
+                Ok(text.len())
+            })
+            .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
         let mut stats = IndexStats {
-            terms: by_term.len(),
+            terms: entries.len(),
             shards: shards.len(),
-            bytes: 0,
+            bytes,
         };
-        for (key, body) in &shards {
-            let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
-            stats.bytes += text.len();
-            write(
-                out,
-                &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
-                &text,
-            )?;
-        }
         let keys: Vec<&String> = shards.keys().collect();
         let meta = format!(
             "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":{}}});\n",
@@ -503,24 +512,36 @@ pub struct IndexStats {
     pub bytes: usize,
 }
 
-/// Groups terms into shards keyed by their first two characters, splitting large shards by a
-/// third character (terms of two characters or fewer stay in the two-character shard).
-fn shard(by_term: &BTreeMap<String, Vec<(u32, u8)>>) -> BTreeMap<String, String> {
-    let mut groups: BTreeMap<String, Vec<(&String, String)>> = BTreeMap::new();
-    for (term, list) in by_term {
-        let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
-        entry.push_str(&script_json(term));
-        entry.push_str(":[");
-        let mut number = itoa::Buffer::new();
-        for (i, (doc, score)) in list.iter().enumerate() {
-            if i > 0 {
-                entry.push(',');
-            }
-            entry.push_str(number.format(*doc));
+/// One term's posting list as JSON: `"term":[doc,score,doc,score…]`, scored with BM25's
+/// term-frequency part (`lengths` are the documents' weighted lengths).
+fn posting_entry(term: &str, list: &[(u32, u32)], lengths: &[u32], average: f64) -> String {
+    let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
+    entry.push_str(&script_json(term));
+    entry.push_str(":[");
+    let mut number = itoa::Buffer::new();
+    for (i, &(doc, count)) in list.iter().enumerate() {
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
+        let tf = f64::from(count);
+        let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
+            .round()
+            .clamp(1.0, 255.0) as u8;
+        if i > 0 {
             entry.push(',');
-            entry.push_str(number.format(*score));
         }
-        entry.push(']');
+        entry.push_str(number.format(doc));
+        entry.push(',');
+        entry.push_str(number.format(score));
+    }
+    entry.push(']');
+    entry
+}
+
+/// Groups the posting entries of `entries` (sorted by term) into shards keyed by their terms'
+/// first two characters, splitting large shards by a third character (terms of two characters
+/// or fewer stay in the two-character shard).
+fn shard(entries: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut groups: BTreeMap<String, Vec<(&String, &String)>> = BTreeMap::new();
+    for (term, entry) in entries {
         groups
             .entry(prefix(term, 2))
             .or_default()

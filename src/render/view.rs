@@ -910,16 +910,26 @@ impl SiteView {
     /// Builds the views of a whole project.
     pub fn new(project: &Project, history: &[Change]) -> Self {
         use rayon::prelude::*;
-        let documents: Vec<DocView> = project
-            .documents
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| doc_view(project, i, d))
-            .collect();
-        let frameworks = (0..project.frameworks.catalogs.len())
-            .map(|f| framework_view(project, f))
-            .collect();
-        let reviews = reviews(project);
+        let (documents, (frameworks, reviews)) = rayon::join(
+            || {
+                project
+                    .documents
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, d)| doc_view(project, i, d))
+                    .collect::<Vec<DocView>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        (0..project.frameworks.catalogs.len())
+                            .map(|f| framework_view(project, f))
+                            .collect()
+                    },
+                    || reviews(project),
+                )
+            },
+        );
         let risks: Vec<RiskView> = project
             .risks
             .iter()
