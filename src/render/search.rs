@@ -42,47 +42,69 @@ const BODY: u32 = 1;
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
     let mut lower = String::new();
     if text.is_ascii() {
-        // ASCII whitespace as `char::is_whitespace` sees it: space and \t \n \x0B \x0C \r.
-        for word in text
-            .as_bytes()
-            .split(|b| *b == b' ' || (b'\t'..=b'\r').contains(b))
-        {
+        for word in ascii_words(text) {
             ascii_word_terms(word, &mut lower, &mut emit);
         }
         return;
     }
     for raw in text.split(|c: char| c.is_whitespace()) {
         if raw.is_ascii() {
-            ascii_word_terms(raw.as_bytes(), &mut lower, &mut emit);
+            ascii_word_terms(raw, &mut lower, &mut emit);
         } else {
             unicode_word_terms(raw, &mut lower, &mut emit);
         }
     }
 }
 
-/// [`terms`] of one ASCII word, byte by byte (the common case).
-fn ascii_word_terms(word: &[u8], lower: &mut String, emit: &mut impl FnMut(&str)) {
-    let Some(start) = word.iter().position(u8::is_ascii_alphanumeric) else {
+/// The words of ASCII text, split at whitespace as `char::is_whitespace` sees it.
+fn ascii_words(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    // `split_ascii_whitespace` splits a byte at a time, but misses one character
+    // `char::is_whitespace` has: \x0B.
+    if memchr::memchr(0x0B, text.as_bytes()).is_none() {
+        Box::new(text.split_ascii_whitespace())
+    } else {
+        Box::new(
+            text.split(|c: char| c == ' ' || ('\t'..='\r').contains(&c))
+                .filter(|word| !word.is_empty()),
+        )
+    }
+}
+
+/// [`terms`] of one ASCII word (the common case), in one pass over its bytes.
+fn ascii_word_terms(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
+    let bytes = word.as_bytes();
+    // The first and last alphanumeric bytes, whether a non-alphanumeric one lies between them,
+    // and whether any is upper case.
+    let (mut start, mut end) = (usize::MAX, 0);
+    let (mut gap, mut inner, mut upper) = (false, false, false);
+    for (i, b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            if start == usize::MAX {
+                start = i;
+            }
+            inner |= gap;
+            upper |= b.is_ascii_uppercase();
+            end = i + 1;
+        } else if start != usize::MAX {
+            gap = true;
+        }
+    }
+    if start == usize::MAX {
         return;
-    };
-    let end = word
-        .iter()
-        .rposition(u8::is_ascii_alphanumeric)
-        .map_or(start, |e| e + 1);
+    }
     let word = &word[start..end];
-    if word.iter().all(u8::is_ascii_alphanumeric) {
+    if !inner {
         // A plain word (most of them): one term, lower-cased in place of a copy when it can be.
         if word.len() > MAX_TERM_CHARS {
             return;
         }
-        let term = ascii_str(word);
-        let term = if word.iter().any(u8::is_ascii_uppercase) {
+        let term = if upper {
             lower.clear();
-            lower.push_str(term);
+            lower.push_str(word);
             lower.make_ascii_lowercase();
             lower.as_str()
         } else {
-            term
+            word
         };
         if !is_stop_word(term) {
             emit(term);
@@ -90,7 +112,7 @@ fn ascii_word_terms(word: &[u8], lower: &mut String, emit: &mut impl FnMut(&str)
         return;
     }
     lower.clear();
-    lower.push_str(ascii_str(word));
+    lower.push_str(word);
     lower.make_ascii_lowercase();
     if lower.len() <= MAX_TERM_CHARS {
         emit(lower);
@@ -100,11 +122,6 @@ fn ascii_word_terms(word: &[u8], lower: &mut String, emit: &mut impl FnMut(&str)
             emit(part);
         }
     }
-}
-
-/// Bytes known to be ASCII as a `str`.
-fn ascii_str(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).expect("ASCII is UTF-8")
 }
 
 /// Whether `term` is a stop word, too common to index: `a`, `an`, `and`, … `with` (a `match`
@@ -261,7 +278,7 @@ pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fat
 fn collapse_whitespace(text: &str, limit: usize) -> String {
     let mut out = String::with_capacity(text.len().min(limit + 64));
     if text.is_ascii() {
-        collapse_ascii_whitespace(text.as_bytes(), limit, &mut out);
+        collapse_ascii_whitespace(text, limit, &mut out);
         return out;
     }
     let mut count = 0;
@@ -278,18 +295,10 @@ fn collapse_whitespace(text: &str, limit: usize) -> String {
     out
 }
 
-/// [`collapse_whitespace`] of ASCII text, a run of bytes at a time. A word is added while the
-/// words before it and their spaces (`out.len() + 1`) are fewer than `limit` characters.
-fn collapse_ascii_whitespace(text: &[u8], limit: usize, out: &mut String) {
-    // `char::is_whitespace` in ASCII: space, \t, \n, \x0B, \x0C and \r.
-    let is_space = |b: &u8| *b == b' ' || (b'\t'..=b'\r').contains(b);
-    let mut rest = text;
-    loop {
-        let Some(start) = rest.iter().position(|b| !is_space(b)) else {
-            return;
-        };
-        rest = &rest[start..];
-        let end = rest.iter().position(is_space).unwrap_or(rest.len());
+/// [`collapse_whitespace`] of ASCII text. A word is added while the words before it and their
+/// spaces (`out.len() + 1`) are fewer than `limit` characters.
+fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
+    for word in ascii_words(text) {
         let used = if out.is_empty() { 0 } else { out.len() + 1 };
         if used >= limit {
             return;
@@ -297,8 +306,7 @@ fn collapse_ascii_whitespace(text: &[u8], limit: usize, out: &mut String) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(ascii_str(&rest[..end]));
-        rest = &rest[end..];
+        out.push_str(word);
     }
 }
 

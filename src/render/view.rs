@@ -740,11 +740,16 @@ fn risk_heatmap(risks: &[RiskView]) -> Vec<HeatRowView> {
 
 fn owners(docs: &[DocView], project: &Project) -> Vec<OwnerView> {
     let mut by_slug: BTreeMap<String, OwnerView> = BTreeMap::new();
+    // Owners are few and documents many: slug each name once.
+    let mut slugs: rustc_hash::FxHashMap<&str, String> = Default::default();
     for (i, doc) in project.documents.iter().enumerate() {
         let Some(owner) = &doc.meta.owner else {
             continue;
         };
-        let slug = slug(owner);
+        let slug = slugs
+            .entry(owner.as_str())
+            .or_insert_with(|| slug(owner))
+            .clone();
         let view = by_slug.entry(slug.clone()).or_insert_with(|| OwnerView {
             name: owner.clone(),
             url: owner_url(owner),
@@ -763,13 +768,8 @@ fn owners(docs: &[DocView], project: &Project) -> Vec<OwnerView> {
     }
     let mut owners: Vec<OwnerView> = by_slug.into_values().collect();
     for owner in &mut owners {
-        owner.documents.sort_by_key(|&i| {
-            (
-                docs[i].next_review.is_empty(),
-                docs[i].next_review.clone(),
-                i,
-            )
-        });
+        let key = |i: usize| (docs[i].next_review.is_empty(), &docs[i].next_review, i);
+        owner.documents.sort_by(|&a, &b| key(a).cmp(&key(b)));
     }
     owners.sort_by_key(|o| o.name.to_lowercase());
     owners
@@ -852,12 +852,13 @@ fn stats(project: &Project, reviews: &ReviewsView) -> StatsView {
 
 fn filters(docs: &[DocView]) -> Vec<FilterView> {
     let filter = |name, label, all, values: &mut dyn Iterator<Item = (String, String)>| {
+        // Each value once, with the label it first came with, then sorted ignoring case.
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut options: Vec<OptionView> = values
-            .filter(|(value, _)| !value.is_empty())
+            .filter(|(value, _)| !value.is_empty() && seen.insert(value.clone()))
             .map(|(value, label)| OptionView { value, label })
             .collect();
-        options.sort_by_key(|o| o.value.to_lowercase());
-        options.dedup_by(|a, b| a.value == b.value);
+        options.sort_by_cached_key(|o| o.value.to_lowercase());
         FilterView {
             name,
             label,
@@ -935,6 +936,7 @@ impl SiteView {
             .iter()
             .map(|r| risk_view(project, r))
             .collect();
+        let (owners, filters) = rayon::join(|| owners(&documents, project), || filters(&documents));
         let config = &project.config;
         SiteView {
             title: config.title.clone(),
@@ -942,11 +944,11 @@ impl SiteView {
             base_url: config.base_url.clone(),
             today: project.today.to_string(),
             generator: format!("annexa {}", env!("CARGO_PKG_VERSION")),
-            owners: owners(&documents, project),
+            owners,
             risk_heatmap: risk_heatmap(&risks),
             risks,
             stats: stats(project, &reviews),
-            filters: filters(&documents),
+            filters,
             recent_changes: recent_changes(project, history),
             reviews,
             frameworks,
