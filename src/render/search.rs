@@ -42,63 +42,108 @@ const BODY: u32 = 1;
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
     let mut lower = String::new();
     if text.is_ascii() {
-        for word in ascii_words(text) {
-            ascii_word_terms(word, &mut lower, &mut emit);
-        }
+        ascii_terms(text, &mut lower, &mut emit);
         return;
     }
     for raw in text.split(|c: char| c.is_whitespace()) {
         if raw.is_ascii() {
-            ascii_word_terms(raw, &mut lower, &mut emit);
+            ascii_terms(raw, &mut lower, &mut emit);
         } else {
             unicode_word_terms(raw, &mut lower, &mut emit);
         }
     }
 }
 
-/// The words of ASCII text, split at whitespace as `char::is_whitespace` sees it.
-fn ascii_words(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
-    // `split_ascii_whitespace` splits a byte at a time, but misses one character
-    // `char::is_whitespace` has: \x0B.
-    if memchr::memchr(0x0B, text.as_bytes()).is_none() {
-        Box::new(text.split_ascii_whitespace())
-    } else {
-        Box::new(
-            text.split(|c: char| c == ' ' || ('\t'..='\r').contains(&c))
-                .filter(|word| !word.is_empty()),
-        )
+/// Byte classes for [`ascii_terms`].
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const UPPER: u8 = 4;
+
+/// The class of every byte: whitespace as `char::is_whitespace` sees it in ASCII (space, \t,
+/// \n, \x0B, \x0C, \r), alphanumeric, upper case.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte == b' ' || (byte >= b'\t' && byte <= b'\r') {
+            class[b] = SPACE;
+        } else if byte.is_ascii_alphanumeric() {
+            class[b] = if byte.is_ascii_uppercase() { ALNUM | UPPER } else { ALNUM };
+        }
+        b += 1;
+    }
+    class
+};
+
+/// What one pass over a word's bytes found.
+#[derive(Clone, Copy)]
+struct WordScan {
+    /// Offset of the first alphanumeric byte, or `usize::MAX` when there is none.
+    start: usize,
+    /// Offset after the last alphanumeric byte.
+    end: usize,
+    /// A non-alphanumeric byte seen since the first alphanumeric one.
+    gap: bool,
+    /// A non-alphanumeric byte between two alphanumeric ones (`A.5.15`, `POL-005`).
+    inner: bool,
+    /// An upper-case letter.
+    upper: bool,
+}
+
+impl WordScan {
+    const EMPTY: WordScan = WordScan {
+        start: usize::MAX,
+        end: 0,
+        gap: false,
+        inner: false,
+        upper: false,
+    };
+}
+
+/// [`terms`] of ASCII text (the common case), in one pass over its bytes: words are split at
+/// whitespace and scanned in the same loop.
+fn ascii_terms(text: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
+    let mut word_start = None;
+    let mut scan = WordScan::EMPTY;
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        let class = BYTE_CLASS[byte as usize];
+        if class & SPACE != 0 {
+            if let Some(from) = word_start.take() {
+                word_terms(&text[from..i], scan, lower, emit);
+                scan = WordScan::EMPTY;
+            }
+            continue;
+        }
+        let from = *word_start.get_or_insert(i);
+        if class & ALNUM != 0 {
+            if scan.start == usize::MAX {
+                scan.start = i - from;
+            }
+            scan.inner |= scan.gap;
+            scan.upper |= class & UPPER != 0;
+            scan.end = i - from + 1;
+        } else if scan.start != usize::MAX {
+            scan.gap = true;
+        }
+    }
+    if let Some(from) = word_start {
+        word_terms(&text[from..], scan, lower, emit);
     }
 }
 
-/// [`terms`] of one ASCII word (the common case), in one pass over its bytes.
-fn ascii_word_terms(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
-    let bytes = word.as_bytes();
-    // The first and last alphanumeric bytes, whether a non-alphanumeric one lies between them,
-    // and whether any is upper case.
-    let (mut start, mut end) = (usize::MAX, 0);
-    let (mut gap, mut inner, mut upper) = (false, false, false);
-    for (i, b) in bytes.iter().enumerate() {
-        if b.is_ascii_alphanumeric() {
-            if start == usize::MAX {
-                start = i;
-            }
-            inner |= gap;
-            upper |= b.is_ascii_uppercase();
-            end = i + 1;
-        } else if start != usize::MAX {
-            gap = true;
-        }
-    }
-    if start == usize::MAX {
+/// The terms of one ASCII word that [`ascii_terms`] scanned.
+fn word_terms(word: &str, scan: WordScan, lower: &mut String, emit: &mut impl FnMut(&str)) {
+    if scan.start == usize::MAX {
         return;
     }
-    let word = &word[start..end];
-    if !inner {
+    let word = &word[scan.start..scan.end];
+    if !scan.inner {
         // A plain word (most of them): one term, lower-cased in place of a copy when it can be.
         if word.len() > MAX_TERM_CHARS {
             return;
         }
-        let term = if upper {
+        let term = if scan.upper {
             lower.clear();
             lower.push_str(word);
             lower.make_ascii_lowercase();
@@ -298,7 +343,20 @@ fn collapse_whitespace(text: &str, limit: usize) -> String {
 /// [`collapse_whitespace`] of ASCII text. A word is added while the words before it and their
 /// spaces (`out.len() + 1`) are fewer than `limit` characters.
 fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
-    for word in ascii_words(text) {
+    let bytes = text.as_bytes();
+    let is_space = |i: usize| BYTE_CLASS[bytes[i] as usize] & SPACE != 0;
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && is_space(i) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return;
+        }
+        let start = i;
+        while i < bytes.len() && !is_space(i) {
+            i += 1;
+        }
         let used = if out.is_empty() { 0 } else { out.len() + 1 };
         if used >= limit {
             return;
@@ -306,7 +364,7 @@ fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[start..i]);
     }
 }
 
@@ -590,7 +648,7 @@ pub fn shard_file(key: &str) -> String {
 fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
     // Most text has neither `<` nor the lead byte 0xE2 that U+2028 and U+2029 start with.
-    if !json.bytes().any(|b| b == b'<' || b == 0xE2) {
+    if memchr::memchr2(b'<', 0xE2, json.as_bytes()).is_none() {
         return json;
     }
     json.replace('<', "\\u003c")
