@@ -69,7 +69,11 @@ const BYTE_CLASS: [u8; 256] = {
         if byte == b' ' || (byte >= b'\t' && byte <= b'\r') {
             class[b] = SPACE;
         } else if byte.is_ascii_alphanumeric() {
-            class[b] = if byte.is_ascii_uppercase() { ALNUM | UPPER } else { ALNUM };
+            class[b] = if byte.is_ascii_uppercase() {
+                ALNUM | UPPER
+            } else {
+                ALNUM
+            };
         }
         b += 1;
     }
@@ -321,11 +325,17 @@ pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fat
 /// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
 /// space.
 fn collapse_whitespace(text: &str, limit: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(limit + 64));
-    if text.is_ascii() {
-        collapse_ascii_whitespace(text, limit, &mut out);
-        return out;
+    if !text.is_ascii() {
+        return collapse_any_whitespace(text, limit);
     }
+    let mut out = String::with_capacity(text.len().min(limit + 64));
+    collapse_ascii_whitespace(text, limit, &mut out);
+    out
+}
+
+/// [`collapse_whitespace`] of any text, a character at a time.
+fn collapse_any_whitespace(text: &str, limit: usize) -> String {
+    let mut out = String::new();
     let mut count = 0;
     for word in text.split_whitespace() {
         if count >= limit {
@@ -714,22 +724,7 @@ mod tests {
     ];
 
     #[test]
-    fn snippets_collapse_whitespace_like_split_whitespace() {
-        let reference = |text: &str, limit: usize| {
-            let mut out = String::new();
-            let mut count = 0;
-            for word in text.split_whitespace() {
-                if count >= limit {
-                    break;
-                }
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
-                count += word.chars().count() + 1;
-            }
-            out
-        };
+    fn snippets_collapse_ascii_whitespace_like_any_whitespace() {
         let samples = [
             "  one\ttwo\n\nthree\x0Bfour\x0Cfive\r\nsix  ",
             "é\u{00A0}nbsp  and\u{2028}line über",
@@ -741,11 +736,18 @@ mod tests {
             for limit in [0, 1, 4, 9, 100] {
                 assert_eq!(
                     collapse_whitespace(sample, limit),
-                    reference(sample, limit),
+                    collapse_any_whitespace(sample, limit),
                     "{sample:?} {limit}"
                 );
             }
         }
+        assert_eq!(
+            collapse_whitespace(" one\ttwo\n\nthree\x0Bfour ", 100),
+            "one two three four"
+        );
+        // A word is added while fewer than `limit` characters come before it.
+        assert_eq!(collapse_whitespace("aa bb cc", 4), "aa bb");
+        assert_eq!(collapse_whitespace("é aa bb cc", 5), "é aa");
     }
 
     #[test]
