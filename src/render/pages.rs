@@ -31,11 +31,11 @@ pub const SECTIONS: &[(&str, &str, &str, &str)] = &[
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]
-struct PageInfo {
+struct PageInfo<'a> {
     /// Page title.
-    title: String,
+    title: &'a str,
     /// Root-relative URL of the page.
-    url: String,
+    url: &'a str,
     /// The nav section it belongs to.
     section: &'static str,
     /// Breadcrumbs from the dashboard to the page's parent.
@@ -44,10 +44,10 @@ struct PageInfo {
 
 /// A heading for a document's table of contents.
 #[derive(Debug, Serialize)]
-struct TocEntry {
+struct TocEntry<'a> {
     level: u8,
-    text: String,
-    id: String,
+    text: &'a str,
+    id: &'a str,
 }
 
 /// Renders pages of one project with one set of templates.
@@ -153,8 +153,8 @@ impl<'p> Renderer<'p> {
             .filter(|h| (2..=3).contains(&h.level))
             .map(|h| TocEntry {
                 level: h.level,
-                text: h.text.clone(),
-                id: h.id.clone(),
+                text: &h.text,
+                id: &h.id,
             })
             .collect();
         context.insert("toc", &toc);
@@ -239,8 +239,8 @@ impl<'p> Renderer<'p> {
         context.insert(
             "page",
             &PageInfo {
-                title: title.to_string(),
-                url: url.to_string(),
+                title,
+                url,
                 section,
                 crumbs,
             },
