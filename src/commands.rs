@@ -111,6 +111,7 @@ pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome,
         .map_err(|e| Fatal::new(format!("cannot write the report: {e}")))?;
     let tally = analysis.tally();
     let failed = tally.errors > 0 || (options.deny_warnings && tally.warnings > 0);
+    crate::drop_in_background(analysis);
     Ok(if failed {
         Outcome::ContentErrors
     } else {

@@ -40,12 +40,17 @@ pub enum Target {
 /// read as a browser reads it: leading and trailing spaces and control characters, and ASCII
 /// tabs and newlines anywhere, do not count (so `java\tscript:` is a scheme, not a path).
 pub fn is_external(dest: &str) -> bool {
-    let cleaned: String = dest
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let dest = cleaned.as_str();
+    let trimmed = dest.trim_matches(|c: char| c <= ' ');
+    let cleaned: std::borrow::Cow<'_, str> = if trimmed.contains(['\t', '\n', '\r']) {
+        trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .into()
+    } else {
+        trimmed.into()
+    };
+    let dest = cleaned.as_ref();
     if dest.starts_with("//") {
         return true;
     }

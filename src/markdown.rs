@@ -24,6 +24,11 @@ impl Slugger {
     /// The id for the next heading with this text (github-slugger's algorithm).
     pub fn slug(&mut self, text: &str) -> String {
         let base = github_slug(text);
+        if !self.seen.contains_key(&base) {
+            // The first heading with this text (the common case).
+            self.seen.insert(base.clone(), 0);
+            return base;
+        }
         let mut result = base.clone();
         while self.seen.contains_key(&result) {
             let count = self.seen.entry(base.clone()).or_insert(0);
@@ -37,8 +42,24 @@ impl Slugger {
 
 /// GitHub's heading id for `text`, before repeats are numbered.
 pub fn github_slug(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
+    let text = text.trim();
+    if !text.is_ascii() {
+        return slug_chars(text);
+    }
+    // The same rules a byte at a time: ASCII lower-casing is Unicode lower-casing here.
+    text.bytes()
+        .filter_map(|b| match b {
+            b' ' => Some('-'),
+            b'-' | b'_' => Some(b as char),
+            b if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase() as char),
+            _ => None,
+        })
+        .collect()
+}
+
+/// [`github_slug`] of trimmed text, a character at a time.
+fn slug_chars(text: &str) -> String {
+    text.to_lowercase()
         .chars()
         .filter_map(|c| match c {
             ' ' => Some('-'),
@@ -256,6 +277,19 @@ mod tests {
         assert_eq!(s.slug("Scope 1"), "scope-1-1");
         assert_eq!(s.slug("Über `code` Größe"), "über-code-größe");
         assert_eq!(s.slug("snake_case-name"), "snake_case-name");
+    }
+
+    #[test]
+    fn ascii_slugs_match_the_character_rules() {
+        for text in [
+            "Roles & Responsibilities",
+            "A.5.15 Access control",
+            "snake_case-name (v2)!",
+            "  Tabs\tand\x0Bodd  spaces ",
+            "",
+        ] {
+            assert_eq!(github_slug(text), slug_chars(text.trim()), "{text:?}");
+        }
     }
 
     #[test]
