@@ -312,6 +312,15 @@ pub fn is_markdown(name: &str) -> bool {
 /// `path` relative to `root`, with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // A clean UTF-8 path (as walked, the common case) is already written that way.
+    if let Some(text) = rel.to_str()
+        && std::path::MAIN_SEPARATOR == '/'
+        && !text
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return text.to_string();
+    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -401,4 +410,24 @@ fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
     };
     let document = Document::parse(source, &mut diagnostics);
     (document, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths_use_slashes_and_drop_dot_parts() {
+        let root = Path::new("/repo");
+        assert_eq!(
+            relative(root, Path::new("/repo/policies/a.md")),
+            "policies/a.md"
+        );
+        assert_eq!(
+            relative(root, Path::new("/repo/./policies//a.md")),
+            "policies/a.md"
+        );
+        assert_eq!(relative(root, Path::new("/repo")), "");
+    }
 }
