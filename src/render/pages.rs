@@ -74,8 +74,8 @@ impl<'p> Renderer<'p> {
     /// Like [`Renderer::new`], with templates and Git history read before (`serve` keeps them
     /// between rebuilds of documents).
     pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
-        let mut site = SiteView::new(project, history);
-        let (site_value, doc_values) = site_values(&mut site);
+        let site = SiteView::new(project, history);
+        let (site_value, doc_values) = site_values(&site);
         tera.global_context().insert_value("site", site_value);
         Renderer {
             project,
@@ -289,15 +289,18 @@ impl<'p> Renderer<'p> {
     }
 }
 
-/// The site view as a template value, and each document's view as a value shared with it. The
-/// documents are serialised in parallel; the rest of the view is small.
-fn site_values(site: &mut SiteView) -> (Value, Vec<Value>) {
+/// The site view as a template value, and each document's view as a value shared with its
+/// `documents`. The documents are serialised in parallel; the rest of the view is small.
+fn site_values(site: &SiteView) -> (Value, Vec<Value>) {
     use rayon::prelude::*;
-    let documents = std::mem::take(&mut site.documents);
-    let doc_values: Vec<Value> = documents.par_iter().map(Value::from_serializable).collect();
-    let rest = Value::from_serializable(&*site);
-    site.documents = documents;
-    let mut map = rest.into_map().expect("the site view serialises as a map");
+    let doc_values: Vec<Value> = site
+        .documents
+        .par_iter()
+        .map(Value::from_serializable)
+        .collect();
+    let mut map = Value::from_serializable(site)
+        .into_map()
+        .expect("the site view serialises as a map");
     map.insert(
         tera::value::Key::Str("documents"),
         Value::from(doc_values.clone()),

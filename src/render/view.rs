@@ -346,7 +346,9 @@ pub struct SiteView {
     pub today: String,
     /// `annexa <version>`.
     pub generator: String,
-    /// Every document, sorted by path.
+    /// Every document, sorted by path. Left out of the serialised view: the renderer
+    /// serialises each document once and shares the values (see `pages::site_values`).
+    #[serde(skip_serializing)]
     pub documents: Vec<DocView>,
     /// Frameworks in use, the default first.
     pub frameworks: Vec<FrameworkView>,

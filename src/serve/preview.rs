@@ -15,7 +15,7 @@ use crate::links::Target;
 use crate::load::{self, DocCache};
 use crate::model::Project;
 use crate::render::search::{self, KeptDoc, KeptDocs};
-use crate::render::{self, Renderer, exports};
+use crate::render::{self, Renderer, exports, theme};
 use crate::serve::http::Shared;
 
 /// What a burst of file changes requires.
@@ -207,7 +207,10 @@ impl Preview {
         let dir = self.work.path().join(format!("site-{}", self.generation));
         std::fs::create_dir_all(&dir)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
-        let rendered = Renderer::new(&analysis.project).and_then(|r| {
+        // Read once: the renderer shows it, and partial rebuilds keep it.
+        let history = crate::history::recent_changes(&self.root);
+        let rendered = theme::load(&analysis.project.root).and_then(|templates| {
+            let r = Renderer::with_templates(&analysis.project, templates, &history);
             render::render_site_into::<KeptDocs>(&r, &dir).map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
@@ -226,7 +229,7 @@ impl Preview {
         let (links, backlinks) = link_maps(&analysis.project);
         let previous = self.last.replace(Last {
             dir,
-            history: crate::history::recent_changes(&self.root),
+            history,
             templates: renderer.templates().clone(),
             views: renderer.site().documents.clone(),
             paths: analysis
