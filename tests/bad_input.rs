@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Repo, Report, TODAY, annexa, doc};
+use common::{Repo, Report, TODAY, annexa, doc, owned_pairs};
 
 /// A document with one known problem, to show the other documents were still checked.
 const WITNESS: &str = "policies/witness.md";
@@ -684,7 +684,7 @@ fn every_bad_input_in_one_run() {
         .iter()
         .map(|d| (d.file.clone().unwrap(), format!("{} {:?}", d.lint, d.line)))
         .collect();
-    let expected: Vec<(String, String)> = [
+    let expected = owned_pairs(&[
         ("a/date.md", "invalid-front-matter Some(4)"),
         ("a/dup.md", "invalid-front-matter Some(4)"),
         ("a/empty.md", "invalid-front-matter Some(1)"),
@@ -697,10 +697,7 @@ fn every_bad_input_in_one_run() {
         ("a/unterminated.md", "invalid-front-matter Some(1)"),
         ("policies/witness.md", "broken-link Some(9)"),
         ("soa.toml", "invalid-config Some(1)"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    ]);
     assert_eq!(lines, expected);
 }
 

@@ -6,6 +6,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
+use common::{owned_pairs, string_pairs};
+
 fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content-example")
 }
@@ -48,18 +52,8 @@ fn check_reports_only_the_intended_review_findings() {
     ]);
     assert_eq!(code, Some(1), "overdue reviews are errors");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let found: Vec<(String, String)> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["lint"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let expected: Vec<(String, String)> = [
+    let found = string_pairs(&report["diagnostics"], "lint", "file");
+    let expected = owned_pairs(&[
         ("review-due-soon", "plans/business-continuity.md"),
         ("review-due-soon", "policies/acceptable-use.md"),
         ("review-due-soon", "policies/cryptography.md"),
@@ -67,10 +61,7 @@ fn check_reports_only_the_intended_review_findings() {
         ("review-overdue", "procedures/change-management.md"),
         ("review-overdue", "standards/endpoint-security.md"),
         ("review-due-soon", "standards/logging-and-monitoring.md"),
-    ]
-    .iter()
-    .map(|(l, f)| (l.to_string(), f.to_string()))
-    .collect();
+    ]);
     assert_eq!(found, expected);
     assert_eq!(report["summary"]["errors"], 3);
     assert_eq!(report["summary"]["warnings"], 4);

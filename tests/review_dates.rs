@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Repo, Report, annexa};
+use common::{Repo, Report, annexa, string_pairs};
 use serde_json::Value;
 
 fn reviewed(last: &str, interval: Option<&str>) -> String {
@@ -42,16 +42,8 @@ fn next_reviews(repo: &Repo) -> BTreeMap<String, String> {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    json["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["path"].as_str().unwrap().to_string(),
-                r["next_review"].as_str().unwrap().to_string(),
-            )
-        })
+    string_pairs(&json["reviews"], "path", "next_review")
+        .into_iter()
         .collect()
 }
 

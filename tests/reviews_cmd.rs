@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Repo, TODAY, annexa};
+use common::{Repo, TODAY, annexa, owned_pairs, string_pairs};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
@@ -162,25 +162,8 @@ fn listed(repo: &Repo, args: &[&str]) -> (i32, Vec<(String, String)>) {
         .output()
         .unwrap();
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let rows = value["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["state"].as_str().unwrap().to_string(),
-                r["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let rows = string_pairs(&value["reviews"], "state", "path");
     (output.status.code().unwrap(), rows)
-}
-
-fn rows(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
 }
 
 #[test]
@@ -189,7 +172,7 @@ fn within_sets_the_window_overdue_and_undated_always_listed() {
     let (_, days_5) = listed(&repo, &["--within", "5d"]);
     assert_eq!(
         days_5,
-        rows(&[
+        owned_pairs(&[
             ("overdue", "policies/very-late.md"),
             ("overdue", "policies/late.md"),
             ("due-soon", "procedures/sooner.md"),
@@ -202,7 +185,7 @@ fn within_sets_the_window_overdue_and_undated_always_listed() {
     let (_, months) = listed(&repo, &["--within", "3 months"]);
     assert_eq!(
         months,
-        rows(&[
+        owned_pairs(&[
             ("overdue", "policies/very-late.md"),
             ("overdue", "policies/late.md"),
             ("due-soon", "procedures/sooner.md"),
@@ -217,9 +200,9 @@ fn within_sets_the_window_overdue_and_undated_always_listed() {
 fn within_boundary_is_inclusive() {
     let repo = repo();
     let (_, exact) = listed(&repo, &["--within", "9d", "--owner", "operations"]);
-    assert_eq!(exact, rows(&[("due-soon", "procedures/soon.md")]));
+    assert_eq!(exact, owned_pairs(&[("due-soon", "procedures/soon.md")]));
     let (_, short) = listed(&repo, &["--within", "8d", "--owner", "operations"]);
-    assert_eq!(short, rows(&[]));
+    assert_eq!(short, owned_pairs(&[]));
 }
 
 #[test]
@@ -228,7 +211,7 @@ fn owner_filter_is_a_case_insensitive_substring() {
     let (code, head) = listed(&repo, &["--owner", "HEAD OF"]);
     assert_eq!(
         head,
-        rows(&[
+        owned_pairs(&[
             ("overdue", "policies/very-late.md"),
             ("due-soon", "procedures/sooner.md"),
         ])
@@ -241,7 +224,7 @@ fn exit_0_when_no_overdue_review_is_listed() {
     let repo = repo();
     let (code, ops) = listed(&repo, &["--owner", "operations"]);
     assert_eq!(code, 0);
-    assert_eq!(ops, rows(&[("due-soon", "procedures/soon.md")]));
+    assert_eq!(ops, owned_pairs(&[("due-soon", "procedures/soon.md")]));
     reviews(&repo, &["--owner", "nobody"])
         .code(0)
         .stdout("annexa: 0 overdue, 0 due within 30 days, 0 without a review date\n");

@@ -231,6 +231,27 @@ impl Report {
     }
 }
 
+/// The string fields `a` and `b` of each object in a JSON array, in order.
+pub fn string_pairs(array: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    array
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| {
+            let field = |name: &str| item[name].as_str().expect("a string field").to_string();
+            (field(a), field(b))
+        })
+        .collect()
+}
+
+/// Owned copies of string pairs, to compare with [`string_pairs`].
+pub fn owned_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
 /// The keys of a JSON object, sorted.
 pub fn keys(value: &Value) -> Vec<String> {
     let mut keys: Vec<String> = value
