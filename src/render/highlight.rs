@@ -1,12 +1,18 @@
-//! Code highlighting with syntect, to CSS classes (`hl-…`); each distinct block is highlighted once.
+//! Code highlighting with syntect, to CSS classes (`hl-…`); each distinct block is highlighted
+//! once, and each line parsed once per parser state.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Mutex, OnceLock};
 
+use rustc_hash::FxHashMap;
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{
+    ParseState, ScopeStack, ScopeStackOp, SyntaxDefinition, SyntaxReference, SyntaxSet,
+    SyntaxSetBuilder,
+};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -90,24 +96,81 @@ fn highlight(lang: &str, code: &str) -> String {
     } else {
         format!("<pre class=\"code\"><code class=\"language-{lang_class}\">")
     };
-    let body = match find_syntax(lang) {
-        Some((syntax, set)) => {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                generator.finalize()
-            } else {
-                escape(code)
-            }
-        }
-        None => escape(code),
-    };
+    let body = find_syntax(lang)
+        .and_then(|(syntax, set)| highlighted_spans(syntax, set, code))
+        .unwrap_or_else(|| escape(code));
     format!("{open}{body}</code></pre>\n")
+}
+
+/// The code as HTML spans classed by syntax scope, as syntect's `ClassedHTMLGenerator` writes
+/// them, or `None` when the syntax fails on it.
+fn highlighted_spans(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Option<String> {
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans = 0;
+    for line in LinesWithEndings::from(code) {
+        let ops = parse_line(syntax, set, &mut state, line)?;
+        let (spans, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        html.push_str(&spans);
+        open_spans += delta;
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
+}
+
+/// A line parsed once: the parser's state before and after it, and its scope operations.
+struct ParsedLine {
+    syntax: *const SyntaxReference,
+    before: ParseState,
+    after: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+}
+
+/// Lines kept per thread before the cache starts over.
+const MAX_PARSED_LINES: usize = 50_000;
+
+thread_local! {
+    /// Lines already parsed on this thread, by text. A line's scope operations depend only on
+    /// the syntax, the parser's state before the line and its text (the caching syntect's
+    /// `ParseState` documents), and lines recur across code blocks: keys, commands, boilerplate.
+    static PARSED_LINES: RefCell<FxHashMap<Box<str>, Vec<ParsedLine>>> = RefCell::default();
+}
+
+/// `state.parse_line(line)`, answered from the cache when this line was parsed from the same
+/// state before.
+fn parse_line(
+    syntax: &SyntaxReference,
+    set: &SyntaxSet,
+    state: &mut ParseState,
+    line: &str,
+) -> Option<Vec<(usize, ScopeStackOp)>> {
+    PARSED_LINES.with_borrow_mut(|cache| {
+        let known = cache.get(line).and_then(|parsed| {
+            parsed
+                .iter()
+                .find(|p| std::ptr::eq(p.syntax, syntax) && p.before == *state)
+        });
+        if let Some(parsed) = known {
+            state.clone_from(&parsed.after);
+            return Some(parsed.ops.clone());
+        }
+        let before = state.clone();
+        let ops = state.parse_line(line, set).ok()?;
+        if cache.len() >= MAX_PARSED_LINES {
+            cache.clear();
+        }
+        cache.entry(line.into()).or_default().push(ParsedLine {
+            syntax,
+            before,
+            after: state.clone(),
+            ops: ops.clone(),
+        });
+        Some(ops)
+    })
 }
 
 /// Escapes text for HTML.
@@ -149,6 +212,42 @@ fn strip_background(css: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What syntect's own generator writes for `code`.
+    fn generator_spans(lang: &str, code: &str) -> String {
+        let (syntax, set) = find_syntax(lang).expect("a known language");
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .expect("parses");
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn cached_lines_highlight_like_syntect_s_generator() {
+        // The same lines in different parser states: inside and outside a heredoc, a block
+        // comment and a multi-line string; then every block again, answered from the cache.
+        let blocks = [
+            ("bash", "echo done\ncat <<EOF\necho done\nEOF\necho done\n"),
+            ("rust", "let a = 1;\n/*\nlet a = 1;\n*/\nlet a = 1;\n"),
+            ("python", "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\n"),
+            (
+                "yaml",
+                "key: value\nlist:\n  - key: value\ntext: |\n  key: value\n",
+            ),
+            ("toml", "a = 1\nt = '''\na = 1\n'''\na = 1\n"),
+        ];
+        for _ in 0..2 {
+            for (lang, code) in blocks {
+                let (syntax, set) = find_syntax(lang).expect("a known language");
+                let cached = highlighted_spans(syntax, set, code).expect("highlights");
+                assert_eq!(cached, generator_spans(lang, code), "{lang}: {code}");
+            }
+        }
+    }
 
     #[test]
     fn extra_syntaxes_load_and_highlight() {
