@@ -1,10 +1,8 @@
-//! Code highlighting with syntect, to CSS classes (`hl-…`); each distinct block is highlighted
-//! once, and each line parsed once per parser state.
+//! Code highlighting with syntect, to CSS classes (`hl-…`); each distinct line is parsed once
+//! per parser state, so blocks and lines that recur cost little after the first.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use syntect::highlighting::ThemeSet;
@@ -65,28 +63,9 @@ fn find_syntax(lang: &str) -> Option<(&'static SyntaxReference, &'static SyntaxS
         .find_map(|set| set.find_syntax_by_token(token).map(|s| (s, set)))
 }
 
-fn cache() -> &'static Mutex<HashMap<u64, String>> {
-    static CACHE: OnceLock<Mutex<HashMap<u64, String>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
 /// The HTML of a fenced code block: `<pre><code>` with highlighted spans when the language is
 /// known, escaped text otherwise.
 pub fn code_block(lang: &str, code: &str) -> String {
-    let mut hasher = DefaultHasher::new();
-    (lang, code).hash(&mut hasher);
-    let key = hasher.finish();
-    if let Some(html) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return html;
-    }
-    let html = highlight(lang, code);
-    if let Ok(mut c) = cache().lock() {
-        c.insert(key, html.clone());
-    }
-    html
-}
-
-fn highlight(lang: &str, code: &str) -> String {
     let lang_class = lang
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
@@ -255,7 +234,7 @@ mod tests {
             SyntaxDefinition::load_from_str(source, true, None)
                 .unwrap_or_else(|e| panic!("the {name} syntax: {e}"));
         }
-        let toml = highlight(
+        let toml = code_block(
             "toml",
             "# c\n[a.b]\nkey = \"v\\n\" # x\nn = 1_000\nd = 2026-01-10\nok = true\n[[arr]]\nt = '''\nx\n'''\n",
         );
@@ -270,7 +249,7 @@ mod tests {
         ] {
             assert!(toml.contains(class), "{class} in {toml}");
         }
-        let hcl = highlight(
+        let hcl = code_block(
             "terraform",
             "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"${var.name}-logs\" # c\n  count  = 2\n  policy = <<EOF\n{}\nEOF\n}\n",
         );
@@ -285,8 +264,8 @@ mod tests {
         ] {
             assert!(hcl.contains(class), "{class} in {hcl}");
         }
-        assert!(highlight("shell", "echo \"$HOME\"\n").contains("hl-"));
-        assert!(!highlight("nosuchlanguage", "<x>\n").contains("hl-"));
-        assert!(highlight("nosuchlanguage", "<x>\n").contains("&lt;x&gt;"));
+        assert!(code_block("shell", "echo \"$HOME\"\n").contains("hl-"));
+        assert!(!code_block("nosuchlanguage", "<x>\n").contains("hl-"));
+        assert!(code_block("nosuchlanguage", "<x>\n").contains("&lt;x&gt;"));
     }
 }
