@@ -105,35 +105,60 @@ impl WordScan {
     };
 }
 
-/// [`terms`] of ASCII text (the common case), in one pass over its bytes: words are split at
-/// whitespace and scanned in the same loop.
+/// [`terms`] of ASCII text (the common case), in one pass over its bytes. Most words are
+/// lower-case letters and digits, perhaps followed by punctuation (`data,`): those are taken by
+/// a tight loop; any other word is scanned byte by byte for [`word_terms`].
 fn ascii_terms(text: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
-    let mut word_start = None;
-    let mut scan = WordScan::EMPTY;
-    for (i, &byte) in text.as_bytes().iter().enumerate() {
-        let class = BYTE_CLASS[byte as usize];
-        if class & SPACE != 0 {
-            if let Some(from) = word_start.take() {
-                word_terms(&text[from..i], scan, lower, emit);
-                scan = WordScan::EMPTY;
+    let bytes = text.as_bytes();
+    let class_at = |i: usize| BYTE_CLASS[bytes[i] as usize];
+    let mut i = 0;
+    while i < bytes.len() {
+        if class_at(i) & SPACE != 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && class_at(i) == ALNUM {
+            i += 1;
+        }
+        let run_end = i;
+        while i < bytes.len() && class_at(i) == 0 {
+            i += 1;
+        }
+        if run_end > start && (i == bytes.len() || class_at(i) & SPACE != 0) {
+            let word = &text[start..run_end];
+            if word.len() <= MAX_TERM_CHARS && !is_stop_word(word) {
+                emit(word);
             }
             continue;
         }
-        let from = *word_start.get_or_insert(i);
+        let (end, scan) = scan_word(&bytes[start..]);
+        word_terms(&text[start..start + end], scan, lower, emit);
+        i = start + end;
+    }
+}
+
+/// Scans the word at the start of `bytes` (up to the first whitespace): where it ends, and what
+/// it holds.
+fn scan_word(bytes: &[u8]) -> (usize, WordScan) {
+    let mut scan = WordScan::EMPTY;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let class = BYTE_CLASS[byte as usize];
+        if class & SPACE != 0 {
+            return (i, scan);
+        }
         if class & ALNUM != 0 {
             if scan.start == usize::MAX {
-                scan.start = i - from;
+                scan.start = i;
             }
             scan.inner |= scan.gap;
             scan.upper |= class & UPPER != 0;
-            scan.end = i - from + 1;
+            scan.end = i + 1;
         } else if scan.start != usize::MAX {
             scan.gap = true;
         }
     }
-    if let Some(from) = word_start {
-        word_terms(&text[from..], scan, lower, emit);
-    }
+    (bytes.len(), scan)
 }
 
 /// The terms of one ASCII word that [`ascii_terms`] scanned.
@@ -773,6 +798,10 @@ mod tests {
             "!!!",
             "THE The the a A an",
             "Information Security Policy ISMS isms-scope A1 1a 2026-11-01 x_y",
+            "end. end, (start [x] `code` a.b, c-d. e:f; A. the. the) -- 42% $5 x",
+            "trailing punctuation!?",
+            "word",
+            "the",
         ];
         for sample in samples {
             assert_eq!(all(sample), reference(sample), "{sample:?}");
