@@ -305,37 +305,39 @@ fn weighted_terms(doc: &DocView, body: &str, mut sink: impl FnMut(&str, u32)) {
 /// Documents per search file: a result list loads only the files of the results it shows.
 pub const CHUNK: usize = 8;
 
-/// The search entry of document `index`: what a result shows, as a script call.
+/// The search entry of document `index`: what a result shows, as a script call:
+/// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
+/// "m":summary,"c":"controls","x":"text"});`.
 pub fn doc_entry(index: usize, doc: &DocView, body: &str) -> String {
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        u: &'a str,
-        t: &'a str,
-        i: &'a str,
-        o: &'a str,
-        k: &'a str,
-        s: &'a str,
-        m: &'a str,
-        c: String,
-        x: String,
+    let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+    let mut entry = String::with_capacity(text.len() + doc.summary.len() + 256);
+    entry.push_str("annexaSearch.doc(");
+    entry.push_str(itoa::Buffer::new().format(index));
+    let fields: [(&str, &str); 7] = [
+        ("{\"u\":", &doc.url),
+        (",\"t\":", &doc.title),
+        (",\"i\":", &doc.id),
+        (",\"o\":", &doc.owner),
+        (",\"k\":", doc.kind),
+        (",\"s\":", doc.status),
+        (",\"m\":", &doc.summary),
+    ];
+    entry.push(',');
+    for (key, value) in fields {
+        entry.push_str(key);
+        push_script_string(&mut entry, value);
     }
-    let entry = Entry {
-        u: &doc.url,
-        t: &doc.title,
-        i: &doc.id,
-        o: &doc.owner,
-        k: doc.kind,
-        s: doc.status,
-        m: &doc.summary,
-        c: doc
-            .controls
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-        x: collapse_whitespace(body, SNIPPET_TEXT_CHARS),
-    };
-    format!("annexaSearch.doc({index},{});\n", script_json(&entry))
+    entry.push_str(",\"c\":\"");
+    for (i, control) in doc.controls.iter().enumerate() {
+        if i > 0 {
+            entry.push(' ');
+        }
+        push_script_string_content(&mut entry, &control.id);
+    }
+    entry.push_str("\",\"x\":");
+    push_script_string(&mut entry, &text);
+    entry.push_str("});\n");
+    entry
 }
 
 /// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
@@ -617,7 +619,7 @@ pub struct IndexStats {
 /// term-frequency part (`lengths` are the documents' weighted lengths).
 fn posting_entry(term: &str, list: &[(u32, u32)], lengths: &[u32], average: f64) -> String {
     let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
-    entry.push_str(&script_json(term));
+    push_script_string(&mut entry, term);
     entry.push_str(":[");
     let mut number = itoa::Buffer::new();
     for (i, &(doc, count)) in list.iter().enumerate() {
@@ -680,6 +682,67 @@ pub fn shard_file(key: &str) -> String {
 }
 
 /// JSON that is also safe inside a script file (no `</script>`, no line separators).
+/// Bytes that a JSON string in a script cannot hold as they are: `"`, `\\`, control characters,
+/// `<` (so that no `</script>` can appear) and 0xE2, the lead byte of U+2028 and U+2029.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'<' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
+/// Appends `text` as a JSON string literal, escaped as [`script_json`] escapes it.
+fn push_script_string(out: &mut String, text: &str) {
+    out.push('"');
+    push_script_string_content(out, text);
+    out.push('"');
+}
+
+/// Appends `text` escaped for the inside of a JSON string literal in a script, a run of plain
+/// bytes at a time: the same bytes serde_json and [`script_json`] write.
+fn push_script_string_content(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !NEEDS_ESCAPE[byte as usize] {
+            continue;
+        }
+        let escaped = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'<' => "\\u003c",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0xE2 => match &bytes[i..] {
+                [_, 0x80, 0xA8, ..] => "\\u2028",
+                [_, 0x80, 0xA9, ..] => "\\u2029",
+                _ => continue,
+            },
+            _ => "",
+        };
+        out.push_str(&text[plain_from..i]);
+        if escaped.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+            out.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xF)]));
+        } else {
+            out.push_str(escaped);
+        }
+        plain_from = if byte == 0xE2 { i + 3 } else { i + 1 };
+    }
+    out.push_str(&text[plain_from..]);
+}
+
 fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
     // Most text has neither `<` nor the lead byte 0xE2 that U+2028 and U+2029 start with.
@@ -773,6 +836,25 @@ mod tests {
         // A word is added while fewer than `limit` characters come before it.
         assert_eq!(collapse_whitespace("aa bb cc", 4), "aa bb");
         assert_eq!(collapse_whitespace("é aa bb cc", 5), "é aa");
+    }
+
+    #[test]
+    fn script_strings_are_escaped_like_serde_json() {
+        let samples = [
+            "plain text",
+            "",
+            "quote \" backslash \\ slash / lt < gt > amp &",
+            "controls \u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f} end",
+            "separators \u{2028} and \u{2029}, other E2: \u{2022} \u{20ac} \u{2030}",
+            "</script><!-- é 東京 😀",
+            "\u{2028}",
+            "ends with \u{e2}\u{80}",
+        ];
+        for sample in samples {
+            let mut written = String::new();
+            push_script_string(&mut written, sample);
+            assert_eq!(written, script_json(sample), "{sample:?}");
+        }
     }
 
     #[test]
