@@ -132,7 +132,8 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let config = Config::parse(&config_source, &mut diagnostics);
     let mut listing = walk(root, &config.output_dir)?;
     diagnostics.append(&mut listing.problems);
-    let documents: Vec<(String, CachedDoc)> = listing
+    let mut previous = std::mem::take(&mut cache.entries);
+    let fresh: Vec<Option<CachedDoc>> = listing
         .documents
         .par_iter()
         .map(|path| {
@@ -142,43 +143,49 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
             } else {
                 (None, 0)
             };
-            match cache.entries.get(path) {
-                Some(cached) if cached.stamp == stamp && stamp.0.is_some() => {
-                    let mut document = cached.document.clone();
-                    document.reparsed = false;
-                    let cached = CachedDoc {
-                        stamp,
-                        document,
-                        diagnostics: cached.diagnostics.clone(),
-                    };
-                    (path.clone(), cached)
+            let unchanged = previous
+                .get(path)
+                .is_some_and(|cached| cached.stamp == stamp && stamp.0.is_some());
+            (!unchanged).then(|| {
+                let (document, diagnostics) = read_document(root, path);
+                CachedDoc {
+                    stamp,
+                    document,
+                    diagnostics,
                 }
-                _ => {
-                    let (document, diagnostics) = read_document(root, path);
-                    (
-                        path.clone(),
-                        CachedDoc {
-                            stamp,
-                            document,
-                            diagnostics,
-                        },
-                    )
-                }
-            }
+            })
         })
         .collect();
-    let mut docs = Vec::with_capacity(documents.len());
-    cache.entries.clear();
-    for (path, cached) in documents {
-        if cache.enabled {
-            docs.push(cached.document.clone());
-            diagnostics.extend(cached.diagnostics.iter().cloned());
-            cache.entries.insert(path, cached);
-        } else {
-            docs.push(cached.document);
-            diagnostics.extend(cached.diagnostics);
+    let entries: Vec<CachedDoc> = listing
+        .documents
+        .iter()
+        .zip(fresh)
+        .map(|(path, fresh)| {
+            fresh.unwrap_or_else(|| {
+                let mut kept = previous
+                    .remove(path)
+                    .expect("an unchanged document is cached");
+                kept.document.reparsed = false;
+                kept
+            })
+        })
+        .collect();
+    let docs = if cache.enabled {
+        // The cache keeps its copy; the project gets its own, made on every core.
+        let docs = entries.par_iter().map(|c| c.document.clone()).collect();
+        for entry in &entries {
+            diagnostics.extend(entry.diagnostics.iter().cloned());
         }
-    }
+        cache.entries = listing.documents.iter().cloned().zip(entries).collect();
+        docs
+    } else {
+        let mut docs = Vec::with_capacity(entries.len());
+        for entry in entries {
+            docs.push(entry.document);
+            diagnostics.extend(entry.diagnostics);
+        }
+        docs
+    };
     let framework_files = listing
         .framework_files
         .iter()

@@ -1,5 +1,7 @@
 //! Source text and the mapping from byte offsets to 1-based lines and columns.
 
+use std::sync::Arc;
+
 use crate::diagnostic::Position;
 
 /// Line starts of a text, to turn byte offsets into positions.
@@ -35,14 +37,15 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// A file's text, its path relative to the project root, and its line index.
+/// A file's text, its path relative to the project root, and its line index. The text and the
+/// index are shared, so a copy (as `serve` keeps of every document) costs no copy of the text.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     /// Path relative to the project root, with `/` separators.
     pub path: String,
     /// The text, without a leading byte order mark.
-    pub text: String,
-    lines: LineIndex,
+    pub text: Arc<String>,
+    lines: Arc<LineIndex>,
 }
 
 impl SourceText {
@@ -55,8 +58,8 @@ impl SourceText {
         let lines = LineIndex::new(&text);
         SourceText {
             path: path.into(),
-            text,
-            lines,
+            text: Arc::new(text),
+            lines: Arc::new(lines),
         }
     }
 

@@ -172,8 +172,9 @@ fn watch(
             continue;
         };
         let mut batches = vec![first];
-        // Editors save in bursts that arrive as several batches: take them all.
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
+        // A batch comes after 20 ms without events; one that follows at once belongs to the
+        // same burst (a checkout, an editor's save-and-rename): take it too.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
             batches.push(more);
         }
         let mut paths = Vec::new();
