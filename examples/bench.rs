@@ -60,18 +60,44 @@ struct Summary {
     peak_mb: f64,
 }
 
-fn repeat(runs: usize, mut before: impl FnMut(), program: &Path, args: &[&str]) -> Summary {
-    let samples: Vec<Sample> = (0..runs)
-        .map(|_| {
-            before();
-            measure(program, args)
-        })
-        .collect();
-    Summary {
-        wall: median(&mut samples.iter().map(|s| s.wall).collect::<Vec<_>>()),
-        cpu: median(&mut samples.iter().map(|s| s.cpu).collect::<Vec<_>>()),
-        peak_mb: samples.iter().map(|s| s.peak_kb).max().unwrap_or(0) as f64 / 1024.0,
+/// One program to time: its command line, and the output folder removed before each run.
+struct Job {
+    program: PathBuf,
+    args: Vec<String>,
+    output: Option<PathBuf>,
+}
+
+impl Job {
+    fn new(program: &Path, args: &[&str], output: Option<PathBuf>) -> Self {
+        Job {
+            program: program.to_path_buf(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            output,
+        }
     }
+}
+
+/// Runs every job `runs` times, taking turns (job 1, job 2, …, job 1, …) so that the machine's
+/// drift in speed falls on all of them alike and their ratios hold; summarises each job.
+fn interleaved(runs: usize, jobs: &[Job]) -> Vec<Summary> {
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); jobs.len()];
+    for _ in 0..runs {
+        for (job, samples) in jobs.iter().zip(&mut samples) {
+            if let Some(dir) = &job.output {
+                fs::remove_dir_all(dir).ok();
+            }
+            let args: Vec<&str> = job.args.iter().map(String::as_str).collect();
+            samples.push(measure(&job.program, &args));
+        }
+    }
+    samples
+        .iter()
+        .map(|samples| Summary {
+            wall: median(&mut samples.iter().map(|s| s.wall).collect::<Vec<_>>()),
+            cpu: median(&mut samples.iter().map(|s| s.cpu).collect::<Vec<_>>()),
+            peak_mb: samples.iter().map(|s| s.peak_kb).max().unwrap_or(0) as f64 / 1024.0,
+        })
+        .collect()
 }
 
 /// Bumped whenever `gen-corpus` changes what it writes, so that older corpora are regenerated.
@@ -206,43 +232,39 @@ fn main() {
     let outputs = out_dir.unwrap_or_else(|| work.clone());
     fs::create_dir_all(&outputs).unwrap();
     let out = |name: &str| outputs.join(format!("out-{name}"));
-    let clear = |name: &str| {
-        let dir = out(name);
-        move || {
-            fs::remove_dir_all(&dir).ok();
-        }
-    };
     let mut report = String::new();
     let mut builds = Vec::new();
     for &size in &sizes {
         let corpus = corpus(&examples, &work, size);
         let c = corpus.to_str().unwrap();
-        let floor_plain = repeat(
-            runs,
-            clear("floor"),
-            &floor,
-            &[c, out("floor").to_str().unwrap()],
-        );
-        let floor_full = repeat(
-            runs,
-            clear("floor-full"),
-            &floor,
-            &["--full", c, out("floor-full").to_str().unwrap()],
-        );
-        let build = repeat(
-            runs,
-            clear("annexa"),
-            &annexa,
-            &[
-                "build",
-                c,
-                "-o",
-                out("annexa").to_str().unwrap(),
-                "--today",
-                "2026-11-01",
-            ],
-        );
-        let check = repeat(runs, || {}, &annexa, &["check", c, "--today", "2026-11-01"]);
+        let jobs = [
+            Job::new(
+                &floor,
+                &[c, out("floor").to_str().unwrap()],
+                Some(out("floor")),
+            ),
+            Job::new(
+                &floor,
+                &["--full", c, out("floor-full").to_str().unwrap()],
+                Some(out("floor-full")),
+            ),
+            Job::new(
+                &annexa,
+                &[
+                    "build",
+                    c,
+                    "-o",
+                    out("annexa").to_str().unwrap(),
+                    "--today",
+                    "2026-11-01",
+                ],
+                Some(out("annexa")),
+            ),
+            Job::new(&annexa, &["check", c, "--today", "2026-11-01"], None),
+        ];
+        let [floor_plain, floor_full, build, check] = interleaved(runs, &jobs)[..] else {
+            unreachable!("four jobs");
+        };
         builds.push((size, build));
         let row = |name: &str, s: Summary| {
             format!(
@@ -283,7 +305,7 @@ fn main() {
         trips.len()
     );
     println!(
-        "machine: {} cores; {runs} runs each; outputs are removed before each timed run",
+        "machine: {} cores; {runs} runs each, the programs taking turns; outputs are removed before each timed run",
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
