@@ -120,6 +120,16 @@ fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
     }
 }
 
+/// Reads and parses the document at `path`, for the cache with its file's `stamp`.
+fn parse_fresh(root: &Path, path: &str, stamp: (Option<std::time::SystemTime>, u64)) -> CachedDoc {
+    let (document, diagnostics) = read_document(root, path);
+    CachedDoc {
+        stamp,
+        document,
+        diagnostics,
+    }
+}
+
 /// Like [`read`], re-using documents from `cache` whose files did not change, and updating it.
 pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let mut diagnostics = Vec::new();
@@ -146,28 +156,21 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
             let unchanged = previous
                 .get(path)
                 .is_some_and(|cached| cached.stamp == stamp && stamp.0.is_some());
-            (!unchanged).then(|| {
-                let (document, diagnostics) = read_document(root, path);
-                CachedDoc {
-                    stamp,
-                    document,
-                    diagnostics,
-                }
-            })
+            (!unchanged).then(|| parse_fresh(root, path, stamp))
         })
         .collect();
     let entries: Vec<CachedDoc> = listing
         .documents
         .iter()
         .zip(fresh)
-        .map(|(path, fresh)| {
-            fresh.unwrap_or_else(|| {
-                let mut kept = previous
-                    .remove(path)
-                    .expect("an unchanged document is cached");
+        .map(|(path, fresh)| match (fresh, previous.remove(path)) {
+            (Some(parsed), _) => parsed,
+            (None, Some(mut kept)) => {
                 kept.document.reparsed = false;
                 kept
-            })
+            }
+            // Not reached: a document is unchanged only when the cache holds it.
+            (None, None) => parse_fresh(root, path, file_stamp(&root.join(path))),
         })
         .collect();
     let docs = if cache.enabled {
