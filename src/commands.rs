@@ -62,6 +62,13 @@ pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
     analyse_cached(&root, today, &mut load::DocCache::default())
 }
 
+/// Like [`analyse`], with documents that let go of their text once parsed: for commands that
+/// report on the project and render nothing (`check`, `reviews`).
+pub fn analyse_without_text(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
+    let root = load::find_root(dir)?;
+    analyse_cached(&root, today, &mut load::DocCache::releasing_text())
+}
+
 /// Like [`analyse`], for a known project root, re-using unchanged documents from `cache`
 /// (a default cache keeps nothing).
 pub fn analyse_cached(
@@ -99,7 +106,7 @@ pub struct CheckOptions<'a> {
 
 /// `annexa check`: runs every lint and writes the report.
 pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let analysis = analyse(options.dir, options.today)?;
+    let analysis = analyse_without_text(options.dir, options.today)?;
     let files = checked_files(&analysis.project);
     let report = Report {
         diagnostics: &analysis.diagnostics,
@@ -220,7 +227,7 @@ pub fn reviews(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
-    let analysis = analyse(options.dir, options.today)?;
+    let analysis = analyse_without_text(options.dir, options.today)?;
     let rows = reviews::rows(&analysis.project, &options.filter);
     let write_error = |e: std::io::Error| Fatal::new(format!("cannot write the report: {e}"));
     reviews::write(

@@ -85,6 +85,8 @@ pub fn read(root: &Path) -> Result<Inputs, Fatal> {
 #[derive(Debug, Default)]
 pub struct DocCache {
     enabled: bool,
+    /// Documents let go of their text once parsed (see [`Document::release_text`]).
+    release_text: bool,
     entries: std::collections::HashMap<String, CachedDoc>,
 }
 
@@ -100,7 +102,16 @@ impl DocCache {
     pub fn new() -> Self {
         DocCache {
             enabled: true,
-            entries: Default::default(),
+            ..Default::default()
+        }
+    }
+
+    /// A cache that keeps nothing, for a read whose documents let go of their text once
+    /// parsed: for commands that report on the project and render nothing.
+    pub fn releasing_text() -> Self {
+        DocCache {
+            release_text: true,
+            ..Default::default()
         }
     }
 
@@ -120,9 +131,18 @@ fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
     }
 }
 
-/// Reads and parses the document at `path`, for the cache with its file's `stamp`.
-fn parse_fresh(root: &Path, path: &str, stamp: (Option<std::time::SystemTime>, u64)) -> CachedDoc {
-    let (document, diagnostics) = read_document(root, path);
+/// Reads and parses the document at `path`, for the cache with its file's `stamp`; the document
+/// lets go of its text when `release_text` is set.
+fn parse_fresh(
+    root: &Path,
+    path: &str,
+    stamp: (Option<std::time::SystemTime>, u64),
+    release_text: bool,
+) -> CachedDoc {
+    let (mut document, diagnostics) = read_document(root, path);
+    if release_text {
+        document.release_text();
+    }
     CachedDoc {
         stamp,
         document,
@@ -156,7 +176,7 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
             let unchanged = previous
                 .get(path)
                 .is_some_and(|cached| cached.stamp == stamp && stamp.0.is_some());
-            (!unchanged).then(|| parse_fresh(root, path, stamp))
+            (!unchanged).then(|| parse_fresh(root, path, stamp, cache.release_text))
         })
         .collect();
     let entries: Vec<CachedDoc> = listing
@@ -170,7 +190,9 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
                 kept
             }
             // Not reached: a document is unchanged only when the cache holds it.
-            (None, None) => parse_fresh(root, path, file_stamp(&root.join(path))),
+            (None, None) => {
+                parse_fresh(root, path, file_stamp(&root.join(path)), cache.release_text)
+            }
         })
         .collect();
     let docs = if cache.enabled {
