@@ -12,7 +12,6 @@ use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::error::Fatal;
 use crate::render::view::DocView;
@@ -490,7 +489,12 @@ impl SearchIndex {
         let bytes = shards
             .par_iter()
             .map(|(key, body)| {
-                let text = format!("annexaSearch.shard({},{{{body}}});\n", script_json(key));
+                let mut text = String::with_capacity(body.len() + key.len() + 32);
+                text.push_str("annexaSearch.shard(");
+                push_script_string(&mut text, key);
+                text.push_str(",{");
+                text.push_str(body);
+                text.push_str("});\n");
                 write(
                     out,
                     &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
@@ -504,11 +508,14 @@ impl SearchIndex {
             shards: shards.len(),
             bytes,
         };
-        let keys: Vec<&String> = shards.keys().collect();
-        let meta = format!(
-            "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":{}}});\n",
-            script_json(&keys)
-        );
+        let mut meta = format!("annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":[");
+        for (i, key) in shards.keys().enumerate() {
+            if i > 0 {
+                meta.push(',');
+            }
+            push_script_string(&mut meta, key);
+        }
+        meta.push_str("]});\n");
         stats.bytes += meta.len();
         write(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
         Ok(stats)
@@ -681,7 +688,6 @@ pub fn shard_file(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-/// JSON that is also safe inside a script file (no `</script>`, no line separators).
 /// Bytes that a JSON string in a script cannot hold as they are: `"`, `\\`, control characters,
 /// `<` (so that no `</script>` can appear) and 0xE2, the lead byte of U+2028 and U+2029.
 const NEEDS_ESCAPE: [bool; 256] = {
@@ -698,7 +704,8 @@ const NEEDS_ESCAPE: [bool; 256] = {
     table
 };
 
-/// Appends `text` as a JSON string literal, escaped as [`script_json`] escapes it.
+/// Appends `text` as a JSON string literal that is also safe inside a script file: no
+/// `</script>`, no line separators.
 fn push_script_string(out: &mut String, text: &str) {
     out.push('"');
     push_script_string_content(out, text);
@@ -706,7 +713,7 @@ fn push_script_string(out: &mut String, text: &str) {
 }
 
 /// Appends `text` escaped for the inside of a JSON string literal in a script, a run of plain
-/// bytes at a time: the same bytes serde_json and [`script_json`] write.
+/// bytes at a time: serde_json's escapes, plus `<`, U+2028 and U+2029 as `\uXXXX`.
 fn push_script_string_content(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
@@ -741,17 +748,6 @@ fn push_script_string_content(out: &mut String, text: &str) {
         plain_from = if byte == 0xE2 { i + 3 } else { i + 1 };
     }
     out.push_str(&text[plain_from..]);
-}
-
-fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    // Most text has neither `<` nor the lead byte 0xE2 that U+2028 and U+2029 start with.
-    if memchr::memchr2(b'<', 0xE2, json.as_bytes()).is_none() {
-        return json;
-    }
-    json.replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
 }
 
 fn write(out: &Path, rel: &str, text: &str) -> Result<(), Fatal> {
@@ -838,6 +834,15 @@ mod tests {
         assert_eq!(collapse_whitespace("é aa bb cc", 5), "é aa");
     }
 
+    /// The reference for [`push_script_string`]: serde_json, then the script-safe escapes.
+    fn script_json(value: &str) -> String {
+        serde_json::to_string(value)
+            .expect("a string serialises")
+            .replace('<', "\\u003c")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    }
+
     #[test]
     fn script_strings_are_escaped_like_serde_json() {
         let samples = [
@@ -848,7 +853,7 @@ mod tests {
             "separators \u{2028} and \u{2029}, other E2: \u{2022} \u{20ac} \u{2030}",
             "</script><!-- é 東京 😀",
             "\u{2028}",
-            "ends with \u{e2}\u{80}",
+            "ends with a separator\u{2029}",
         ];
         for sample in samples {
             let mut written = String::new();
