@@ -218,36 +218,28 @@ mod tests {
             SourceText::new("policies/t.md", text.to_string()),
             &mut diagnostics,
         );
-        let headings: Vec<(String, u32)> = doc
-            .headings
-            .iter()
-            .map(|h| (h.id.clone(), h.line))
-            .collect();
-        let links: Vec<(String, Position)> = doc
-            .links
-            .iter()
-            .map(|l| (l.dest.clone(), l.position))
-            .collect();
+        type Outline = (Vec<(String, u32)>, Vec<(String, Position)>);
+        let outline = |doc: &Document| -> Outline {
+            (
+                doc.headings
+                    .iter()
+                    .map(|h| (h.id.clone(), h.line))
+                    .collect(),
+                doc.links
+                    .iter()
+                    .map(|l| (l.dest.clone(), l.position))
+                    .collect(),
+            )
+        };
+        let parsed = outline(&doc);
         assert!(doc.body().contains("## Scope"));
         doc.release_text();
         assert_eq!(doc.body(), "");
         assert!(doc.source.text.is_empty());
+        assert_eq!(outline(&doc), parsed);
+        assert_eq!(parsed.0, [("t".to_string(), 5), ("scope".to_string(), 7)]);
         assert_eq!(
-            doc.headings
-                .iter()
-                .map(|h| (h.id.clone(), h.line))
-                .collect::<Vec<_>>(),
-            headings
-        );
-        assert_eq!(
-            doc.links
-                .iter()
-                .map(|l| (l.dest.clone(), l.position))
-                .collect::<Vec<_>>(),
-            links
-        );
-        assert_eq!(
-            links,
+            parsed.1,
             [("other.md#a".to_string(), Position { line: 9, column: 5 })]
         );
         assert_eq!(doc.title, "T");

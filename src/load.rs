@@ -92,7 +92,7 @@ pub struct DocCache {
 
 #[derive(Debug)]
 struct CachedDoc {
-    stamp: (Option<std::time::SystemTime>, u64),
+    stamp: Stamp,
     document: Document,
     diagnostics: Vec<Diagnostic>,
 }
@@ -124,7 +124,10 @@ impl DocCache {
     }
 }
 
-fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
+/// A file's modification time and size, which tell whether a cached document is still current.
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+fn file_stamp(path: &Path) -> Stamp {
     match fs::metadata(path) {
         Ok(m) => (m.modified().ok(), m.len()),
         Err(_) => (None, 0),
@@ -133,12 +136,7 @@ fn file_stamp(path: &Path) -> (Option<std::time::SystemTime>, u64) {
 
 /// Reads and parses the document at `path`, for the cache with its file's `stamp`; the document
 /// lets go of its text when `release_text` is set.
-fn parse_fresh(
-    root: &Path,
-    path: &str,
-    stamp: (Option<std::time::SystemTime>, u64),
-    release_text: bool,
-) -> CachedDoc {
+fn parse_fresh(root: &Path, path: &str, stamp: Stamp, release_text: bool) -> CachedDoc {
     let (mut document, diagnostics) = read_document(root, path);
     if release_text {
         document.release_text();
@@ -162,37 +160,36 @@ pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let config = Config::parse(&config_source, &mut diagnostics);
     let mut listing = walk(root, &config.output_dir)?;
     diagnostics.append(&mut listing.problems);
+    // Without a cache (every command but `serve`) there is nothing to compare stamps with.
+    let stamps: Vec<Stamp> = if cache.enabled {
+        listing
+            .documents
+            .par_iter()
+            .map(|path| file_stamp(&root.join(path)))
+            .collect()
+    } else {
+        vec![(None, 0); listing.documents.len()]
+    };
+    // Each document is either kept from the cache (its file unchanged) or to be parsed.
     let mut previous = std::mem::take(&mut cache.entries);
-    let fresh: Vec<Option<CachedDoc>> = listing
-        .documents
-        .par_iter()
-        .map(|path| {
-            // Without a cache (every command but `serve`) the stamp is never compared.
-            let stamp = if cache.enabled {
-                file_stamp(&root.join(path))
-            } else {
-                (None, 0)
-            };
-            let unchanged = previous
-                .get(path)
-                .is_some_and(|cached| cached.stamp == stamp && stamp.0.is_some());
-            (!unchanged).then(|| parse_fresh(root, path, stamp, cache.release_text))
-        })
-        .collect();
-    let entries: Vec<CachedDoc> = listing
+    let slots: Vec<Result<CachedDoc, Stamp>> = listing
         .documents
         .iter()
-        .zip(fresh)
-        .map(|(path, fresh)| match (fresh, previous.remove(path)) {
-            (Some(parsed), _) => parsed,
-            (None, Some(mut kept)) => {
+        .zip(stamps)
+        .map(|(path, stamp)| match previous.remove(path) {
+            Some(mut kept) if kept.stamp == stamp && stamp.0.is_some() => {
                 kept.document.reparsed = false;
-                kept
+                Ok(kept)
             }
-            // Not reached: a document is unchanged only when the cache holds it.
-            (None, None) => {
-                parse_fresh(root, path, file_stamp(&root.join(path)), cache.release_text)
-            }
+            _ => Err(stamp),
+        })
+        .collect();
+    let release_text = cache.release_text;
+    let entries: Vec<CachedDoc> = slots
+        .into_par_iter()
+        .zip(listing.documents.par_iter())
+        .map(|(slot, path)| {
+            slot.unwrap_or_else(|stamp| parse_fresh(root, path, stamp, release_text))
         })
         .collect();
     let docs = if cache.enabled {
@@ -446,8 +443,30 @@ fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::relative;
+    use super::{DocCache, read_cached, relative};
+    use std::fs;
     use std::path::Path;
+
+    #[test]
+    fn a_read_that_releases_text_keeps_what_parsing_found() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("annexa.toml"), "title = \"T\"\n").unwrap();
+        fs::create_dir(dir.path().join("policies")).unwrap();
+        let text = "+++\ntitle = \"A\"\n+++\n\n## Scope\n\nSee [b](b.md).\n";
+        fs::write(dir.path().join("policies/a.md"), text).unwrap();
+        let kept = read_cached(dir.path(), &mut DocCache::default()).unwrap();
+        let released = read_cached(dir.path(), &mut DocCache::releasing_text()).unwrap();
+        let [kept, released] = [&kept.documents[0], &released.documents[0]];
+        assert!(kept.body().contains("See [b](b.md)."));
+        assert_eq!(released.body(), "");
+        assert_eq!(released.title, "A");
+        let ids = |d: &crate::document::Document| -> Vec<String> {
+            d.headings.iter().map(|h| h.id.clone()).collect()
+        };
+        assert_eq!(ids(released), ["scope"]);
+        assert_eq!(ids(released), ids(kept));
+        assert_eq!(released.links[0].position, kept.links[0].position);
+    }
 
     #[test]
     fn relative_paths_use_slashes_and_drop_dot_parts() {
