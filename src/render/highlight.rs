@@ -83,7 +83,11 @@ pub fn code_block(lang: &str, code: &str) -> String {
 
 /// The code as HTML spans classed by syntax scope, as syntect's `ClassedHTMLGenerator` writes
 /// them, or `None` when the syntax fails on it.
-fn highlighted_spans(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Option<String> {
+fn highlighted_spans(
+    syntax: &'static SyntaxReference,
+    set: &SyntaxSet,
+    code: &str,
+) -> Option<String> {
     let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 4);
@@ -103,7 +107,7 @@ fn highlighted_spans(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> O
 
 /// A line parsed once: the parser's state before and after it, and its scope operations.
 struct ParsedLine {
-    syntax: *const SyntaxReference,
+    syntax: &'static SyntaxReference,
     before: ParseState,
     after: ParseState,
     ops: Vec<(usize, ScopeStackOp)>,
@@ -122,7 +126,7 @@ thread_local! {
 /// `state.parse_line(line)`, answered from the cache when this line was parsed from the same
 /// state before.
 fn parse_line(
-    syntax: &SyntaxReference,
+    syntax: &'static SyntaxReference,
     set: &SyntaxSet,
     state: &mut ParseState,
     line: &str,

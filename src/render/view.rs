@@ -852,22 +852,26 @@ fn stats(project: &Project, reviews: &ReviewsView) -> StatsView {
     }
 }
 
+/// Each non-empty value once, with the label it first came with, sorted ignoring case (values
+/// that differ only in case stay apart, in the order they came).
+fn distinct_options(values: &mut dyn Iterator<Item = (String, String)>) -> Vec<OptionView> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut options: Vec<OptionView> = values
+        .filter(|(value, _)| !value.is_empty() && seen.insert(value.clone()))
+        .map(|(value, label)| OptionView { value, label })
+        .collect();
+    options.sort_by_cached_key(|o| o.value.to_lowercase());
+    options
+}
+
 fn filters(docs: &[DocView]) -> Vec<FilterView> {
-    let filter = |name, label, all, values: &mut dyn Iterator<Item = (String, String)>| {
-        // Each value once, with the label it first came with, then sorted ignoring case.
-        let mut seen = rustc_hash::FxHashSet::default();
-        let mut options: Vec<OptionView> = values
-            .filter(|(value, _)| !value.is_empty() && seen.insert(value.clone()))
-            .map(|(value, label)| OptionView { value, label })
-            .collect();
-        options.sort_by_cached_key(|o| o.value.to_lowercase());
-        FilterView {
+    let filter =
+        |name, label, all, values: &mut dyn Iterator<Item = (String, String)>| FilterView {
             name,
             label,
             all,
-            options,
-        }
-    };
+            options: distinct_options(values),
+        };
     let same = |v: &String| (v.clone(), v.clone());
     vec![
         filter(
@@ -972,4 +976,28 @@ fn recent_changes(project: &Project, history: &[Change]) -> Vec<ChangeView> {
         })
         .take(8)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct_options;
+
+    #[test]
+    fn filter_options_are_distinct_and_sorted_ignoring_case() {
+        let values = [
+            ("Foo", "first"),
+            ("bar", "bar"),
+            ("foo", "lower"),
+            ("", "empty"),
+            ("Foo", "again"),
+            ("bar", "again"),
+        ];
+        let options =
+            distinct_options(&mut values.iter().map(|(v, l)| (v.to_string(), l.to_string())));
+        let got: Vec<(&str, &str)> = options
+            .iter()
+            .map(|o| (o.value.as_str(), o.label.as_str()))
+            .collect();
+        assert_eq!(got, [("bar", "bar"), ("Foo", "first"), ("foo", "lower")]);
+    }
 }
