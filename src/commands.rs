@@ -63,7 +63,8 @@ pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
 }
 
 /// Like [`analyse`], with documents that let go of their text once parsed: for commands that
-/// report on the project and render nothing (`check`, `reviews`).
+/// report on the project (`check`, `reviews`), and for `build`, which reads each body again
+/// when it renders it ([`load::document_body`]), so as not to hold every text at once.
 pub fn analyse_without_text(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
     let root = load::find_root(dir)?;
     analyse_cached(&root, today, &mut load::DocCache::releasing_text())
@@ -151,7 +152,7 @@ pub struct BuildOptions<'a> {
 /// the summary go to `err`.
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
-    let mut analysis = analyse(options.dir, options.today)?;
+    let mut analysis = analyse_without_text(options.dir, options.today)?;
     if let Some(base) = options.base_url {
         analysis.project.config.base_url = crate::config::normalise_base_url(base);
     }

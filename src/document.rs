@@ -69,6 +69,8 @@ pub struct Document {
     pub review: Review,
     /// Whether this document was parsed afresh by the last read (not taken from a cache).
     pub reparsed: bool,
+    /// The fingerprint of the text it let go of (see [`Document::release_text`]), if it did.
+    released: Option<u64>,
 }
 
 impl Document {
@@ -77,17 +79,42 @@ impl Document {
         &self.source.path
     }
 
-    /// The Markdown body after the front matter.
+    /// The Markdown body after the front matter (empty once the text is released).
     pub fn body(&self) -> &str {
-        &self.source.text[self.body_start..]
+        match self.released {
+            Some(_) => "",
+            None => &self.source.text[self.body_start..],
+        }
     }
 
     /// Lets go of the document's text once parsing has taken all that the lints and reports
-    /// need (every position is computed while parsing). The body then reads as empty: for
-    /// commands that render nothing, so that 10,000 documents do not hold 80 MB of text.
+    /// need (every position is computed while parsing), so that 10,000 documents do not hold
+    /// 80 MB of text. The body then reads as empty; [`Document::body_of`] takes it back from
+    /// the text read again.
     pub fn release_text(&mut self) {
-        self.source.text = Default::default();
-        self.body_start = 0;
+        if self.released.is_none() {
+            self.released = Some(fingerprint(&self.source.text));
+            self.source.release_text();
+        }
+    }
+
+    /// Whether the text was released.
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
+    /// The body of `text`, the document's file read again after [`Document::release_text`];
+    /// `None` when the file is no longer what was parsed.
+    pub fn body_of(&self, mut text: String) -> Option<String> {
+        let same = match self.released {
+            Some(print) => fingerprint(&text) == print,
+            None => text == *self.source.text,
+        };
+        if !same || !text.is_char_boundary(self.body_start) {
+            return None;
+        }
+        text.drain(..self.body_start);
+        Some(text)
     }
 
     /// A document whose file could not be read.
@@ -110,6 +137,7 @@ impl Document {
             headings: Vec::new(),
             links: Vec::new(),
             reparsed: true,
+            released: None,
         }
     }
 
@@ -204,6 +232,14 @@ pub fn title_from_path(path: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => path.to_string(),
     }
+}
+
+/// A hash of a document's text, to tell whether the file read again is the one parsed.
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Load: find the project root, walk the repository, and read every input file.
 //! Documents are read and parsed in parallel; nothing here knows about other documents.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -374,6 +375,27 @@ fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
     }
 }
 
+/// The Markdown body of `doc`, a document of the project at `root`: its text when kept, else
+/// its file read again (see [`Document::release_text`]), which must not have changed since it
+/// was parsed.
+pub fn document_body<'d>(root: &Path, doc: &'d Document) -> Result<Cow<'d, str>, Fatal> {
+    if !doc.is_released() {
+        return Ok(Cow::Borrowed(doc.body()));
+    }
+    let (text, _) = read_lossy(&root.join(doc.path()))
+        .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", doc.path())))?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    doc.body_of(text).map(Cow::Owned).ok_or_else(|| {
+        Fatal::new(format!(
+            "`{}` changed while the site was being built; build again",
+            doc.path()
+        ))
+    })
+}
+
 /// Reads a file that must be readable, reporting invalid UTF-8 into `out`.
 fn read_text(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> std::io::Result<SourceText> {
     let (text, bad) = read_lossy(&root.join(rel))?;
@@ -443,7 +465,7 @@ fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DocCache, read_cached, relative};
+    use super::{DocCache, document_body, read_cached, relative};
     use std::fs;
     use std::path::Path;
 
@@ -466,6 +488,38 @@ mod tests {
         assert_eq!(ids(released), ["scope"]);
         assert_eq!(ids(released), ids(kept));
         assert_eq!(released.links[0].position, kept.links[0].position);
+    }
+
+    #[test]
+    fn a_released_body_is_read_again_only_while_the_file_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("annexa.toml"), "title = \"T\"\n").unwrap();
+        fs::create_dir(dir.path().join("policies")).unwrap();
+        let file = dir.path().join("policies/a.md");
+        // A byte order mark, and a body with a non-ASCII character.
+        fs::write(&file, "\u{feff}+++\ntitle = \"A\"\n+++\n\n## Scope – all\n").unwrap();
+        let kept = read_cached(dir.path(), &mut DocCache::default()).unwrap();
+        let released = read_cached(dir.path(), &mut DocCache::releasing_text()).unwrap();
+        let [kept, released] = [&kept.documents[0], &released.documents[0]];
+        assert!(released.is_released() && !kept.is_released());
+        assert_eq!(document_body(dir.path(), kept).unwrap(), kept.body());
+        assert_eq!(
+            document_body(dir.path(), released).unwrap(),
+            "\n## Scope – all\n"
+        );
+        fs::write(
+            &file,
+            "\u{feff}+++\ntitle = \"A\"\n+++\n\n## Scope – some\n",
+        )
+        .unwrap();
+        let error = document_body(dir.path(), released).unwrap_err().to_string();
+        assert!(
+            error.contains("`policies/a.md` changed while the site was being built"),
+            "{error}"
+        );
+        fs::remove_file(&file).unwrap();
+        let error = document_body(dir.path(), released).unwrap_err().to_string();
+        assert!(error.contains("cannot read `policies/a.md`"), "{error}");
     }
 
     #[test]

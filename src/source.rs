@@ -67,6 +67,12 @@ impl SourceText {
     pub fn position(&self, offset: usize) -> Position {
         self.lines.position(&self.text, offset)
     }
+
+    /// Lets go of the text and its line index (every position is then line 1).
+    pub fn release_text(&mut self) {
+        self.text = Default::default();
+        self.lines = Arc::new(LineIndex::new(""));
+    }
 }
 
 #[cfg(test)]

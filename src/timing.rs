@@ -22,10 +22,21 @@ impl Stages {
         if self.enabled {
             let now = Instant::now();
             eprintln!(
-                "timing: {name:<22} {:>7.1} ms",
-                (now - self.last).as_secs_f64() * 1000.0
+                "timing: {name:<22} {:>7.1} ms  peak {:>4} MB",
+                (now - self.last).as_secs_f64() * 1000.0,
+                peak_memory_kb() / 1024
             );
             self.last = now;
         }
     }
+}
+
+/// The process's peak resident memory so far, in KB.
+fn peak_memory_kb() -> i64 {
+    // SAFETY: `getrusage` fills the zeroed struct it is given and reads nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0;
+    }
+    usage.ru_maxrss
 }

@@ -20,10 +20,10 @@ pub struct RenderedBody {
     pub text: String,
 }
 
-/// Renders the body of `doc`. `root` is the relative path from the document's page to the
-/// site root (`../../`).
-pub fn render_body(project: &Project, doc: &Document, root: &str) -> RenderedBody {
-    let events: Vec<Event<'_>> = Parser::new_ext(doc.body(), markdown::options()).collect();
+/// Renders `body`, the Markdown body of `doc`. `root` is the relative path from the
+/// document's page to the site root (`../../`).
+pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) -> RenderedBody {
+    let events: Vec<Event<'_>> = Parser::new_ext(body, markdown::options()).collect();
     let has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
@@ -93,7 +93,7 @@ pub fn render_body(project: &Project, doc: &Document, root: &str) -> RenderedBod
             other => out_events.push(other),
         }
     }
-    let mut html = String::with_capacity(doc.body().len() * 3 / 2);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     if has_raw_html {
         html = sanitise(&html, &rewrite);

@@ -137,7 +137,8 @@ impl<'p> Renderer<'p> {
     fn document_page(&self, index: usize, out: &Path) -> Result<String, Fatal> {
         let doc = &self.project.documents[index];
         let root = root_for(&doc.url);
-        let body = render_body(self.project, doc, &root);
+        let markdown = crate::load::document_body(&self.project.root, doc)?;
+        let body = render_body(self.project, doc, &markdown, &root);
         let mut context = self.context(
             &doc.url,
             "documents",
