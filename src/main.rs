@@ -213,6 +213,11 @@ fn die_quietly_on_closed_pipes() {
     }
 }
 
+/// mimalloc: a build allocates and frees millions of small strings from two threads, where
+/// glibc's per-thread heaps grow a page at a time (about 10% of a build's time, measured).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve(_)) {
