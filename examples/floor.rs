@@ -2,7 +2,7 @@
 //! `floor IN OUT` reads every Markdown file, renders it with pulldown-cmark and writes it;
 //! `floor --full IN OUT` also parses TOML front matter, rewrites `.md` links, highlights code
 //! with syntect and renders one Tera page template — the least any site generator with those
-//! features must do. Two worker threads, like the benchmark machine.
+//! features must do. Two worker threads, like the benchmark machine, and annexa's allocator.
 
 use std::collections::HashSet;
 use std::fs;
@@ -141,6 +141,10 @@ fn normalise(path: &Path) -> String {
     }
     parts.join("/")
 }
+
+/// The same allocator as annexa, so that the ratio compares the work done, not allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
