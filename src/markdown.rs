@@ -1,8 +1,6 @@
 //! Markdown facts shared by the model and the renderer: parser options, GitHub heading ids,
 //! and the headings and links of a document body.
 
-use std::collections::HashMap;
-
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough and task lists.
@@ -17,7 +15,7 @@ pub fn options() -> Options {
 /// and `-1`, `-2`… for repeats within one document.
 #[derive(Debug, Default)]
 pub struct Slugger {
-    seen: HashMap<String, usize>,
+    seen: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Slugger {

@@ -756,10 +756,13 @@ fn push_script_string(out: &mut String, text: &str) {
 fn push_script_string_content(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if !NEEDS_ESCAPE[byte as usize] {
-            continue;
-        }
+    let mut i = 0;
+    loop {
+        i = next_needing_escape(bytes, i);
+        let Some(&byte) = bytes.get(i) else {
+            break;
+        };
+        i += 1;
         let escaped = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -769,14 +772,14 @@ fn push_script_string_content(out: &mut String, text: &str) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0C => "\\f",
-            0xE2 => match &bytes[i..] {
+            0xE2 => match &bytes[i - 1..] {
                 [_, 0x80, 0xA8, ..] => "\\u2028",
                 [_, 0x80, 0xA9, ..] => "\\u2029",
                 _ => continue,
             },
             _ => "",
         };
-        out.push_str(&text[plain_from..i]);
+        out.push_str(&text[plain_from..i - 1]);
         if escaped.is_empty() {
             out.push_str("\\u00");
             out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
@@ -784,9 +787,39 @@ fn push_script_string_content(out: &mut String, text: &str) {
         } else {
             out.push_str(escaped);
         }
-        plain_from = if byte == 0xE2 { i + 3 } else { i + 1 };
+        if byte == 0xE2 {
+            i += 2;
+        }
+        plain_from = i;
     }
     out.push_str(&text[plain_from..]);
+}
+
+/// The offset of the first byte at or after `from` that [`NEEDS_ESCAPE`], or the length of
+/// `bytes`. Eight bytes are tested at a time: a byte below 0x20, or equal to `"`, `\\`, `<`
+/// or 0xE2, sets the high bit of its lane (the lowest lane set is exact; lanes above it may
+/// be set by borrows).
+fn next_needing_escape(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_lanes = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let found = (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+            | zero_lanes(word ^ (ONES * u64::from(b'"')))
+            | zero_lanes(word ^ (ONES * u64::from(b'\\')))
+            | zero_lanes(word ^ (ONES * u64::from(b'<')))
+            | zero_lanes(word ^ (ONES * 0xE2));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !NEEDS_ESCAPE[bytes[i] as usize] {
+        i += 1;
+    }
+    i
 }
 
 fn write(out: &Path, rel: &str, text: &str) -> Result<(), Fatal> {
@@ -898,6 +931,32 @@ mod tests {
             let mut written = String::new();
             push_script_string(&mut written, sample);
             assert_eq!(written, script_json(sample), "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn escapes_are_found_at_every_offset_of_a_word() {
+        let specials = [
+            "\"", "\\", "<", "\n", "\u{1}", "\u{1f}", "\u{2028}", "\u{2029}", "\u{2022}", " ", "!",
+            "\u{7f}", "é", "東",
+        ];
+        for special in specials {
+            for at in 0..20 {
+                let mut sample: String = "abcdefghijklmnopqrstuvwxyz"[..at].to_string();
+                sample.push_str(special);
+                sample.push_str("ABCDEFGHIJKLMNOPQRST");
+                let mut written = String::new();
+                push_script_string(&mut written, &sample);
+                assert_eq!(written, script_json(&sample), "{sample:?}");
+            }
+        }
+        // The scan stops at exactly the bytes of the table, whatever the lane.
+        let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+        for from in 0..bytes.len() {
+            let expected = (from..bytes.len())
+                .find(|&i| NEEDS_ESCAPE[bytes[i] as usize])
+                .unwrap_or(bytes.len());
+            assert_eq!(next_needing_escape(&bytes, from), expected, "from {from}");
         }
     }
 
