@@ -377,31 +377,69 @@ fn collapse_any_whitespace(text: &str, limit: usize) -> String {
 }
 
 /// [`collapse_whitespace`] of ASCII text. A word is added while the words before it and their
-/// spaces (`out.len() + 1`) are fewer than `limit` characters.
+/// spaces are fewer than `limit` characters. Words that follow each other after one space are
+/// copied together, as the span of text they already are.
 fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
     let bytes = text.as_bytes();
     let is_space = |i: usize| BYTE_CLASS[bytes[i] as usize] & SPACE != 0;
+    // The span of text not yet copied, and the length of the result with it.
+    let mut span: Option<(usize, usize)> = None;
+    let mut length = 0;
     let mut i = 0;
     loop {
+        let gap = i;
         while i < bytes.len() && is_space(i) {
             i += 1;
         }
         if i == bytes.len() {
-            return;
+            break;
+        }
+        let used = if length == 0 { 0 } else { length + 1 };
+        if used >= limit {
+            break;
         }
         let start = i;
-        while i < bytes.len() && !is_space(i) {
-            i += 1;
-        }
-        let used = if out.is_empty() { 0 } else { out.len() + 1 };
-        if used >= limit {
-            return;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&text[start..i]);
+        i = next_space(bytes, i);
+        span = match span {
+            Some((from, _)) if start == gap + 1 && bytes[gap] == b' ' => Some((from, i)),
+            Some((from, to)) => {
+                out.push_str(&text[from..to]);
+                out.push(' ');
+                Some((start, i))
+            }
+            None => Some((start, i)),
+        };
+        length = used + (i - start);
     }
+    if let Some((from, to)) = span {
+        out.push_str(&text[from..to]);
+    }
+}
+
+/// The offset of the first whitespace byte (as [`BYTE_CLASS`] has it) at or after `from`, or
+/// the length of `bytes`. Eight bytes are tested at a time for a byte up to 0x20, the lowest
+/// of which is then checked against the table.
+fn next_space(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let low = word.wrapping_sub(ONES * 0x21) & !word & HIGH;
+        if low == 0 {
+            i += 8;
+            continue;
+        }
+        let at = i + (low.trailing_zeros() / 8) as usize;
+        if BYTE_CLASS[bytes[at] as usize] & SPACE != 0 {
+            return at;
+        }
+        i = at + 1;
+    }
+    while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] & SPACE == 0 {
+        i += 1;
+    }
+    i
 }
 
 /// A term looked up in [`SearchIndex`]: it hashes like the `String` keys, and compares with
@@ -881,15 +919,20 @@ mod tests {
 
     #[test]
     fn snippets_collapse_ascii_whitespace_like_any_whitespace() {
+        let long = "A policy sets out\nthe rules.  Each\tstaff member reads it,\x01and signs.\n\n\
+                    Reviews happen yearly; the owner approves changes\r\nbefore publication. ";
         let samples = [
             "  one\ttwo\n\nthree\x0Bfour\x0Cfive\r\nsix  ",
             "é\u{00A0}nbsp  and\u{2028}line über",
             "",
             " \n ",
             "word",
+            "one two three four five six seven eight nine ten",
+            "a\x01b\x1fc d\x7fe averyveryverylongwordthatspansmanylanes x",
+            long,
         ];
         for sample in samples {
-            for limit in [0, 1, 4, 9, 100] {
+            for limit in (0..sample.len() + 3).chain([100, 4000]) {
                 assert_eq!(
                     collapse_whitespace(sample, limit),
                     collapse_any_whitespace(sample, limit),
@@ -950,13 +993,17 @@ mod tests {
                 assert_eq!(written, script_json(&sample), "{sample:?}");
             }
         }
-        // The scan stops at exactly the bytes of the table, whatever the lane.
+        // The scans stop at exactly the bytes of their tables, whatever the lane.
         let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
         for from in 0..bytes.len() {
             let expected = (from..bytes.len())
                 .find(|&i| NEEDS_ESCAPE[bytes[i] as usize])
                 .unwrap_or(bytes.len());
             assert_eq!(next_needing_escape(&bytes, from), expected, "from {from}");
+            let expected = (from..bytes.len())
+                .find(|&i| BYTE_CLASS[bytes[i] as usize] & SPACE != 0)
+                .unwrap_or(bytes.len());
+            assert_eq!(next_space(&bytes, from), expected, "from {from}");
         }
     }
 
