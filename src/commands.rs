@@ -57,15 +57,9 @@ pub fn system_today() -> Date {
 }
 
 /// Load, model and lint: the project at `dir` (or found from the current folder) as of `today`.
+/// Documents let go of their text once parsed, so as not to hold every text at once; `build`
+/// reads each body again when it renders it ([`load::document_body`]).
 pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
-    let root = load::find_root(dir)?;
-    analyse_cached(&root, today, &mut load::DocCache::default())
-}
-
-/// Like [`analyse`], with documents that let go of their text once parsed: for commands that
-/// report on the project (`check`, `reviews`), and for `build`, which reads each body again
-/// when it renders it ([`load::document_body`]), so as not to hold every text at once.
-pub fn analyse_without_text(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
     let root = load::find_root(dir)?;
     analyse_cached(&root, today, &mut load::DocCache::releasing_text())
 }
@@ -107,7 +101,7 @@ pub struct CheckOptions<'a> {
 
 /// `annexa check`: runs every lint and writes the report.
 pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let analysis = analyse_without_text(options.dir, options.today)?;
+    let analysis = analyse(options.dir, options.today)?;
     let files = checked_files(&analysis.project);
     let report = Report {
         diagnostics: &analysis.diagnostics,
@@ -152,7 +146,7 @@ pub struct BuildOptions<'a> {
 /// the summary go to `err`.
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
-    let mut analysis = analyse_without_text(options.dir, options.today)?;
+    let mut analysis = analyse(options.dir, options.today)?;
     if let Some(base) = options.base_url {
         analysis.project.config.base_url = crate::config::normalise_base_url(base);
     }
@@ -228,7 +222,7 @@ pub fn reviews(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
-    let analysis = analyse_without_text(options.dir, options.today)?;
+    let analysis = analyse(options.dir, options.today)?;
     let rows = reviews::rows(&analysis.project, &options.filter);
     let write_error = |e: std::io::Error| Fatal::new(format!("cannot write the report: {e}"));
     reviews::write(

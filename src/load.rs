@@ -108,7 +108,7 @@ impl DocCache {
     }
 
     /// A cache that keeps nothing, for a read whose documents let go of their text once
-    /// parsed: for commands that report on the project and render nothing.
+    /// parsed (see [`document_body`] for reading a body again).
     pub fn releasing_text() -> Self {
         DocCache {
             release_text: true,
