@@ -104,13 +104,10 @@ impl Document {
     }
 
     /// The body of `text`, the document's file read again after [`Document::release_text`];
-    /// `None` when the file is no longer what was parsed.
+    /// `None` when the file is no longer what was parsed, or the text was never released (the
+    /// body is then [`Document::body`]).
     pub fn body_of(&self, mut text: String) -> Option<String> {
-        let same = match self.released {
-            Some(print) => fingerprint(&text) == print,
-            None => text == *self.source.text,
-        };
-        if !same || !text.is_char_boundary(self.body_start) {
+        if self.released != Some(fingerprint(&text)) || !text.is_char_boundary(self.body_start) {
             return None;
         }
         text.drain(..self.body_start);

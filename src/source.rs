@@ -51,10 +51,7 @@ pub struct SourceText {
 impl SourceText {
     /// Wraps `text` read from `path`, dropping a UTF-8 byte order mark.
     pub fn new(path: impl Into<String>, text: String) -> Self {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        };
+        let text = without_bom(text);
         let lines = LineIndex::new(&text);
         SourceText {
             path: path.into(),
@@ -73,6 +70,14 @@ impl SourceText {
         self.text = Default::default();
         self.lines = Arc::new(LineIndex::new(""));
     }
+}
+
+/// `text` without a leading UTF-8 byte order mark.
+pub fn without_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
 }
 
 #[cfg(test)]
