@@ -139,27 +139,58 @@ fn ascii_terms(text: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
 /// `bytes`. Eight bytes are tested at a time, so that the end of a short word costs one
 /// predictable branch, not a mispredicted loop exit.
 fn lower_alnum_run_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     // For lanes below 0x80: the high bit is set where `lo <= lane <= hi`.
     let in_range = |x: u64, lo: u8, hi: u8| {
-        let at_least_lo = x + ONES * u64::from(0x80 - lo);
-        let above_hi = x + ONES * u64::from(0x7F - hi);
-        at_least_lo & !above_hi & HIGH
+        let at_least_lo = x + LANE_ONES * u64::from(0x80 - lo);
+        let above_hi = x + LANE_ONES * u64::from(0x7F - hi);
+        at_least_lo & !above_hi & LANE_HIGHS
     };
+    find_byte(
+        bytes,
+        from,
+        |lanes| !(in_range(lanes, b'a', b'z') | in_range(lanes, b'0', b'9')) & LANE_HIGHS,
+        |byte| BYTE_CLASS[byte as usize] != ALNUM,
+    )
+}
+
+/// A byte repeated in each of the eight lanes of a `u64`: `LANE_ONES * byte`.
+const LANE_ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each lane.
+const LANE_HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each lane of `lanes` that is zero (exact in the lowest such lane; a borrow
+/// may set lanes above it).
+fn zero_lanes(lanes: u64) -> u64 {
+    lanes.wrapping_sub(LANE_ONES) & !lanes & LANE_HIGHS
+}
+
+/// The offset of the first byte at or after `from` that `is_match`, or the length of `bytes`,
+/// tested eight bytes at a time: `candidates` sets the high bit of the lane of every match
+/// among eight little-endian bytes (and perhaps of other lanes, above the lowest or rejected
+/// by `is_match`).
+fn find_byte(
+    bytes: &[u8],
+    from: usize,
+    candidates: impl Fn(u64) -> u64,
+    is_match: impl Fn(u8) -> bool,
+) -> usize {
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let other = !(in_range(word, b'a', b'z') | in_range(word, b'0', b'9')) & HIGH;
-        if other != 0 {
-            return i + (other.trailing_zeros() / 8) as usize;
+        let lanes = candidates(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        if lanes == 0 {
+            i += 8;
+            continue;
         }
-        i += 8;
+        let at = i + (lanes.trailing_zeros() / 8) as usize;
+        if is_match(bytes[at]) {
+            return at;
+        }
+        i = at + 1;
     }
-    while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] == ALNUM {
-        i += 1;
-    }
-    i
+    bytes[i..]
+        .iter()
+        .position(|&byte| is_match(byte))
+        .map_or(bytes.len(), |at| i + at)
 }
 
 /// Scans the word at the start of `bytes` (up to the first whitespace): where it ends, and what
@@ -445,26 +476,12 @@ fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
 /// the length of `bytes`. Eight bytes are tested at a time for a byte up to 0x20, the lowest
 /// of which is then checked against the table.
 fn next_space(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let low = word.wrapping_sub(ONES * 0x21) & !word & HIGH;
-        if low == 0 {
-            i += 8;
-            continue;
-        }
-        let at = i + (low.trailing_zeros() / 8) as usize;
-        if BYTE_CLASS[bytes[at] as usize] & SPACE != 0 {
-            return at;
-        }
-        i = at + 1;
-    }
-    while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] & SPACE == 0 {
-        i += 1;
-    }
-    i
+    find_byte(
+        bytes,
+        from,
+        |lanes| lanes.wrapping_sub(LANE_ONES * 0x21) & !lanes & LANE_HIGHS,
+        |byte| BYTE_CLASS[byte as usize] & SPACE != 0,
+    )
 }
 
 /// A term looked up in [`SearchIndex`]: it hashes like the `String` keys, and compares with
@@ -863,26 +880,18 @@ fn push_script_string_content(out: &mut String, text: &str) {
 /// or 0xE2, sets the high bit of its lane (the lowest lane set is exact; lanes above it may
 /// be set by borrows).
 fn next_needing_escape(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_lanes = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let found = (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
-            | zero_lanes(word ^ (ONES * u64::from(b'"')))
-            | zero_lanes(word ^ (ONES * u64::from(b'\\')))
-            | zero_lanes(word ^ (ONES * u64::from(b'<')))
-            | zero_lanes(word ^ (ONES * 0xE2));
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && !NEEDS_ESCAPE[bytes[i] as usize] {
-        i += 1;
-    }
-    i
+    find_byte(
+        bytes,
+        from,
+        |lanes| {
+            (lanes.wrapping_sub(LANE_ONES * 0x20) & !lanes & LANE_HIGHS)
+                | zero_lanes(lanes ^ (LANE_ONES * u64::from(b'"')))
+                | zero_lanes(lanes ^ (LANE_ONES * u64::from(b'\\')))
+                | zero_lanes(lanes ^ (LANE_ONES * u64::from(b'<')))
+                | zero_lanes(lanes ^ (LANE_ONES * 0xE2))
+        },
+        |byte| NEEDS_ESCAPE[byte as usize],
+    )
 }
 
 fn write(out: &Path, rel: &str, text: &str) -> Result<(), Fatal> {
@@ -1018,6 +1027,11 @@ mod tests {
                 assert_eq!(written, script_json(&sample), "{sample:?}");
             }
         }
+    }
+
+    /// The eight-byte scans stop at exactly the bytes of their tables, whatever the lane.
+    #[test]
+    fn byte_scans_stop_where_their_tables_say() {
         let ascii: Vec<u8> = (0..128u8)
             .chain(0..128u8)
             .chain(b"abc123xyz09az".iter().copied())
@@ -1028,7 +1042,6 @@ mod tests {
                 .unwrap_or(ascii.len());
             assert_eq!(lower_alnum_run_end(&ascii, from), expected, "from {from}");
         }
-        // The scans stop at exactly the bytes of their tables, whatever the lane.
         let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
         for from in 0..bytes.len() {
             let expected = (from..bytes.len())
