@@ -234,6 +234,7 @@ fn main() {
     let out = |name: &str| outputs.join(format!("out-{name}"));
     let mut report = String::new();
     let mut builds = Vec::new();
+    let mut measured = Vec::new();
     for &size in &sizes {
         let corpus = corpus(&examples, &work, size);
         let c = corpus.to_str().unwrap();
@@ -266,6 +267,12 @@ fn main() {
             unreachable!("four jobs");
         };
         builds.push((size, build));
+        measured.push(Measured {
+            size,
+            floor_full,
+            build,
+            check,
+        });
         let row = |name: &str, s: Summary| {
             format!(
                 "| {size} | {name} | {:.2} s | {:.2} s | {:.0} MB |\n",
@@ -310,4 +317,81 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
+    print!("\n{}", targets(&measured, serve_median, serve_max));
+}
+
+/// The medians of one corpus size.
+struct Measured {
+    size: usize,
+    floor_full: Summary,
+    build: Summary,
+    check: Summary,
+}
+
+/// Issue 6's targets, each with what was measured and whether it holds. Build and check
+/// targets are judged at 10,000 documents, growth from 1,000 to 10,000; a size that was not
+/// run is reported as not measured.
+fn targets(measured: &[Measured], serve_median: f64, serve_max: f64) -> String {
+    let at = |size: usize| measured.iter().find(|m| m.size == size);
+    let mut rows: Vec<(&str, String, &str)> = Vec::new();
+    let verdict = |holds: bool| if holds { "met" } else { "**not met**" };
+    match at(10_000) {
+        Some(m) => {
+            let (build, check, floor) = (m.build.wall, m.check.wall, m.floor_full.wall);
+            let ratio = build / floor;
+            let bounds = [
+                (
+                    "build, 10,000 documents, under 2.5 s",
+                    format!("{build:.2} s"),
+                    build < 2.5,
+                ),
+                (
+                    "build within 1.25× floor-full (same run)",
+                    format!("{ratio:.2}× ({build:.2} s ÷ {floor:.2} s)"),
+                    ratio <= 1.25,
+                ),
+                (
+                    "build peak memory under 300 MB",
+                    format!("{:.0} MB", m.build.peak_mb),
+                    m.build.peak_mb < 300.0,
+                ),
+                (
+                    "check, 10,000 documents, under 0.6 s",
+                    format!("{check:.2} s"),
+                    check < 0.6,
+                ),
+            ];
+            rows.extend(bounds.map(|(target, value, holds)| (target, value, verdict(holds))));
+        }
+        None => rows.push((
+            "build and check at 10,000 documents",
+            "not measured (add 10000 to --sizes)".into(),
+            "—",
+        )),
+    }
+    rows.push((
+        "serve: saved edit served rebuilt under 100 ms (slowest edit)",
+        format!("median {serve_median:.0} ms, slowest {serve_max:.0} ms"),
+        verdict(serve_max < 100.0),
+    ));
+    match (at(1_000), at(10_000)) {
+        (Some(small), Some(large)) => {
+            let growth = large.build.wall / small.build.wall;
+            rows.push((
+                "growth, 1,000 → 10,000 documents, at most 11×",
+                format!("{growth:.1}×"),
+                verdict(growth <= 11.0),
+            ));
+        }
+        _ => rows.push((
+            "growth, 1,000 → 10,000 documents",
+            "not measured (needs both sizes)".into(),
+            "—",
+        )),
+    }
+    let mut table = String::from("| target | measured | verdict |\n|---|---|---|\n");
+    for (target, value, holds) in rows {
+        table.push_str(&format!("| {target} | {value} | {holds} |\n"));
+    }
+    table
 }

@@ -76,11 +76,6 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
     }
 }
 
-/// Reads the whole repository at `root`.
-pub fn read(root: &Path) -> Result<Inputs, Fatal> {
-    read_cached(root, &mut DocCache::default())
-}
-
 /// Parsed documents kept between reads, keyed by path, with the file's modification time and
 /// size: `serve` re-parses only the documents that changed.
 #[derive(Debug, Default)]
@@ -149,7 +144,8 @@ fn parse_fresh(root: &Path, path: &str, stamp: Stamp, release_text: bool) -> Cac
     }
 }
 
-/// Like [`read`], re-using documents from `cache` whose files did not change, and updating it.
+/// Reads the whole repository at `root`, re-using documents from `cache` whose files did not
+/// change, and updating it (a default cache keeps nothing).
 pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let mut diagnostics = Vec::new();
     let config_source = read_text(root, CONFIG_FILE, &mut diagnostics).map_err(|e| {

@@ -23,30 +23,83 @@ pub struct RenderedBody {
 /// Renders `body`, the Markdown body of `doc`. `root` is the relative path from the
 /// document's page to the site root (`../../`).
 pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) -> RenderedBody {
-    let events: Vec<Event<'_>> = Parser::new_ext(body, markdown::options()).collect();
+    let rewrite = |dest: &str| -> String { rewrite_url(project, doc, root, dest).into_owned() };
+    let mut text = String::with_capacity(body.len());
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let parser = Parser::new_ext(body, markdown::options());
+    // Raw HTML (and autolinks) need a `<`: without one, events stream straight into the HTML
+    // writer, links rewritten on the way. With raw HTML, the sanitiser rewrites every URL at
+    // once instead, so the events are looked through first.
+    if memchr::memchr(b'<', body.as_bytes()).is_none() {
+        let events = Converter::new(doc, &mut text, Some(&rewrite)).convert(parser);
+        pulldown_cmark::html::push_html(&mut html, events);
+        return RenderedBody { html, text };
+    }
+    let events: Vec<Event<'_>> = parser.collect();
     let has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    let rewrite = |dest: &str| -> String { rewrite_url(project, doc, root, dest).into_owned() };
-    let mut text = String::new();
-    let mut out_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut headings = doc.headings.iter();
-    let mut code: Option<(String, String)> = None;
-    for event in events {
-        if let Some((lang, buffer)) = code.as_mut() {
-            match event {
-                Event::Text(t) => buffer.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    text.push_str(buffer);
-                    text.push('\n');
-                    out_events.push(Event::Html(highlight::code_block(lang, buffer).into()));
-                    code = None;
-                }
-                _ => {}
-            }
-            continue;
+    let links = (!has_raw_html).then_some(&rewrite as &dyn Fn(&str) -> String);
+    let converted = Converter::new(doc, &mut text, links).convert(events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, converted);
+    if has_raw_html {
+        html = sanitise(&html, &rewrite);
+    }
+    RenderedBody { html, text }
+}
+
+/// Turns a document's Markdown events into the events of its page: headings get the model's
+/// ids, code blocks are highlighted, links and images are rewritten (when `rewrite` is given),
+/// and the plain text is collected for search on the way.
+struct Converter<'c> {
+    headings: std::slice::Iter<'c, crate::document::HeadingSite>,
+    text: &'c mut String,
+    rewrite: Option<&'c dyn Fn(&str) -> String>,
+    /// The language and text of the code block being read.
+    code: Option<(String, String)>,
+}
+
+impl<'c> Converter<'c> {
+    fn new(
+        doc: &'c Document,
+        text: &'c mut String,
+        rewrite: Option<&'c dyn Fn(&str) -> String>,
+    ) -> Self {
+        Converter {
+            headings: doc.headings.iter(),
+            text,
+            rewrite,
+            code: None,
         }
-        match event {
+    }
+
+    /// The page's events for `events`, lazily.
+    fn convert<'e>(
+        mut self,
+        events: impl Iterator<Item = Event<'e>>,
+    ) -> impl Iterator<Item = Event<'e>> {
+        events.filter_map(move |event| self.event(event))
+    }
+
+    /// The page's event for one Markdown event, or none while inside a code block.
+    fn event<'e>(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        if let Some((lang, buffer)) = self.code.as_mut() {
+            return match event {
+                Event::Text(t) => {
+                    buffer.push_str(&t);
+                    None
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    self.text.push_str(buffer);
+                    self.text.push('\n');
+                    let html = highlight::code_block(lang, buffer);
+                    self.code = None;
+                    Some(Event::Html(html.into()))
+                }
+                _ => None,
+            };
+        }
+        Some(match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -56,7 +109,8 @@ pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) ->
                         .to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
+                return None;
             }
             Event::Start(Tag::Heading {
                 level,
@@ -64,41 +118,35 @@ pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) ->
                 attrs,
                 ..
             }) => {
-                let id = headings.next().map(|h| CowStr::from(h.id.clone()));
-                out_events.push(Event::Start(Tag::Heading {
+                let id = self.headings.next().map(|h| CowStr::from(h.id.clone()));
+                Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
                     attrs,
-                }));
+                })
             }
-            // With raw HTML in the page, the sanitiser rewrites every URL at once instead.
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) if !has_raw_html => {
-                out_events.push(Event::Start(with_dest_rewritten(tag, &rewrite)));
-            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => match self.rewrite {
+                Some(rewrite) => Event::Start(with_dest_rewritten(tag, rewrite)),
+                None => Event::Start(tag),
+            },
             Event::Text(ref t) | Event::Code(ref t) => {
-                text.push_str(t);
-                out_events.push(event);
+                self.text.push_str(t);
+                event
             }
             Event::SoftBreak | Event::HardBreak => {
-                text.push(' ');
-                out_events.push(event);
+                self.text.push(' ');
+                event
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
             ) => {
-                text.push('\n');
-                out_events.push(event);
+                self.text.push('\n');
+                event
             }
-            other => out_events.push(other),
-        }
+            other => other,
+        })
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
-    if has_raw_html {
-        html = sanitise(&html, &rewrite);
-    }
-    RenderedBody { html, text }
 }
 
 /// A link or image tag with its destination passed through `rewrite`.
@@ -221,4 +269,78 @@ fn is_alignment(style: &str) -> bool {
         normal,
         "text-align:left" | "text-align:center" | "text-align:right"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_body;
+    use std::fs;
+
+    /// Renders every document of a repository holding `docs` (path, Markdown body).
+    fn rendered(docs: &[(&str, &str)]) -> Vec<super::RenderedBody> {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("annexa.toml"), "title = \"T\"\n").unwrap();
+        fs::write(dir.path().join("img.png"), "png").unwrap();
+        for (path, body) in docs {
+            let front = format!("+++\ntitle = \"{path}\"\nowner = \"O\"\n+++\n");
+            fs::write(dir.path().join(path), front + body).unwrap();
+        }
+        let today = jiff::civil::date(2026, 11, 1);
+        let loaded =
+            crate::model::load_cached(dir.path(), today, &mut crate::load::DocCache::default())
+                .unwrap();
+        let project = loaded.project;
+        project
+            .documents
+            .iter()
+            .map(|doc| render_body(&project, doc, doc.body(), ""))
+            .collect()
+    }
+
+    #[test]
+    fn streamed_and_collected_events_render_alike() {
+        let body = "## Scope\n\nSee [B](b.md#purpose), ![logo](img.png) and \
+                    [the web](https://example.com).\n\n```yaml\nkey: value\n```\n\n\
+                    ## Scope\n\nAgain.\n";
+        // A `<` sends a body down the collecting path; an autolink is not raw HTML, so the
+        // links there are still rewritten one by one, as they are when streamed.
+        let with_autolink = format!("{body}\nMail <mailto:x@example.com>.\n");
+        let [a, b, c] = &rendered(&[
+            ("a.md", body),
+            ("b.md", "## Purpose\n\nText.\n"),
+            ("c.md", &with_autolink),
+        ])[..] else {
+            panic!("three documents");
+        };
+        assert!(b.html.contains(r#"<h2 id="purpose">"#), "{}", b.html);
+        for expected in [
+            r#"<h2 id="scope">Scope</h2>"#,
+            r#"<h2 id="scope-1">Scope</h2>"#,
+            r##"<a href="b/#purpose">B</a>"##,
+            r#"<img src="img.png" alt="logo" />"#,
+            r#"<a href="https://example.com">the web</a>"#,
+            r#"<pre class="code"#,
+        ] {
+            assert!(a.html.contains(expected), "{expected} in {}", a.html);
+        }
+        assert!(c.html.starts_with(&a.html), "{}\n---\n{}", a.html, c.html);
+        assert!(c.text.starts_with(&a.text));
+        assert!(a.text.contains("key: value\n") && a.text.contains("See B, logo and the web"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_with_its_links_rewritten() {
+        let body = "## Scope\n\n<div onclick=\"x()\">See <a href=\"b.md\">B</a>.</div>\n\n\
+                    [Also B](b.md) and <script>alert(1)</script>\n";
+        let [a, _] = &rendered(&[("a.md", body), ("b.md", "Text.\n")])[..] else {
+            panic!("two documents");
+        };
+        assert!(
+            !a.html.contains("onclick") && !a.html.contains("<script"),
+            "{}",
+            a.html
+        );
+        assert_eq!(a.html.matches(r#"href="b/""#).count(), 2, "{}", a.html);
+        assert!(a.html.contains(r#"<h2 id="scope">"#), "{}", a.html);
+    }
 }

@@ -146,7 +146,8 @@ impl<'p> Renderer<'p> {
             crumbs_for_document(&doc.url),
         );
         context.insert_value("doc", self.doc_values[index].clone());
-        context.insert("body", without_title(&body.html, doc));
+        // Marked safe here: a `| safe` in the template would copy the whole body once more.
+        context.insert_value("body", Value::safe_string(without_title(&body.html, doc)));
         context.insert("has_code", &body.html.contains("<pre class=\"code\">"));
         let toc: Vec<TocEntry> = doc
             .headings
