@@ -233,7 +233,6 @@ fn main() {
     fs::create_dir_all(&outputs).unwrap();
     let out = |name: &str| outputs.join(format!("out-{name}"));
     let mut report = String::new();
-    let mut builds = Vec::new();
     let mut measured = Vec::new();
     for &size in &sizes {
         let corpus = corpus(&examples, &work, size);
@@ -266,7 +265,6 @@ fn main() {
         let [floor_plain, floor_full, build, check] = interleaved(runs, &jobs)[..] else {
             unreachable!("four jobs");
         };
-        builds.push((size, build));
         measured.push(Measured {
             size,
             floor_full,
@@ -293,9 +291,12 @@ fn main() {
         ));
         eprintln!("bench: {size} documents done");
     }
-    if let [(small, a), (large, b)] = builds[..] {
+    if let [small, large] = &measured[..] {
+        let (a, b) = (small.build, large.build);
         report.push_str(&format!(
-            "| {large}/{small} | annexa build growth | {:.1}× | {:.1}× | |\n",
+            "| {}/{} | annexa build growth | {:.1}× | {:.1}× | |\n",
+            large.size,
+            small.size,
             b.wall / a.wall,
             b.cpu / a.cpu
         ));

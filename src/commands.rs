@@ -75,7 +75,7 @@ pub fn analyse_cached(
     let Loaded {
         project,
         mut diagnostics,
-    } = model::load_cached(root, today, cache)?;
+    } = model::load(root, today, cache)?;
     timer.mark("load and model");
     diagnostics.extend(lint::run(&project));
     let diagnostics = finalise(diagnostics, |l| project.config.level(l));

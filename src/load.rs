@@ -146,7 +146,7 @@ fn parse_fresh(root: &Path, path: &str, stamp: Stamp, release_text: bool) -> Cac
 
 /// Reads the whole repository at `root`, re-using documents from `cache` whose files did not
 /// change, and updating it (a default cache keeps nothing).
-pub fn read_cached(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
+pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     let mut diagnostics = Vec::new();
     let config_source = read_text(root, CONFIG_FILE, &mut diagnostics).map_err(|e| {
         Fatal::new(format!(
@@ -459,7 +459,7 @@ fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DocCache, document_body, read_cached, relative};
+    use super::{DocCache, document_body, read, relative};
     use std::fs;
     use std::path::Path;
 
@@ -472,8 +472,8 @@ mod tests {
         // A byte order mark, and a body with a non-ASCII character.
         let body = "\n## Scope – all\n\nSee [b](b.md).\n";
         fs::write(&file, format!("\u{feff}+++\ntitle = \"A\"\n+++\n{body}")).unwrap();
-        let kept = read_cached(dir.path(), &mut DocCache::default()).unwrap();
-        let released = read_cached(dir.path(), &mut DocCache::releasing_text()).unwrap();
+        let kept = read(dir.path(), &mut DocCache::default()).unwrap();
+        let released = read(dir.path(), &mut DocCache::releasing_text()).unwrap();
         let [kept, released] = [&kept.documents[0], &released.documents[0]];
         assert!(released.is_released() && !kept.is_released());
         // Parsing found the same whether the text is kept or not.
@@ -496,7 +496,7 @@ mod tests {
             format!("\u{feff}\u{feff}+++\ntitle = \"B\"\n+++\n{body}"),
         )
         .unwrap();
-        let read = read_cached(dir.path(), &mut DocCache::releasing_text()).unwrap();
+        let read = read(dir.path(), &mut DocCache::releasing_text()).unwrap();
         let doc = read.documents.iter().find(|d| d.title == "B").unwrap();
         assert_eq!(document_body(dir.path(), doc).unwrap(), body);
         fs::remove_file(&twice).unwrap();

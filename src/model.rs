@@ -82,8 +82,8 @@ impl ControlStatus {
 
 /// Reads and resolves the project at `root`, computing reviews for `today`, re-using unchanged
 /// documents from `cache` (a default cache keeps nothing).
-pub fn load_cached(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Loaded, Fatal> {
-    let inputs = load::read_cached(root, cache)?;
+pub fn load(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Loaded, Fatal> {
+    let inputs = load::read(root, cache)?;
     Ok(Project::build(inputs, today))
 }
 

@@ -287,8 +287,7 @@ mod tests {
         }
         let today = jiff::civil::date(2026, 11, 1);
         let loaded =
-            crate::model::load_cached(dir.path(), today, &mut crate::load::DocCache::default())
-                .unwrap();
+            crate::model::load(dir.path(), today, &mut crate::load::DocCache::default()).unwrap();
         let project = loaded.project;
         project
             .documents
