@@ -1,4 +1,4 @@
-//! The commands behind the CLI: each runs the pipeline stages it needs and writes its output.
+//! The commands behind the CLI: each runs the [`crate::pipeline`] and writes its output.
 //! `main.rs` only parses arguments and turns an [`Outcome`] or a [`Fatal`] into an exit code.
 
 use std::fs;
@@ -7,11 +7,10 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, Severity, Tally, finalise};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Fatal;
-use crate::lint;
-use crate::load;
-use crate::model::{self, Loaded, Project};
+use crate::model::Project;
+use crate::pipeline::analyse;
 use crate::report::{Format, Report};
 use crate::reviews::{self, ReviewFilter, ReviewFormat};
 use crate::scaffold;
@@ -33,57 +32,6 @@ impl Outcome {
             Outcome::ContentErrors => 1,
         }
     }
-}
-
-/// A loaded project and every diagnostic about it, with `[lints]` levels applied.
-#[derive(Debug)]
-pub struct Analysis {
-    /// The resolved project.
-    pub project: Project,
-    /// All diagnostics, sorted.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Analysis {
-    /// Counts of errors and warnings.
-    pub fn tally(&self) -> Tally {
-        Tally::of(&self.diagnostics)
-    }
-}
-
-/// Today's date in the system time zone.
-pub fn system_today() -> Date {
-    jiff::ZonedDateTime::now().date()
-}
-
-/// Load, model and lint: the project at `dir` (or found from the current folder) as of `today`.
-/// Documents let go of their text once parsed, so as not to hold every text at once; `build`
-/// reads each body again when it renders it ([`load::document_body`]).
-pub fn analyse(dir: Option<&Path>, today: Date) -> Result<Analysis, Fatal> {
-    let root = load::find_root(dir)?;
-    analyse_cached(&root, today, &mut load::DocCache::releasing_text())
-}
-
-/// Like [`analyse`], for a known project root, re-using unchanged documents from `cache`
-/// (a default cache keeps nothing).
-pub fn analyse_cached(
-    root: &Path,
-    today: Date,
-    cache: &mut load::DocCache,
-) -> Result<Analysis, Fatal> {
-    let mut timer = crate::timing::Stages::start();
-    let Loaded {
-        project,
-        mut diagnostics,
-    } = model::load(root, today, cache)?;
-    timer.mark("load and model");
-    diagnostics.extend(lint::run(&project));
-    let diagnostics = finalise(diagnostics, |l| project.config.level(l));
-    timer.mark("lint");
-    Ok(Analysis {
-        project,
-        diagnostics,
-    })
 }
 
 /// Options of `annexa check`.

@@ -1,16 +1,15 @@
-//! One document: its front matter, its headings and its links, read from its own text alone.
+//! One document as parsed from its own text alone: its front matter, its headings and its raw
+//! links. It knows nothing of other documents; the model resolves it into a
+//! [`crate::model::Document`].
 
-use crate::catalog::{ControlKey, Unresolved};
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::frontmatter::{self, FrontMatter, Kind};
-use crate::links::Target;
 use crate::markdown::{self, Heading};
-use crate::review::{Review, ReviewState};
+use crate::publish::{document_url, title_from_path};
 use crate::source::SourceText;
-use crate::tomlread::Located;
 
-/// A link found in a document, with its place in the file.
-#[derive(Debug, Clone)]
+/// A link found in a document, with its place in the file, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkSite {
     /// The destination as written.
     pub dest: String,
@@ -18,17 +17,6 @@ pub struct LinkSite {
     pub position: Position,
     /// Whether it is an image.
     pub image: bool,
-    /// What it points at (resolved by the model).
-    pub target: Target,
-}
-
-/// A control id as a document lists it, resolved against the catalogs in use.
-#[derive(Debug, Clone)]
-pub struct ControlRef {
-    /// The id as written, with its place in the front matter.
-    pub written: Located<String>,
-    /// The control, or why there is none.
-    pub key: Result<ControlKey, Unresolved>,
 }
 
 /// A heading with its id and line in the file.
@@ -46,7 +34,7 @@ pub struct HeadingSite {
 
 /// A parsed Markdown document.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct ParsedDocument {
     /// The file: its path relative to the root and its text.
     pub source: SourceText,
     /// Byte offset of the body in the text.
@@ -63,17 +51,13 @@ pub struct Document {
     pub links: Vec<LinkSite>,
     /// The site path of the document's page: its source path without `.md`, then `/`.
     pub url: String,
-    /// The listed controls, resolved (set by the model).
-    pub controls: Vec<ControlRef>,
-    /// The review schedule as of the project's day (set by the model).
-    pub review: Review,
     /// Whether this document was parsed afresh by the last read (not taken from a cache).
     pub reparsed: bool,
-    /// The fingerprint of the text it let go of (see [`Document::release_text`]), if it did.
+    /// The fingerprint of the text it let go of (see [`ParsedDocument::release_text`]), if it did.
     released: Option<u64>,
 }
 
-impl Document {
+impl ParsedDocument {
     /// The document's path relative to the project root.
     pub fn path(&self) -> &str {
         &self.source.path
@@ -89,7 +73,7 @@ impl Document {
 
     /// Lets go of the document's text once parsing has taken all that the lints and reports
     /// need (every position is computed while parsing), so that 10,000 documents do not hold
-    /// 80 MB of text. The body then reads as empty; [`Document::body_of`] takes it back from
+    /// 80 MB of text. The body then reads as empty; [`ParsedDocument::body_of`] takes it back from
     /// the text read again.
     pub fn release_text(&mut self) {
         if self.released.is_none() {
@@ -103,9 +87,9 @@ impl Document {
         self.released.is_some()
     }
 
-    /// The body of `text`, the document's file read again after [`Document::release_text`];
+    /// The body of `text`, the document's file read again after [`ParsedDocument::release_text`];
     /// `None` when the file is no longer what was parsed, or the text was never released (the
-    /// body is then [`Document::body`]).
+    /// body is then [`ParsedDocument::body`]).
     pub fn body_of(&self, mut text: String) -> Option<String> {
         if self.released != Some(fingerprint(&text)) || !text.is_char_boundary(self.body_start) {
             return None;
@@ -117,15 +101,9 @@ impl Document {
     /// A document whose file could not be read.
     pub fn unreadable(source: SourceText) -> Self {
         let title = title_from_path(&source.path);
-        let url = page_path(&source.path);
-        Document {
+        let url = document_url(&source.path);
+        ParsedDocument {
             url,
-            controls: Vec::new(),
-            review: Review {
-                next: None,
-                state: ReviewState::NotTracked,
-                days_left: None,
-            },
             meta: FrontMatter::empty(Kind::from_folder(&source.path)),
             source,
             body_start: 0,
@@ -140,7 +118,7 @@ impl Document {
 
     /// Parses a document's front matter and body, reporting problems into `out`.
     pub fn parse(source: SourceText, out: &mut Vec<Diagnostic>) -> Self {
-        let mut doc = Document::unreadable(source);
+        let mut doc = ParsedDocument::unreadable(source);
         let mut closing_line = 0;
         match frontmatter::split(&doc.source.text) {
             Ok(split) => {
@@ -203,31 +181,8 @@ impl Document {
                 dest: l.dest,
                 position: self.source.position(base + l.offset),
                 image: l.image,
-                target: Target::External,
             })
             .collect();
-    }
-}
-
-/// The site path for a document at `path`: `policies/a.md` → `policies/a/`.
-pub fn page_path(path: &str) -> String {
-    let stem = &path[..path.len() - path.rsplit('.').next().map_or(0, |e| e.len() + 1)];
-    format!("{stem}/")
-}
-
-/// A readable title from a file name: `access-control.md` → `Access control`.
-pub fn title_from_path(path: &str) -> String {
-    let stem = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches(".md")
-        .trim_end_matches(".MD");
-    let words = stem.replace(['-', '_'], " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => path.to_string(),
     }
 }
 
@@ -247,12 +202,12 @@ mod tests {
     fn a_released_text_leaves_what_parsing_found() {
         let text = "+++\ntitle = \"T\"\n+++\n\n# T\n\n## Scope\n\nSee [x](other.md#a).\n";
         let mut diagnostics = Vec::new();
-        let mut doc = Document::parse(
+        let mut doc = ParsedDocument::parse(
             SourceText::new("policies/t.md", text.to_string()),
             &mut diagnostics,
         );
         type Outline = (Vec<(String, u32)>, Vec<(String, Position)>);
-        let outline = |doc: &Document| -> Outline {
+        let outline = |doc: &ParsedDocument| -> Outline {
             (
                 doc.headings
                     .iter()

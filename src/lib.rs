@@ -2,8 +2,9 @@
 //! and checks it in CI.
 //!
 //! Data flows one way: [`load`] reads the repository → [`model`] resolves it into an immutable
-//! [`model::Project`] → [`lint`] checks it → render and write produce the site. [`commands`]
-//! drives the stages for each CLI command.
+//! [`model::Project`] → [`lint`] checks it ([`pipeline`] runs these three) → [`render`] and
+//! [`write`] produce the site. [`publish`] decides what is a document and what is published;
+//! [`routes`] owns the site's URLs. [`commands`] drives the stages for each CLI command.
 
 #![warn(missing_docs)]
 
@@ -20,11 +21,14 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pipeline;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod review;
 pub mod reviews;
 pub mod risks;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod soa;

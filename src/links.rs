@@ -1,11 +1,13 @@
 //! Link resolution: what a relative link in a document points at, decided once for all stages.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use percent_encoding::percent_decode_str;
 
-/// What a link points at.
+use crate::publish;
+
+/// What a link points at on the published site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A URL with a scheme (`https:`, `mailto:`…) or a protocol-relative `//host`: not checked.
@@ -22,10 +24,22 @@ pub enum Target {
         /// The anchor, decoded.
         anchor: Option<String>,
     },
-    /// A file or folder in the repository that is not a document.
+    /// A page annexa generates for a folder: its listing, or the dashboard for the root.
+    Page {
+        /// The page's URL, relative to the site root.
+        url: String,
+    },
+    /// A published file: an attachment at its own path, or a file of `static/` at the root.
     File {
-        /// Its path relative to the root.
+        /// Where it is published, relative to the site root.
+        url: String,
+    },
+    /// Something in the repository that is not on the site.
+    Unpublished {
+        /// The resolved path relative to the root.
         path: String,
+        /// Why it is not published.
+        reason: String,
     },
     /// Nothing exists there.
     Missing {
@@ -132,19 +146,22 @@ pub fn encode_path(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, SET).to_string()
 }
 
-/// What exists in the repository, for resolving links.
-pub struct Universe<'a> {
+/// What the site publishes, for resolving links: every link resolves to what a reader of the
+/// built site would reach.
+pub struct Published<'a> {
     /// The project root on disk.
     pub root: &'a Path,
-    /// Document index by path.
+    /// The output folder, relative to the root.
+    pub output_dir: &'a str,
+    /// Document index by source path.
     pub documents: &'a HashMap<String, usize>,
-    /// Non-document files.
-    pub assets: &'a HashSet<String>,
-    /// Folders.
-    pub dirs: &'a HashSet<String>,
+    /// Published files (attachments and static files) by source path, with their URLs.
+    pub files: &'a HashMap<String, String>,
+    /// What a link to each walked folder reaches.
+    pub folders: &'a HashMap<String, Target>,
 }
 
-impl Universe<'_> {
+impl Published<'_> {
     /// Resolves `dest`, written in the document at `from`.
     pub fn resolve(&self, from: &str, dest: &str) -> Target {
         let dest = dest.trim();
@@ -153,11 +170,8 @@ impl Universe<'_> {
         }
         let (path, anchor) = split_dest(dest);
         if path.is_empty() {
-            return match anchor {
-                Some(anchor) => Target::SameDocument { anchor },
-                None => Target::SameDocument {
-                    anchor: String::new(),
-                },
+            return Target::SameDocument {
+                anchor: anchor.unwrap_or_default(),
             };
         }
         let Some(resolved) = join(from, &path) else {
@@ -169,11 +183,26 @@ impl Universe<'_> {
         if let Some(&index) = self.documents.get(&resolved) {
             return Target::Document { index, anchor };
         }
-        if self.assets.contains(&resolved) || self.dirs.contains(&resolved) {
-            return Target::File { path: resolved };
+        if let Some(url) = self.files.get(&resolved) {
+            return Target::File { url: url.clone() };
         }
+        if let Some(target) = self.folders.get(&resolved) {
+            return match target {
+                Target::Document { index, .. } => Target::Document {
+                    index: *index,
+                    anchor,
+                },
+                other => other.clone(),
+            };
+        }
+        self.not_walked(resolved, anchor)
+    }
+
+    /// What a path reaches that the walk did not list: through a symbolic link, a document by
+    /// another path; otherwise something not published, or nothing.
+    fn not_walked(&self, resolved: String, anchor: Option<String>) -> Target {
         let on_disk = self.root.join(&resolved);
-        if let Some(target) = self.through_symlink(&on_disk, anchor.as_ref()) {
+        if let Some(target) = self.through_symlink(&on_disk, anchor) {
             return target.unwrap_or(Target::Missing {
                 path: resolved,
                 reason: Some(
@@ -181,39 +210,44 @@ impl Universe<'_> {
                 ),
             });
         }
-        if crate::load::is_markdown(&resolved) && on_disk.is_file() {
+        let Ok(meta) = std::fs::metadata(&on_disk) else {
             return Target::Missing {
                 path: resolved,
-                reason: Some(
-                    "it is not a published document (README files, hidden folders, the output folder, templates/, static/ and frameworks/ are not published)"
-                        .to_string(),
-                ),
+                reason: None,
             };
-        }
-        if on_disk.exists() && !resolved.split('/').any(|p| p.starts_with('.')) {
-            return Target::File { path: resolved };
-        }
-        Target::Missing {
+        };
+        let why = if meta.is_dir() {
+            publish::skipped_folder(&resolved, self.output_dir)
+        } else {
+            match publish::classify_file(&resolved, self.output_dir) {
+                publish::Role::Unpublished(why) => Some(why),
+                publish::Role::Framework => Some(publish::Unpublished::FrameworkFolder),
+                _ => None,
+            }
+        };
+        let reason = match why {
+            Some(why) => why.reason(&resolved),
+            // Walked past: inside a folder that holds a site annexa built.
+            None => publish::Unpublished::Output.reason(&resolved),
+        };
+        Target::Unpublished {
             path: resolved,
-            reason: None,
+            reason,
         }
     }
 
     /// For a path that exists on disk but was not walked as part of the repository: when a
     /// symbolic link leads outside the root, `Some(None)`; when it leads to a document by
     /// another path, `Some(Some(that document))`; otherwise `None`.
-    fn through_symlink(&self, on_disk: &Path, anchor: Option<&String>) -> Option<Option<Target>> {
+    fn through_symlink(&self, on_disk: &Path, anchor: Option<String>) -> Option<Option<Target>> {
         let target = on_disk.canonicalize().ok()?;
         let root = self.root.canonicalize().ok()?;
         if !target.starts_with(&root) {
             return Some(None);
         }
-        let real = crate::load::relative(&root, &target);
+        let real = publish::relative(&root, &target);
         let &index = self.documents.get(&real)?;
-        Some(Some(Target::Document {
-            index,
-            anchor: anchor.cloned(),
-        }))
+        Some(Some(Target::Document { index, anchor }))
     }
 }
 

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use crate::catalog::ControlKey;
 use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean, did_you_mean_path};
-use crate::document::Document;
 use crate::frontmatter::Status;
 use crate::links::{Target, relative_to};
-use crate::model::Project;
+use crate::model::{Document, Project};
 use crate::review::ReviewState;
 
 /// A lint over the whole project.
@@ -81,8 +80,8 @@ pub fn unknown_controls(project: &Project) -> Vec<Diagnostic> {
 pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for doc in &project.documents {
-        for link in &doc.links {
-            let found = match &link.target {
+        for (link, target) in doc.links() {
+            let found = match target {
                 Target::Missing { path, reason } => Some(missing_target(
                     project,
                     doc,
@@ -90,6 +89,16 @@ pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
                     path,
                     reason.as_deref(),
                 )),
+                Target::Unpublished { reason, .. } => {
+                    let written = link.dest.split('#').next().unwrap_or(&link.dest);
+                    Some(
+                        Diagnostic::new(
+                            Lint::BrokenLink,
+                            format!("`{written}` is not published on the site"),
+                        )
+                        .with_help(reason.clone()),
+                    )
+                }
                 Target::Document {
                     index,
                     anchor: Some(anchor),
@@ -300,36 +309,18 @@ pub fn soa_conflicts(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-/// The URLs of the pages annexa generates: exact section pages, and folders it owns.
-const GENERATED_PAGES: &[&str] = &[
-    "documents/",
-    "controls/",
-    "soa/",
-    "reviews/",
-    "risks/",
-    "owners/",
-    "search/",
-];
-const GENERATED_FOLDERS: &[&str] = &["owners/", "search/", "exports/", "_assets/"];
-
-/// `url-conflict`: a document whose page would overwrite a generated page (or another
-/// document's page, e.g. `a.md` and `a.MD`).
+/// `url-conflict`: a document whose page would overwrite a page or file annexa generates, or
+/// land in a folder annexa writes whole (see [`crate::routes::ROUTES`]), or another document's
+/// page (`a.md` and `a.MD`).
 pub fn url_conflicts(project: &Project) -> Vec<Diagnostic> {
-    let framework_folders: Vec<String> = project
-        .frameworks
-        .catalogs
-        .iter()
-        .map(|c| format!("controls/{}/", crate::render::view::slug(&c.id)))
-        .collect();
+    let files: Vec<&str> = crate::routes::fixed_files().collect();
     let mut seen: HashMap<String, &Document> = HashMap::new();
     let mut out = Vec::new();
     for doc in &project.documents {
         let url = &doc.url;
-        let generated = GENERATED_PAGES.contains(&url.as_str())
-            || GENERATED_FOLDERS.iter().any(|f| url.starts_with(f))
-            || framework_folders
-                .iter()
-                .any(|f| url.starts_with(f.as_str()));
+        let generated = project.site.page_at(url).is_some()
+            || files.contains(&url.trim_end_matches('/'))
+            || crate::model::site_map::owned(url);
         let message = if generated {
             Some(format!(
                 "this document would be published at /{url}, where annexa puts a page of its own"

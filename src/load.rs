@@ -11,14 +11,12 @@ use walkdir::WalkDir;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Lint, Position};
-use crate::document::Document;
+use crate::document::ParsedDocument;
 use crate::error::Fatal;
+use crate::publish::{self, Role, relative};
 use crate::risks::RISKS_FILE;
 use crate::soa::SOA_FILE;
 use crate::source::SourceText;
-
-/// Top-level folders that never hold documents.
-pub const RESERVED_DIRS: &[&str] = &["templates", "static", "frameworks"];
 
 /// Everything read from a repository, before documents are linked to each other.
 #[derive(Debug)]
@@ -28,9 +26,11 @@ pub struct Inputs {
     /// The settings.
     pub config: Config,
     /// Parsed documents, sorted by path.
-    pub documents: Vec<Document>,
+    pub documents: Vec<ParsedDocument>,
     /// Other files beside the documents (images, PDFs…), relative paths, sorted.
     pub assets: Vec<String>,
+    /// Files under `static/`, relative paths from the root (`static/logo.png`), sorted.
+    pub static_files: Vec<String>,
     /// Every folder walked, relative paths (the root is `""`).
     pub dirs: HashSet<String>,
     /// `frameworks/*.toml`, sorted.
@@ -81,7 +81,7 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
 #[derive(Debug, Default)]
 pub struct DocCache {
     enabled: bool,
-    /// Documents let go of their text once parsed (see [`Document::release_text`]).
+    /// Documents let go of their text once parsed (see [`ParsedDocument::release_text`]).
     release_text: bool,
     entries: std::collections::HashMap<String, CachedDoc>,
 }
@@ -89,7 +89,7 @@ pub struct DocCache {
 #[derive(Debug)]
 struct CachedDoc {
     stamp: Stamp,
-    document: Document,
+    document: ParsedDocument,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -223,6 +223,7 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         config,
         documents: docs,
         assets: listing.assets,
+        static_files: listing.static_files,
         dirs: listing.dirs,
         framework_files,
         soa,
@@ -234,6 +235,7 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
 struct Listing {
     documents: Vec<String>,
     assets: Vec<String>,
+    static_files: Vec<String>,
     dirs: HashSet<String>,
     framework_files: Vec<String>,
     problems: Vec<Diagnostic>,
@@ -248,6 +250,7 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
     let mut listing = Listing {
         documents: Vec::new(),
         assets: Vec::new(),
+        static_files: Vec::new(),
         dirs: HashSet::from([String::new()]),
         framework_files: Vec::new(),
         problems: Vec::new(),
@@ -288,18 +291,12 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             listing.dirs.insert(rel);
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        let top_level = !rel.contains('/');
-        if rel.starts_with("frameworks/") {
-            if rel.matches('/').count() == 1 && name.ends_with(".toml") {
-                listing.framework_files.push(rel);
-            }
-        } else if is_markdown(&name) {
-            if !name.eq_ignore_ascii_case("readme.md") {
-                listing.documents.push(rel);
-            }
-        } else if !(top_level && name.ends_with(".toml")) {
-            listing.assets.push(rel);
+        match publish::classify_file(&rel, &output_dir) {
+            Role::Document => listing.documents.push(rel),
+            Role::Asset => listing.assets.push(rel),
+            Role::Static { .. } => listing.static_files.push(rel),
+            Role::Framework => listing.framework_files.push(rel),
+            Role::Unpublished(_) => {}
         }
     }
     Ok(listing)
@@ -309,13 +306,13 @@ fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Pat
     if entry.depth() == 0 {
         return true;
     }
-    let name = entry.file_name().to_string_lossy();
-    if name.starts_with('.') {
+    if entry.file_name().to_string_lossy().starts_with('.') {
         return false;
     }
-    let reserved = entry.depth() == 1 && RESERVED_DIRS.contains(&rel) && rel != "frameworks";
     let built_site = || entry.path().join(crate::write::MARKER).is_file();
-    if entry.file_type().is_dir() && (rel == output_dir || reserved || built_site()) {
+    if entry.file_type().is_dir()
+        && (publish::skipped_folder(rel, output_dir).is_some() || built_site())
+    {
         return false;
     }
     if entry.path_is_symlink() {
@@ -326,32 +323,6 @@ fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Pat
             .is_ok_and(|target| target.starts_with(root));
     }
     true
-}
-
-/// Whether a file name is a Markdown document name.
-pub fn is_markdown(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-}
-
-/// `path` relative to `root`, with `/` separators.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    // A clean UTF-8 path (as walked, the common case) is already written that way.
-    if let Some(text) = rel.to_str()
-        && std::path::MAIN_SEPARATOR == '/'
-        && !text
-            .split('/')
-            .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return text.to_string();
-    }
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
 }
 
 /// Reads a file as UTF-8, replacing invalid bytes; returns where the first invalid byte was.
@@ -372,9 +343,9 @@ fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
 }
 
 /// The Markdown body of `doc`, a document of the project at `root`: its text when kept, else
-/// its file read again (see [`Document::release_text`]), which must not have changed since it
+/// its file read again (see [`ParsedDocument::release_text`]), which must not have changed since it
 /// was parsed.
-pub fn document_body<'d>(root: &Path, doc: &'d Document) -> Result<Cow<'d, str>, Fatal> {
+pub fn document_body<'d>(root: &Path, doc: &'d ParsedDocument) -> Result<Cow<'d, str>, Fatal> {
     if !doc.is_released() {
         return Ok(Cow::Borrowed(doc.body()));
     }
@@ -431,7 +402,7 @@ fn not_utf8(source: &SourceText, at: usize) -> Diagnostic {
 
 /// Reads and parses one document. A file that cannot be read still yields a document, so
 /// that links to it resolve, with the reason as a diagnostic.
-fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
+fn read_document(root: &Path, rel: &str) -> (ParsedDocument, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let source = match read_lossy(&root.join(rel)) {
         Ok((text, bad)) => {
@@ -448,20 +419,19 @@ fn read_document(root: &Path, rel: &str) -> (Document, Vec<Diagnostic>) {
                     .at(Position { line: 1, column: 1 }),
             );
             return (
-                Document::unreadable(SourceText::new(rel, String::new())),
+                ParsedDocument::unreadable(SourceText::new(rel, String::new())),
                 diagnostics,
             );
         }
     };
-    let document = Document::parse(source, &mut diagnostics);
+    let document = ParsedDocument::parse(source, &mut diagnostics);
     (document, diagnostics)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{DocCache, document_body, read, relative};
+    use super::{DocCache, document_body, read};
     use std::fs;
-    use std::path::Path;
 
     #[test]
     fn a_released_text_keeps_what_parsing_found_and_is_read_again_while_unchanged() {
@@ -480,7 +450,7 @@ mod tests {
         assert!(kept.body().contains("See [b](b.md)."));
         assert_eq!(released.body(), "");
         assert_eq!(released.title, "A");
-        let ids = |d: &crate::document::Document| -> Vec<String> {
+        let ids = |d: &crate::document::ParsedDocument| -> Vec<String> {
             d.headings.iter().map(|h| h.id.clone()).collect()
         };
         assert_eq!(ids(released), ["scope--all"]);
@@ -509,19 +479,5 @@ mod tests {
         fs::remove_file(&file).unwrap();
         let error = document_body(dir.path(), released).unwrap_err().to_string();
         assert!(error.contains("cannot read `policies/a.md`"), "{error}");
-    }
-
-    #[test]
-    fn relative_paths_use_slashes_and_drop_dot_parts() {
-        let root = Path::new("/repo");
-        assert_eq!(
-            relative(root, Path::new("/repo/policies/a.md")),
-            "policies/a.md"
-        );
-        assert_eq!(
-            relative(root, Path::new("/repo/./policies//a.md")),
-            "policies/a.md"
-        );
-        assert_eq!(relative(root, Path::new("/repo")), "");
     }
 }

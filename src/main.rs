@@ -142,7 +142,7 @@ fn parse_interval(text: &str) -> Result<Interval, String> {
 
 impl DayArg {
     fn date(&self) -> Date {
-        self.today.unwrap_or_else(commands::system_today)
+        self.today.unwrap_or_else(annexa::pipeline::system_today)
     }
 }
 

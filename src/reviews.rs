@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::document::Document;
+use crate::model::Document;
 use crate::model::Project;
 use crate::review::ReviewState;
 

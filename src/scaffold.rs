@@ -94,7 +94,7 @@ This policy is reviewed at least every twelve months and after any significant c
 
 /// Writes the scaffold into `dir` (created if needed); returns how many files were written.
 pub fn write(dir: &Path) -> Result<usize, Fatal> {
-    let today = crate::commands::system_today().to_string();
+    let today = crate::pipeline::system_today().to_string();
     let files: [(&str, String); 5] = [
         ("annexa.toml", CONFIG.to_string()),
         ("soa.toml", SOA.to_string()),

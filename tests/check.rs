@@ -544,16 +544,95 @@ fn a_link_to_a_readme_or_an_unpublished_markdown_file_is_broken() {
         .file("policies/README.md", "# Readme\n")
         .file("templates/x.md", "x\n");
     let report = repo.check(&[]);
+    let found: Vec<(String, String, Option<String>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.place(), d.message.clone(), d.help.clone()))
+        .collect();
     assert_eq!(
-        report.places(),
+        found,
         [
-            "broken-link policies/a.md:9:1",
-            "broken-link policies/a.md:9:16"
+            (
+                "broken-link policies/a.md:9:1".to_string(),
+                "`README.md` is not published on the site".to_string(),
+                Some("README files are not published".to_string())
+            ),
+            (
+                "broken-link policies/a.md:9:16".to_string(),
+                "`../templates/x.md` is not published on the site".to_string(),
+                Some(
+                    "files under templates/ are theme templates and are not published".to_string()
+                )
+            ),
         ]
     );
+}
+
+#[test]
+fn links_resolve_against_what_the_site_publishes() {
+    let body = "# A\n\n\
+        [config](../annexa.toml)\n\
+        [soa](../soa.toml)\n\
+        [template](../templates/base.html)\n\
+        [logo](../static/logo.png)\n\
+        [folder](../policies/)\n\
+        [sub](hr)\n\
+        [home](../)\n\
+        [images](../images/)\n\
+        [hidden](../.github/ci.yml)\n";
+    let repo = Repo::new()
+        .file("policies/a.md", &doc("A", body))
+        .file("policies/hr/b.md", &doc("B", "# B\n"))
+        .file("soa.toml", "")
+        .file(
+            "templates/base.html",
+            "{% block content %}{% endblock content %}",
+        )
+        .file("static/logo.png", "png")
+        .file("images/diagram.svg", "<svg/>")
+        .file(".github/ci.yml", "on: push\n");
+    let report = repo.check(&[]);
+    let found: Vec<(String, String, Option<String>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.place(), d.message.clone(), d.help.clone()))
+        .collect();
+    let broken = |line: u32, dest: &str, help: &str| {
+        (
+            format!("broken-link policies/a.md:{line}:1"),
+            format!("`{dest}` is not published on the site"),
+            Some(help.to_string()),
+        )
+    };
     assert_eq!(
-        report.diagnostics[0].message,
-        "`README.md` cannot be linked: it is not a published document (README files, hidden folders, the output folder, templates/, static/ and frameworks/ are not published)"
+        found,
+        [
+            broken(
+                9,
+                "../annexa.toml",
+                "annexa.toml is configuration and is not published"
+            ),
+            broken(
+                10,
+                "../soa.toml",
+                "soa.toml is an input file of annexa (top-level .toml files are read, not published)"
+            ),
+            broken(
+                11,
+                "../templates/base.html",
+                "files under templates/ are theme templates and are not published"
+            ),
+            broken(
+                16,
+                "../images/",
+                "no page is published for the folder images/, as it holds no documents"
+            ),
+            broken(
+                17,
+                "../.github/ci.yml",
+                "hidden files and folders are not published"
+            ),
+        ]
     );
 }
 

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::site::{
-    FIXED_PAGES, Page, Site, assert_built, build, html_files, read, resolve, scheme, snapshot,
+    Page, Site, assert_built, build, fixed_pages, html_files, read, resolve, scheme, snapshot,
 };
 use common::{Repo, TODAY, annexa, copy_dir, doc, fixture};
 use serde_json::Value;
@@ -228,12 +228,12 @@ fn event_date(event: &Event) -> String {
     format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
 }
 
-/// Asserts the checks every site must pass: the pages of DESIGN §3, a page per document, per
+/// Asserts the checks every site must pass: the fixed pages of the route table, a page per document, per
 /// control and per owner, working internal links, no request leaving the site, and exports
 /// that parse and agree with the documents. Returns the documents.json entries.
 fn assert_complete_site(site_dir: &Path, frameworks: &[&str]) -> Vec<Value> {
-    for rel in FIXED_PAGES {
-        assert!(site_dir.join(rel).is_file(), "the site has `{rel}`");
+    for rel in fixed_pages() {
+        assert!(site_dir.join(&rel).is_file(), "the site has `{rel}`");
     }
     assert!(
         site_dir
@@ -1371,4 +1371,65 @@ fn the_link_checker_finds_what_it_should() {
             .any(|t| t.attr("href") == Some("inside-a-script/")),
         "a tag inside a script is not a tag"
     );
+}
+
+#[test]
+fn links_to_static_files_and_folders_reach_their_published_pages() {
+    let body = "# A\n\n[logo](../static/img/logo.png) [folder](../policies/) [sub](hr) \
+                [home](../) [doc folder](../records)\n";
+    let repo = Repo::new()
+        .file("policies/a.md", &doc("A", body))
+        .file("policies/hr/b.md", &doc("B", "# B\n"))
+        .file("records.md", &doc("Records", "# Records\n"))
+        .file("records/c.md", &doc("C", "# C\n"))
+        .file("static/img/logo.png", "png");
+    let built = build_ok(repo.path(), &[]);
+    let site = built.site();
+    let problems = site.link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+    let page = site.page("policies/a/index.html");
+    let hrefs: Vec<&str> = page
+        .elements("a")
+        .filter(|a| a.attr("class").is_none())
+        .filter_map(|a| a.attr("href"))
+        .filter(|h| !h.starts_with("../../owners/") && !h.contains('?'))
+        .collect();
+    let body_links: Vec<&str> = hrefs
+        .iter()
+        .copied()
+        .skip_while(|h| *h != "../../img/logo.png")
+        .take(5)
+        .collect();
+    assert_eq!(
+        body_links,
+        [
+            "../../img/logo.png",
+            "../../policies/",
+            "../../policies/hr/",
+            "../../",
+            "../../records/"
+        ]
+    );
+    assert_eq!(fs::read(built.out.join("img/logo.png")).unwrap(), b"png");
+    // A folder's listing page: its documents at any depth, none of other folders.
+    let listing = site.page("policies/index.html");
+    let listed: Vec<&str> = listing
+        .elements("a")
+        .filter(|a| a.attr("class") == Some("doc-title"))
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert_eq!(listed, ["../policies/a/", "../policies/hr/b/"]);
+    assert!(
+        listing
+            .text
+            .contains("2 documents in this folder and its subfolders.")
+    );
+    // A folder with a document at its URL has that document, not a listing.
+    let records = site.page("records/index.html");
+    assert!(records.text.contains("Records"), "{}", records.text);
+    assert!(!records.text.contains("in this folder and its subfolders"));
 }

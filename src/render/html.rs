@@ -5,10 +5,9 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
-use crate::document::Document;
 use crate::links::{Target, encode_path, is_external};
 use crate::markdown;
-use crate::model::Project;
+use crate::model::{Document, Project};
 use crate::render::highlight;
 
 /// A rendered document body.
@@ -189,10 +188,8 @@ fn rewrite_url<'u>(project: &Project, doc: &Document, root: &str, dest: &'u str)
         };
     }
     let target = doc
-        .links
-        .iter()
-        .find(|l| l.dest == dest)
-        .map(|l| Cow::Borrowed(&l.target))
+        .target_of(dest)
+        .map(Cow::Borrowed)
         .unwrap_or_else(|| Cow::Owned(project.resolve_link(doc.path(), dest)));
     match target.as_ref() {
         Target::Document { index, anchor } => {
@@ -202,10 +199,13 @@ fn rewrite_url<'u>(project: &Project, doc: &Document, root: &str, dest: &'u str)
                 None => format!("{root}{}", encode_path(url)),
             })
         }
-        Target::File { path } => Cow::Owned(format!("{root}{}", encode_path(path))),
-        Target::SameDocument { .. } | Target::External | Target::Missing { .. } => {
-            Cow::Borrowed(dest)
+        Target::File { url } | Target::Page { url } => {
+            Cow::Owned(format!("{root}{}", encode_path(url)))
         }
+        Target::SameDocument { .. }
+        | Target::External
+        | Target::Unpublished { .. }
+        | Target::Missing { .. } => Cow::Borrowed(dest),
     }
 }
 

@@ -103,18 +103,12 @@ fn copy_files(project: &Project, out: &Path) -> Result<usize, Fatal> {
         .par_iter()
         .try_for_each(|rel| write::copy_file(&project.root.join(rel), out, rel))?;
     count += project.assets.len();
-    let static_dir = project.root.join("static");
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = crate::load::relative(&static_dir, entry.path());
-            write::copy_file(entry.path(), out, &rel)?;
-            count += 1;
-        }
+    for (source, url) in project.static_files.iter().filter_map(|p| {
+        let url = project.site.files.get(p)?;
+        Some((p, url))
+    }) {
+        write::copy_file(&project.root.join(source), out, url)?;
+        count += 1;
     }
     Ok(count)
 }

@@ -1,5 +1,6 @@
-//! Pages: which page goes where, with which template and context. Site-wide data is Tera's
-//! global context `site`, set once; each page's own context holds only what is particular to it.
+//! Pages: each page of the site map rendered with its route's template and its context.
+//! Site-wide data is Tera's global context `site`, set once; each page's own context holds only
+//! what is particular to it.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -8,26 +9,15 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::document::Document;
+use crate::catalog::ControlKey;
 use crate::error::Fatal;
 use crate::history::Change;
-use crate::model::Project;
+use crate::model::{Document, Project};
 use crate::render::html::render_body;
 use crate::render::search::{self, SearchSink};
 use crate::render::theme;
-use crate::render::view::{LinkView, SiteView};
-
-/// The fixed top-level pages: (URL, section name, title, template).
-pub const SECTIONS: &[(&str, &str, &str, &str)] = &[
-    ("", "dashboard", "Dashboard", "index.html"),
-    ("documents/", "documents", "Documents", "documents.html"),
-    ("controls/", "controls", "Controls", "controls.html"),
-    ("soa/", "soa", "Statement of Applicability", "soa.html"),
-    ("reviews/", "reviews", "Reviews", "reviews.html"),
-    ("risks/", "risks", "Risks", "risks.html"),
-    ("owners/", "owners", "Owners", "owners.html"),
-    ("search/", "search", "Search", "search.html"),
-];
+use crate::render::view::{FolderView, LinkView, SiteView};
+use crate::routes::{self, Page, RouteId};
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]
@@ -161,72 +151,81 @@ impl<'p> Renderer<'p> {
             .collect();
         context.insert("toc", &toc);
         context.insert("referenced_by", self.project.referenced_by(index));
-        self.write_page(out, &doc.url, "document.html", &context)?;
+        self.write_page(out, &doc.url, template_of(RouteId::Document), &context)?;
         Ok(body.text)
     }
 
-    /// Renders every page that is not a document page; returns how many.
+    /// Renders every generated page of the site map; returns how many.
     pub fn aggregate_pages(&self, out: &Path) -> Result<usize, Fatal> {
         use rayon::prelude::*;
-        /// One page that is not a document page.
-        enum Page {
-            Section(usize),
-            NotFound,
-            Control(usize, usize, usize),
-            Owner(usize),
-        }
-        let mut pages: Vec<Page> = (0..SECTIONS.len()).map(Page::Section).collect();
-        pages.push(Page::NotFound);
-        for (f, framework) in self.site.frameworks.iter().enumerate() {
-            for (g, group) in framework.groups.iter().enumerate() {
-                pages.extend((0..group.controls.len()).map(|c| Page::Control(f, g, c)));
-            }
-        }
-        pages.extend((0..self.site.owners.len()).map(Page::Owner));
-        // The big lists (register, matrix, SoA, reviews) go first, so they do not finish last.
+        let pages = &self.project.site.pages;
+        // The big lists (register, matrix, SoA, reviews) come first, so they do not finish last.
         pages
             .par_iter()
             .with_max_len(1)
-            .try_for_each(|page| match *page {
-                Page::Section(i) => {
-                    let (url, section, title, template) = SECTIONS[i];
-                    let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
-                    let context = self.context(url, section, title, crumbs);
-                    self.write_page(out, url, template, &context)
-                }
-                Page::NotFound => {
-                    let context = self.context("404.html", "", "Page not found", vec![home()]);
-                    self.render_to(out, "404.html", "404.html", &context, "")
-                }
-                Page::Control(f, g, c) => self.control_page(out, f, g, c),
-                Page::Owner(o) => self.owner_page(out, o),
-            })?;
+            .try_for_each(|page| self.page(out, page))?;
         Ok(pages.len())
     }
 
-    fn owner_page(&self, out: &Path, o: usize) -> Result<(), Fatal> {
+    /// Renders one generated page.
+    fn page(&self, out: &Path, page: &Page) -> Result<(), Fatal> {
+        match page {
+            Page::Fixed(id) => self.fixed_page(out, *id),
+            Page::Control(key) => self.control_page(out, *key),
+            Page::Owner(slug) => self.owner_page(out, slug),
+            Page::Folder(folder) => self.folder_page(out, folder),
+        }
+    }
+
+    fn fixed_page(&self, out: &Path, id: RouteId) -> Result<(), Fatal> {
+        let route = routes::route(id);
+        let url = route.pattern;
+        let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
+        // The 404 page is served at any depth: it belongs to no section.
+        let section = route.section;
+        let context = self.context(url, section, route.title, crumbs);
+        self.write_page(out, url, template_of(id), &context)
+    }
+
+    fn owner_page(&self, out: &Path, slug: &str) -> Result<(), Fatal> {
+        let Some(o) = self.site.owners.iter().position(|o| o.slug == slug) else {
+            return Ok(());
+        };
         let owner = &self.site.owners[o];
-        let crumbs = vec![home(), link("Owners", "owners/")];
+        let crumbs = vec![home(), link("Owners", routes::url(RouteId::Owners))];
         let mut context = self.context(&owner.url, "owners", &owner.name, crumbs);
         context.insert("owner", owner);
         context.insert("owner_index", &o);
-        self.write_page(out, &owner.url, "owner.html", &context)
+        self.write_page(out, &owner.url, template_of(RouteId::Owner), &context)
     }
 
-    fn control_page(&self, out: &Path, f: usize, g: usize, c: usize) -> Result<(), Fatal> {
-        let framework = &self.site.frameworks[f];
-        let control = &framework.groups[g].controls[c];
+    fn control_page(&self, out: &Path, key: ControlKey) -> Result<(), Fatal> {
+        let Some((framework, control)) = self.site.control(key) else {
+            return Ok(());
+        };
         let crumbs = vec![
             home(),
-            link("Controls", "controls/"),
-            link(&framework.name, &format!("controls/#{}", framework.anchor)),
+            link("Controls", routes::url(RouteId::Controls)),
+            link(
+                &framework.name,
+                &format!("{}#{}", routes::url(RouteId::Controls), framework.anchor),
+            ),
         ];
         let title = format!("{} {}", control.id, control.title);
         let mut context = self.context(&control.url, "controls", &title, crumbs);
-        context.insert("framework_index", &f);
+        context.insert("framework_index", &key.framework);
         context.insert("framework_name", &framework.name);
         context.insert("control", control);
-        self.write_page(out, &control.url, "control.html", &context)
+        self.write_page(out, &control.url, template_of(RouteId::Control), &context)
+    }
+
+    fn folder_page(&self, out: &Path, folder: &str) -> Result<(), Fatal> {
+        let view = FolderView::new(self.project, folder);
+        let crumbs = crumbs_for_document(&view.url);
+        let title = format!("{folder}/");
+        let mut context = self.context(&view.url, "documents", &title, crumbs);
+        context.insert("folder", &view);
+        self.write_page(out, &view.url, template_of(RouteId::Folder), &context)
     }
 
     fn context(
@@ -257,8 +256,7 @@ impl<'p> Renderer<'p> {
         template: &str,
         context: &Context,
     ) -> Result<(), Fatal> {
-        let file = format!("{url}index.html");
-        self.render_to(out, &file, template, context, url)
+        self.render_to(out, &routes::file_of(url), template, context, url)
     }
 
     fn render_to(
@@ -315,8 +313,15 @@ pub fn root_for(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// The template of a route that renders pages.
+fn template_of(id: RouteId) -> &'static str {
+    routes::route(id)
+        .template
+        .expect("a page route has a template")
+}
+
 fn home() -> LinkView {
-    link("Dashboard", "")
+    link("Dashboard", routes::url(RouteId::Dashboard))
 }
 
 fn link(label: &str, url: &str) -> LinkView {
@@ -327,13 +332,17 @@ fn link(label: &str, url: &str) -> LinkView {
 }
 
 fn crumbs_for_document(url: &str) -> Vec<LinkView> {
-    let mut crumbs = vec![home(), link("Documents", "documents/")];
+    let mut crumbs = vec![home(), link("Documents", routes::url(RouteId::Documents))];
     let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
     for depth in 1..parts.len() {
         let folder = parts[..depth].join("/");
         crumbs.push(link(
-            &crate::document::title_from_path(parts[depth - 1]),
-            &format!("documents/?folder={}", crate::links::encode_path(&folder)),
+            &crate::publish::title_from_path(parts[depth - 1]),
+            &format!(
+                "{}?folder={}",
+                routes::url(RouteId::Documents),
+                crate::links::encode_path(&folder)
+            ),
         ));
     }
     crumbs

@@ -44,7 +44,7 @@ pub fn load(root: &Path) -> Result<Tera, Fatal> {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
         {
-            let name = crate::load::relative(&overrides, entry.path());
+            let name = crate::publish::relative(&overrides, entry.path());
             let text = fs::read_to_string(entry.path())
                 .map_err(|e| Fatal::new(format!("cannot read template `templates/{name}`: {e}")))?;
             match templates.iter_mut().find(|(n, _)| *n == name) {

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::ControlKey;
-use crate::document::Document;
 use crate::frontmatter::{Kind, Status};
 use crate::history::Change;
-use crate::model::{ControlStatus, Project};
+use crate::model::{ControlStatus, Document, Project};
 use crate::review::ReviewState;
 use crate::risks::Risk;
+use crate::routes::{self, control_url, owner_url, register_url, slug};
 
 /// A link: text and a root-relative URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,6 +100,9 @@ pub struct DocView {
 /// One control with its SoA decision, documents and risks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ControlView {
+    /// Which control it is.
+    #[serde(skip)]
+    pub key: ControlKey,
     /// The id as the catalog writes it.
     pub id: String,
     /// The title.
@@ -366,6 +369,43 @@ pub struct SiteView {
     pub filters: Vec<FilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
+    /// The main navigation, from the route table.
+    pub nav: Vec<NavView>,
+    /// The exports, from the route table, for the footer.
+    pub exports: Vec<LinkView>,
+}
+
+/// An entry of the main navigation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NavView {
+    /// The link text.
+    pub label: &'static str,
+    /// The expansion of an abbreviated label, or `None`.
+    pub expansion: Option<&'static str>,
+    /// Root-relative URL.
+    pub url: &'static str,
+    /// The section whose pages mark it current.
+    pub section: &'static str,
+}
+
+fn nav(has_risks: bool) -> Vec<NavView> {
+    routes::nav_entries(has_risks)
+        .map(|(route, nav)| NavView {
+            label: nav.label,
+            expansion: nav.expansion,
+            url: route.pattern,
+            section: route.section,
+        })
+        .collect()
+}
+
+fn exports() -> Vec<LinkView> {
+    routes::fixed_files()
+        .map(|file| LinkView {
+            label: file.rsplit('/').next().unwrap_or(file).to_string(),
+            url: file.to_string(),
+        })
+        .collect()
 }
 
 /// One filter of the document register: a select over the distinct values documents have.
@@ -390,51 +430,6 @@ pub struct OptionView {
     pub label: String,
 }
 
-/// A URL-safe slug: lower case letters and digits, other runs become one hyphen.
-pub fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push('x');
-    }
-    out
-}
-
-/// The page URL of a control.
-pub fn control_url(project: &Project, key: ControlKey) -> String {
-    let catalog = &project.frameworks.catalogs[key.framework];
-    format!(
-        "controls/{}/{}/",
-        slug(&catalog.id),
-        slug(&catalog.controls[key.control].id)
-    )
-}
-
-/// The document register filtered by one value (`documents/?owner=Head%20of%20IT`).
-pub fn register_url(key: &str, value: &str) -> String {
-    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    let value = percent_encoding::utf8_percent_encode(value, QUERY_VALUE);
-    format!("documents/?{key}={value}")
-}
-
-/// The page URL of an owner.
-pub fn owner_url(owner: &str) -> String {
-    format!("owners/{}/", slug(owner))
-}
-
 fn control_ref(project: &Project, key: ControlKey) -> ControlRefView {
     let control = project.frameworks.control(key);
     ControlRefView {
@@ -444,7 +439,7 @@ fn control_ref(project: &Project, key: ControlKey) -> ControlRefView {
             project.frameworks.qualified_id(key)
         },
         title: control.title.clone(),
-        url: control_url(project, key),
+        url: control_url(&project.frameworks, key),
     }
 }
 
@@ -592,6 +587,7 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
         }
     }
     ControlView {
+        key,
         id: control.id.clone(),
         title: control.title.clone(),
         group: control.group.clone(),
@@ -601,7 +597,7 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
             slug(&control.group)
         ),
         description: control.description.clone().unwrap_or_default(),
-        url: control_url(project, key),
+        url: control_url(&project.frameworks, key),
         anchor: format!(
             "{}-{}",
             slug(&project.frameworks.catalogs[key.framework].id),
@@ -913,7 +909,48 @@ fn filters(docs: &[DocView]) -> Vec<FilterView> {
     ]
 }
 
+/// A folder's listing page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FolderView {
+    /// The folder's path (`policies/hr`).
+    pub path: String,
+    /// The page URL (`policies/hr/`).
+    pub url: String,
+    /// Indices into `site.documents` of the documents below it, in path order.
+    pub documents: Vec<usize>,
+    /// The document register filtered to this folder.
+    pub register_url: String,
+}
+
+impl FolderView {
+    /// The listing of `folder`, one of the project's listed folders.
+    pub fn new(project: &Project, folder: &str) -> Self {
+        FolderView {
+            path: folder.to_string(),
+            url: crate::publish::folder_url(folder),
+            documents: project
+                .site
+                .folder_documents
+                .get(folder)
+                .cloned()
+                .unwrap_or_default(),
+            register_url: register_url("folder", folder),
+        }
+    }
+}
+
 impl SiteView {
+    /// The framework and view of the control `key`, when the matrix shows it.
+    pub fn control(&self, key: ControlKey) -> Option<(&FrameworkView, &ControlView)> {
+        let framework = self.frameworks.get(key.framework)?;
+        let control = framework
+            .groups
+            .iter()
+            .flat_map(|g| &g.controls)
+            .find(|c| c.key == key)?;
+        Some((framework, control))
+    }
+
     /// Builds the views of a whole project.
     pub fn new(project: &Project, history: &[Change]) -> Self {
         use rayon::prelude::*;
@@ -956,6 +993,8 @@ impl SiteView {
             stats: stats(project, &reviews),
             filters,
             recent_changes: recent_changes(project, history),
+            nav: nav(!project.risks.is_empty()),
+            exports: exports(),
             reviews,
             frameworks,
             documents,

@@ -8,12 +8,13 @@ use std::time::Instant;
 
 use jiff::civil::Date;
 
-use crate::commands::{Analysis, analyse_cached, system_today};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Fatal;
 use crate::links::Target;
-use crate::load::{self, DocCache};
+use crate::load::DocCache;
 use crate::model::Project;
+use crate::pipeline::{Analysis, analyse_cached, system_today};
+use crate::publish::{self, Role};
 use crate::render::search::{self, KeptDoc, KeptDocs};
 use crate::render::{self, Renderer, exports, theme};
 use crate::serve::http::Shared;
@@ -117,20 +118,16 @@ impl Preview {
             let rel = path
                 .strip_prefix(canonical_root)
                 .or_else(|_| path.strip_prefix(root))
-                .map(|r| load::relative(Path::new(""), r));
+                .map(|r| publish::relative(Path::new(""), r));
             let Ok(rel) = rel else { continue };
-            if rel.is_empty()
-                || rel.split('/').any(|part| part.starts_with('.'))
-                || rel == self.output_dir
-                || rel.starts_with(&format!("{}/", self.output_dir))
-            {
+            if rel.is_empty() || rel == self.output_dir {
                 continue;
             }
-            let name = rel.rsplit('/').next().unwrap_or("");
-            let top = rel.split('/').next().unwrap_or("");
-            let is_document = load::is_markdown(name)
-                && !name.eq_ignore_ascii_case("readme.md")
-                && !load::RESERVED_DIRS.contains(&top);
+            let is_document = match publish::classify_file(&rel, &self.output_dir) {
+                Role::Document => true,
+                Role::Unpublished(why) if why.is_ignored() => continue,
+                _ => false,
+            };
             if is_document {
                 change.get_or_insert(Change::Documents);
             } else {
@@ -333,9 +330,9 @@ fn link_maps(project: &Project) -> (Vec<BTreeSet<usize>>, Vec<Vec<usize>>) {
         .documents
         .iter()
         .map(|d| {
-            d.links
+            d.targets
                 .iter()
-                .filter_map(|l| match l.target {
+                .filter_map(|t| match *t {
                     Target::Document { index, .. } => Some(index),
                     _ => None,
                 })

@@ -490,19 +490,14 @@ impl Site {
     }
 }
 
-/// The pages DESIGN §3 lists, as files: the dashboard, the register, the control matrix, the
-/// SoA, reviews, owners, search, the exports and the 404 page.
-pub const FIXED_PAGES: &[&str] = &[
-    "index.html",
-    "documents/index.html",
-    "controls/index.html",
-    "soa/index.html",
-    "reviews/index.html",
-    "owners/index.html",
-    "search/index.html",
-    "exports/soa.csv",
-    "exports/control-matrix.csv",
-    "exports/documents.json",
-    "exports/reviews.ics",
-    "404.html",
-];
+/// Every page and file of fixed name that annexa generates, as files, from the route table:
+/// the dashboard, the register, the control matrix, the SoA, reviews, risks, owners, search,
+/// the 404 page and the exports.
+pub fn fixed_pages() -> Vec<String> {
+    use annexa::routes::{ROUTES, file_of};
+    ROUTES
+        .iter()
+        .filter(|r| !r.pattern.contains('{'))
+        .map(|r| file_of(r.pattern))
+        .collect()
+}

@@ -1,7 +1,10 @@
 //! Model: the immutable `Project` — documents with every link, control and review resolved,
-//! the catalogs in use, the SoA and the risks — built once from what `load` read.
+//! the catalogs in use, the SoA, the risks and the site map — built once from what `load` read.
 
-use std::collections::{HashMap, HashSet};
+mod document;
+pub mod site_map;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -10,14 +13,14 @@ use rayon::prelude::*;
 use crate::catalog::{self, Catalog, ControlKey, Frameworks};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
-use crate::document::{ControlRef, Document};
 use crate::error::Fatal;
 use crate::frontmatter::Status;
-use crate::links::Universe;
+use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
-use crate::review::{self, ReviewInputs};
 use crate::risks::{self, Risk};
 use crate::soa::{Implementation, Soa, SoaEntry};
+pub use document::{ControlRef, Document, Resolver};
+use site_map::{SiteInputs, SiteMap};
 
 /// A whole ISMS repository, resolved.
 #[derive(Debug)]
@@ -32,15 +35,17 @@ pub struct Project {
     pub documents: Vec<Document>,
     /// Non-document files to publish beside the documents.
     pub assets: Vec<String>,
+    /// Files under `static/`, published at the site root.
+    pub static_files: Vec<String>,
     /// The catalogs in use.
     pub frameworks: Frameworks,
     /// The Statement of Applicability.
     pub soa: Soa,
     /// The risk register.
     pub risks: Vec<Risk>,
+    /// Every page and file the site publishes besides the documents.
+    pub site: SiteMap,
     by_path: HashMap<String, usize>,
-    asset_set: HashSet<String>,
-    dirs: HashSet<String>,
     mapped: HashMap<ControlKey, Vec<usize>>,
     backlinks: Vec<Vec<usize>>,
     risks_by_control: HashMap<ControlKey, Vec<usize>>,
@@ -93,8 +98,9 @@ impl Project {
         let Inputs {
             root,
             config,
-            mut documents,
+            documents,
             assets,
+            static_files,
             dirs,
             framework_files,
             soa,
@@ -113,16 +119,29 @@ impl Project {
             .enumerate()
             .map(|(i, d)| (d.path().to_string(), i))
             .collect();
-        let asset_set: HashSet<String> = assets.iter().cloned().collect();
-        let universe = Universe {
-            root: &root,
-            documents: &by_path,
-            assets: &asset_set,
+        let site = SiteMap::new(&SiteInputs {
+            documents: &documents,
+            assets: &assets,
+            static_files: &static_files,
             dirs: &dirs,
-        };
-        documents.par_iter_mut().for_each(|doc| {
-            resolve_document(doc, &universe, &frameworks, &config, today);
+            frameworks: &frameworks,
         });
+        let resolver = Resolver {
+            published: Published {
+                root: &root,
+                output_dir: &config.output_dir,
+                documents: &by_path,
+                files: &site.files,
+                folders: &site.folders,
+            },
+            frameworks: &frameworks,
+            config: &config,
+            today,
+        };
+        let documents: Vec<Document> = documents
+            .into_par_iter()
+            .map(|parsed| resolver.resolve(parsed))
+            .collect();
         let mapped = map_controls(&documents);
         let backlinks = map_backlinks(&documents);
         let risks_by_control = map_risks(&risks);
@@ -133,12 +152,12 @@ impl Project {
                 today,
                 documents,
                 assets,
+                static_files,
                 frameworks,
                 soa,
                 risks,
+                site,
                 by_path,
-                asset_set,
-                dirs,
                 mapped,
                 backlinks,
                 risks_by_control,
@@ -148,14 +167,18 @@ impl Project {
     }
 
     /// Resolves a link written in the document at `from` (for links the model did not see).
-    pub fn resolve_link(&self, from: &str, dest: &str) -> crate::links::Target {
-        Universe {
+    pub fn resolve_link(&self, from: &str, dest: &str) -> Target {
+        self.published().resolve(from, dest)
+    }
+
+    fn published(&self) -> Published<'_> {
+        Published {
             root: &self.root,
+            output_dir: &self.config.output_dir,
             documents: &self.by_path,
-            assets: &self.asset_set,
-            dirs: &self.dirs,
+            files: &self.site.files,
+            folders: &self.site.folders,
         }
-        .resolve(from, dest)
     }
 
     /// The document at `path` (relative to the root).
@@ -227,45 +250,11 @@ pub fn counts_for_coverage(status: Status) -> bool {
     matches!(status, Status::Approved | Status::Review)
 }
 
-fn resolve_document(
-    doc: &mut Document,
-    universe: &Universe<'_>,
-    frameworks: &Frameworks,
-    config: &Config,
-    today: Date,
-) {
-    let from = doc.source.path.clone();
-    for link in &mut doc.links {
-        link.target = universe.resolve(&from, &link.dest);
-    }
-    doc.controls = doc
-        .meta
-        .controls
-        .iter()
-        .map(|written| ControlRef {
-            key: frameworks.resolve(&written.value),
-            written: written.clone(),
-        })
-        .collect();
-    let inputs = ReviewInputs {
-        // A document whose front matter could not be read has no review to assess (its
-        // invalid-front-matter or unreadable-file error says why); it is not "missing" one.
-        tracked: doc.meta_read && doc.meta.status.is_tracked(),
-        next_review: doc.meta.next_review.as_ref().map(|d| d.value),
-        last_reviewed: doc.meta.last_reviewed.as_ref().map(|d| d.value),
-        interval: doc
-            .meta
-            .review_interval
-            .unwrap_or(config.reviews.default_interval),
-    };
-    doc.review = review::review(inputs, today, config.reviews.due_soon_days);
-}
-
 fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {
     let mut mapped: HashMap<ControlKey, Vec<usize>> = HashMap::new();
     for (i, doc) in documents.iter().enumerate() {
-        for key in doc.controls.iter().filter_map(|c| c.key.as_ref().ok()) {
-            let list = mapped.entry(*key).or_default();
+        for key in doc.control_keys() {
+            let list = mapped.entry(key).or_default();
             if list.last() != Some(&i) {
                 list.push(i);
             }
@@ -277,8 +266,8 @@ fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {
 fn map_backlinks(documents: &[Document]) -> Vec<Vec<usize>> {
     let mut backlinks = vec![Vec::new(); documents.len()];
     for (from, doc) in documents.iter().enumerate() {
-        for link in &doc.links {
-            if let crate::links::Target::Document { index, .. } = link.target {
+        for target in &doc.targets {
+            if let Target::Document { index, .. } = *target {
                 let list: &mut Vec<usize> = &mut backlinks[index];
                 if index != from && list.last() != Some(&from) {
                     list.push(from);

@@ -1,0 +1,451 @@
+//! Routes: the one table of every page and file annexa generates, with its URL, template and
+//! place in the navigation. Rendering, the `url-conflict` lint, the nav of `base.html` and the
+//! footer's export links all read [`ROUTES`]; adding a page is one row here, one view function
+//! and one template.
+
+use crate::catalog::{ControlKey, Frameworks};
+
+/// Which generated page or file a route is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RouteId {
+    /// The dashboard, at the site root.
+    Dashboard,
+    /// The document register.
+    Documents,
+    /// A document's page (at its source path; not generated from the table).
+    Document,
+    /// The control matrix.
+    Controls,
+    /// A control's page.
+    Control,
+    /// The Statement of Applicability.
+    Soa,
+    /// The reviews page.
+    Reviews,
+    /// The risk register.
+    Risks,
+    /// The list of owners.
+    Owners,
+    /// An owner's page.
+    Owner,
+    /// The search page.
+    Search,
+    /// The listing of a folder's documents (for links to a folder).
+    Folder,
+    /// The page a web server shows for a missing URL.
+    NotFound,
+    /// `exports/documents.json`.
+    DocumentsJson,
+    /// `exports/soa.csv`.
+    SoaCsv,
+    /// `exports/control-matrix.csv`.
+    MatrixCsv,
+    /// `exports/reviews.ics`.
+    ReviewsIcs,
+    /// The theme's stylesheets, scripts and icons.
+    Assets,
+    /// The search index files.
+    SearchIndex,
+}
+
+/// When a nav entry is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// On every site.
+    Always,
+    /// Only when the project has a risk register with risks.
+    WithRisks,
+}
+
+/// A route's entry in the main navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nav {
+    /// The link text.
+    pub label: &'static str,
+    /// The expansion of an abbreviated label (`SoA`), shown as its `<abbr>` title.
+    pub expansion: Option<&'static str>,
+    /// When it is shown.
+    pub when: When,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// Which page or file.
+    pub id: RouteId,
+    /// The URL relative to the site root; `{name}` parts stand for an entry's own part
+    /// (`controls/{framework}/{control}/`). A pattern ending in `{file}` owns its folder.
+    pub pattern: &'static str,
+    /// The template that renders it (`None` for files written by the exports or the index).
+    pub template: Option<&'static str>,
+    /// Its title (a page of one entry takes the entry's name instead).
+    pub title: &'static str,
+    /// The nav section it belongs to (the nav entry marked current on it).
+    pub section: &'static str,
+    /// Its own nav entry, if it has one.
+    pub nav: Option<Nav>,
+}
+
+const fn page(
+    id: RouteId,
+    pattern: &'static str,
+    template: &'static str,
+    title: &'static str,
+    section: &'static str,
+    nav: Option<Nav>,
+) -> Route {
+    Route {
+        id,
+        pattern,
+        template: Some(template),
+        title,
+        section,
+        nav,
+    }
+}
+
+const fn file(id: RouteId, pattern: &'static str, title: &'static str) -> Route {
+    Route {
+        id,
+        pattern,
+        template: None,
+        title,
+        section: "",
+        nav: None,
+    }
+}
+
+const fn nav(label: &'static str) -> Option<Nav> {
+    Some(Nav {
+        label,
+        expansion: None,
+        when: When::Always,
+    })
+}
+
+/// Every page and file annexa generates, in nav order, then the pages of entries and the files.
+pub const ROUTES: &[Route] = &[
+    page(
+        RouteId::Dashboard,
+        "",
+        "index.html",
+        "Dashboard",
+        "dashboard",
+        nav("Dashboard"),
+    ),
+    page(
+        RouteId::Documents,
+        "documents/",
+        "documents.html",
+        "Documents",
+        "documents",
+        nav("Documents"),
+    ),
+    page(
+        RouteId::Controls,
+        "controls/",
+        "controls.html",
+        "Controls",
+        "controls",
+        nav("Controls"),
+    ),
+    page(
+        RouteId::Soa,
+        "soa/",
+        "soa.html",
+        "Statement of Applicability",
+        "soa",
+        Some(Nav {
+            label: "SoA",
+            expansion: Some("Statement of Applicability"),
+            when: When::Always,
+        }),
+    ),
+    page(
+        RouteId::Reviews,
+        "reviews/",
+        "reviews.html",
+        "Reviews",
+        "reviews",
+        nav("Reviews"),
+    ),
+    page(
+        RouteId::Risks,
+        "risks/",
+        "risks.html",
+        "Risks",
+        "risks",
+        Some(Nav {
+            label: "Risks",
+            expansion: None,
+            when: When::WithRisks,
+        }),
+    ),
+    page(
+        RouteId::Owners,
+        "owners/",
+        "owners.html",
+        "Owners",
+        "owners",
+        nav("Owners"),
+    ),
+    page(
+        RouteId::Search,
+        "search/",
+        "search.html",
+        "Search",
+        "search",
+        nav("Search"),
+    ),
+    page(
+        RouteId::Document,
+        "{path}/",
+        "document.html",
+        "",
+        "documents",
+        None,
+    ),
+    page(
+        RouteId::Control,
+        "controls/{framework}/{control}/",
+        "control.html",
+        "",
+        "controls",
+        None,
+    ),
+    page(
+        RouteId::Owner,
+        "owners/{owner}/",
+        "owner.html",
+        "",
+        "owners",
+        None,
+    ),
+    page(
+        RouteId::Folder,
+        "{folder}/",
+        "folder.html",
+        "",
+        "documents",
+        None,
+    ),
+    page(
+        RouteId::NotFound,
+        "404.html",
+        "404.html",
+        "Page not found",
+        "",
+        None,
+    ),
+    file(
+        RouteId::DocumentsJson,
+        "exports/documents.json",
+        "documents.json",
+    ),
+    file(RouteId::SoaCsv, "exports/soa.csv", "soa.csv"),
+    file(
+        RouteId::MatrixCsv,
+        "exports/control-matrix.csv",
+        "control-matrix.csv",
+    ),
+    file(RouteId::ReviewsIcs, "exports/reviews.ics", "reviews.ics"),
+    file(RouteId::Assets, "_assets/{file}", "theme assets"),
+    file(RouteId::SearchIndex, "search/{file}", "search index"),
+];
+
+/// The row of `id`.
+pub fn route(id: RouteId) -> &'static Route {
+    ROUTES
+        .iter()
+        .find(|r| r.id == id)
+        .expect("every route id has a row")
+}
+
+/// The URL of a page or file without parts of its own (`soa/`, `exports/soa.csv`).
+pub fn url(id: RouteId) -> &'static str {
+    let pattern = route(id).pattern;
+    debug_assert!(!pattern.contains('{'), "{pattern} needs an entry");
+    pattern
+}
+
+/// The file a route's URL is written to: `index.html` inside a folder URL.
+pub fn file_of(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
+}
+
+/// A generated page of one project: a fixed page, or the page of one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    /// A page without parts of its own (dashboard, register, matrix…, the 404 page).
+    Fixed(RouteId),
+    /// A control's page.
+    Control(ControlKey),
+    /// An owner's page, by the owner's slug.
+    Owner(String),
+    /// A folder's listing, by the folder's path.
+    Folder(String),
+}
+
+impl Page {
+    /// The route the page follows.
+    pub fn route(&self) -> &'static Route {
+        route(match self {
+            Page::Fixed(id) => *id,
+            Page::Control(_) => RouteId::Control,
+            Page::Owner(_) => RouteId::Owner,
+            Page::Folder(_) => RouteId::Folder,
+        })
+    }
+
+    /// The page's URL, relative to the site root.
+    pub fn url(&self, frameworks: &Frameworks) -> String {
+        match self {
+            Page::Fixed(id) => url(*id).to_string(),
+            Page::Control(key) => control_url(frameworks, *key),
+            Page::Owner(slug) => format!("{}{slug}/", url(RouteId::Owners)),
+            Page::Folder(folder) => crate::publish::folder_url(folder),
+        }
+    }
+}
+
+/// The folders whose every file annexa writes (`_assets/`, `search/`'s index folders are
+/// written whole): a document there would mix with them.
+pub fn owned_folders() -> impl Iterator<Item = &'static str> {
+    ROUTES
+        .iter()
+        .filter_map(|r| r.pattern.strip_suffix("{file}"))
+}
+
+/// The generated files of fixed names (the exports).
+pub fn fixed_files() -> impl Iterator<Item = &'static str> {
+    ROUTES
+        .iter()
+        .filter(|r| r.template.is_none() && !r.pattern.contains('{'))
+        .map(|r| r.pattern)
+}
+
+/// The nav entries shown on a site, with their URLs and sections.
+pub fn nav_entries(has_risks: bool) -> impl Iterator<Item = (&'static Route, Nav)> {
+    ROUTES.iter().filter_map(move |r| {
+        let nav = r.nav?;
+        match nav.when {
+            When::Always => Some((r, nav)),
+            When::WithRisks => has_risks.then_some((r, nav)),
+        }
+    })
+}
+
+/// A URL-safe slug: lower case letters and digits, other runs become one hyphen.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// The page URL of a control.
+pub fn control_url(frameworks: &Frameworks, key: ControlKey) -> String {
+    let catalog = &frameworks.catalogs[key.framework];
+    format!(
+        "controls/{}/{}/",
+        slug(&catalog.id),
+        slug(&catalog.controls[key.control].id)
+    )
+}
+
+/// The page URL of an owner.
+pub fn owner_url(owner: &str) -> String {
+    format!("{}{}/", url(RouteId::Owners), slug(owner))
+}
+
+/// The document register filtered by one value (`documents/?owner=Head%20of%20IT`).
+pub fn register_url(key: &str, value: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let value = percent_encoding::utf8_percent_encode(value, QUERY_VALUE);
+    format!("{}?{key}={value}", url(RouteId::Documents))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_id_has_one_row() {
+        let mut ids: Vec<RouteId> = ROUTES.iter().map(|r| r.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ROUTES.len());
+    }
+
+    #[test]
+    fn the_nav_follows_the_table() {
+        let labels = |risks| -> Vec<&str> { nav_entries(risks).map(|(_, n)| n.label).collect() };
+        assert_eq!(
+            labels(true),
+            [
+                "Dashboard",
+                "Documents",
+                "Controls",
+                "SoA",
+                "Reviews",
+                "Risks",
+                "Owners",
+                "Search"
+            ]
+        );
+        assert!(!labels(false).contains(&"Risks"));
+    }
+
+    #[test]
+    fn files_and_folders_of_the_table() {
+        assert_eq!(owned_folders().collect::<Vec<_>>(), ["_assets/", "search/"]);
+        assert_eq!(
+            fixed_files().collect::<Vec<_>>(),
+            [
+                "exports/documents.json",
+                "exports/soa.csv",
+                "exports/control-matrix.csv",
+                "exports/reviews.ics"
+            ]
+        );
+        assert_eq!(file_of(""), "index.html");
+        assert_eq!(file_of("soa/"), "soa/index.html");
+        assert_eq!(file_of("404.html"), "404.html");
+    }
+
+    #[test]
+    fn urls_of_entries() {
+        assert_eq!(owner_url("Head of IT"), "owners/head-of-it/");
+        assert_eq!(
+            register_url("owner", "Head of IT"),
+            "documents/?owner=Head%20of%20IT"
+        );
+        assert_eq!(slug("  A.5.15 "), "a-5-15");
+        assert_eq!(slug("!!!"), "x");
+        let none = Frameworks { catalogs: vec![] };
+        assert_eq!(
+            Page::Folder("policies/hr".into()).url(&none),
+            "policies/hr/"
+        );
+        assert_eq!(Page::Owner("jo".into()).url(&none), "owners/jo/");
+    }
+}
