@@ -1,6 +1,5 @@
 //! One document as parsed from its own text alone: its front matter, its headings and its raw
-//! links. It knows nothing of other documents; the model resolves it into a
-//! [`crate::model::Document`].
+//! links. It knows nothing of other documents; the model resolves it.
 
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::frontmatter::{self, FrontMatter, Kind};
