@@ -84,6 +84,14 @@ impl Catalog {
             .filter(move |(_, c)| c.group == group)
     }
 
+    /// The indices of the controls as the matrix shows them: group by group, in catalog order
+    /// within each.
+    pub fn in_group_order(&self) -> impl Iterator<Item = usize> + '_ {
+        self.groups
+            .iter()
+            .flat_map(|group| self.group_controls(group).map(|(i, _)| i))
+    }
+
     /// Parses a catalog file, reporting problems; `None` when it is unusable.
     pub fn parse(source: &SourceText, out: &mut Vec<Diagnostic>) -> Option<Catalog> {
         let src = TomlSource {

@@ -5,7 +5,7 @@ use std::ops::Range;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::review::Interval;
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
@@ -270,11 +270,14 @@ pub fn parse(
     fm.owner = required(&mut f, "owner", out);
     fm.id = f.string("id", out).filter(|id| !id.value.trim().is_empty());
     if let Some(kind) = f.string("kind", out) {
-        fm.kind = choose(&kind, &Kind::ALL, Kind::as_str, "kind", src, out).unwrap_or(fm.kind);
+        fm.kind = src
+            .choose(&kind, &Kind::ALL, Kind::as_str, "kind", out)
+            .unwrap_or(fm.kind);
     }
     if let Some(status) = f.string("status", out) {
-        fm.status =
-            choose(&status, &Status::ALL, Status::as_str, "status", src, out).unwrap_or(fm.status);
+        fm.status = src
+            .choose(&status, &Status::ALL, Status::as_str, "status", out)
+            .unwrap_or(fm.status);
     }
     fm.version = f.string_or_number("version", out).map(|v| v.value);
     fm.approver = non_empty(f.string("approver", out));
@@ -344,38 +347,6 @@ fn non_empty(value: Option<Located<String>>) -> Option<String> {
     value
         .map(|v| v.value.trim().to_string())
         .filter(|v| !v.is_empty())
-}
-
-fn choose<T: Copy>(
-    given: &Located<String>,
-    all: &[T],
-    name: fn(T) -> &'static str,
-    key: &str,
-    src: TomlSource<'_>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<T> {
-    let wanted = given.value.trim().to_ascii_lowercase();
-    if let Some(found) = all.iter().copied().find(|v| name(*v) == wanted) {
-        return Some(found);
-    }
-    let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
-    let help = did_you_mean(&wanted, names.iter().copied())
-        .map(|n| format!("did you mean \"{n}\"?"))
-        .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
-    out.push(
-        Diagnostic::new(
-            Lint::InvalidFrontMatter,
-            format!(
-                "`{key}` \"{}\" is not one of {}",
-                given.value,
-                names.join(", ")
-            ),
-        )
-        .in_file(&src.source.path)
-        .at(given.position)
-        .with_help(help),
-    );
-    None
 }
 
 #[cfg(test)]

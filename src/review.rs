@@ -127,6 +127,12 @@ pub enum ReviewState {
     NotTracked,
 }
 
+impl serde::Serialize for ReviewState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl ReviewState {
     /// The kebab-case name used in exports and CSS classes.
     pub fn as_str(self) -> &'static str {

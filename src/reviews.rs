@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::model::Document;
 use crate::model::Project;
-use crate::review::ReviewState;
 
 /// An output format of `annexa reviews`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,11 +19,34 @@ pub enum ReviewFormat {
     Csv,
 }
 
+/// Which list of the reviews report a row is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowState {
+    /// The review date has passed.
+    Overdue,
+    /// Due within the report's window.
+    DueSoon,
+    /// Tracked, but with no review date.
+    Missing,
+}
+
+impl RowState {
+    /// The kebab-case name, as in the JSON and CSV outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowState::Overdue => "overdue",
+            RowState::DueSoon => "due-soon",
+            RowState::Missing => "missing",
+        }
+    }
+}
+
 /// One row of the reviews report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewRow {
-    /// `overdue`, `due-soon` (due within the window) or `missing`.
-    pub state: &'static str,
+    /// Which list it is in.
+    pub state: RowState,
     /// The next review date, if known.
     pub next_review: Option<String>,
     /// Days until the next review; negative when overdue.
@@ -51,7 +73,7 @@ pub struct ReviewFilter {
 }
 
 /// The overdue reviews (most overdue first), those due within the window (soonest first),
-/// then tracked documents without a review date.
+/// then tracked documents without a review date: the model's review groups, filtered.
 pub fn rows(project: &Project, filter: &ReviewFilter) -> Vec<ReviewRow> {
     let owner_matches = |doc: &Document| match &filter.owner {
         None => true,
@@ -61,41 +83,44 @@ pub fn rows(project: &Project, filter: &ReviewFilter) -> Vec<ReviewRow> {
             .as_deref()
             .is_some_and(|o| o.to_lowercase().contains(&wanted.to_lowercase())),
     };
-    let mut rows: Vec<(u8, i64, &Document)> = project
-        .documents
+    let groups = &project.summary.reviews;
+    let docs = &project.documents;
+    let within = |&i: &usize| {
+        docs[i]
+            .review
+            .days_left
+            .is_some_and(|d| d <= filter.within_days)
+    };
+    let due = groups
+        .due_soon
         .iter()
-        .filter(|d| owner_matches(d))
-        .filter_map(|doc| {
-            let r = &doc.review;
-            match (r.state, r.days_left) {
-                (ReviewState::Overdue, Some(days)) => Some((0, days, doc)),
-                (ReviewState::DueSoon | ReviewState::Ok, Some(days))
-                    if days <= filter.within_days =>
-                {
-                    Some((1, days, doc))
-                }
-                (ReviewState::Missing, _) => Some((2, 0, doc)),
-                _ => None,
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| (a.0, a.1, a.2.path()).cmp(&(b.0, b.1, b.2.path())));
-    rows.into_iter()
-        .map(|(group, days, doc)| ReviewRow {
-            state: match group {
-                0 => "overdue",
-                1 => "due-soon",
-                _ => "missing",
-            },
-            next_review: doc.review.next.map(|d| d.to_string()),
-            days: (group < 2).then_some(days),
-            id: doc.meta.id.as_ref().map(|i| i.value.clone()),
-            title: doc.title.clone(),
-            owner: doc.meta.owner.clone(),
-            path: doc.path().to_string(),
-            last_reviewed: doc.meta.last_reviewed.as_ref().map(|d| d.value.to_string()),
-        })
+        .chain(&groups.current)
+        .filter(|i| within(i));
+    let listed = groups
+        .overdue
+        .iter()
+        .map(|&i| (RowState::Overdue, i))
+        .chain(due.map(|&i| (RowState::DueSoon, i)))
+        .chain(groups.missing.iter().map(|&i| (RowState::Missing, i)));
+    listed
+        .filter(|&(_, i)| owner_matches(&docs[i]))
+        .map(|(state, i)| row(state, &docs[i]))
         .collect()
+}
+
+fn row(state: RowState, doc: &Document) -> ReviewRow {
+    ReviewRow {
+        state,
+        next_review: doc.review.next.map(|d| d.to_string()),
+        days: (state != RowState::Missing)
+            .then_some(doc.review.days_left)
+            .flatten(),
+        id: doc.meta.id.as_ref().map(|i| i.value.clone()),
+        title: doc.title.clone(),
+        owner: doc.meta.owner.clone(),
+        path: doc.path().to_string(),
+        last_reviewed: doc.meta.last_reviewed.as_ref().map(|d| d.value.to_string()),
+    }
 }
 
 /// Writes the rows in `format`.
@@ -137,7 +162,7 @@ pub fn write(
             ])?;
             for r in rows {
                 writer.write_record([
-                    r.state.to_string(),
+                    r.state.as_str().to_string(),
                     r.next_review.clone().unwrap_or_default(),
                     r.days.map(|d| d.to_string()).unwrap_or_default(),
                     r.id.clone().unwrap_or_default(),
@@ -157,7 +182,7 @@ fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Resul
         .iter()
         .map(|r| {
             [
-                r.state.to_string(),
+                r.state.as_str().to_string(),
                 r.next_review.clone().unwrap_or_else(|| "-".into()),
                 match r.days {
                     Some(d) if d < 0 => format!("{} overdue", -d),
@@ -185,13 +210,13 @@ fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Resul
         }
         writeln!(out)?;
     }
-    let count = |state: &str| rows.iter().filter(|r| r.state == state).count();
+    let count = |state: RowState| rows.iter().filter(|r| r.state == state).count();
     writeln!(
         out,
         "annexa: {} overdue, {} due within {within_days} days, {} without a review date",
-        count("overdue"),
-        count("due-soon"),
-        count("missing")
+        count(RowState::Overdue),
+        count(RowState::DueSoon),
+        count(RowState::Missing)
     )
 }
 

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::catalog::{ControlKey, Frameworks};
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
 
@@ -25,7 +25,8 @@ pub enum Treatment {
 }
 
 impl Treatment {
-    const ALL: [Treatment; 4] = [
+    /// Every treatment, in `risks.toml` order.
+    pub const ALL: [Treatment; 4] = [
         Treatment::Mitigate,
         Treatment::Accept,
         Treatment::Transfer,
@@ -39,6 +40,76 @@ impl Treatment {
             Treatment::Accept => "accept",
             Treatment::Transfer => "transfer",
             Treatment::Avoid => "avoid",
+        }
+    }
+}
+
+/// Where a risk stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskStatus {
+    /// Identified, treatment not started.
+    Open,
+    /// Being treated.
+    Treating,
+    /// Accepted as it is by its owner.
+    Accepted,
+    /// No longer a risk.
+    Closed,
+}
+
+impl RiskStatus {
+    /// Every status, in `risks.toml` order.
+    pub const ALL: [RiskStatus; 4] = [
+        RiskStatus::Open,
+        RiskStatus::Treating,
+        RiskStatus::Accepted,
+        RiskStatus::Closed,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskStatus::Open => "open",
+            RiskStatus::Treating => "treating",
+            RiskStatus::Accepted => "accepted",
+            RiskStatus::Closed => "closed",
+        }
+    }
+}
+
+/// The band of a risk score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Scores 1 to 4.
+    Low,
+    /// Scores 5 to 9.
+    Medium,
+    /// Scores 10 to 16.
+    High,
+    /// Scores 17 to 25.
+    Critical,
+}
+
+impl Level {
+    /// The band of `score` (likelihood × impact, 1 to 25).
+    pub fn of(score: u8) -> Level {
+        match score {
+            0..=4 => Level::Low,
+            5..=9 => Level::Medium,
+            10..=16 => Level::High,
+            _ => Level::Critical,
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Critical => "critical",
         }
     }
 }
@@ -66,8 +137,8 @@ pub struct Risk {
     pub residual_likelihood: Option<u8>,
     /// Residual impact after treatment, 1 to 5.
     pub residual_impact: Option<u8>,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Where the risk stands.
+    pub status: RiskStatus,
     /// Where the entry starts in `risks.toml`.
     pub position: Position,
 }
@@ -125,7 +196,11 @@ pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnos
         let residual_impact = score(&mut f, "residual_impact", out);
         let treatment = f
             .string("treatment", out)
-            .and_then(|t| read_treatment(src, &t, out));
+            .and_then(|t| src.choose(&t, &Treatment::ALL, Treatment::as_str, "treatment", out));
+        let status = f
+            .string("status", out)
+            .and_then(|s| src.choose(&s, &RiskStatus::ALL, RiskStatus::as_str, "status", out))
+            .unwrap_or(RiskStatus::Open);
         let controls = f.string_list("controls", out).unwrap_or_default();
         let risk = Risk {
             id: String::new(),
@@ -138,10 +213,7 @@ pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnos
             controls: resolve_controls(&controls, frameworks, &source.path, out),
             residual_likelihood,
             residual_impact,
-            status: f
-                .string("status", out)
-                .map(|s| s.value)
-                .unwrap_or_else(|| "open".to_string()),
+            status,
             position,
         };
         f.finish(RISK_KEYS, out);
@@ -171,32 +243,6 @@ pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnos
         });
     }
     risks
-}
-
-fn read_treatment(
-    src: TomlSource<'_>,
-    text: &Located<String>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<Treatment> {
-    let wanted = text.value.trim().to_ascii_lowercase();
-    let found = Treatment::ALL.into_iter().find(|t| t.as_str() == wanted);
-    if found.is_none() {
-        let names = Treatment::ALL.map(Treatment::as_str);
-        out.push(
-            Diagnostic::new(
-                Lint::InvalidConfig,
-                format!(
-                    "`treatment` \"{}\" is not one of {}",
-                    text.value,
-                    names.join(", ")
-                ),
-            )
-            .in_file(&src.source.path)
-            .at(text.position)
-            .with_help_opt(did_you_mean(&wanted, names).map(|n| format!("did you mean \"{n}\"?"))),
-        );
-    }
-    found
 }
 
 /// Resolves written control ids, reporting each unknown one as `unknown-control`.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::catalog::{ControlKey, Frameworks};
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::source::SourceText;
 use crate::tomlread::{Fields, TomlSource};
 
@@ -156,34 +156,14 @@ fn read_entry(
         .map(|j| j.value.trim().to_string())
         .filter(|j| !j.is_empty());
     let implementation = f.string("implementation", out).and_then(|text| {
-        let wanted = text
-            .value
-            .trim()
-            .to_ascii_lowercase()
-            .replace([' ', '_'], "-");
-        let found = Implementation::ALL
-            .into_iter()
-            .find(|i| i.as_str() == wanted);
-        if found.is_none() {
-            let names = Implementation::ALL.map(Implementation::as_str);
-            let help = did_you_mean(&wanted, names)
-                .map(|n| format!("did you mean \"{n}\"?"))
-                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
-            out.push(
-                Diagnostic::new(
-                    Lint::InvalidConfig,
-                    format!(
-                        "`{prefix}implementation` \"{}\" is not one of {}",
-                        text.value,
-                        names.join(", ")
-                    ),
-                )
-                .in_file(&src.source.path)
-                .at(text.position)
-                .with_help(help),
-            );
-        }
-        found
+        let key = format!("{prefix}implementation");
+        src.choose(
+            &text,
+            &Implementation::ALL,
+            Implementation::as_str,
+            &key,
+            out,
+        )
     });
     f.finish(&["applicable", "implementation", "justification"], out);
     SoaEntry {

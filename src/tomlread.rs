@@ -41,6 +41,45 @@ impl<'a> TomlSource<'a> {
             .at(self.position(offset))
     }
 
+    /// The one of `all` that `given` names (case, spaces and underscores aside: `Not
+    /// Implemented` is `not-implemented`); otherwise a diagnostic saying what `key` may be, with
+    /// a did-you-mean, and `None`.
+    pub fn choose<T: Copy>(
+        &self,
+        given: &Located<String>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        key: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        let wanted = given
+            .value
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_'], "-");
+        if let Some(found) = all.iter().copied().find(|v| name(*v) == wanted) {
+            return Some(found);
+        }
+        let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let help = did_you_mean(&wanted, names.iter().copied())
+            .map(|n| format!("did you mean \"{n}\"?"))
+            .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+        out.push(
+            Diagnostic::new(
+                self.lint,
+                format!(
+                    "`{key}` \"{}\" is not one of {}",
+                    given.value,
+                    names.join(", ")
+                ),
+            )
+            .in_file(&self.source.path)
+            .at(given.position)
+            .with_help(help),
+        );
+        None
+    }
+
     /// Parses `text` (a slice of the file starting at `base`) into a table, reporting every
     /// syntax error. Returns `None` when there was any.
     pub fn parse<'t>(

@@ -747,3 +747,38 @@ fn non_utf8_annexa_toml_is_reported_and_the_run_goes_on() {
         ]
     );
 }
+
+#[test]
+fn risk_status_and_treatment_must_be_known_values() {
+    let risks = "[[risks]]\nid = \"R-1\"\ntitle = \"A\"\nstatus = \"clsoed\"\n\n\
+                 [[risks]]\nid = \"R-2\"\ntitle = \"B\"\nstatus = \"wat\"\ntreatment = \"Accept\"\n\n\
+                 [[risks]]\nid = \"R-3\"\ntitle = \"C\"\nstatus = \"Accepted\"\ntreatment = \"ignore\"\n";
+    let report = check(&repo().file("risks.toml", risks));
+    let found: Vec<(String, String, Option<String>)> = report
+        .in_file("risks.toml")
+        .iter()
+        .map(|d| (d.place(), d.message.clone(), d.help.clone()))
+        .collect();
+    let one_of = "open, treating, accepted, closed";
+    assert_eq!(
+        found,
+        [
+            (
+                "invalid-config risks.toml:4:10".to_string(),
+                format!("`status` \"clsoed\" is not one of {one_of}"),
+                Some("did you mean \"closed\"?".to_string())
+            ),
+            (
+                "invalid-config risks.toml:9:10".to_string(),
+                format!("`status` \"wat\" is not one of {one_of}"),
+                Some(format!("use one of: {one_of}"))
+            ),
+            (
+                "invalid-config risks.toml:16:13".to_string(),
+                "`treatment` \"ignore\" is not one of mitigate, accept, transfer, avoid"
+                    .to_string(),
+                Some("use one of: mitigate, accept, transfer, avoid".to_string())
+            ),
+        ]
+    );
+}

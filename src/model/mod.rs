@@ -3,6 +3,7 @@
 
 mod document;
 pub mod site_map;
+pub mod summary;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use crate::risks::{self, Risk};
 use crate::soa::{Implementation, Soa, SoaEntry};
 pub use document::{ControlRef, Document, Resolver};
 use site_map::{SiteInputs, SiteMap};
+use summary::Summary;
 
 /// A whole ISMS repository, resolved.
 #[derive(Debug)]
@@ -45,6 +47,8 @@ pub struct Project {
     pub risks: Vec<Risk>,
     /// Every page and file the site publishes besides the documents.
     pub site: SiteMap,
+    /// The project in figures (coverage, review groups, owners, counts).
+    pub summary: Summary,
     by_path: HashMap<String, usize>,
     mapped: HashMap<ControlKey, Vec<usize>>,
     backlinks: Vec<Vec<usize>>,
@@ -71,6 +75,12 @@ pub enum ControlStatus {
     Documented,
     /// Applicable, not stated, and no document that counts maps to it.
     Gap,
+}
+
+impl serde::Serialize for ControlStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl ControlStatus {
@@ -145,25 +155,36 @@ impl Project {
         let mapped = map_controls(&documents);
         let backlinks = map_backlinks(&documents);
         let risks_by_control = map_risks(&risks);
+        let mut project = Project {
+            root,
+            config,
+            today,
+            documents,
+            assets,
+            static_files,
+            frameworks,
+            soa,
+            risks,
+            site,
+            summary: Summary::default(),
+            by_path,
+            mapped,
+            backlinks,
+            risks_by_control,
+        };
+        // Figures derived from the whole, once.
+        project.summary = Summary::of(&project);
         Loaded {
-            project: Project {
-                root,
-                config,
-                today,
-                documents,
-                assets,
-                static_files,
-                frameworks,
-                soa,
-                risks,
-                site,
-                by_path,
-                mapped,
-                backlinks,
-                risks_by_control,
-            },
+            project,
             diagnostics,
         }
+    }
+
+    /// The controls of framework `framework` as the matrix shows them (group by group).
+    pub fn matrix_controls(&self, framework: usize) -> impl Iterator<Item = ControlKey> + '_ {
+        self.frameworks.catalogs[framework]
+            .in_group_order()
+            .map(move |control| ControlKey { framework, control })
     }
 
     /// Resolves a link written in the document at `from` (for links the model did not see).

@@ -73,14 +73,12 @@ impl SiteMap {
 
     fn add_control_pages(&mut self, frameworks: &Frameworks) {
         for (f, catalog) in frameworks.catalogs.iter().enumerate() {
-            for group in &catalog.groups {
-                for (control, _) in catalog.group_controls(group) {
-                    let key = ControlKey {
-                        framework: f,
-                        control,
-                    };
-                    self.add(Page::Control(key), frameworks);
-                }
+            for control in catalog.in_group_order() {
+                let key = ControlKey {
+                    framework: f,
+                    control,
+                };
+                self.add(Page::Control(key), frameworks);
             }
         }
     }

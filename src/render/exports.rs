@@ -35,10 +35,9 @@ fn controls(site: &SiteView) -> impl Iterator<Item = (&str, &ControlView)> {
 }
 
 fn doc_label(doc: &DocView) -> String {
-    if doc.id.is_empty() {
-        doc.title.clone()
-    } else {
-        format!("{} {}", doc.id, doc.title)
+    match &doc.id {
+        Some(id) => format!("{id} {}", doc.title),
+        None => doc.title.clone(),
     }
 }
 
@@ -77,8 +76,8 @@ fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
                 &c.title,
                 &c.group,
                 if c.applicable { "yes" } else { "no" },
-                &c.justification,
-                c.status,
+                c.justification.as_deref().unwrap_or_default(),
+                c.status.as_str(),
                 &documents.join("; "),
             ])?;
         }
@@ -103,11 +102,7 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
         ])?;
         for (framework, c) in controls(site) {
             let docs: Vec<&DocView> = c.documents.iter().map(|&i| &site.documents[i]).collect();
-            let ids: Vec<&str> = docs
-                .iter()
-                .map(|d| d.id.as_str())
-                .filter(|i| !i.is_empty())
-                .collect();
+            let ids: Vec<&str> = docs.iter().filter_map(|d| d.id.as_deref()).collect();
             let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
             let risks: Vec<&str> = c.risks.iter().map(|&r| site.risks[r].id.as_str()).collect();
             w.write_record([
@@ -116,7 +111,7 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
                 &c.title,
                 &c.group,
                 if c.applicable { "yes" } else { "no" },
-                c.status,
+                c.status.as_str(),
                 &c.counting_documents.to_string(),
                 &ids.join("; "),
                 &paths.join("; "),
@@ -156,9 +151,6 @@ fn documents_json(project: &Project, site: &SiteView) -> Result<Vec<u8>, Fatal> 
         generated_for: &'a str,
         documents: Vec<Entry<'a>>,
     }
-    fn opt(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
-    }
     let base = &project.config.base_url;
     let output = Output {
         generated_for: &site.today,
@@ -169,22 +161,22 @@ fn documents_json(project: &Project, site: &SiteView) -> Result<Vec<u8>, Fatal> 
                 path: &d.path,
                 url: format!("{base}{}", d.url),
                 title: &d.title,
-                id: opt(&d.id),
-                owner: opt(&d.owner),
+                id: d.id.as_deref(),
+                owner: d.owner.as_deref(),
                 kind: d.kind,
                 status: d.status,
-                version: opt(&d.version),
-                approver: opt(&d.approver),
-                classification: opt(&d.classification),
-                effective: opt(&d.effective),
-                last_reviewed: opt(&d.last_reviewed),
-                review_interval: opt(&d.review_interval),
-                next_review: opt(&d.next_review),
-                review_state: d.review_state,
+                version: d.version.as_deref(),
+                approver: d.approver.as_deref(),
+                classification: d.classification.as_deref(),
+                effective: d.effective.as_deref(),
+                last_reviewed: d.last_reviewed.as_deref(),
+                review_interval: d.review_interval.as_deref(),
+                next_review: d.next_review.as_deref(),
+                review_state: d.review_state.as_str(),
                 days_until_review: d.days_left,
                 controls: d.controls.iter().map(|c| c.id.as_str()).collect(),
                 tags: &d.tags,
-                summary: opt(&d.summary),
+                summary: d.summary.as_deref(),
             })
             .collect(),
     };
@@ -214,22 +206,17 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
             continue;
         };
         let end = next.tomorrow().unwrap_or(next);
-        let label = if doc.id.is_empty() {
-            doc.title.clone()
-        } else {
-            format!("{} ({})", doc.title, doc.id)
+        let label = match &doc.id {
+            Some(id) => format!("{} ({id})", doc.title),
+            None => doc.title.clone(),
         };
         let mut description = format!(
             "Owner: {}\nDocument: {}",
-            if doc.owner.is_empty() {
-                "unassigned"
-            } else {
-                &doc.owner
-            },
+            doc.owner.as_deref().unwrap_or("unassigned"),
             doc.path
         );
-        if !doc.last_reviewed.is_empty() {
-            description.push_str(&format!("\nLast reviewed: {}", doc.last_reviewed));
+        if let Some(last) = &doc.last_reviewed {
+            description.push_str(&format!("\nLast reviewed: {last}"));
         }
         lines.extend([
             "BEGIN:VEVENT".to_string(),

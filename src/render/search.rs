@@ -338,7 +338,7 @@ impl DocTerms {
 fn weighted_terms(doc: &DocView, body: &str, mut sink: impl FnMut(&str, u32)) {
     let mut field = |text: &str, weight: u32| terms(text, |term| sink(term, weight));
     field(&doc.title, TITLE);
-    field(&doc.id, ID);
+    field(doc.id.as_deref().unwrap_or_default(), ID);
     for control in &doc.controls {
         field(&control.id, CONTROL);
         // `A.5.15` is also found as `5.15`.
@@ -352,8 +352,8 @@ fn weighted_terms(doc: &DocView, body: &str, mut sink: impl FnMut(&str, u32)) {
     for tag in &doc.tags {
         field(tag, TAG);
     }
-    field(&doc.owner, OWNER);
-    field(&doc.summary, SUMMARY);
+    field(doc.owner.as_deref().unwrap_or_default(), OWNER);
+    field(doc.summary.as_deref().unwrap_or_default(), SUMMARY);
     field(body, BODY);
 }
 
@@ -365,17 +365,18 @@ pub const CHUNK: usize = 8;
 /// "m":summary,"c":"controls","x":"text"});`.
 pub fn doc_entry(index: usize, doc: &DocView, body: &str) -> String {
     let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
-    let mut entry = String::with_capacity(text.len() + doc.summary.len() + 256);
+    let mut entry =
+        String::with_capacity(text.len() + doc.summary.as_deref().map_or(0, str::len) + 256);
     entry.push_str("annexaSearch.doc(");
     entry.push_str(itoa::Buffer::new().format(index));
     let fields: [(&str, &str); 7] = [
         ("{\"u\":", &doc.url),
         (",\"t\":", &doc.title),
-        (",\"i\":", &doc.id),
-        (",\"o\":", &doc.owner),
+        (",\"i\":", doc.id.as_deref().unwrap_or_default()),
+        (",\"o\":", doc.owner.as_deref().unwrap_or_default()),
         (",\"k\":", doc.kind),
         (",\"s\":", doc.status),
-        (",\"m\":", &doc.summary),
+        (",\"m\":", doc.summary.as_deref().unwrap_or_default()),
     ];
     entry.push(',');
     for (key, value) in fields {
