@@ -1,6 +1,13 @@
 //! Markdown facts shared by the model and the renderer: parser options, GitHub heading ids,
 //! and the headings and links of a document body.
 
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough and task lists.
@@ -97,7 +104,8 @@ pub struct RawLink {
 pub struct Outline {
     /// Headings with their ids.
     pub headings: Vec<Heading>,
-    /// Links and images, including reference-style ones; none from code.
+    /// Links and images, including reference-style ones and raw HTML's `href` and `src`
+    /// values; none from code or HTML comments.
     pub links: Vec<RawLink>,
 }
 
@@ -106,6 +114,9 @@ pub fn outline(body: &str) -> Outline {
     let mut outline = Outline::default();
     let mut slugger = Slugger::default();
     let mut heading: Option<(u8, String, usize)> = None;
+    // Raw HTML is read by one reader for the whole body, made at the first fragment.
+    let mut html_reader: Option<HtmlLinks> = None;
+    let mut found = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -142,13 +153,20 @@ pub fn outline(body: &str) -> Outline {
                 }
             }
             Event::InlineHtml(html) | Event::Html(html) => {
-                for (dest, at) in html_links(&html) {
-                    outline.links.push(RawLink {
-                        dest,
-                        offset: range.start + at,
-                        image: false,
-                    });
+                let reader = html_reader.get_or_insert_with(HtmlLinks::new);
+                let source = body.get(range.clone()).unwrap_or_default();
+                if source == &*html {
+                    reader.feed(&html, &[(0, range.start)], &mut found);
+                } else {
+                    reader.feed(&html, &line_origins(&html, source, range.start), &mut found);
                 }
+                outline
+                    .links
+                    .extend(found.drain(..).map(|(dest, offset)| RawLink {
+                        dest,
+                        offset,
+                        image: false,
+                    }));
             }
             _ => {}
         }
@@ -156,94 +174,286 @@ pub fn outline(body: &str) -> Outline {
     outline
 }
 
-/// The `href` and `src` values in a piece of raw HTML, with their offsets in it.
-pub fn html_links(html: &str) -> Vec<(String, usize)> {
-    let lower = html.to_ascii_lowercase();
-    let mut found = Vec::new();
-    for attr in ["href", "src"] {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(attr) {
-            let at = from + i;
-            from = at + attr.len();
-            let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
-            let rest = lower[from..].trim_start();
-            if !before_ok || !rest.starts_with('=') {
-                continue;
-            }
-            let value_start = html.len() - rest.len() + 1;
-            let value = html[value_start..].trim_start();
-            let value_start = html.len() - value.len();
-            let (value, quoted) = match value.chars().next() {
-                Some(q @ ('"' | '\'')) => (&value[1..], Some(q)),
-                _ => (value, None),
-            };
-            let end = match quoted {
-                Some(q) => value.find(q),
-                None => value.find(|c: char| c.is_whitespace() || c == '>'),
-            }
-            .unwrap_or(value.len());
-            found.push((decode_char_refs(&value[..end]), value_start));
-        }
+/// Where the lines of `html`, the text of an HTML event, are in the body, whose `source` (the
+/// event's range) starts at `start`: pulldown-cmark leaves container markers (a block quote's
+/// `> `) out of the lines of inline HTML, so each line of `html` ends where a line of `source`
+/// ends.
+fn line_origins(html: &str, source: &str, start: usize) -> Vec<(usize, usize)> {
+    let mut origins = Vec::new();
+    let mut at = 0;
+    let mut source_line_start = 0;
+    let mut source_lines = source.split_inclusive('\n');
+    for line in html.split_inclusive('\n') {
+        let source_line_end = match source_lines.next() {
+            Some(source_line) => source_line_start + source_line.len(),
+            None => source.len(),
+        };
+        let from = source_line_end
+            .saturating_sub(line.len())
+            .max(source_line_start);
+        origins.push((at, start + from));
+        at += line.len();
+        source_line_start = source_line_end;
     }
-    found.sort_by_key(|(_, at)| *at);
+    if origins.is_empty() {
+        origins.push((0, start));
+    }
+    origins
+}
+
+/// The `href` and `src` values in a piece of raw HTML, with their offsets in it: see
+/// [`HtmlLinks`], which this runs on `html` alone.
+pub fn html_links(html: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    HtmlLinks::new().feed(html, &[(0, 0)], &mut found);
     found
 }
 
-/// Decodes the character references of an attribute value (`&amp;`, `&#x09;`, `&#58;`), as
-/// a browser does before it reads the URL; unknown named references stay as written.
-fn decode_char_refs(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
+/// Finds the links in a document's raw HTML: the values of the `href` and `src` attributes of
+/// start tags, with the byte offset of each value as written (its opening quote, when it has
+/// one; the attribute's name when it has no value).
+///
+/// What is a link is decided by html5ever's tokenizer, fed the raw HTML fragments of a body in
+/// order (pulldown-cmark gives an HTML block one fragment a line, and inline HTML one fragment a
+/// tag or comment). One tokenizer reads them all, so a comment, a tag or the text of a
+/// `<script>`, `<style>`, `<textarea>`… spanning fragments is read as a browser reads the page,
+/// where Markdown text between fragments is escaped and cannot end a comment. Values come
+/// decoded (`&amp;`, `&#x09;`, `&colon;`), and neither comments, end tags, text nor other
+/// attributes' values hold links.
+///
+/// Tokens carry no offsets, so the text is fed in pieces that each end just after a `>`: a tag,
+/// comment or doctype ends at the `>` that ends the piece during whose feeding it is emitted.
+/// A start tag begins at the first `<` followed by an ASCII letter after the end of the token
+/// before it (any earlier such `<` would have begun a tag), and its attributes are then found by
+/// reading the tag's text with the tokenizer's attribute rules (`attributes`). Each byte is
+/// looked at a bounded number of times: the work is linear in the length of the HTML.
+pub struct HtmlLinks {
+    tokenizer: Tokenizer<LinkSink>,
+    input: BufferQueue,
+    /// The HTML fed and not yet dropped; what is before `start` has been read to its end.
+    text: String,
+    /// Where the last tag, comment or doctype ended in `text`.
+    start: usize,
+    /// Where pieces of `text` are in the body: (offset in `text`, offset in the body),
+    /// ascending; within a piece, bytes follow each other in both.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Default for HtmlLinks {
+    fn default() -> Self {
+        Self::new()
     }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let name_end = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .map_or(rest.len(), |i| i + 1);
-        let name = &rest[1..name_end];
-        let decoded = if let Some(number) = name.strip_prefix('#') {
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => number.parse().ok(),
-            };
-            code.map(|c| char::from_u32(c).unwrap_or('\u{fffd}'))
-        } else {
-            match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                "Tab" => Some('\t'),
-                "NewLine" => Some('\n'),
-                "colon" => Some(':'),
-                "sol" => Some('/'),
-                "num" => Some('#'),
-                "quest" => Some('?'),
-                "period" => Some('.'),
-                "lpar" => Some('('),
-                "rpar" => Some(')'),
-                _ => None,
-            }
+}
+
+impl HtmlLinks {
+    /// A reader at the start of a body.
+    pub fn new() -> Self {
+        let opts = TokenizerOpts {
+            discard_bom: false,
+            ..TokenizerOpts::default()
         };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                let semicolon = rest[name_end..].starts_with(';');
-                rest = &rest[name_end + usize::from(semicolon)..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        HtmlLinks {
+            tokenizer: Tokenizer::new(LinkSink::default(), opts),
+            input: BufferQueue::default(),
+            text: String::new(),
+            start: 0,
+            pieces: Vec::new(),
         }
     }
-    out.push_str(rest);
-    out
+
+    /// Reads the next fragment, `html`, and pushes the links it ends onto `found`.
+    /// `origins` says where `html` is in the body: pairs of (offset in `html`, offset in the
+    /// body), ascending and starting with offset 0 in `html`.
+    pub fn feed(
+        &mut self,
+        html: &str,
+        origins: &[(usize, usize)],
+        found: &mut Vec<(String, usize)>,
+    ) {
+        let base = self.text.len();
+        self.pieces
+            .extend(origins.iter().map(|&(at, body)| (base + at, body)));
+        self.text.push_str(html);
+        let mut from = 0;
+        let ends = memchr::memchr_iter(b'>', html.as_bytes()).map(|i| i + 1);
+        for end in ends.chain(std::iter::once(html.len())) {
+            if end == from {
+                continue;
+            }
+            self.input
+                .push_back(StrTendril::from_slice(&html[from..end]));
+            from = end;
+            let _ = self.tokenizer.feed(&self.input);
+            if let Some(links) = self.tokenizer.sink.ended.take() {
+                // The piece ended with the `>` of a tag, comment or doctype.
+                let end = base + end;
+                if !links.is_empty() {
+                    self.locate(end, links, found);
+                }
+                self.start = end;
+            }
+        }
+        self.compact();
+    }
+
+    /// Pushes the `links` of the start tag that ends just before `end` in `text`.
+    fn locate(
+        &self,
+        end: usize,
+        links: Vec<(&'static str, String)>,
+        found: &mut Vec<(String, usize)>,
+    ) {
+        let bytes = &self.text.as_bytes()[..end];
+        let tag_start = memchr::memchr_iter(b'<', &bytes[self.start..])
+            .map(|i| self.start + i)
+            .find(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+            .unwrap_or(self.start);
+        let tag = &bytes[tag_start..end - 1];
+        let (mut href, mut src) = (None, None);
+        attributes(tag, |name, at| {
+            let slot = if name.eq_ignore_ascii_case(b"href") {
+                &mut href
+            } else if name.eq_ignore_ascii_case(b"src") {
+                &mut src
+            } else {
+                return;
+            };
+            // The tokenizer keeps the first of repeated attributes.
+            slot.get_or_insert(tag_start + at);
+        });
+        for (name, value) in links {
+            let at = if name == "href" { href } else { src };
+            found.push((value, self.body_offset(at.unwrap_or(tag_start))));
+        }
+    }
+
+    /// The body offset of `at` in `text`.
+    fn body_offset(&self, at: usize) -> usize {
+        let piece = self.pieces.partition_point(|&(p, _)| p <= at).max(1) - 1;
+        let (p, body) = self.pieces.get(piece).copied().unwrap_or((0, 0));
+        body + (at - p)
+    }
+
+    /// Drops what has been read to its end.
+    fn compact(&mut self) {
+        if self.start == 0 {
+            return;
+        }
+        if self.start == self.text.len() {
+            self.text.clear();
+            self.pieces.clear();
+            self.start = 0;
+            return;
+        }
+        let start = self.start;
+        let first = self.pieces.partition_point(|&(p, _)| p <= start).max(1) - 1;
+        if let Some(&(p, body)) = self.pieces.get(first) {
+            self.pieces[first] = (start, body + (start - p));
+        }
+        self.pieces.drain(..first);
+        for piece in &mut self.pieces {
+            piece.0 -= start;
+        }
+        self.text.drain(..start);
+        self.start = 0;
+    }
+}
+
+/// Takes the tokenizer's tokens: records the end of each tag, comment and doctype, with the
+/// `href` and `src` values of start tags, and puts the tokenizer in the state a browser's tree
+/// builder would after the start tag of an element whose text is not HTML.
+#[derive(Default)]
+struct LinkSink {
+    /// Set when a tag, comment or doctype ends: the start tag's (attribute, value) links.
+    ended: RefCell<Option<Vec<(&'static str, String)>>>,
+}
+
+impl TokenSink for LinkSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                let links = tag
+                    .attrs
+                    .into_iter()
+                    .filter_map(|attr| {
+                        let name = match &*attr.name.local {
+                            "href" => "href",
+                            "src" => "src",
+                            _ => return None,
+                        };
+                        Some((name, String::from(attr.value)))
+                    })
+                    .collect();
+                *self.ended.borrow_mut() = Some(links);
+                match &*tag.name {
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                }
+            }
+            Token::TagToken(_) | Token::CommentToken(_) | Token::DoctypeToken(_) => {
+                *self.ended.borrow_mut() = Some(Vec::new());
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// Reads the attributes of `tag`, a start tag's text from its `<` to before its `>`, by the
+/// tokenizer's rules, and calls `each` with each attribute's name and the offset of its value
+/// (its opening quote when quoted), or of its name when it has no value.
+fn attributes(tag: &[u8], mut each: impl FnMut(&[u8], usize)) {
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
+    let len = tag.len();
+    // The tag name.
+    let mut i = 1;
+    while i < len && !space(tag[i]) && tag[i] != b'/' {
+        i += 1;
+    }
+    loop {
+        while i < len && (space(tag[i]) || tag[i] == b'/') {
+            i += 1;
+        }
+        if i >= len {
+            return;
+        }
+        // A name's first character may be `=`.
+        let name = i;
+        i += 1;
+        while i < len && !space(tag[i]) && !matches!(tag[i], b'/' | b'=') {
+            i += 1;
+        }
+        let name_end = i;
+        while i < len && space(tag[i]) {
+            i += 1;
+        }
+        let mut at = name;
+        if i < len && tag[i] == b'=' {
+            i += 1;
+            while i < len && space(tag[i]) {
+                i += 1;
+            }
+            at = i;
+            match tag.get(i) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    i = memchr::memchr(quote, &tag[i + 1..]).map_or(len, |j| i + j + 2);
+                }
+                _ => {
+                    while i < len && !space(tag[i]) {
+                        i += 1;
+                    }
+                }
+            }
+        }
+        each(&tag[name..name_end], at);
+    }
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -290,13 +500,128 @@ mod tests {
         }
     }
 
+    fn pairs(list: &[(&str, usize)]) -> Vec<(String, usize)> {
+        list.iter().map(|&(d, at)| (d.to_string(), at)).collect()
+    }
+
+    /// The destinations and offsets of the links `outline` finds in `body`.
+    fn outline_links(body: &str) -> Vec<(String, usize)> {
+        outline(body)
+            .links
+            .into_iter()
+            .map(|l| (l.dest, l.offset))
+            .collect()
+    }
+
+    #[test]
+    fn raw_html_links_are_start_tag_href_and_src_values() {
+        // The offset is the value's as written: its opening quote, when it has one.
+        assert_eq!(html_links("<a href=\"x.md\">x</a>"), pairs(&[("x.md", 8)]));
+        assert_eq!(
+            html_links("<img src=\"pic.png\">"),
+            pairs(&[("pic.png", 9)])
+        );
+        assert_eq!(html_links("<a href='x.md'>x</a>"), pairs(&[("x.md", 8)]));
+        assert_eq!(html_links("<a href=x.md>x</a>"), pairs(&[("x.md", 8)]));
+        assert_eq!(html_links("<a href = x.md >x</a>"), pairs(&[("x.md", 10)]));
+        assert_eq!(html_links("<A HREF=\"X.md\">x</A>"), pairs(&[("X.md", 8)]));
+        assert_eq!(html_links("<IMG\tSrc='p.png'/>"), pairs(&[("p.png", 9)]));
+        assert_eq!(
+            html_links("<a href=\"a.md\" title=x>a</a> and <img alt=\"\" src=b.png>"),
+            pairs(&[("a.md", 8), ("b.png", 49)])
+        );
+        assert_eq!(
+            html_links("<source src=\"v.webm\" href=\"h.md\">"),
+            pairs(&[("v.webm", 12), ("h.md", 26)])
+        );
+        // A repeated attribute counts once, with its first value (as a browser reads it).
+        assert_eq!(
+            html_links("<a href=\"one.md\" href=\"two.md\">"),
+            pairs(&[("one.md", 8)])
+        );
+        // An attribute without a value is an empty link (to the page itself).
+        assert_eq!(html_links("<a href>x</a>"), pairs(&[("", 3)]));
+    }
+
     #[test]
     fn raw_html_links_are_decoded() {
-        let links = html_links(
-            "<a href=\"a.md?x=1&amp;y=2#s\">a</a> <a href='java&#x09;script&#58;x'>b</a> <img src=\"&unknown;.png\">",
+        assert_eq!(
+            html_links(
+                "<a href=\"a.md?x=1&amp;y=2#s\">a</a> <a href='java&#x09;script&#58;x'>b</a> <img src=\"&unknown;.png\"> <a href=\"x&colon;y\">"
+            ),
+            pairs(&[
+                ("a.md?x=1&y=2#s", 8),
+                ("java\tscript:x", 43),
+                ("&unknown;.png", 83),
+                ("x:y", 108)
+            ])
         );
-        let dests: Vec<&str> = links.iter().map(|(d, _)| d.as_str()).collect();
-        assert_eq!(dests, ["a.md?x=1&y=2#s", "java\tscript:x", "&unknown;.png"]);
+    }
+
+    #[test]
+    fn other_attributes_comments_text_and_end_tags_hold_no_links() {
+        assert_eq!(html_links("<abbr title=\"see href=old.md\">x</abbr>"), []);
+        assert_eq!(
+            html_links("<abbr title=\"see href=old.md\" data-src='y' href=\"new.md\">x</abbr>"),
+            pairs(&[("new.md", 48)])
+        );
+        assert_eq!(html_links("<!-- <a href=\"removed.md\">old</a> -->"), []);
+        assert_eq!(
+            html_links("<!-- a > b <img src=\"c.png\"> --><a href=\"d.md\">"),
+            pairs(&[("d.md", 40)])
+        );
+        assert_eq!(html_links("see href=x.md and src=y.png"), []);
+        assert_eq!(html_links("</a href=\"x.md\">"), []);
+        assert_eq!(html_links("<!DOCTYPE html><?pi href=\"x.md\"?>"), []);
+        assert_eq!(
+            html_links("a <3 b < c <a href=\"x.md\">"),
+            pairs(&[("x.md", 19)])
+        );
+        // The text of a script or a textarea is not HTML.
+        assert_eq!(
+            html_links("<script>var s = '<a href=\"x.md\">';</script><a href=\"y.md\">"),
+            pairs(&[("y.md", 51)])
+        );
+        assert_eq!(html_links("<textarea><img src=\"x.png\"></textarea>"), []);
+    }
+
+    #[test]
+    fn an_inline_comment_holds_no_links() {
+        let body = "text <!-- <a href=\"x.md\">x</a> --> text <a href=\"y.md\">y</a>\n";
+        assert_eq!(outline_links(body), pairs(&[("y.md", 48)]));
+        let body = "text <!-- two\nlines <a href=\"x.md\">x</a> --> text\n";
+        assert_eq!(outline_links(body), []);
+    }
+
+    #[test]
+    fn a_comment_over_several_lines_of_an_html_block_holds_no_links() {
+        // pulldown-cmark gives each line of an HTML block as an event of its own.
+        let body = "Intro\n\n<!-- start\n<a href=\"x.md\">x</a>\n<img src=\"x.png\">\nend -->\n\n<a href=\"y.md\">y</a>\n";
+        assert_eq!(outline_links(body), pairs(&[("y.md", 74)]));
+        let body = "> <!-- start\n> <a href=\"x.md\">x</a>\n> end -->\n\n- <!--\n  <img src=\"x.png\">\n  -->\n";
+        assert_eq!(outline_links(body), []);
+        // A comment left open in an HTML block hides the raw HTML after it, as on the page.
+        let body = "<div>\n<!-- open\n</div>\n\ntext <a href=\"y.md\">y</a> -->\n";
+        assert_eq!(outline_links(body), []);
+    }
+
+    #[test]
+    fn a_tag_over_several_lines_is_found_where_it_is_written() {
+        let body = "<div>\n<a\n  href=\"x.md\">x</a>\n</div>\n";
+        assert_eq!(outline_links(body), pairs(&[("x.md", 16)]));
+        // In a block quote, pulldown-cmark leaves the `> ` out of inline HTML's lines.
+        let body = "> quote <a\n> href=\"x.md\">x</a>\n";
+        assert_eq!(outline_links(body), pairs(&[("x.md", 18)]));
+    }
+
+    #[test]
+    fn many_links_on_one_line_are_read_in_one_pass() {
+        let line = "<a href=\"x.md\">".repeat(20_000);
+        let found = html_links(&line);
+        assert_eq!(found.len(), 20_000);
+        assert_eq!(found[19_999], ("x.md".to_string(), 15 * 19_999 + 8));
+        let body = format!("{}\n", "<a href=\"x.md\">x</a> ".repeat(20_000));
+        assert_eq!(outline(&body).links.len(), 20_000);
     }
 
     #[test]

@@ -535,6 +535,23 @@ fn raw_html_links_are_checked() {
 }
 
 #[test]
+fn raw_html_in_comments_and_other_attributes_holds_no_links() {
+    // Line 7 of the file is the body's first line.
+    let body = "# A\n\n\
+                <abbr title=\"see href=old.md\">x</abbr> and <!-- <a href=\"removed.md\">old</a> --> text\n\n\
+                <!-- An old list:\n\
+                <a href=\"old-one.md\">one</a>\n\
+                <img src=\"old.png\">\n\
+                -->\n\n\
+                Text <!-- over\ntwo lines <a href=\"old-two.md\"> --> text\n\n\
+                A <a href=\"gone.md\">real link</a>.\n";
+    let report = Repo::new()
+        .file("policies/a.md", &doc("A", body))
+        .check(&[]);
+    assert_eq!(report.places(), ["broken-link policies/a.md:19:11"]);
+}
+
+#[test]
 fn a_link_to_a_readme_or_an_unpublished_markdown_file_is_broken() {
     let repo = Repo::new()
         .file(
