@@ -1,4 +1,4 @@
-//! The benchmark driver (issue 6). Run it with `bash benches/run.sh` (see benches/README.md):
+//! The benchmark driver. Run it with `bash benches/run.sh` (see benches/README.md):
 //! it generates synthetic corpora, then times `annexa build`, `annexa check`, the floor programs
 //! and a `serve` edit-to-servable round trip, printing medians, ratios and peak memory.
 
@@ -101,7 +101,7 @@ fn interleaved(runs: usize, jobs: &[Job]) -> Vec<Summary> {
 }
 
 /// Bumped whenever `gen-corpus` changes what it writes, so that older corpora are regenerated.
-const CORPUS_VERSION: &str = "2: about 8 KB per document, like issue 6's 81 MB at 10,000";
+const CORPUS_VERSION: &str = "2: about 8 KB per document, 81 MB at 10,000";
 
 fn corpus(bin: &Path, dir: &Path, docs: usize) -> PathBuf {
     let path = dir.join(format!("corpus-{docs}"));

@@ -1,4 +1,4 @@
-//! The performance floor annexa's build is measured against (issue 6):
+//! The performance floor annexa's build is measured against:
 //! `floor IN OUT` reads every Markdown file, renders it with pulldown-cmark and writes it;
 //! `floor --full IN OUT` also parses TOML front matter, rewrites `.md` links, highlights code
 //! with syntect and renders one Tera page template — the least any site generator with those

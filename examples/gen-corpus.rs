@@ -3,7 +3,7 @@
 //!
 //! Each document has realistic front matter (owner, review dates that are current on
 //! 2026-11-01, one to four Annex A controls), headings, lists, a table, a small fenced code block,
-//! about 950 words (8 KB; 81 MB at 10,000 documents, like the corpus issue 6 measured other
+//! about 950 words (8 KB; 81 MB at 10,000 documents, like the corpus the performance targets measured other
 //! tools on), and two to five relative links with anchors to other documents. The
 //! repository checks clean with `annexa check DIR --today 2026-11-01`.
 

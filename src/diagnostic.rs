@@ -40,7 +40,7 @@ pub enum Level {
 
 macro_rules! lints {
     ($( $variant:ident = $name:literal, $severity:ident, $doc:literal; )*) => {
-        /// Every check annexa runs, by its stable kebab-case name (DESIGN §4).
+        /// Every check annexa runs, by its stable kebab-case name (the README's lint table).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Lint {
             $( #[doc = $doc] $variant, )*

@@ -1,4 +1,4 @@
-//! `annexa check` output formats (DESIGN §4), on the `every-lint` fixture where every lint
+//! `annexa check` output formats (README, "Output formats"), on the `every-lint` fixture where every lint
 //! fires, and on a small repository whose output is spelled out in full.
 
 mod common;
@@ -260,7 +260,7 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "review-date-missing",
         "unmapped-control",
         "soa-conflict",
-        // Not in DESIGN §4's table, but lints all the same (bad config, bad bytes, no body).
+        // Problems of reading rather than of content, but lints all the same (bad config, bad bytes, no body).
         "invalid-config",
         "unreadable-file",
         "empty-document",

@@ -1,5 +1,5 @@
 //! Review date arithmetic through the binary: month ends clamp, leap days, due today, and the
-//! due-soon window boundary (DESIGN §1: 2024-01-31 + 1 month = 2024-02-29).
+//! due-soon window boundary (2024-01-31 + 1 month = 2024-02-29).
 
 mod common;
 

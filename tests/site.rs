@@ -1,4 +1,4 @@
-//! `annexa build`: the static intranet site of DESIGN §3. Builds fixture repositories with the
+//! `annexa build`: the static intranet site (README, "The site"). Builds fixture repositories with the
 //! real binary and checks the pages, links, exports, escaping, output-folder safety and
 //! reproducibility of what it writes.
 
