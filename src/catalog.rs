@@ -239,10 +239,22 @@ pub struct ControlKey {
 /// Why a control id did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
+    /// `unknown-control`, or `ambiguous-control` for a bare id of two catalogs in use.
+    pub lint: Lint,
     /// What went wrong.
     pub message: String,
-    /// A did-you-mean, if one is close.
+    /// A did-you-mean, or the full ids to choose from.
     pub help: Option<String>,
+}
+
+impl Unresolved {
+    /// The diagnostic for the id written at `position` of `file`.
+    pub fn diagnostic(&self, file: &str, position: crate::diagnostic::Position) -> Diagnostic {
+        Diagnostic::new(self.lint, self.message.clone())
+            .in_file(file)
+            .at(position)
+            .with_help_opt(self.help.clone())
+    }
 }
 
 /// The catalogs in use, the default one first.
@@ -274,8 +286,8 @@ impl Frameworks {
         )
     }
 
-    /// Resolves a control reference: `A.5.15`, `5.15` or `framework:ID`. A bare id is looked
-    /// up in the default catalog first, then in the others in use.
+    /// Resolves a control reference: `A.5.15`, `5.15` or `framework:ID`. A bare id must name a
+    /// control of exactly one catalog in use (`6.1` is both Annex A's A.6.1 and clause 6.1).
     pub fn resolve(&self, raw: &str) -> Result<ControlKey, Unresolved> {
         let raw = raw.trim();
         if let Some((framework, id)) = raw.split_once(':') {
@@ -294,6 +306,7 @@ impl Frameworks {
                         ))
                     });
                 return Err(Unresolved {
+                    lint: Lint::UnknownControl,
                     message: format!("`{raw}`: framework `{framework}` is not in use"),
                     help,
                 });
@@ -306,16 +319,31 @@ impl Frameworks {
                 })
                 .ok_or_else(|| self.unknown(raw, id, Some(f)));
         }
-        self.catalogs
-            .iter()
-            .enumerate()
-            .find_map(|(f, c)| {
-                c.find(raw).map(|control| ControlKey {
-                    framework: f,
-                    control,
-                })
+        let mut found = self.catalogs.iter().enumerate().filter_map(|(f, c)| {
+            c.find(raw).map(|control| ControlKey {
+                framework: f,
+                control,
             })
-            .ok_or_else(|| self.unknown(raw, raw, None))
+        });
+        let Some(first) = found.next() else {
+            return Err(self.unknown(raw, raw, None));
+        };
+        let others: Vec<ControlKey> = found.collect();
+        if others.is_empty() {
+            return Ok(first);
+        }
+        let choices: Vec<String> = std::iter::once(first)
+            .chain(others)
+            .map(|k| format!("`{}`", self.qualified_id(k)))
+            .collect();
+        Err(Unresolved {
+            lint: Lint::AmbiguousControl,
+            message: format!(
+                "control `{raw}` is in {} frameworks in use",
+                choices.len()
+            ),
+            help: Some(format!("write the full id: {}", choices.join(" or "))),
+        })
     }
 
     fn unknown(&self, raw: &str, id: &str, only: Option<usize>) -> Unresolved {
@@ -343,6 +371,7 @@ impl Frameworks {
             None => "any framework in use".to_string(),
         };
         Unresolved {
+            lint: Lint::UnknownControl,
             message: format!("control `{raw}` is not in {where_}"),
             help,
         }

@@ -74,6 +74,7 @@ lints! {
     UnknownField = "unknown-field", Warning, "A key annexa does not know, in front matter or a configuration file.";
     DuplicateId = "duplicate-id", Error, "Two documents (or two risks) share an `id`.";
     UnknownControl = "unknown-control", Error, "A control id that is in no framework in use.";
+    AmbiguousControl = "ambiguous-control", Error, "A bare control id that names controls of two frameworks in use (`6.1`).";
     BrokenLink = "broken-link", Error, "A relative link to a file or document that does not exist.";
     BrokenAnchor = "broken-anchor", Error, "A link's `#anchor` names no heading in its target.";
     ReviewOverdue = "review-overdue", Error, "Today is after a document's next review date.";

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod action;
 pub mod catalog;
 pub mod commands;
 pub mod config;

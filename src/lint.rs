@@ -64,12 +64,7 @@ pub fn unknown_controls(project: &Project) -> Vec<Diagnostic> {
     for doc in &project.documents {
         for control in &doc.controls {
             if let Err(e) = &control.key {
-                out.push(
-                    Diagnostic::new(Lint::UnknownControl, e.message.clone())
-                        .in_file(doc.path())
-                        .at(control.written.position)
-                        .with_help_opt(e.help.clone()),
-                );
+                out.push(e.diagnostic(doc.path(), control.written.position));
             }
         }
     }

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::catalog::{ControlKey, Frameworks};
+use jiff::civil::Date;
+
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::source::SourceText;
-use crate::tomlread::{Fields, TomlSource};
+use crate::tomlread::{Fields, Located, TomlSource};
 
 /// The file name of the Statement of Applicability.
 pub const SOA_FILE: &str = "soa.toml";
@@ -27,7 +29,8 @@ pub enum Implementation {
 }
 
 impl Implementation {
-    const ALL: [Implementation; 4] = [
+    /// Every implementation state, in `soa.toml` order.
+    pub const ALL: [Implementation; 4] = [
         Implementation::Implemented,
         Implementation::Partial,
         Implementation::Planned,
@@ -45,17 +48,77 @@ impl Implementation {
     }
 }
 
+/// Why a control is included in the SoA (ISO/IEC 27001:2022 6.1.3 d).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// A risk in the register is treated by it.
+    Risk,
+    /// A law requires it.
+    Legal,
+    /// A regulator requires it.
+    Regulatory,
+    /// A contract requires it.
+    Contract,
+    /// The business requires it.
+    Business,
+}
+
+impl Reason {
+    /// Every reason, in `soa.toml` order.
+    pub const ALL: [Reason; 5] = [
+        Reason::Risk,
+        Reason::Legal,
+        Reason::Regulatory,
+        Reason::Contract,
+        Reason::Business,
+    ];
+
+    /// The lower-case name used in `soa.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Risk => "risk",
+            Reason::Legal => "legal",
+            Reason::Regulatory => "regulatory",
+            Reason::Contract => "contract",
+            Reason::Business => "business",
+        }
+    }
+}
+
 /// One SoA decision.
 #[derive(Debug, Clone)]
 pub struct SoaEntry {
     /// Whether the control applies.
     pub applicable: bool,
-    /// The stated implementation, if any.
-    pub implementation: Option<Implementation>,
+    /// The stated implementation, if any, with its place.
+    pub implementation: Option<Located<Implementation>>,
+    /// The stated reasons for including it.
+    pub reasons: Vec<Reason>,
     /// Why the control is (not) applicable or how it is implemented.
     pub justification: Option<String>,
     /// Where the entry starts in `soa.toml`.
     pub position: Position,
+}
+
+/// The SoA's own record: its version and its approval.
+#[derive(Debug, Clone, Default)]
+pub struct Statement {
+    /// The version (`2026.2`).
+    pub version: Option<String>,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// When.
+    pub approved_on: Option<Date>,
+    /// Where `[statement]` starts.
+    pub position: Option<Position>,
+}
+
+impl Statement {
+    /// Whether the version and the approval are all stated.
+    pub fn is_complete(&self) -> bool {
+        self.version.is_some() && self.approved_by.is_some() && self.approved_on.is_some()
+    }
 }
 
 /// All SoA decisions of a project.
@@ -63,6 +126,8 @@ pub struct SoaEntry {
 pub struct Soa {
     /// `soa.toml` when the project has one.
     pub file: Option<String>,
+    /// Its version and approval (empty without `[statement]`).
+    pub statement: Statement,
     /// Decisions by control.
     pub entries: HashMap<ControlKey, SoaEntry>,
 }
@@ -82,7 +147,7 @@ impl Soa {
     pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnostic>) -> Soa {
         let mut soa = Soa {
             file: Some(source.path.clone()),
-            entries: HashMap::new(),
+            ..Soa::default()
         };
         let src = TomlSource {
             source,
@@ -93,8 +158,11 @@ impl Soa {
             return soa;
         };
         let mut top = Fields::new(src, &table, "");
+        if let Some((statement, position)) = top.table_at("statement", out) {
+            soa.statement = read_statement(src, statement, position, out);
+        }
         let controls = top.table("controls", out);
-        top.finish(&["controls"], out);
+        top.finish(&["statement", "controls"], out);
         let Some(controls) = controls else {
             return soa;
         };
@@ -126,12 +194,7 @@ impl Soa {
                         );
                     }
                 }
-                Err(e) => out.push(
-                    Diagnostic::new(Lint::UnknownControl, e.message)
-                        .in_file(&source.path)
-                        .at(position)
-                        .with_help_opt(e.help),
-                ),
+                Err(e) => out.push(e.diagnostic(&source.path, position)),
             }
         }
         soa
@@ -157,19 +220,55 @@ fn read_entry(
         .filter(|j| !j.is_empty());
     let implementation = f.string("implementation", out).and_then(|text| {
         let key = format!("{prefix}implementation");
-        src.choose(
-            &text,
-            &Implementation::ALL,
-            Implementation::as_str,
-            &key,
-            out,
-        )
+        let chosen = src.choose(&text, &Implementation::ALL, Implementation::as_str, &key, out)?;
+        Some(Located {
+            value: chosen,
+            position: text.position,
+        })
     });
-    f.finish(&["applicable", "implementation", "justification"], out);
+    let key = format!("{prefix}reasons");
+    let reasons = f
+        .string_list("reasons", out)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| src.choose(r, &Reason::ALL, Reason::as_str, &key, out))
+        .fold(Vec::new(), |mut all, r| {
+            if !all.contains(&r) {
+                all.push(r);
+            }
+            all
+        });
+    f.finish(
+        &["applicable", "implementation", "reasons", "justification"],
+        out,
+    );
     SoaEntry {
         applicable,
         implementation,
+        reasons,
         justification,
         position,
     }
+}
+
+fn read_statement(
+    src: TomlSource<'_>,
+    table: &toml::de::DeTable<'_>,
+    position: Position,
+    out: &mut Vec<Diagnostic>,
+) -> Statement {
+    let mut f = Fields::new(src, table, "statement.");
+    let text = |f: &mut Fields<'_, '_>, key: &str, out: &mut Vec<Diagnostic>| {
+        f.string_or_number(key, out)
+            .map(|v| v.value.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let statement = Statement {
+        version: text(&mut f, "version", out),
+        approved_by: text(&mut f, "approved_by", out),
+        approved_on: f.date("approved_on", out).map(|d| d.value),
+        position: Some(position),
+    };
+    f.finish(&["version", "approved_by", "approved_on"], out);
+    statement
 }

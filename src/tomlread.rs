@@ -34,6 +34,13 @@ impl<'a> TomlSource<'a> {
         self.source.position(self.base + offset)
     }
 
+    /// A diagnostic of this source's lint at `position` of the file.
+    pub fn error_at(&self, position: Position, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.lint, message)
+            .in_file(&self.source.path)
+            .at(position)
+    }
+
     /// A diagnostic of this source's lint at byte `offset` of the TOML text.
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.lint, message)
@@ -330,6 +337,19 @@ impl<'a, 't> Fields<'a, 't> {
                 None
             }
         }
+    }
+
+    /// A sub-table with the position of its key, or `None` (reporting a wrong type).
+    pub fn table_at(
+        &mut self,
+        key: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<(&'a DeTable<'t>, Position)> {
+        let position = self
+            .table
+            .get_key_value(key)
+            .map(|(k, _)| self.src.position(k.span().start))?;
+        self.table(key, out).map(|t| (t, position))
     }
 
     /// An array of tables (`[[key]]`), each table with its position.

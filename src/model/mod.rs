@@ -18,7 +18,7 @@ use crate::error::Fatal;
 use crate::frontmatter::Status;
 use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
-use crate::risks::{self, Risk};
+use crate::risks::{self, Criteria, Risk};
 use crate::soa::{Implementation, Soa, SoaEntry};
 pub use document::{ControlRef, Document, Resolver};
 use site_map::{SiteInputs, SiteMap};
@@ -43,8 +43,12 @@ pub struct Project {
     pub frameworks: Frameworks,
     /// The Statement of Applicability.
     pub soa: Soa,
-    /// The risk register.
+    /// The risk register's risks, in file order.
     pub risks: Vec<Risk>,
+    /// The risk register's criteria (defaults without `[criteria]`).
+    pub risk_criteria: Criteria,
+    /// `risks.toml` when the project has one.
+    pub risks_file: Option<String>,
     /// Every page and file the site publishes besides the documents.
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
@@ -121,9 +125,11 @@ impl Project {
         let soa = soa
             .map(|s| Soa::parse(&s, &frameworks, &mut diagnostics))
             .unwrap_or_default();
-        let risks = risks
+        let register = risks
             .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
             .unwrap_or_default();
+        let (risks, risk_criteria, risks_file) =
+            (register.risks, register.criteria, register.file);
         let by_path: HashMap<String, usize> = documents
             .iter()
             .enumerate()
@@ -165,6 +171,8 @@ impl Project {
             frameworks,
             soa,
             risks,
+            risk_criteria,
+            risks_file,
             site,
             summary: Summary::default(),
             by_path,
@@ -245,7 +253,7 @@ impl Project {
             Some(SoaEntry {
                 implementation: Some(i),
                 ..
-            }) => ControlStatus::Stated(*i),
+            }) => ControlStatus::Stated(i.value),
             _ if self.counting_documents_for(key).next().is_some() => ControlStatus::Documented,
             _ => ControlStatus::Gap,
         }
@@ -302,8 +310,8 @@ fn map_backlinks(documents: &[Document]) -> Vec<Vec<usize>> {
 fn map_risks(risks: &[Risk]) -> HashMap<ControlKey, Vec<usize>> {
     let mut mapped: HashMap<ControlKey, Vec<usize>> = HashMap::new();
     for (i, risk) in risks.iter().enumerate() {
-        for key in &risk.controls {
-            mapped.entry(*key).or_default().push(i);
+        for key in risk.control_keys() {
+            mapped.entry(key).or_default().push(i);
         }
     }
     mapped

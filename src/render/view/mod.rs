@@ -433,7 +433,7 @@ impl SiteView {
             today: project.today.to_string(),
             generator: format!("annexa {}", env!("CARGO_PKG_VERSION")),
             owners: owners(project),
-            risk_heatmap: risk_heatmap(&risks),
+            risk_heatmap: risk_heatmap(&risks, &project.risk_criteria),
             risks,
             stats: stats(project),
             filters: filters(&documents),

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::model::Project;
-use crate::risks::{Level, Risk, RiskStatus, Treatment};
+use crate::risks::{Criteria, Level, Risk, RiskStatus, Treatment};
 use crate::routes::slug;
 
 use super::{ControlRefView, control_ref};
@@ -26,7 +26,7 @@ pub struct RiskView {
     /// Inherent impact.
     pub impact: Option<u8>,
     /// Likelihood × impact.
-    pub score: Option<u8>,
+    pub score: Option<u16>,
     /// The band of `score`: `low`, `medium`, `high`, `critical`.
     pub level: Option<Level>,
     /// Residual likelihood.
@@ -34,7 +34,7 @@ pub struct RiskView {
     /// Residual impact.
     pub residual_impact: Option<u8>,
     /// Residual score.
-    pub residual_score: Option<u8>,
+    pub residual_score: Option<u16>,
     /// Residual level.
     pub residual_level: Option<Level>,
     /// Treatment.
@@ -48,10 +48,10 @@ pub struct RiskView {
 /// One cell of the risk heat map: a likelihood × impact combination.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeatCellView {
-    /// Impact, 1 to 5.
+    /// Impact, 1 to the scale.
     pub impact: u8,
     /// Likelihood × impact.
-    pub score: u8,
+    pub score: u16,
     /// The band of the score.
     pub level: Level,
     /// Indices into `site.risks` of the risks rated here before treatment.
@@ -63,7 +63,7 @@ pub struct HeatCellView {
 /// A row of the risk heat map: one likelihood, impacts 1 to 5.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeatRowView {
-    /// Likelihood, 1 to 5.
+    /// Likelihood, 1 to the scale.
     pub likelihood: u8,
     /// Cells by impact, 1 first.
     pub cells: Vec<HeatCellView>,
@@ -71,6 +71,7 @@ pub struct HeatRowView {
 
 /// The view of one risk.
 pub fn risk_view(project: &Project, risk: &Risk) -> RiskView {
+    let level = |score: u16| project.risk_criteria.level(score);
     RiskView {
         id: risk.id.clone(),
         anchor: slug(&risk.id),
@@ -80,38 +81,40 @@ pub fn risk_view(project: &Project, risk: &Risk) -> RiskView {
         likelihood: risk.likelihood,
         impact: risk.impact,
         score: risk.score(),
-        level: risk.score().map(Level::of),
+        level: risk.score().map(level),
         residual_likelihood: risk.residual_likelihood,
         residual_impact: risk.residual_impact,
         residual_score: risk.residual_score(),
-        residual_level: risk.residual_score().map(Level::of),
-        treatment: risk.treatment,
-        status: risk.status,
+        residual_level: risk.residual_score().map(level),
+        treatment: risk.treatment.as_ref().map(|t| t.value),
+        status: risk.status.value,
         controls: risk
-            .controls
-            .iter()
-            .map(|&k| control_ref(project, k))
+            .control_keys()
+            .map(|k| control_ref(project, k))
             .collect(),
     }
 }
 
-/// The heat map of `risks`, likelihood 5 first; empty without risks.
-pub fn risk_heatmap(risks: &[RiskView]) -> Vec<HeatRowView> {
+/// The heat map of `risks` on the criteria's scale, highest likelihood first; empty without
+/// risks.
+pub fn risk_heatmap(risks: &[RiskView], criteria: &Criteria) -> Vec<HeatRowView> {
     if risks.is_empty() {
         return Vec::new();
     }
-    (1..=5u8)
+    let scale = criteria.scale;
+    (1..=scale)
         .rev()
         .map(|likelihood| HeatRowView {
             likelihood,
-            cells: (1..=5u8)
+            cells: (1..=scale)
                 .map(|impact| {
                     let at =
                         |l: Option<u8>, i: Option<u8>| l == Some(likelihood) && i == Some(impact);
+                    let score = u16::from(likelihood) * u16::from(impact);
                     HeatCellView {
                         impact,
-                        score: likelihood * impact,
-                        level: Level::of(likelihood * impact),
+                        score,
+                        level: criteria.level(score),
                         inherent: (0..risks.len())
                             .filter(|&r| at(risks[r].likelihood, risks[r].impact))
                             .collect(),
