@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::site::{
-    FIXED_PAGES, Page, Site, assert_built, build, html_files, read, resolve, scheme, snapshot,
+    FIXED_PAGES, Page, Site, assert_built, build, html_files, only_element, outer_html, read,
+    resolve, scheme, snapshot,
 };
 use common::{Repo, TODAY, annexa, copy_dir, doc, fixture};
 use serde_json::Value;
@@ -1370,5 +1371,34 @@ fn the_link_checker_finds_what_it_should() {
             .iter()
             .any(|t| t.attr("href") == Some("inside-a-script/")),
         "a tag inside a script is not a tag"
+    );
+}
+
+#[test]
+fn outer_html_finds_whole_elements() {
+    let html = concat!(
+        "<!-- <div class=\"x\">in a comment</div> --><div class=\"x\" id=\"a\">one",
+        "<div class=\"x\" id=\"b\">two <div>deep</div> still two</div> one again</div>",
+        "<script>var s = '<div class=\"x\">in a script</div>';</script>",
+        "<p class=\"x\">para<br class=\"x\">graph</p><div class=\"x\" id=\"open\">never closed",
+    );
+    let found = outer_html(html, |t| t.attr("class") == Some("x"));
+    assert_eq!(
+        found,
+        [
+            "<div class=\"x\" id=\"a\">one<div class=\"x\" id=\"b\">two <div>deep</div> still two</div> one again</div>",
+            "<div class=\"x\" id=\"b\">two <div>deep</div> still two</div>",
+            "<p class=\"x\">para<br class=\"x\">graph</p>",
+            "<br class=\"x\">",
+            "<div class=\"x\" id=\"open\">never closed",
+        ]
+    );
+    assert_eq!(
+        Page::parse(found[0]).texts(),
+        ["one", "two", "deep", "still two", "one again"]
+    );
+    assert_eq!(
+        only_element(html, "the paragraph", |t| t.name == "p"),
+        "<p class=\"x\">para<br class=\"x\">graph</p>"
     );
 }
