@@ -9,10 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::site::{
-    FIXED_PAGES, Page, Site, assert_built, build, html_files, only_element, outer_html, read,
+    FIXED_PAGES, Page, Site, Tag, assert_built, build, html_files, only_element, outer_html, read,
     resolve, scheme, snapshot,
 };
-use common::{Repo, TODAY, annexa, copy_dir, doc, fixture};
+use common::{Repo, TODAY, annexa, copy_dir, doc, fixture, gap_repo, iso_annex_a_ids};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -816,6 +816,293 @@ fn base_url_keeps_links_relative() {
     // The JSON export gives full paths under the base URL, for use outside the site.
     for d in documents_json(&based.out) {
         assert!(text(&d, "url").starts_with("/isms/"), "{d}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the pages show: gaps
+
+/// The `class` of the first tag of an HTML fragment.
+fn class_of(fragment: &str) -> String {
+    Page::parse(fragment).tags[0]
+        .attr("class")
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether a tag's `class` lists `class`.
+fn has_class(tag: &Tag, class: &str) -> bool {
+    tag.attr("class")
+        .is_some_and(|c| c.split_whitespace().any(|name| name == class))
+}
+
+/// A table row's cells, each as the text it shows (its runs of text joined by a space).
+fn cells(row: &str) -> Vec<String> {
+    outer_html(row, |t| matches!(t.name.as_str(), "td" | "th"))
+        .iter()
+        .map(|cell| Page::parse(cell).texts().join(" "))
+        .collect()
+}
+
+/// The texts of the only element of `html` whose `class` is exactly `class`.
+fn texts_of_class(html: &str, class: &str) -> Vec<String> {
+    let element = only_element(html, class, |t| t.attr("class") == Some(class));
+    Page::parse(element)
+        .texts()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
+    let repo = gap_repo();
+    let built = build_ok(repo.path(), &[]);
+    let matrix = read(&built.out, "controls/index.html");
+    let iso = only_element(&matrix, "the ISO section", |t| {
+        t.name == "section" && t.attr("id") == Some("iso27001-2022")
+    });
+
+    // One row per control, in catalog order; its class says where the control stands.
+    let rows = outer_html(iso, |t| {
+        t.name == "tr"
+            && t.attr("id")
+                .is_some_and(|id| id.starts_with("iso27001-2022-"))
+    });
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|row| Page::parse(row).tags[0].attr("id").unwrap().to_string())
+        .collect();
+    let expected_ids: Vec<String> = iso_annex_a_ids()
+        .iter()
+        .map(|id| format!("iso27001-2022-{}", slug(id)))
+        .collect();
+    assert_eq!(ids, expected_ids);
+    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &rows {
+        *by_class.entry(class_of(row)).or_default() += 1;
+    }
+    assert_eq!(
+        by_class,
+        BTreeMap::from([
+            ("ctl ctl-documented".to_string(), 2),
+            ("ctl ctl-gap row-gap".to_string(), 90),
+            ("ctl ctl-not-applicable row-na".to_string(), 1),
+        ])
+    );
+    let row = |id: &str| {
+        let anchor = format!("iso27001-2022-{}", slug(id));
+        let html = only_element(iso, &anchor, |t| {
+            t.name == "tr" && t.attr("id") == Some(anchor.as_str())
+        });
+        let badge = Page::parse(html)
+            .elements("span")
+            .find(|t| has_class(t, "badge"))
+            .and_then(|t| t.attr("class"))
+            .map(str::to_string);
+        (class_of(html), badge, cells(html))
+    };
+    let expect = |class: &str, status: &str, cells: &[&str]| {
+        (
+            class.to_string(),
+            Some(format!("badge badge-control badge-ctl-{status}")),
+            cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let documented = "ctl ctl-documented";
+    let gap = "ctl ctl-gap row-gap";
+    assert_eq!(
+        row("A.5.15"),
+        expect(
+            documented,
+            "documented",
+            &["A.5.15", "Access control", "Yes", "Documented", "POL-001"]
+        )
+    );
+    assert_eq!(
+        row("A.5.19"),
+        expect(
+            documented,
+            "documented",
+            &[
+                "A.5.19",
+                "Information security in supplier relationships",
+                "Yes",
+                "Documented",
+                "Supplier Policy"
+            ]
+        ),
+        "a document in review counts"
+    );
+    assert_eq!(
+        row("A.5.16"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.16",
+                "Identity management",
+                "Yes",
+                "Gap",
+                "Identity Procedure"
+            ]
+        ),
+        "a control only a draft maps is a gap"
+    );
+    assert_eq!(
+        row("A.5.17"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.17",
+                "Authentication information",
+                "Yes",
+                "Gap",
+                "Password Policy"
+            ]
+        ),
+        "a control only a retired document maps is a gap"
+    );
+    assert_eq!(
+        row("A.5.1"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.1",
+                "Policies for information security",
+                "Yes",
+                "Gap",
+                "No document"
+            ]
+        )
+    );
+    assert_eq!(
+        row("A.7.1"),
+        expect(
+            "ctl ctl-not-applicable row-na",
+            "not-applicable",
+            &[
+                "A.7.1",
+                "Physical security perimeters",
+                "No",
+                "Not applicable",
+                "—"
+            ]
+        )
+    );
+
+    // The framework's summary: 92 applicable, 2 documented, 90 gaps, 2 %.
+    let counts = [
+        "Applicable",
+        "92",
+        "Gaps",
+        "90",
+        "Not applicable",
+        "1",
+        "Implemented",
+        "0",
+        "Partial",
+        "0",
+        "Planned",
+        "0",
+    ];
+    let mut matrix_counts = vec!["Controls", "93"];
+    matrix_counts.extend(counts);
+    assert_eq!(texts_of_class(iso, "summary-counts"), matrix_counts);
+    let gaps_box = |html: &str| {
+        outer_html(html, |t| t.name == "div")
+            .into_iter()
+            .filter(|d| Page::parse(d).texts().first() == Some(&"Gaps"))
+            .map(class_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(gaps_box(iso), ["count-bad"]);
+    assert_eq!(
+        texts_of_class(iso, "summary-bar"),
+        ["2%", "2 of 92 applicable controls documented"]
+    );
+    let bar = |html: &str| {
+        let page = Page::parse(html);
+        let bar = page.elements("span").find(|t| has_class(t, "bar")).unwrap();
+        let fill = page
+            .elements("span")
+            .find(|t| has_class(t, "bar-fill"))
+            .unwrap();
+        (
+            bar.attr("class").unwrap().to_string(),
+            bar.attr("aria-label").unwrap().to_string(),
+            fill.attr("style").unwrap().to_string(),
+        )
+    };
+    let expected_bar = (
+        "bar bar-warn".to_string(),
+        "2 of 92 applicable controls documented".to_string(),
+        "width: 2%".to_string(),
+    );
+    assert_eq!(bar(iso), expected_bar);
+
+    // The dashboard: the coverage figure and the coverage card.
+    let dashboard = read(&built.out, "index.html");
+    let kpi = only_element(&dashboard, "the coverage figure", |t| {
+        has_class(t, "kpi") && t.attr("href") == Some("controls/#iso27001-2022")
+    });
+    assert_eq!(class_of(kpi), "kpi kpi-warn");
+    assert_eq!(
+        Page::parse(kpi).texts(),
+        [
+            "Control coverage",
+            "2%",
+            "2 of 92 applicable controls documented · 90 gaps"
+        ]
+    );
+    let card = only_element(&dashboard, "the coverage card", |t| {
+        t.attr("class") == Some("coverage")
+    });
+    let mut card_counts = vec!["Applicable", "92", "Documented", "2"];
+    card_counts.extend(&counts[2..]);
+    assert_eq!(texts_of_class(card, "coverage-counts"), card_counts);
+    assert_eq!(gaps_box(card), ["count-bad"]);
+    assert_eq!(bar(card), expected_bar);
+
+    // The control pages: a gap says so, a documented or excluded control does not.
+    let control = |id: &str| {
+        read(
+            &built.out,
+            &format!("controls/iso27001-2022/{}/index.html", slug(id)),
+        )
+    };
+    let notices = |html: &str| -> Vec<Vec<String>> {
+        outer_html(html, |t| has_class(t, "notice-gap"))
+            .iter()
+            .map(|n| {
+                Page::parse(n)
+                    .texts()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let gap_notice = vec![vec![
+        "Gap.".to_string(),
+        "This control is applicable but no approved or in-review document addresses it."
+            .to_string(),
+    ]];
+    for id in ["A.5.1", "A.5.16", "A.5.17"] {
+        let html = control(id);
+        assert_eq!(notices(&html), gap_notice, "{id}");
+        assert_eq!(texts_of_class(&html, "doc-badges"), ["Gap"], "{id}");
+    }
+    for (id, badges) in [
+        ("A.5.15", &["Documented"][..]),
+        ("A.5.19", &["Documented"][..]),
+        ("A.7.1", &["Not applicable", "Excluded in the SoA"][..]),
+    ] {
+        let html = control(id);
+        assert_eq!(notices(&html), Vec::<Vec<String>>::new(), "{id}");
+        assert_eq!(texts_of_class(&html, "doc-badges"), badges, "{id}");
     }
 }
 
