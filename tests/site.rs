@@ -820,7 +820,7 @@ fn base_url_keeps_links_relative() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the pages show: gaps
+// What the pages show: gaps, backlinks
 
 /// The `class` of the first tag of an HTML fragment.
 fn class_of(fragment: &str) -> String {
@@ -1104,6 +1104,155 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
         assert_eq!(notices(&html), Vec::<Vec<String>>::new(), "{id}");
         assert_eq!(texts_of_class(&html, "doc-badges"), badges, "{id}");
     }
+}
+
+/// The "Referenced by" block of a document page: its texts, and each listed document as its
+/// link's `href` and the texts of its item.
+fn referenced_by(site: &Path, page: &str) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let html = read(site, page);
+    let block = only_element(&html, "the Referenced by block", |t| {
+        t.name == "section" && t.attr("aria-labelledby") == Some("refby-title")
+    });
+    let items = outer_html(block, |t| t.name == "li")
+        .into_iter()
+        .map(|li| {
+            let item = Page::parse(li);
+            let hrefs: Vec<&str> = item.elements("a").filter_map(|a| a.attr("href")).collect();
+            assert_eq!(hrefs.len(), 1, "one link per item: {li}");
+            (
+                hrefs[0].to_string(),
+                item.texts().iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    let texts = Page::parse(block)
+        .texts()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    (texts, items)
+}
+
+#[test]
+fn document_pages_list_the_documents_that_link_to_them() {
+    let page = |title: &str, extra: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\n{extra}\n+++\n\n# {title}\n\n{body}\n"
+        )
+    };
+    let repo = Repo::new()
+        .file(
+            "policies/access-control.md",
+            &page(
+                "Access Control Policy",
+                "id = \"POL-001\"",
+                "Back up with [the procedure](../procedures/backup.md), and test restores \
+                 ([again](../procedures/backup.md#restore-tests)). This policy is \
+                 [here](access-control.md) and [here](#scope).\n\n## Scope\n\nEveryone.",
+            ),
+        )
+        .file(
+            "procedures/backup.md",
+            &page(
+                "Backup Procedure",
+                "",
+                "Only [itself](backup.md) and [its tests](#restore-tests).\n\n## Restore tests\n\nMonthly.",
+            ),
+        )
+        .file(
+            "handbook.md",
+            &page(
+                "Staff Handbook",
+                "",
+                "Read [the policy][p], [the backups](procedures/backup.md) and \
+                 [the runbook](procedures/nested/deep/runbook.md).\n\n[p]: policies/access-control.md",
+            ),
+        )
+        .file(
+            "procedures/nested/deep/runbook.md",
+            &page(
+                "Restore Runbook",
+                "id = \"PRC-009\"",
+                "After [the backup](../../backup.md), see [access](../../../policies/access-control.md).",
+            ),
+        )
+        .file(
+            "records/lonely.md",
+            &page("Lonely Record", "", "Links to [nothing](https://example.com/)."),
+        );
+    let built = build_ok(repo.path(), &[]);
+    let item = |href: &str, texts: &[&str]| {
+        (
+            href.to_string(),
+            texts.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let heading = vec!["Referenced by".to_string()];
+
+    // Every document that links here, once, in path order, with its id; never the page itself.
+    let (_, backup) = referenced_by(&built.out, "procedures/backup/index.html");
+    assert_eq!(
+        backup,
+        [
+            item("../../handbook/", &["Staff Handbook"]),
+            item(
+                "../../policies/access-control/",
+                &["Access Control Policy", "POL-001"]
+            ),
+            item(
+                "../../procedures/nested/deep/runbook/",
+                &["Restore Runbook", "PRC-009"]
+            ),
+        ]
+    );
+    let (_, policy) = referenced_by(&built.out, "policies/access-control/index.html");
+    assert_eq!(
+        policy,
+        [
+            item("../../handbook/", &["Staff Handbook"]),
+            item(
+                "../../procedures/nested/deep/runbook/",
+                &["Restore Runbook", "PRC-009"]
+            ),
+        ]
+    );
+    let (_, runbook) = referenced_by(&built.out, "procedures/nested/deep/runbook/index.html");
+    assert_eq!(
+        runbook,
+        [item("../../../../handbook/", &["Staff Handbook"])]
+    );
+
+    // Nobody links to the handbook or the lonely record: the block says so, and lists nothing.
+    for page in ["handbook/index.html", "records/lonely/index.html"] {
+        let (texts, items) = referenced_by(&built.out, page);
+        assert!(items.is_empty(), "{page}: {items:?}");
+        let mut expected = heading.clone();
+        expected.push("No other document links here.".to_string());
+        assert_eq!(texts, expected, "{page}");
+        assert_eq!(
+            outer_html(&read(&built.out, page), |t| has_class(t, "refby")),
+            Vec::<&str>::new(),
+            "{page}: no list"
+        );
+    }
+    let (texts, _) = referenced_by(&built.out, "procedures/backup/index.html");
+    assert_eq!(
+        texts,
+        [
+            "Referenced by",
+            "Staff Handbook",
+            "Access Control Policy",
+            "POL-001",
+            "Restore Runbook",
+            "PRC-009"
+        ]
+    );
+    let problems = built.site().link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
