@@ -820,7 +820,7 @@ fn base_url_keeps_links_relative() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the pages show: gaps, backlinks
+// What the pages show: gaps, backlinks, risks
 
 /// The `class` of the first tag of an HTML fragment.
 fn class_of(fragment: &str) -> String {
@@ -1247,6 +1247,382 @@ fn document_pages_list_the_documents_that_link_to_them() {
             "PRC-009"
         ]
     );
+    let problems = built.site().link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// A risk register with an inherent score in each band and at each band's edges (4 low, 5 and 9
+/// medium, 10 and 16 high, 20 and 25 critical), residual scores, every treatment and none, a
+/// risk without residual ratings, a closed risk, and a control listed twice by one risk.
+const RISKS: &str = r#"[[risks]]
+id = "R-LOW"
+title = "Low risk"
+description = "Rare and minor."
+owner = "CISO"
+likelihood = 1
+impact = 4
+treatment = "accept"
+controls = ["A.5.15"]
+residual_likelihood = 1
+residual_impact = 1
+
+[[risks]]
+id = "R-MED5"
+title = "Medium five"
+likelihood = 5
+impact = 1
+treatment = "mitigate"
+controls = ["A.5.15", "5.15", "A.8.2"]
+residual_likelihood = 2
+residual_impact = 2
+
+[[risks]]
+id = "R-MED9"
+title = "Medium nine"
+likelihood = 3
+impact = 3
+treatment = "transfer"
+residual_likelihood = 2
+residual_impact = 5
+status = "closed"
+
+[[risks]]
+id = "R-HIGH10"
+title = "High ten"
+likelihood = 2
+impact = 5
+treatment = "avoid"
+controls = ["A.8.2"]
+
+[[risks]]
+id = "R-HIGH16"
+title = "High sixteen"
+likelihood = 4
+impact = 4
+treatment = "mitigate"
+residual_likelihood = 4
+residual_impact = 4
+
+[[risks]]
+id = "R-CRIT20"
+title = "Critical twenty"
+likelihood = 4
+impact = 5
+residual_likelihood = 4
+residual_impact = 4
+
+[[risks]]
+id = "R-CRIT25"
+title = "Critical twenty-five"
+likelihood = 5
+impact = 5
+treatment = "mitigate"
+controls = ["A.5.15"]
+residual_likelihood = 5
+residual_impact = 4
+"#;
+
+fn risk_repo() -> Repo {
+    Repo::new().file("risks.toml", RISKS).file(
+        "policies/access-control.md",
+        "+++\ntitle = \"Access Control Policy\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\ncontrols = [\"A.5.15\"]\n+++\n\n# Access\n",
+    )
+}
+
+/// A table row as a reader sees it: its id and class, the text of each cell, and its risk
+/// score badges (class and title).
+#[derive(Debug, PartialEq)]
+struct Row {
+    id: String,
+    class: String,
+    cells: Vec<String>,
+    badges: Vec<(String, String)>,
+}
+
+impl Row {
+    fn read(row: &str) -> Row {
+        let first = &Page::parse(row).tags[0];
+        Row {
+            id: first.attr("id").unwrap_or_default().to_string(),
+            class: first.attr("class").unwrap_or_default().to_string(),
+            cells: cells(row),
+            badges: score_badges(row),
+        }
+    }
+
+    /// The row expected, with a score badge of each level (`low` → `risk-score risk-low`
+    /// titled `Low`).
+    fn expect(id: &str, class: &str, cells: &[&str], levels: &[&str]) -> Row {
+        Row {
+            id: id.to_string(),
+            class: class.to_string(),
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+            badges: levels
+                .iter()
+                .map(|level| {
+                    let mut title = level.to_string();
+                    title[..1].make_ascii_uppercase();
+                    (format!("risk-score risk-{level}"), title)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The score badges (`span.risk-score`) of a fragment: class and title.
+fn score_badges(html: &str) -> Vec<(String, String)> {
+    Page::parse(html)
+        .elements("span")
+        .filter(|t| has_class(t, "risk-score"))
+        .map(|t| {
+            (
+                t.attr("class").unwrap().to_string(),
+                t.attr("title").unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The band of a score as the risks page states it: low 1–4, medium 5–9, high 10–16,
+/// critical 20–25.
+fn band(score: u8) -> &'static str {
+    match score {
+        1..=4 => "low",
+        5..=9 => "medium",
+        10..=16 => "high",
+        _ => "critical",
+    }
+}
+
+#[test]
+fn risk_register_shows_scores_levels_treatments_and_heat_map_cells() {
+    let built = build_ok(risk_repo().path(), &[]);
+    let html = read(&built.out, "risks/index.html");
+    assert_eq!(
+        texts_of_class(&html, "lead"),
+        [
+            "7 information security risks. Scores are likelihood × impact, each from 1 to 5: low 1–4, medium 5–9, high 10–16, critical 20–25."
+        ]
+    );
+
+    // Each risk's row: its cells as shown, and its inherent and residual score badges.
+    let rows: Vec<Row> = outer_html(&html, |t| t.name == "tr" && has_class(t, "risk-row"))
+        .into_iter()
+        .map(Row::read)
+        .collect();
+    let open = "risk-row";
+    #[rustfmt::skip]
+    let expected = [
+        Row::expect("r-low", open, &["R-LOW", "Low risk Rare and minor.", "CISO", "1×4 = 4", "Accept", "1×1 = 1", "A.5.15", "Open"], &["low", "low"]),
+        Row::expect("r-med5", open, &["R-MED5", "Medium five", "", "5×1 = 5", "Mitigate", "2×2 = 4", "A.5.15 A.8.2", "Open"], &["medium", "low"]),
+        Row::expect("r-med9", "risk-row row-na", &["R-MED9", "Medium nine", "", "3×3 = 9", "Transfer", "2×5 = 10", "", "Closed"], &["medium", "high"]),
+        Row::expect("r-high10", open, &["R-HIGH10", "High ten", "", "2×5 = 10", "Avoid", "—", "A.8.2", "Open"], &["high"]),
+        Row::expect("r-high16", open, &["R-HIGH16", "High sixteen", "", "4×4 = 16", "Mitigate", "4×4 = 16", "", "Open"], &["high", "high"]),
+        Row::expect("r-crit20", open, &["R-CRIT20", "Critical twenty", "", "4×5 = 20", "", "4×4 = 16", "", "Open"], &["critical", "high"]),
+        Row::expect("r-crit25", open, &["R-CRIT25", "Critical twenty-five", "", "5×5 = 25", "Mitigate", "5×4 = 20", "A.5.15", "Open"], &["critical", "critical"]),
+    ];
+    assert_eq!(rows, expected);
+
+    // The controls of a row link to their pages.
+    let med5 = only_element(&html, "R-MED5's row", |t| t.attr("id") == Some("r-med5"));
+    let chips: Vec<(String, String)> = Page::parse(med5)
+        .elements("a")
+        .map(|a| {
+            (
+                a.attr("href").unwrap().to_string(),
+                a.attr("title").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chips,
+        [
+            (
+                "../controls/iso27001-2022/a-5-15/".to_string(),
+                "Access control".to_string()
+            ),
+            (
+                "../controls/iso27001-2022/a-8-2/".to_string(),
+                "Privileged access rights".to_string()
+            ),
+        ]
+    );
+
+    // The heat maps: likelihood 5 to 1 down, impact 1 to 5 across; each cell coloured by its
+    // score's band, and holding the risks rated there, linked to their rows.
+    let figures = outer_html(&html, |t| t.name == "figure");
+    assert_eq!(figures.len(), 2, "an inherent and a residual heat map");
+    let captions: Vec<Vec<String>> = figures
+        .iter()
+        .map(|f| {
+            let caption = only_element(f, "a caption", |t| t.name == "figcaption");
+            Page::parse(caption)
+                .texts()
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        captions,
+        [["Inherent risk"], ["Residual risk (after treatment)"]]
+    );
+    let hits = |figure: &str| -> BTreeMap<(u8, u8), Vec<String>> {
+        let cells = outer_html(figure, |t| t.name == "td");
+        assert_eq!(cells.len(), 25, "a 5 × 5 grid");
+        let mut hits = BTreeMap::new();
+        for (n, cell) in cells.iter().enumerate() {
+            let likelihood = 5 - (n / 5) as u8;
+            let impact = (n % 5) as u8 + 1;
+            let score = likelihood * impact;
+            let page = Page::parse(cell);
+            let ids: Vec<String> = page.texts().iter().map(|s| s.to_string()).collect();
+            let hit = if ids.is_empty() { "" } else { " heat-hit" };
+            assert_eq!(
+                class_of(cell),
+                format!("heat heat-{}{hit}", band(score)),
+                "cell {likelihood} × {impact}"
+            );
+            assert_eq!(
+                page.tags[0].attr("title"),
+                Some(format!("Likelihood {likelihood} × impact {impact} = {score}").as_str())
+            );
+            let hrefs: Vec<&str> = page.elements("a").filter_map(|a| a.attr("href")).collect();
+            let anchors: Vec<String> = ids
+                .iter()
+                .map(|id| format!("#{}", id.to_lowercase()))
+                .collect();
+            assert_eq!(
+                hrefs, anchors,
+                "cell {likelihood} × {impact} links to the rows"
+            );
+            if !ids.is_empty() {
+                hits.insert((likelihood, impact), ids);
+            }
+        }
+        hits
+    };
+    let cell = |l: u8, i: u8, ids: &[&str]| {
+        (
+            (l, i),
+            ids.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        hits(figures[0]),
+        BTreeMap::from([
+            cell(5, 1, &["R-MED5"]),
+            cell(5, 5, &["R-CRIT25"]),
+            cell(4, 4, &["R-HIGH16"]),
+            cell(4, 5, &["R-CRIT20"]),
+            cell(3, 3, &["R-MED9"]),
+            cell(2, 5, &["R-HIGH10"]),
+            cell(1, 4, &["R-LOW"]),
+        ]),
+        "inherent"
+    );
+    assert_eq!(
+        hits(figures[1]),
+        BTreeMap::from([
+            cell(5, 4, &["R-CRIT25"]),
+            cell(4, 4, &["R-HIGH16", "R-CRIT20"]),
+            cell(2, 2, &["R-MED5"]),
+            cell(2, 5, &["R-MED9"]),
+            cell(1, 1, &["R-LOW"]),
+        ]),
+        "residual: R-HIGH10 has no residual rating"
+    );
+    let ids = Page::parse(&html).ids();
+    for anchor in [
+        "r-low", "r-med5", "r-med9", "r-high10", "r-high16", "r-crit20", "r-crit25",
+    ] {
+        assert!(ids.contains(anchor), "risks/ has #{anchor}");
+    }
+}
+
+#[test]
+fn control_pages_list_the_risks_that_treat_them() {
+    let built = build_ok(risk_repo().path(), &[]);
+    let risks = |id: &str| -> Option<Vec<(String, Row)>> {
+        let html = read(
+            &built.out,
+            &format!("controls/iso27001-2022/{}/index.html", slug(id)),
+        );
+        let sections = outer_html(&html, |t| {
+            t.name == "section" && t.attr("aria-labelledby") == Some("h-risks")
+        });
+        let section = match sections[..] {
+            [] => return None,
+            [one] => one,
+            _ => panic!("{id}: {} risk sections", sections.len()),
+        };
+        assert_eq!(
+            cells(only_element(section, "the head", |t| t.name == "thead")),
+            ["Risk", "Title", "Owner", "Inherent", "Residual", "Status"]
+        );
+        let body = only_element(section, "the body", |t| t.name == "tbody");
+        Some(
+            outer_html(body, |t| t.name == "tr")
+                .into_iter()
+                .map(|row| {
+                    let parsed = Page::parse(row);
+                    let links: Vec<&str> = parsed
+                        .elements("a")
+                        .filter_map(|a| a.attr("href"))
+                        .collect();
+                    assert_eq!(links.len(), 1, "one link per risk: {row}");
+                    (links[0].to_string(), Row::read(row))
+                })
+                .collect(),
+        )
+    };
+    let row = |anchor: &str, cells: [&str; 6], levels: &[&str]| {
+        (
+            format!("../../../risks/#{anchor}"),
+            Row::expect("", "", &cells, levels),
+        )
+    };
+    // In register order; R-MED5 lists A.5.15 twice (as `A.5.15` and `5.15`) and shows once.
+    assert_eq!(
+        risks("A.5.15"),
+        Some(vec![
+            row(
+                "r-low",
+                ["R-LOW", "Low risk", "CISO", "4", "1", "Open"],
+                &["low", "low"]
+            ),
+            row(
+                "r-med5",
+                ["R-MED5", "Medium five", "", "5", "4", "Open"],
+                &["medium", "low"]
+            ),
+            row(
+                "r-crit25",
+                ["R-CRIT25", "Critical twenty-five", "", "25", "20", "Open"],
+                &["critical", "critical"]
+            ),
+        ])
+    );
+    assert_eq!(
+        risks("A.8.2"),
+        Some(vec![
+            row(
+                "r-med5",
+                ["R-MED5", "Medium five", "", "5", "4", "Open"],
+                &["medium", "low"]
+            ),
+            row(
+                "r-high10",
+                ["R-HIGH10", "High ten", "", "10", "—", "Open"],
+                &["high"]
+            ),
+        ])
+    );
+    assert_eq!(risks("A.5.1"), None, "no risk treated by A.5.1, no section");
     let problems = built.site().link_problems();
     assert!(
         problems.is_empty(),
