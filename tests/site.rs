@@ -820,7 +820,7 @@ fn base_url_keeps_links_relative() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the pages show: gaps, backlinks, risks
+// What the pages show: gaps, backlinks, risks, review intervals
 
 /// The `class` of the first tag of an HTML fragment.
 fn class_of(fragment: &str) -> String {
@@ -1629,6 +1629,85 @@ fn control_pages_list_the_risks_that_treat_them() {
         "link problems:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn document_pages_show_the_review_interval_in_words() {
+    let page = |last: &str, interval: Option<&str>| {
+        let interval = interval
+            .map(|i| format!("review_interval = \"{i}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "+++\ntitle = \"T\"\nowner = \"Head of IT\"\nlast_reviewed = {last}\n{interval}+++\n\n# T\n"
+        )
+    };
+    // As of 2026-11-01, with the default 30-day due-soon window.
+    let cases = [
+        (
+            "six-months",
+            "2026-10-15",
+            Some("6 months"),
+            &["2027-04-15", "every 6 months"][..],
+        ),
+        (
+            "one-year",
+            "2026-10-15",
+            Some("1 year"),
+            &["2027-10-15", "every 1 year"][..],
+        ),
+        (
+            "two-years",
+            "2026-06-01",
+            Some("2 Year"),
+            &["2028-06-01", "every 2 years"][..],
+        ),
+        (
+            "two-weeks",
+            "2026-10-25",
+            Some("2 weeks"),
+            &["2026-11-08", "Due in 7 days", "every 2 weeks"][..],
+        ),
+        (
+            "one-day",
+            "2026-10-31",
+            Some("1 day"),
+            &["2026-11-01", "Due today", "every 1 day"][..],
+        ),
+        (
+            "short-months",
+            "2026-06-01",
+            Some("12m"),
+            &["2027-06-01", "every 12 months"][..],
+        ),
+        (
+            "short-days",
+            "2026-06-01",
+            Some("30d"),
+            &["2026-07-01", "Overdue by 123 days", "every 30 days"][..],
+        ),
+        (
+            "one-week",
+            "2026-10-01",
+            Some("1 wk"),
+            &["2026-10-08", "Overdue by 24 days", "every 1 week"][..],
+        ),
+        // The default interval applies but is not the document's own: nothing is said.
+        ("default", "2026-06-01", None, &["2027-06-01"][..]),
+    ];
+    let mut repo = Repo::new();
+    for (name, last, interval, _) in &cases {
+        repo = repo.file(&format!("policies/{name}.md"), &page(last, *interval));
+    }
+    let built = build_ok(repo.path(), &[]);
+    for (name, _, _, shown) in &cases {
+        let html = read(&built.out, &format!("policies/{name}/index.html"));
+        let next = only_element(&html, "the next review", |t| {
+            t.name == "div" && has_class(t, "meta-review")
+        });
+        let mut expected = vec!["Next review"];
+        expected.extend(shown.iter());
+        assert_eq!(Page::parse(next).texts(), expected, "{name}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
