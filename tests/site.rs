@@ -2354,3 +2354,36 @@ fn outer_html_finds_whole_elements() {
         "<p class=\"x\">para<br class=\"x\">graph</p>"
     );
 }
+
+#[test]
+fn a_link_to_the_title_heading_reaches_the_page_title() {
+    let repo = Repo::new()
+        .file(
+            "policies/a.md",
+            &doc(
+                "Access Control Policy",
+                "# Access Control Policy\n\n## Scope\n\nText.\n",
+            ),
+        )
+        .file(
+            "policies/b.md",
+            &doc(
+                "B",
+                "# B\n\nSee [the policy](a.md#access-control-policy).\n",
+            ),
+        );
+    assert_eq!(repo.check(&[]).diagnostics.len(), 0);
+    let built = build_ok(repo.path(), &[]);
+    let site = built.site();
+    let problems = site.link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+    let page = read(&built.out, "policies/a/index.html");
+    assert_eq!(
+        only_element(&page, "the title", |t| t.name == "h1"),
+        "<h1 id=\"access-control-policy\">Access Control Policy</h1>"
+    );
+}
