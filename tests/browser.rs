@@ -4,9 +4,9 @@
 //! page logs an error or loads anything from outside the site.
 //!
 //! These tests need `chromium` and `chromium-driver` (`apt-get install chromium
-//! chromium-driver`), so they run only with `ANNEXA_BROWSER_TESTS=1`; without it they print
-//! that they were skipped and pass. `CHROMIUM` and `CHROMEDRIVER` override the default paths
-//! `/usr/bin/chromium` and `/usr/bin/chromedriver`.
+//! chromium-driver`), so they are `#[ignore]`d: plain `cargo test` lists them as ignored, and
+//! `cargo test --test browser -- --ignored` runs them. `CHROMIUM` and `CHROMEDRIVER` override
+//! the default paths `/usr/bin/chromium` and `/usr/bin/chromedriver`.
 
 mod common;
 
@@ -25,22 +25,11 @@ use serde_json::{Value, json};
 /// How long to wait for something asynchronous in a page (search results, filters).
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Whether the browser tests are switched on; prints why not when they are off.
-fn enabled(test: &str) -> bool {
-    let on = std::env::var("ANNEXA_BROWSER_TESTS").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!(
-            "skipped {test}: set ANNEXA_BROWSER_TESTS=1 to run the browser tests (they need chromium and chromium-driver)"
-        );
-    }
-    on
-}
-
 fn program(env: &str, default: &str) -> PathBuf {
     let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
     assert!(
         path.is_file(),
-        "{} not found (ANNEXA_BROWSER_TESTS=1 needs it; install chromium and chromium-driver, or set {env})",
+        "{} not found (the browser tests need it; install chromium and chromium-driver, or set {env})",
         path.display()
     );
     path
@@ -706,10 +695,8 @@ fn exercise_example_site(browser: &mut Browser, place: &Place) {
 }
 
 #[test]
+#[ignore = "needs Chromium and chromedriver: cargo test --test browser -- --ignored"]
 fn example_site_from_disk() {
-    if !enabled("example_site_from_disk") {
-        return;
-    }
     let started = Instant::now();
     let place = Place {
         base: file_url(example_site()),
@@ -721,10 +708,8 @@ fn example_site_from_disk() {
 }
 
 #[test]
+#[ignore = "needs Chromium and chromedriver: cargo test --test browser -- --ignored"]
 fn example_site_over_http() {
-    if !enabled("example_site_over_http") {
-        return;
-    }
     let started = Instant::now();
     let place = Place {
         base: serve(example_site()),
@@ -742,10 +727,8 @@ fn example_site_over_http() {
 }
 
 #[test]
+#[ignore = "needs Chromium and chromedriver: cargo test --test browser -- --ignored"]
 fn search_shows_hostile_titles_as_text() {
-    if !enabled("search_shows_hostile_titles_as_text") {
-        return;
-    }
     let title = "<img src=x onerror=alert(1)> Zebra <script>alert(2)</script>";
     let repo = Repo::new().file(
         "policies/hostile.md",

@@ -5,7 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Repo, Report, annexa, string_pairs};
+use common::site::{assert_built, build, read};
+use common::{Repo, Report, TODAY, annexa, string_pairs};
 use serde_json::Value;
 
 fn reviewed(last: &str, interval: Option<&str>) -> String {
@@ -244,4 +245,128 @@ fn review_due_soon_can_be_made_an_error() {
     let report = check_on(&repo, "2024-02-29");
     assert_eq!(report.code, 1);
     assert_eq!(report.one("review-due-soon").severity, "error");
+}
+
+/// Every document's next review date as the built site's `exports/documents.json` has it (this
+/// shows dates however far away they are).
+fn built_next_reviews(repo: &Repo) -> BTreeMap<String, String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_built(&build(repo.path(), &out, TODAY, &[]));
+    let json: Value = serde_json::from_str(&read(&out, "exports/documents.json")).unwrap();
+    string_pairs(&json["documents"], "path", "next_review")
+        .into_iter()
+        .collect()
+}
+
+/// Each diagnostic as its place, message and help.
+fn found(report: &Report) -> Vec<(String, String, Option<String>)> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| (d.place(), d.message.clone(), d.help.clone()))
+        .collect()
+}
+
+fn invalid(place: &str, message: &str) -> (String, String, Option<String>) {
+    (place.to_string(), message.to_string(), None)
+}
+
+#[test]
+fn a_review_interval_may_be_100000_units_long() {
+    let repo = Repo::new()
+        .file(
+            "policies/days.md",
+            &reviewed("2026-06-01", Some("100000 days")),
+        )
+        .file(
+            "policies/weeks.md",
+            &reviewed("2026-06-01", Some("100000w")),
+        );
+    let report = check_on(&repo, TODAY);
+    assert_eq!(found(&report), [], "100000 units are accepted");
+    assert_eq!(report.code, 0);
+    assert_eq!(
+        built_next_reviews(&repo),
+        BTreeMap::from([
+            ("policies/days.md".to_string(), "2300-03-17".to_string()),
+            ("policies/weeks.md".to_string(), "3942-12-14".to_string()),
+        ])
+    );
+}
+
+#[test]
+fn a_review_interval_over_100000_units_is_invalid_front_matter() {
+    let repo = Repo::new()
+        .file(
+            "policies/days.md",
+            &reviewed("2026-06-01", Some("100001 days")),
+        )
+        .file(
+            "policies/months.md",
+            &reviewed("2026-06-01", Some("100001 months")),
+        )
+        .file(
+            "policies/years.md",
+            &reviewed("2026-06-01", Some("100001y")),
+        )
+        .file("policies/zero.md", &reviewed("2026-06-01", Some("0 weeks")));
+    let report = check_on(&repo, TODAY);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        found(&report),
+        [
+            invalid(
+                "invalid-front-matter policies/days.md:5:19",
+                "`review_interval`: `100001 days`: an interval must be between 1 and 100000 units"
+            ),
+            invalid(
+                "invalid-front-matter policies/months.md:5:19",
+                "`review_interval`: `100001 months`: an interval must be between 1 and 100000 units"
+            ),
+            invalid(
+                "invalid-front-matter policies/years.md:5:19",
+                "`review_interval`: `100001y`: an interval must be between 1 and 100000 units"
+            ),
+            invalid(
+                "invalid-front-matter policies/zero.md:5:19",
+                "`review_interval`: `0 weeks`: an interval must be between 1 and 100000 units"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_default_interval_may_be_100000_units_long_and_no_more() {
+    let config = |interval: &str| {
+        format!(
+            "title = \"T\"\n\n[reviews]\ndefault_interval = \"{interval}\"\n\n[lints]\nunmapped-control = \"off\"\n"
+        )
+    };
+    let document = reviewed("2026-06-01", None);
+
+    let longest = Repo::with_config(&config("100000 days")).file("policies/a.md", &document);
+    let report = check_on(&longest, TODAY);
+    assert_eq!(found(&report), []);
+    assert_eq!(report.code, 0);
+    assert_eq!(
+        built_next_reviews(&longest),
+        BTreeMap::from([("policies/a.md".to_string(), "2300-03-17".to_string())]),
+        "the default interval applies"
+    );
+
+    for interval in ["100001 days", "0 days"] {
+        let repo = Repo::with_config(&config(interval)).file("policies/a.md", &document);
+        let report = check_on(&repo, TODAY);
+        assert_eq!(report.code, 1, "{interval}");
+        assert_eq!(
+            found(&report),
+            [invalid(
+                "invalid-config annexa.toml:4:20",
+                &format!(
+                    "`reviews.default_interval`: `{interval}`: an interval must be between 1 and 100000 units"
+                )
+            )]
+        );
+    }
 }

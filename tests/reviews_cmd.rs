@@ -281,6 +281,51 @@ fn reviews_without_annexa_toml_or_with_a_bad_within_is_exit_2() {
 }
 
 #[test]
+fn within_may_be_100000_units_and_no_more() {
+    // As of 2026-11-01 the next review, 2300-03-17, is 99847 days away.
+    let repo = Repo::new().file(
+        "policies/far.md",
+        &document(
+            "Far",
+            "CISO",
+            "last_reviewed = 2026-06-01\nreview_interval = \"100000 days\"",
+        ),
+    );
+    let far = json!([{
+        "state": "due-soon",
+        "next_review": "2300-03-17",
+        "days": 99847,
+        "id": null,
+        "title": "Far",
+        "owner": "CISO",
+        "path": "policies/far.md",
+        "last_reviewed": "2026-06-01",
+    }]);
+    for (within, days, listed) in [
+        ("100000d", 100000, far.clone()),
+        ("100000 days", 100000, far.clone()),
+        ("99847d", 99847, far.clone()),
+        ("99846d", 99846, json!([])),
+    ] {
+        let assert = reviews(&repo, &["--format", "json", "--within", within]).code(0);
+        let value: Value = serde_json::from_str(&stdout(&assert)).unwrap();
+        assert_eq!(value["within_days"], json!(days), "--within {within}");
+        assert_eq!(value["reviews"], listed, "--within {within}");
+    }
+    for within in ["100001d", "100001 days", "0d"] {
+        let assert = reviews(&repo, &["--within", within]).code(2);
+        let output = assert.get_output();
+        assert_eq!(stdout(&assert), "", "--within {within}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "error: invalid value '{within}' for '--within <PERIOD>': `{within}`: an interval must be between 1 and 100000 units\n\nFor more information, try '--help'.\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn reviews_honours_annexa_today() {
     let repo = repo();
     let output = annexa()

@@ -9,9 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::site::{
-    Page, Site, assert_built, build, fixed_pages, html_files, read, resolve, scheme, snapshot,
+    Page, Site, Tag, assert_built, build, fixed_pages, html_files, only_element, outer_html, read,
+    resolve, scheme, snapshot,
 };
-use common::{Repo, TODAY, annexa, copy_dir, doc, fixture};
+use common::{Repo, TODAY, annexa, copy_dir, doc, fixture, gap_repo, iso_annex_a_ids};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -819,6 +820,897 @@ fn base_url_keeps_links_relative() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the pages show: gaps, backlinks, risks, review intervals
+
+/// The `class` of the first tag of an HTML fragment.
+fn class_of(fragment: &str) -> String {
+    Page::parse(fragment).tags[0]
+        .attr("class")
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether a tag's `class` lists `class`.
+fn has_class(tag: &Tag, class: &str) -> bool {
+    tag.attr("class")
+        .is_some_and(|c| c.split_whitespace().any(|name| name == class))
+}
+
+/// A table row's cells, each as the text it shows (its runs of text joined by a space).
+fn cells(row: &str) -> Vec<String> {
+    outer_html(row, |t| matches!(t.name.as_str(), "td" | "th"))
+        .iter()
+        .map(|cell| Page::parse(cell).texts().join(" "))
+        .collect()
+}
+
+/// The texts of the only element of `html` whose `class` is exactly `class`.
+fn texts_of_class(html: &str, class: &str) -> Vec<String> {
+    let element = only_element(html, class, |t| t.attr("class") == Some(class));
+    Page::parse(element)
+        .texts()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
+    let repo = gap_repo();
+    let built = build_ok(repo.path(), &[]);
+    let matrix = read(&built.out, "controls/index.html");
+    let iso = only_element(&matrix, "the ISO section", |t| {
+        t.name == "section" && t.attr("id") == Some("iso27001-2022")
+    });
+
+    // One row per control, in catalog order; its class says where the control stands.
+    let rows = outer_html(iso, |t| {
+        t.name == "tr"
+            && t.attr("id")
+                .is_some_and(|id| id.starts_with("iso27001-2022-"))
+    });
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|row| Page::parse(row).tags[0].attr("id").unwrap().to_string())
+        .collect();
+    let expected_ids: Vec<String> = iso_annex_a_ids()
+        .iter()
+        .map(|id| format!("iso27001-2022-{}", slug(id)))
+        .collect();
+    assert_eq!(ids, expected_ids);
+    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &rows {
+        *by_class.entry(class_of(row)).or_default() += 1;
+    }
+    assert_eq!(
+        by_class,
+        BTreeMap::from([
+            ("ctl ctl-documented".to_string(), 2),
+            ("ctl ctl-gap row-gap".to_string(), 90),
+            ("ctl ctl-not-applicable row-na".to_string(), 1),
+        ])
+    );
+    let row = |id: &str| {
+        let anchor = format!("iso27001-2022-{}", slug(id));
+        let html = only_element(iso, &anchor, |t| {
+            t.name == "tr" && t.attr("id") == Some(anchor.as_str())
+        });
+        let badge = Page::parse(html)
+            .elements("span")
+            .find(|t| has_class(t, "badge"))
+            .and_then(|t| t.attr("class"))
+            .map(str::to_string);
+        (class_of(html), badge, cells(html))
+    };
+    let expect = |class: &str, status: &str, cells: &[&str]| {
+        (
+            class.to_string(),
+            Some(format!("badge badge-control badge-ctl-{status}")),
+            cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let documented = "ctl ctl-documented";
+    let gap = "ctl ctl-gap row-gap";
+    assert_eq!(
+        row("A.5.15"),
+        expect(
+            documented,
+            "documented",
+            &["A.5.15", "Access control", "Yes", "Documented", "POL-001"]
+        )
+    );
+    assert_eq!(
+        row("A.5.19"),
+        expect(
+            documented,
+            "documented",
+            &[
+                "A.5.19",
+                "Information security in supplier relationships",
+                "Yes",
+                "Documented",
+                "Supplier Policy"
+            ]
+        ),
+        "a document in review counts"
+    );
+    assert_eq!(
+        row("A.5.16"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.16",
+                "Identity management",
+                "Yes",
+                "Gap",
+                "Identity Procedure"
+            ]
+        ),
+        "a control only a draft maps is a gap"
+    );
+    assert_eq!(
+        row("A.5.17"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.17",
+                "Authentication information",
+                "Yes",
+                "Gap",
+                "Password Policy"
+            ]
+        ),
+        "a control only a retired document maps is a gap"
+    );
+    assert_eq!(
+        row("A.5.1"),
+        expect(
+            gap,
+            "gap",
+            &[
+                "A.5.1",
+                "Policies for information security",
+                "Yes",
+                "Gap",
+                "No document"
+            ]
+        )
+    );
+    assert_eq!(
+        row("A.7.1"),
+        expect(
+            "ctl ctl-not-applicable row-na",
+            "not-applicable",
+            &[
+                "A.7.1",
+                "Physical security perimeters",
+                "No",
+                "Not applicable",
+                "—"
+            ]
+        )
+    );
+
+    // The framework's summary: 92 applicable, 2 documented, 90 gaps, 2 %.
+    let counts = [
+        "Applicable",
+        "92",
+        "Gaps",
+        "90",
+        "Not applicable",
+        "1",
+        "Implemented",
+        "0",
+        "Partial",
+        "0",
+        "Planned",
+        "0",
+    ];
+    let mut matrix_counts = vec!["Controls", "93"];
+    matrix_counts.extend(counts);
+    assert_eq!(texts_of_class(iso, "summary-counts"), matrix_counts);
+    let gaps_box = |html: &str| {
+        outer_html(html, |t| t.name == "div")
+            .into_iter()
+            .filter(|d| Page::parse(d).texts().first() == Some(&"Gaps"))
+            .map(class_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(gaps_box(iso), ["count-bad"]);
+    assert_eq!(
+        texts_of_class(iso, "summary-bar"),
+        ["2%", "2 of 92 applicable controls documented"]
+    );
+    let bar = |html: &str| {
+        let page = Page::parse(html);
+        let bar = page.elements("span").find(|t| has_class(t, "bar")).unwrap();
+        let fill = page
+            .elements("span")
+            .find(|t| has_class(t, "bar-fill"))
+            .unwrap();
+        (
+            bar.attr("class").unwrap().to_string(),
+            bar.attr("aria-label").unwrap().to_string(),
+            fill.attr("style").unwrap().to_string(),
+        )
+    };
+    let expected_bar = (
+        "bar bar-warn".to_string(),
+        "2 of 92 applicable controls documented".to_string(),
+        "width: 2%".to_string(),
+    );
+    assert_eq!(bar(iso), expected_bar);
+
+    // The dashboard: the coverage figure and the coverage card.
+    let dashboard = read(&built.out, "index.html");
+    let kpi = only_element(&dashboard, "the coverage figure", |t| {
+        has_class(t, "kpi") && t.attr("href") == Some("controls/#iso27001-2022")
+    });
+    assert_eq!(class_of(kpi), "kpi kpi-warn");
+    assert_eq!(
+        Page::parse(kpi).texts(),
+        [
+            "Control coverage",
+            "2%",
+            "2 of 92 applicable controls documented · 90 gaps"
+        ]
+    );
+    let card = only_element(&dashboard, "the coverage card", |t| {
+        t.attr("class") == Some("coverage")
+    });
+    let mut card_counts = vec!["Applicable", "92", "Documented", "2"];
+    card_counts.extend(&counts[2..]);
+    assert_eq!(texts_of_class(card, "coverage-counts"), card_counts);
+    assert_eq!(gaps_box(card), ["count-bad"]);
+    assert_eq!(bar(card), expected_bar);
+
+    // The control pages: a gap says so, a documented or excluded control does not.
+    let control = |id: &str| {
+        read(
+            &built.out,
+            &format!("controls/iso27001-2022/{}/index.html", slug(id)),
+        )
+    };
+    let notices = |html: &str| -> Vec<Vec<String>> {
+        outer_html(html, |t| has_class(t, "notice-gap"))
+            .iter()
+            .map(|n| {
+                Page::parse(n)
+                    .texts()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let gap_notice = vec![vec![
+        "Gap.".to_string(),
+        "This control is applicable but no approved or in-review document addresses it."
+            .to_string(),
+    ]];
+    for id in ["A.5.1", "A.5.16", "A.5.17"] {
+        let html = control(id);
+        assert_eq!(notices(&html), gap_notice, "{id}");
+        assert_eq!(texts_of_class(&html, "doc-badges"), ["Gap"], "{id}");
+    }
+    for (id, badges) in [
+        ("A.5.15", &["Documented"][..]),
+        ("A.5.19", &["Documented"][..]),
+        ("A.7.1", &["Not applicable", "Excluded in the SoA"][..]),
+    ] {
+        let html = control(id);
+        assert_eq!(notices(&html), Vec::<Vec<String>>::new(), "{id}");
+        assert_eq!(texts_of_class(&html, "doc-badges"), badges, "{id}");
+    }
+}
+
+/// The "Referenced by" block of a document page: its texts, and each listed document as its
+/// link's `href` and the texts of its item.
+fn referenced_by(site: &Path, page: &str) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let html = read(site, page);
+    let block = only_element(&html, "the Referenced by block", |t| {
+        t.name == "section" && t.attr("aria-labelledby") == Some("refby-title")
+    });
+    let items = outer_html(block, |t| t.name == "li")
+        .into_iter()
+        .map(|li| {
+            let item = Page::parse(li);
+            let hrefs: Vec<&str> = item.elements("a").filter_map(|a| a.attr("href")).collect();
+            assert_eq!(hrefs.len(), 1, "one link per item: {li}");
+            (
+                hrefs[0].to_string(),
+                item.texts().iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    let texts = Page::parse(block)
+        .texts()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    (texts, items)
+}
+
+#[test]
+fn document_pages_list_the_documents_that_link_to_them() {
+    let page = |title: &str, extra: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\n{extra}\n+++\n\n# {title}\n\n{body}\n"
+        )
+    };
+    let repo = Repo::new()
+        .file(
+            "policies/access-control.md",
+            &page(
+                "Access Control Policy",
+                "id = \"POL-001\"",
+                "Back up with [the procedure](../procedures/backup.md), and test restores \
+                 ([again](../procedures/backup.md#restore-tests)). This policy is \
+                 [here](access-control.md) and [here](#scope).\n\n## Scope\n\nEveryone.",
+            ),
+        )
+        .file(
+            "procedures/backup.md",
+            &page(
+                "Backup Procedure",
+                "",
+                "Only [itself](backup.md) and [its tests](#restore-tests).\n\n## Restore tests\n\nMonthly.",
+            ),
+        )
+        .file(
+            "handbook.md",
+            &page(
+                "Staff Handbook",
+                "",
+                "Read [the policy][p], [the backups](procedures/backup.md) and \
+                 [the runbook](procedures/nested/deep/runbook.md).\n\n[p]: policies/access-control.md",
+            ),
+        )
+        .file(
+            "procedures/nested/deep/runbook.md",
+            &page(
+                "Restore Runbook",
+                "id = \"PRC-009\"",
+                "After [the backup](../../backup.md), see [access](../../../policies/access-control.md).",
+            ),
+        )
+        .file(
+            "records/lonely.md",
+            &page("Lonely Record", "", "Links to [nothing](https://example.com/)."),
+        );
+    let built = build_ok(repo.path(), &[]);
+    let item = |href: &str, texts: &[&str]| {
+        (
+            href.to_string(),
+            texts.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let heading = vec!["Referenced by".to_string()];
+
+    // Every document that links here, once, in path order, with its id; never the page itself.
+    let (_, backup) = referenced_by(&built.out, "procedures/backup/index.html");
+    assert_eq!(
+        backup,
+        [
+            item("../../handbook/", &["Staff Handbook"]),
+            item(
+                "../../policies/access-control/",
+                &["Access Control Policy", "POL-001"]
+            ),
+            item(
+                "../../procedures/nested/deep/runbook/",
+                &["Restore Runbook", "PRC-009"]
+            ),
+        ]
+    );
+    let (_, policy) = referenced_by(&built.out, "policies/access-control/index.html");
+    assert_eq!(
+        policy,
+        [
+            item("../../handbook/", &["Staff Handbook"]),
+            item(
+                "../../procedures/nested/deep/runbook/",
+                &["Restore Runbook", "PRC-009"]
+            ),
+        ]
+    );
+    let (_, runbook) = referenced_by(&built.out, "procedures/nested/deep/runbook/index.html");
+    assert_eq!(
+        runbook,
+        [item("../../../../handbook/", &["Staff Handbook"])]
+    );
+
+    // Nobody links to the handbook or the lonely record: the block says so, and lists nothing.
+    for page in ["handbook/index.html", "records/lonely/index.html"] {
+        let (texts, items) = referenced_by(&built.out, page);
+        assert!(items.is_empty(), "{page}: {items:?}");
+        let mut expected = heading.clone();
+        expected.push("No other document links here.".to_string());
+        assert_eq!(texts, expected, "{page}");
+        assert_eq!(
+            outer_html(&read(&built.out, page), |t| has_class(t, "refby")),
+            Vec::<&str>::new(),
+            "{page}: no list"
+        );
+    }
+    let (texts, _) = referenced_by(&built.out, "procedures/backup/index.html");
+    assert_eq!(
+        texts,
+        [
+            "Referenced by",
+            "Staff Handbook",
+            "Access Control Policy",
+            "POL-001",
+            "Restore Runbook",
+            "PRC-009"
+        ]
+    );
+    let problems = built.site().link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// A risk register with an inherent score in each band and at each band's edges (4 low, 5 and 9
+/// medium, 10 and 16 high, 20 and 25 critical), residual scores, every treatment and none, a
+/// risk without residual ratings, a closed risk, and a control listed twice by one risk.
+const RISKS: &str = r#"[[risks]]
+id = "R-LOW"
+title = "Low risk"
+description = "Rare and minor."
+owner = "CISO"
+likelihood = 1
+impact = 4
+treatment = "accept"
+controls = ["A.5.15"]
+residual_likelihood = 1
+residual_impact = 1
+
+[[risks]]
+id = "R-MED5"
+title = "Medium five"
+likelihood = 5
+impact = 1
+treatment = "mitigate"
+controls = ["A.5.15", "5.15", "A.8.2"]
+residual_likelihood = 2
+residual_impact = 2
+
+[[risks]]
+id = "R-MED9"
+title = "Medium nine"
+likelihood = 3
+impact = 3
+treatment = "transfer"
+residual_likelihood = 2
+residual_impact = 5
+status = "closed"
+
+[[risks]]
+id = "R-HIGH10"
+title = "High ten"
+likelihood = 2
+impact = 5
+treatment = "avoid"
+controls = ["A.8.2"]
+
+[[risks]]
+id = "R-HIGH16"
+title = "High sixteen"
+likelihood = 4
+impact = 4
+treatment = "mitigate"
+residual_likelihood = 4
+residual_impact = 4
+
+[[risks]]
+id = "R-CRIT20"
+title = "Critical twenty"
+likelihood = 4
+impact = 5
+residual_likelihood = 4
+residual_impact = 4
+
+[[risks]]
+id = "R-CRIT25"
+title = "Critical twenty-five"
+likelihood = 5
+impact = 5
+treatment = "mitigate"
+controls = ["A.5.15"]
+residual_likelihood = 5
+residual_impact = 4
+"#;
+
+fn risk_repo() -> Repo {
+    Repo::new().file("risks.toml", RISKS).file(
+        "policies/access-control.md",
+        "+++\ntitle = \"Access Control Policy\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\ncontrols = [\"A.5.15\"]\n+++\n\n# Access\n",
+    )
+}
+
+/// A table row as a reader sees it: its id and class, the text of each cell, and its risk
+/// score badges (class and title).
+#[derive(Debug, PartialEq)]
+struct Row {
+    id: String,
+    class: String,
+    cells: Vec<String>,
+    badges: Vec<(String, String)>,
+}
+
+impl Row {
+    fn read(row: &str) -> Row {
+        let first = &Page::parse(row).tags[0];
+        Row {
+            id: first.attr("id").unwrap_or_default().to_string(),
+            class: first.attr("class").unwrap_or_default().to_string(),
+            cells: cells(row),
+            badges: score_badges(row),
+        }
+    }
+
+    /// The row expected, with a score badge of each level (`low` → `risk-score risk-low`
+    /// titled `Low`).
+    fn expect(id: &str, class: &str, cells: &[&str], levels: &[&str]) -> Row {
+        Row {
+            id: id.to_string(),
+            class: class.to_string(),
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+            badges: levels
+                .iter()
+                .map(|level| {
+                    let mut title = level.to_string();
+                    title[..1].make_ascii_uppercase();
+                    (format!("risk-score risk-{level}"), title)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The score badges (`span.risk-score`) of a fragment: class and title.
+fn score_badges(html: &str) -> Vec<(String, String)> {
+    Page::parse(html)
+        .elements("span")
+        .filter(|t| has_class(t, "risk-score"))
+        .map(|t| {
+            (
+                t.attr("class").unwrap().to_string(),
+                t.attr("title").unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The band of a score as the risks page states it: low 1–4, medium 5–9, high 10–16,
+/// critical 20–25.
+fn band(score: u8) -> &'static str {
+    match score {
+        1..=4 => "low",
+        5..=9 => "medium",
+        10..=16 => "high",
+        _ => "critical",
+    }
+}
+
+#[test]
+fn risk_register_shows_scores_levels_treatments_and_heat_map_cells() {
+    let built = build_ok(risk_repo().path(), &[]);
+    let html = read(&built.out, "risks/index.html");
+    assert_eq!(
+        texts_of_class(&html, "lead"),
+        [
+            "7 information security risks. Scores are likelihood × impact, each from 1 to 5: low 1–4, medium 5–9, high 10–16, critical 20–25."
+        ]
+    );
+
+    // Each risk's row: its cells as shown, and its inherent and residual score badges.
+    let rows: Vec<Row> = outer_html(&html, |t| t.name == "tr" && has_class(t, "risk-row"))
+        .into_iter()
+        .map(Row::read)
+        .collect();
+    let open = "risk-row";
+    #[rustfmt::skip]
+    let expected = [
+        Row::expect("r-low", open, &["R-LOW", "Low risk Rare and minor.", "CISO", "1×4 = 4", "Accept", "1×1 = 1", "A.5.15", "Open"], &["low", "low"]),
+        Row::expect("r-med5", open, &["R-MED5", "Medium five", "", "5×1 = 5", "Mitigate", "2×2 = 4", "A.5.15 A.8.2", "Open"], &["medium", "low"]),
+        Row::expect("r-med9", "risk-row row-na", &["R-MED9", "Medium nine", "", "3×3 = 9", "Transfer", "2×5 = 10", "", "Closed"], &["medium", "high"]),
+        Row::expect("r-high10", open, &["R-HIGH10", "High ten", "", "2×5 = 10", "Avoid", "—", "A.8.2", "Open"], &["high"]),
+        Row::expect("r-high16", open, &["R-HIGH16", "High sixteen", "", "4×4 = 16", "Mitigate", "4×4 = 16", "", "Open"], &["high", "high"]),
+        Row::expect("r-crit20", open, &["R-CRIT20", "Critical twenty", "", "4×5 = 20", "", "4×4 = 16", "", "Open"], &["critical", "high"]),
+        Row::expect("r-crit25", open, &["R-CRIT25", "Critical twenty-five", "", "5×5 = 25", "Mitigate", "5×4 = 20", "A.5.15", "Open"], &["critical", "critical"]),
+    ];
+    assert_eq!(rows, expected);
+
+    // The controls of a row link to their pages.
+    let med5 = only_element(&html, "R-MED5's row", |t| t.attr("id") == Some("r-med5"));
+    let chips: Vec<(String, String)> = Page::parse(med5)
+        .elements("a")
+        .map(|a| {
+            (
+                a.attr("href").unwrap().to_string(),
+                a.attr("title").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chips,
+        [
+            (
+                "../controls/iso27001-2022/a-5-15/".to_string(),
+                "Access control".to_string()
+            ),
+            (
+                "../controls/iso27001-2022/a-8-2/".to_string(),
+                "Privileged access rights".to_string()
+            ),
+        ]
+    );
+
+    // The heat maps: likelihood 5 to 1 down, impact 1 to 5 across; each cell coloured by its
+    // score's band, and holding the risks rated there, linked to their rows.
+    let figures = outer_html(&html, |t| t.name == "figure");
+    assert_eq!(figures.len(), 2, "an inherent and a residual heat map");
+    let captions: Vec<Vec<String>> = figures
+        .iter()
+        .map(|f| {
+            let caption = only_element(f, "a caption", |t| t.name == "figcaption");
+            Page::parse(caption)
+                .texts()
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        captions,
+        [["Inherent risk"], ["Residual risk (after treatment)"]]
+    );
+    let hits = |figure: &str| -> BTreeMap<(u8, u8), Vec<String>> {
+        let cells = outer_html(figure, |t| t.name == "td");
+        assert_eq!(cells.len(), 25, "a 5 × 5 grid");
+        let mut hits = BTreeMap::new();
+        for (n, cell) in cells.iter().enumerate() {
+            let likelihood = 5 - (n / 5) as u8;
+            let impact = (n % 5) as u8 + 1;
+            let score = likelihood * impact;
+            let page = Page::parse(cell);
+            let ids: Vec<String> = page.texts().iter().map(|s| s.to_string()).collect();
+            let hit = if ids.is_empty() { "" } else { " heat-hit" };
+            assert_eq!(
+                class_of(cell),
+                format!("heat heat-{}{hit}", band(score)),
+                "cell {likelihood} × {impact}"
+            );
+            assert_eq!(
+                page.tags[0].attr("title"),
+                Some(format!("Likelihood {likelihood} × impact {impact} = {score}").as_str())
+            );
+            let hrefs: Vec<&str> = page.elements("a").filter_map(|a| a.attr("href")).collect();
+            let anchors: Vec<String> = ids
+                .iter()
+                .map(|id| format!("#{}", id.to_lowercase()))
+                .collect();
+            assert_eq!(
+                hrefs, anchors,
+                "cell {likelihood} × {impact} links to the rows"
+            );
+            if !ids.is_empty() {
+                hits.insert((likelihood, impact), ids);
+            }
+        }
+        hits
+    };
+    let cell = |l: u8, i: u8, ids: &[&str]| {
+        (
+            (l, i),
+            ids.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        hits(figures[0]),
+        BTreeMap::from([
+            cell(5, 1, &["R-MED5"]),
+            cell(5, 5, &["R-CRIT25"]),
+            cell(4, 4, &["R-HIGH16"]),
+            cell(4, 5, &["R-CRIT20"]),
+            cell(3, 3, &["R-MED9"]),
+            cell(2, 5, &["R-HIGH10"]),
+            cell(1, 4, &["R-LOW"]),
+        ]),
+        "inherent"
+    );
+    assert_eq!(
+        hits(figures[1]),
+        BTreeMap::from([
+            cell(5, 4, &["R-CRIT25"]),
+            cell(4, 4, &["R-HIGH16", "R-CRIT20"]),
+            cell(2, 2, &["R-MED5"]),
+            cell(2, 5, &["R-MED9"]),
+            cell(1, 1, &["R-LOW"]),
+        ]),
+        "residual: R-HIGH10 has no residual rating"
+    );
+    let ids = Page::parse(&html).ids();
+    for anchor in [
+        "r-low", "r-med5", "r-med9", "r-high10", "r-high16", "r-crit20", "r-crit25",
+    ] {
+        assert!(ids.contains(anchor), "risks/ has #{anchor}");
+    }
+}
+
+#[test]
+fn control_pages_list_the_risks_that_treat_them() {
+    let built = build_ok(risk_repo().path(), &[]);
+    let risks = |id: &str| -> Option<Vec<(String, Row)>> {
+        let html = read(
+            &built.out,
+            &format!("controls/iso27001-2022/{}/index.html", slug(id)),
+        );
+        let sections = outer_html(&html, |t| {
+            t.name == "section" && t.attr("aria-labelledby") == Some("h-risks")
+        });
+        let section = match sections[..] {
+            [] => return None,
+            [one] => one,
+            _ => panic!("{id}: {} risk sections", sections.len()),
+        };
+        assert_eq!(
+            cells(only_element(section, "the head", |t| t.name == "thead")),
+            ["Risk", "Title", "Owner", "Inherent", "Residual", "Status"]
+        );
+        let body = only_element(section, "the body", |t| t.name == "tbody");
+        Some(
+            outer_html(body, |t| t.name == "tr")
+                .into_iter()
+                .map(|row| {
+                    let parsed = Page::parse(row);
+                    let links: Vec<&str> = parsed
+                        .elements("a")
+                        .filter_map(|a| a.attr("href"))
+                        .collect();
+                    assert_eq!(links.len(), 1, "one link per risk: {row}");
+                    (links[0].to_string(), Row::read(row))
+                })
+                .collect(),
+        )
+    };
+    let row = |anchor: &str, cells: [&str; 6], levels: &[&str]| {
+        (
+            format!("../../../risks/#{anchor}"),
+            Row::expect("", "", &cells, levels),
+        )
+    };
+    // In register order; R-MED5 lists A.5.15 twice (as `A.5.15` and `5.15`) and shows once.
+    assert_eq!(
+        risks("A.5.15"),
+        Some(vec![
+            row(
+                "r-low",
+                ["R-LOW", "Low risk", "CISO", "4", "1", "Open"],
+                &["low", "low"]
+            ),
+            row(
+                "r-med5",
+                ["R-MED5", "Medium five", "", "5", "4", "Open"],
+                &["medium", "low"]
+            ),
+            row(
+                "r-crit25",
+                ["R-CRIT25", "Critical twenty-five", "", "25", "20", "Open"],
+                &["critical", "critical"]
+            ),
+        ])
+    );
+    assert_eq!(
+        risks("A.8.2"),
+        Some(vec![
+            row(
+                "r-med5",
+                ["R-MED5", "Medium five", "", "5", "4", "Open"],
+                &["medium", "low"]
+            ),
+            row(
+                "r-high10",
+                ["R-HIGH10", "High ten", "", "10", "—", "Open"],
+                &["high"]
+            ),
+        ])
+    );
+    assert_eq!(risks("A.5.1"), None, "no risk treated by A.5.1, no section");
+    let problems = built.site().link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn document_pages_show_the_review_interval_in_words() {
+    let page = |last: &str, interval: Option<&str>| {
+        let interval = interval
+            .map(|i| format!("review_interval = \"{i}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "+++\ntitle = \"T\"\nowner = \"Head of IT\"\nlast_reviewed = {last}\n{interval}+++\n\n# T\n"
+        )
+    };
+    // As of 2026-11-01, with the default 30-day due-soon window.
+    let cases = [
+        (
+            "six-months",
+            "2026-10-15",
+            Some("6 months"),
+            &["2027-04-15", "every 6 months"][..],
+        ),
+        (
+            "one-year",
+            "2026-10-15",
+            Some("1 year"),
+            &["2027-10-15", "every 1 year"][..],
+        ),
+        (
+            "two-years",
+            "2026-06-01",
+            Some("2 Year"),
+            &["2028-06-01", "every 2 years"][..],
+        ),
+        (
+            "two-weeks",
+            "2026-10-25",
+            Some("2 weeks"),
+            &["2026-11-08", "Due in 7 days", "every 2 weeks"][..],
+        ),
+        (
+            "one-day",
+            "2026-10-31",
+            Some("1 day"),
+            &["2026-11-01", "Due today", "every 1 day"][..],
+        ),
+        (
+            "short-months",
+            "2026-06-01",
+            Some("12m"),
+            &["2027-06-01", "every 12 months"][..],
+        ),
+        (
+            "short-days",
+            "2026-06-01",
+            Some("30d"),
+            &["2026-07-01", "Overdue by 123 days", "every 30 days"][..],
+        ),
+        (
+            "one-week",
+            "2026-10-01",
+            Some("1 wk"),
+            &["2026-10-08", "Overdue by 24 days", "every 1 week"][..],
+        ),
+        // The default interval applies but is not the document's own: nothing is said.
+        ("default", "2026-06-01", None, &["2027-06-01"][..]),
+    ];
+    let mut repo = Repo::new();
+    for (name, last, interval, _) in &cases {
+        repo = repo.file(&format!("policies/{name}.md"), &page(last, *interval));
+    }
+    let built = build_ok(repo.path(), &[]);
+    for (name, _, _, shown) in &cases {
+        let html = read(&built.out, &format!("policies/{name}/index.html"));
+        let next = only_element(&html, "the next review", |t| {
+            t.name == "div" && has_class(t, "meta-review")
+        });
+        let mut expected = vec!["Next review"];
+        expected.extend(shown.iter());
+        assert_eq!(Page::parse(next).texts(), expected, "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Escaping and sanitising
 
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -1432,4 +2324,66 @@ fn links_to_static_files_and_folders_reach_their_published_pages() {
     let records = site.page("records/index.html");
     assert!(records.text.contains("Records"), "{}", records.text);
     assert!(!records.text.contains("in this folder and its subfolders"));
+}
+
+#[test]
+fn outer_html_finds_whole_elements() {
+    let html = concat!(
+        "<!-- <div class=\"x\">in a comment</div> --><div class=\"x\" id=\"a\">one",
+        "<div class=\"x\" id=\"b\">two <div>deep</div> still two</div> one again</div>",
+        "<script>var s = '<div class=\"x\">in a script</div>';</script>",
+        "<p class=\"x\">para<br class=\"x\">graph</p><div class=\"x\" id=\"open\">never closed",
+    );
+    let found = outer_html(html, |t| t.attr("class") == Some("x"));
+    assert_eq!(
+        found,
+        [
+            "<div class=\"x\" id=\"a\">one<div class=\"x\" id=\"b\">two <div>deep</div> still two</div> one again</div>",
+            "<div class=\"x\" id=\"b\">two <div>deep</div> still two</div>",
+            "<p class=\"x\">para<br class=\"x\">graph</p>",
+            "<br class=\"x\">",
+            "<div class=\"x\" id=\"open\">never closed",
+        ]
+    );
+    assert_eq!(
+        Page::parse(found[0]).texts(),
+        ["one", "two", "deep", "still two", "one again"]
+    );
+    assert_eq!(
+        only_element(html, "the paragraph", |t| t.name == "p"),
+        "<p class=\"x\">para<br class=\"x\">graph</p>"
+    );
+}
+
+#[test]
+fn a_link_to_the_title_heading_reaches_the_page_title() {
+    let repo = Repo::new()
+        .file(
+            "policies/a.md",
+            &doc(
+                "Access Control Policy",
+                "# Access Control Policy\n\n## Scope\n\nText.\n",
+            ),
+        )
+        .file(
+            "policies/b.md",
+            &doc(
+                "B",
+                "# B\n\nSee [the policy](a.md#access-control-policy).\n",
+            ),
+        );
+    assert_eq!(repo.check(&[]).diagnostics.len(), 0);
+    let built = build_ok(repo.path(), &[]);
+    let site = built.site();
+    let problems = site.link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+    let page = read(&built.out, "policies/a/index.html");
+    assert_eq!(
+        only_element(&page, "the title", |t| t.name == "h1"),
+        "<h1 id=\"access-control-policy\">Access Control Policy</h1>"
+    );
 }

@@ -137,7 +137,11 @@ impl<'p> Renderer<'p> {
         );
         context.insert_value("doc", self.doc_values[index].clone());
         // Marked safe here: a `| safe` in the template would copy the whole body once more.
-        context.insert_value("body", Value::safe_string(without_title(&body.html, doc)));
+        let shown = without_title(&body.html, doc);
+        // The page's own <h1> takes the id of the heading it replaces, so that links to it work.
+        let title_id = (shown.len() != body.html.len()).then(|| doc.headings[0].id.as_str());
+        context.insert("title_id", &title_id);
+        context.insert_value("body", Value::safe_string(shown));
         context.insert("has_code", &body.html.contains("<pre class=\"code\">"));
         let toc: Vec<TocEntry> = doc
             .headings

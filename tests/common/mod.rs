@@ -90,6 +90,60 @@ impl Repo {
     }
 }
 
+/// The 93 control ids of ISO/IEC 27001:2022 Annex A, in the standard's order: A.5.1–A.5.37,
+/// A.6.1–A.6.8, A.7.1–A.7.14, A.8.1–A.8.34.
+pub fn iso_annex_a_ids() -> Vec<String> {
+    [(5, 37), (6, 8), (7, 14), (8, 34)]
+        .into_iter()
+        .flat_map(|(theme, count)| (1..=count).map(move |n| format!("A.{theme}.{n}")))
+        .collect()
+}
+
+/// A repository for the gap tests, whose `annexa.toml` leaves `unmapped-control` on. Its SoA
+/// excludes A.7.1; an approved policy maps A.5.15 and a document in review A.5.19 (both count);
+/// a draft maps A.5.16 and a retired policy A.5.17 (neither counts). So of the 92 applicable
+/// Annex A controls 2 are documented and 90 are gaps.
+pub fn gap_repo() -> Repo {
+    let page = |title: &str, extra: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\n{extra}\n+++\n\n# {title}\n"
+        )
+    };
+    Repo::with_config("title = \"Gaps\"\n")
+        .file(
+            "soa.toml",
+            "[controls.\"A.7.1\"]\napplicable = false\njustification = \"No premises.\"\n",
+        )
+        .file(
+            "policies/access-control.md",
+            &page(
+                "Access Control Policy",
+                "id = \"POL-001\"\ncontrols = [\"A.5.15\"]",
+            ),
+        )
+        .file(
+            "policies/suppliers.md",
+            &page(
+                "Supplier Policy",
+                "status = \"review\"\ncontrols = [\"A.5.19\"]",
+            ),
+        )
+        .file(
+            "procedures/identity.md",
+            &page(
+                "Identity Procedure",
+                "status = \"draft\"\ncontrols = [\"A.5.16\"]",
+            ),
+        )
+        .file(
+            "policies/passwords.md",
+            &page(
+                "Password Policy",
+                "status = \"retired\"\ncontrols = [\"A.5.17\"]",
+            ),
+        )
+}
+
 /// A front matter block with a title, an owner and a recent review, then `body`.
 pub fn doc(title: &str, body: &str) -> String {
     format!(

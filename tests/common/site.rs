@@ -195,6 +195,112 @@ impl Page {
     pub fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Tag> + 'a {
         self.tags.iter().filter(move |t| !t.end && t.name == name)
     }
+
+    /// The text as a reader sees it, run by run: each line of text between tags, trimmed,
+    /// blank ones left out.
+    pub fn texts(&self) -> Vec<&str> {
+        self.text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Every tag of `html` with the byte range it takes, scanned as [`Page::parse`] scans them
+/// (comments, the doctype and the content of raw-text elements are not tags).
+fn tag_spans(html: &str) -> Vec<(usize, usize, Tag)> {
+    let mut spans = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &html[i..];
+        let starts_tag = rest[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        if !starts_tag {
+            i += 1;
+            continue;
+        }
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+            continue;
+        }
+        if rest.starts_with("<!") {
+            i += rest.find('>').map_or(rest.len(), |e| e + 1);
+            continue;
+        }
+        let (tag, len) = parse_tag(rest);
+        let start = i;
+        i += len;
+        let Some(tag) = tag else { continue };
+        let raw =
+            !tag.end && matches!(tag.name.as_str(), "script" | "style" | "title" | "textarea");
+        if raw {
+            let close = format!("</{}", tag.name);
+            let lower = html[i..].to_ascii_lowercase();
+            spans.push((start, i, tag));
+            i = lower.find(&close).map_or(html.len(), |e| i + e);
+        } else {
+            spans.push((start, i, tag));
+        }
+    }
+    spans
+}
+
+/// The outer HTML of every element whose start tag satisfies `pred`, in document order: from
+/// its start tag to its matching end tag (elements of the same name inside it are counted), or
+/// to the end of `html` when it is never closed. Elements inside a match are matched too.
+pub fn outer_html(html: &str, pred: impl Fn(&Tag) -> bool) -> Vec<&str> {
+    let spans = tag_spans(html);
+    let mut found = Vec::new();
+    for (k, (start, end, tag)) in spans.iter().enumerate() {
+        if tag.end || !pred(tag) {
+            continue;
+        }
+        if VOID.contains(&tag.name.as_str()) {
+            found.push(&html[*start..*end]);
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut close = html.len();
+        for (_, e, t) in spans[k + 1..].iter().filter(|(_, _, t)| t.name == tag.name) {
+            if !t.end {
+                depth += 1;
+            } else if depth == 0 {
+                close = *e;
+                break;
+            } else {
+                depth -= 1;
+            }
+        }
+        found.push(&html[*start..close]);
+    }
+    found
+}
+
+/// The outer HTML of the only element whose start tag satisfies `pred`; `what` names it in the
+/// failure message.
+pub fn only_element<'a>(html: &'a str, what: &str, pred: impl Fn(&Tag) -> bool) -> &'a str {
+    let found = outer_html(html, pred);
+    assert_eq!(
+        found.len(),
+        1,
+        "one {what}, found {}: {found:#?}",
+        found.len()
+    );
+    found[0]
 }
 
 /// Parses the tag at the start of `s` (which starts with `<`): the tag (None for a stray `<`)
