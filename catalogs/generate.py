@@ -31,7 +31,7 @@ open("catalogs/iso27001-2022.toml","w").write("\n".join(out))
 chapters = {"4":"Context of the organization","5":"Leadership","6":"Planning","7":"Support","8":"Operation","9":"Performance evaluation","10":"Improvement"}
 out = ['# ISO/IEC 27001:2022 clauses 4 to 10 (the ISMS requirements). Generated from',
        '# shared/reference/iso27001-2022/clauses.csv. Titles are the short names only.',
-       'id = "iso27001-2022-clauses"', 'name = "ISO/IEC 27001:2022 clauses"',
+       'id = "iso27001-2022-clauses"', 'name = "ISO/IEC 27001:2022 clauses"', 'kind = "requirements"',
        'groups = ' + arr([f"{k} {v}" for k,v in chapters.items()]), '']
 for r in csv.DictReader(open(ref+"clauses.csv")):
     ch = r["clause"].split(".")[0]

@@ -42,6 +42,26 @@ pub struct Control {
     pub related: Vec<String>,
 }
 
+/// What a catalog lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogKind {
+    /// Controls to select and justify in the Statement of Applicability (Annex A, NIST CSF).
+    Controls,
+    /// Requirements that always apply and cannot be excluded (the clauses of ISO/IEC 27001).
+    Requirements,
+}
+
+impl CatalogKind {
+    const ALL: [CatalogKind; 2] = [CatalogKind::Controls, CatalogKind::Requirements];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            CatalogKind::Controls => "controls",
+            CatalogKind::Requirements => "requirements",
+        }
+    }
+}
+
 /// A catalog of controls.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -51,6 +71,8 @@ pub struct Catalog {
     pub name: String,
     /// Optional description.
     pub description: Option<String>,
+    /// Controls to select, or requirements that always apply.
+    pub kind: CatalogKind,
     /// A prefix bare ids may leave out (`A.` so that `5.15` means `A.5.15`).
     pub id_prefix: Option<String>,
     /// Groups in display order.
@@ -84,6 +106,25 @@ impl Catalog {
             .filter(move |(_, c)| c.group == group)
     }
 
+    /// The controls one level below control `index` (`6.1.1` below `6.1`), for requirements
+    /// whose sub-clauses make up the whole.
+    pub fn children(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let prefix = format!("{}.", self.controls[index].id);
+        self.controls
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| {
+                c.id.strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.is_empty() && !rest.contains('.'))
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Whether the SoA selects among these (a control catalog), rather than all applying.
+    pub fn is_controls(&self) -> bool {
+        self.kind == CatalogKind::Controls
+    }
+
     /// The indices of the controls as the matrix shows them: group by group, in catalog order
     /// within each.
     pub fn in_group_order(&self) -> impl Iterator<Item = usize> + '_ {
@@ -106,6 +147,10 @@ impl Catalog {
         let description = fields.string("description", out).map(|d| d.value);
         let _version = fields.string_or_number("version", out);
         let id_prefix = fields.string("id_prefix", out).map(|p| p.value);
+        let kind = fields
+            .string("kind", out)
+            .and_then(|k| src.choose(&k, &CatalogKind::ALL, CatalogKind::as_str, "kind", out))
+            .unwrap_or(CatalogKind::Controls);
         let groups = fields.string_list("groups", out).unwrap_or_default();
         let control_tables = fields.tables("controls", out);
         fields.finish(CATALOG_KEYS, out);
@@ -120,6 +165,7 @@ impl Catalog {
             name: name.map(|n| n.value).unwrap_or_else(|| id.value.clone()),
             id: id.value,
             description,
+            kind,
             id_prefix,
             groups: groups.into_iter().map(|g| g.value).collect(),
             controls: Vec::with_capacity(control_tables.len()),
@@ -181,6 +227,7 @@ const CATALOG_KEYS: &[&str] = &[
     "id",
     "name",
     "description",
+    "kind",
     "version",
     "id_prefix",
     "groups",

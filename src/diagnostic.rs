@@ -86,6 +86,17 @@ lints! {
     UnreadableFile = "unreadable-file", Error, "A document cannot be read, or is not valid UTF-8.";
     EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";
     UrlConflict = "url-conflict", Error, "A document would be published at the URL of a page annexa generates (or of another document).";
+    ControlWeakCoverage = "control-weak-coverage", Warning, "An applicable control whose only documents are overdue for review or not yet approved.";
+    SoaExclusionUnjustified = "soa-exclusion-unjustified", Error, "A control excluded in the SoA without a justification.";
+    SoaInclusionUnjustified = "soa-inclusion-unjustified", Warning, "An applicable control with no justification, no reason and no risk treating it.";
+    SoaExcludedImplemented = "soa-excluded-implemented", Error, "An excluded control with an implementation stated.";
+    SoaUnapproved = "soa-unapproved", Warning, "`soa.toml` has no `[statement]` with its version, `approved_by` and `approved_on`.";
+    ClauseExcluded = "clause-excluded", Error, "A clause of the standard (a requirement) marked not applicable: clauses are mandatory.";
+    RiskExcludedControl = "risk-excluded-control", Error, "A risk treated by a control the SoA excludes.";
+    RiskAcceptanceMissing = "risk-acceptance-missing", Error, "An accepted risk without `accepted_by` and `accepted_on`.";
+    RiskAboveAppetite = "risk-above-appetite", Warning, "An accepted or closed risk whose residual score exceeds the appetite.";
+    RiskAcceptanceExpired = "risk-acceptance-expired", Error, "A risk's `acceptance_expires` has passed.";
+    RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
 }
 
 impl Lint {
@@ -94,11 +105,16 @@ impl Lint {
         Lint::ALL.iter().copied().find(|lint| lint.name() == name)
     }
 
-    /// The review lints, which `build` reports but does not fail on.
-    pub fn is_review(self) -> bool {
+    /// The lints that fire because of today's date, which `build` and `serve` report but do not
+    /// stop on: staff keep getting the policies on the day a review or an action falls due.
+    pub fn is_date_driven(self) -> bool {
         matches!(
             self,
-            Lint::ReviewOverdue | Lint::ReviewDueSoon | Lint::ReviewDateMissing
+            Lint::ReviewOverdue
+                | Lint::ReviewDueSoon
+                | Lint::ReviewDateMissing
+                | Lint::RiskAcceptanceExpired
+                | Lint::RiskActionOverdue
         )
     }
 }

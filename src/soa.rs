@@ -126,6 +126,8 @@ impl Statement {
 pub struct Soa {
     /// `soa.toml` when the project has one.
     pub file: Option<String>,
+    /// Whether `soa.toml` could be read (its decisions are judged only then).
+    pub read: bool,
     /// Its version and approval (empty without `[statement]`).
     pub statement: Statement,
     /// Decisions by control.
@@ -157,6 +159,7 @@ impl Soa {
         let Some(table) = src.parse(&source.text, out) else {
             return soa;
         };
+        soa.read = true;
         let mut top = Fields::new(src, &table, "");
         if let Some((statement, position)) = top.table_at("statement", out) {
             soa.statement = read_statement(src, statement, position, out);

@@ -1,6 +1,7 @@
 //! Model: the immutable `Project` — documents with every link, control and review resolved,
 //! the catalogs in use, the SoA, the risks and the site map — built once from what `load` read.
 
+mod controls;
 mod document;
 pub mod site_map;
 pub mod summary;
@@ -15,11 +16,11 @@ use crate::catalog::{self, Catalog, ControlKey, Frameworks};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
 use crate::error::Fatal;
-use crate::frontmatter::Status;
 use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
 use crate::risks::{self, Criteria, Risk};
-use crate::soa::{Implementation, Soa, SoaEntry};
+use crate::soa::Soa;
+pub use controls::{ControlStatus, CoverageState};
 pub use document::{ControlRef, Document, Resolver};
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
@@ -54,6 +55,8 @@ pub struct Project {
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
     by_path: HashMap<String, usize>,
+    /// The controls that name each control as related, the reverse of `related`.
+    related_from: HashMap<ControlKey, Vec<ControlKey>>,
     mapped: HashMap<ControlKey, Vec<usize>>,
     backlinks: Vec<Vec<usize>>,
     risks_by_control: HashMap<ControlKey, Vec<usize>>,
@@ -66,37 +69,6 @@ pub struct Loaded {
     pub project: Project,
     /// Diagnostics from reading and parsing (lints add more).
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Where a control stands: applicability and implementation, as the control matrix shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ControlStatus {
-    /// Excluded in the SoA.
-    NotApplicable,
-    /// The SoA states an implementation.
-    Stated(Implementation),
-    /// Not stated, but approved or in-review documents map to it.
-    Documented,
-    /// Applicable, not stated, and no document that counts maps to it.
-    Gap,
-}
-
-impl serde::Serialize for ControlStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl ControlStatus {
-    /// The kebab-case name used in exports and CSS classes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ControlStatus::NotApplicable => "not-applicable",
-            ControlStatus::Stated(i) => i.as_str(),
-            ControlStatus::Documented => "documented",
-            ControlStatus::Gap => "gap",
-        }
-    }
 }
 
 /// Reads and resolves the project at `root`, computing reviews for `today`, re-using unchanged
@@ -161,6 +133,7 @@ impl Project {
         let mapped = map_controls(&documents);
         let backlinks = map_backlinks(&documents);
         let risks_by_control = map_risks(&risks);
+        let related_from = controls::map_related_from(&frameworks);
         let mut project = Project {
             root,
             config,
@@ -176,6 +149,7 @@ impl Project {
             site,
             summary: Summary::default(),
             by_path,
+            related_from,
             mapped,
             backlinks,
             risks_by_control,
@@ -215,68 +189,11 @@ impl Project {
         self.by_path.get(path).copied()
     }
 
-    /// Every document that lists `key`, in path order, whatever its status.
-    pub fn documents_for(&self, key: ControlKey) -> &[usize] {
-        self.mapped.get(&key).map(Vec::as_slice).unwrap_or_default()
-    }
-
-    /// The documents that count for coverage of `key`: approved or in review.
-    pub fn counting_documents_for(&self, key: ControlKey) -> impl Iterator<Item = usize> + '_ {
-        self.documents_for(key)
-            .iter()
-            .copied()
-            .filter(|&i| counts_for_coverage(self.documents[i].meta.status))
-    }
-
     /// The documents that link to document `index`, in path order.
     pub fn referenced_by(&self, index: usize) -> &[usize] {
         &self.backlinks[index]
     }
 
-    /// The risks that list `key`.
-    pub fn risks_for(&self, key: ControlKey) -> &[usize] {
-        self.risks_by_control
-            .get(&key)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    }
-
-    /// The SoA decision for `key`, if any.
-    pub fn soa_entry(&self, key: ControlKey) -> Option<&SoaEntry> {
-        self.soa.entry(key)
-    }
-
-    /// Where `key` stands for the control matrix.
-    pub fn control_status(&self, key: ControlKey) -> ControlStatus {
-        match self.soa.entry(key) {
-            Some(e) if !e.applicable => ControlStatus::NotApplicable,
-            Some(SoaEntry {
-                implementation: Some(i),
-                ..
-            }) => ControlStatus::Stated(i.value),
-            _ if self.counting_documents_for(key).next().is_some() => ControlStatus::Documented,
-            _ => ControlStatus::Gap,
-        }
-    }
-
-    /// Every control of every catalog in use, with its key.
-    pub fn all_controls(&self) -> impl Iterator<Item = ControlKey> + '_ {
-        self.frameworks
-            .catalogs
-            .iter()
-            .enumerate()
-            .flat_map(|(f, c)| {
-                (0..c.controls.len()).map(move |i| ControlKey {
-                    framework: f,
-                    control: i,
-                })
-            })
-    }
-}
-
-/// Whether a document with this status counts towards control coverage.
-pub fn counts_for_coverage(status: Status) -> bool {
-    matches!(status, Status::Approved | Status::Review)
 }
 
 fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {

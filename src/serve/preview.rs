@@ -152,7 +152,7 @@ impl Preview {
         let errors: Vec<&Diagnostic> = analysis
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error && !d.lint.is_review())
+            .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
             .collect();
         let overlay = (!errors.is_empty()).then(|| overlay(&errors));
         let same_documents = self.last.as_ref().is_some_and(|last| {

@@ -1,37 +1,13 @@
-//! Lint: each check is a small function over the resolved `Project` returning diagnostics.
-//! (Problems found while reading files come from `load` and `model`.)
+//! The lints of documents: ids, control ids, links and anchors, reviews, URLs.
 
 use std::collections::HashMap;
 
-use crate::catalog::ControlKey;
 use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean, did_you_mean_path};
-use crate::frontmatter::Status;
 use crate::links::{Target, relative_to};
 use crate::model::{Document, Project};
 use crate::review::ReviewState;
 
-/// A lint over the whole project.
-pub type LintFn = fn(&Project) -> Vec<Diagnostic>;
-
-/// Every project lint, in the order they run.
-pub const LINTS: &[LintFn] = &[
-    duplicate_ids,
-    unknown_controls,
-    broken_links,
-    reviews,
-    unmapped_controls,
-    soa_conflicts,
-    url_conflicts,
-];
-
-/// Runs every lint over `project` (in parallel) and returns their diagnostics.
-pub fn run(project: &Project) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    LINTS
-        .par_iter()
-        .flat_map_iter(|lint| lint(project))
-        .collect()
-}
+use super::plural;
 
 /// `duplicate-id`: two documents share an `id` (compared without case).
 pub fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
@@ -217,91 +193,6 @@ fn review_position(doc: &Document) -> Position {
         .or(doc.meta.last_reviewed.as_ref())
         .map(|d| d.position)
         .unwrap_or(Position { line: 1, column: 1 })
-}
-
-fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
-/// How a control is named in messages: bare in the default framework, qualified elsewhere.
-fn control_label(project: &Project, key: ControlKey) -> String {
-    let control = project.frameworks.control(key);
-    let id = if key.framework == 0 {
-        control.id.clone()
-    } else {
-        project.frameworks.qualified_id(key)
-    };
-    format!("{id} {}", control.title)
-}
-
-/// `unmapped-control`: an applicable control that no approved or in-review document maps to.
-pub fn unmapped_controls(project: &Project) -> Vec<Diagnostic> {
-    let file = project
-        .soa
-        .file
-        .as_deref()
-        .unwrap_or(crate::config::CONFIG_FILE);
-    project
-        .all_controls()
-        .filter(|&key| project.soa.is_applicable(key))
-        .filter(|&key| project.counting_documents_for(key).next().is_none())
-        .map(|key| {
-            let drafts = project.documents_for(key).len();
-            let help = if drafts > 0 {
-                "only drafts or retired documents map to it; approve one, or".to_string()
-            } else {
-                "list it in the `controls` of the document that implements it, or".to_string()
-            };
-            Diagnostic::new(
-                Lint::UnmappedControl,
-                format!(
-                    "control {} is applicable but no approved document maps to it",
-                    control_label(project, key)
-                ),
-            )
-            .in_file(file)
-            .with_help(format!(
-                "{help} mark it `applicable = false` in soa.toml with a justification"
-            ))
-        })
-        .collect()
-}
-
-/// `soa-conflict`: an approved document maps to a control the SoA marks not applicable.
-pub fn soa_conflicts(project: &Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for doc in project
-        .documents
-        .iter()
-        .filter(|d| d.meta.status == Status::Approved)
-    {
-        for control in &doc.controls {
-            let Ok(key) = control.key else { continue };
-            let Some(entry) = project.soa_entry(key).filter(|e| !e.applicable) else {
-                continue;
-            };
-            out.push(
-                Diagnostic::new(
-                    Lint::SoaConflict,
-                    format!(
-                        "control {} is not applicable in the SoA, but this approved document maps to it",
-                        control_label(project, key)
-                    ),
-                )
-                .in_file(doc.path())
-                .at(control.written.position)
-                .with_help(format!(
-                    "remove it from `controls`, or make it applicable in soa.toml (line {})",
-                    entry.position.line
-                )),
-            );
-        }
-    }
-    out
 }
 
 /// `url-conflict`: a document whose page would overwrite a page or file annexa generates, or
