@@ -30,6 +30,7 @@ pub mod reviews;
 pub mod risks;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod soa;
 pub mod source;

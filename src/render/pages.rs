@@ -14,10 +14,10 @@ use crate::error::Fatal;
 use crate::history::Change;
 use crate::model::{Document, Project};
 use crate::render::html::render_body;
-use crate::render::search::{self, SearchSink};
 use crate::render::theme;
 use crate::render::view::{FolderView, LinkView, SiteView};
 use crate::routes::{self, Page, RouteId};
+use crate::search::{self, SearchSink};
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]

@@ -15,8 +15,8 @@ use crate::load::DocCache;
 use crate::model::Project;
 use crate::pipeline::{Analysis, analyse_cached, system_today};
 use crate::publish::{self, Role};
-use crate::render::search::{self, KeptDoc, KeptDocs};
 use crate::render::{self, Renderer, exports, theme};
+use crate::search::{self, KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
 
 /// What a burst of file changes requires.
