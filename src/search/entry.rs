@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use super::SEARCH_DIR;
+use super::fields::SearchFields;
 use super::scan::{BYTE_CLASS, LANE_HIGHS, LANE_ONES, SPACE, find_byte};
 use super::script::{push_script_string, push_script_string_content, write_script};
 use crate::error::Fatal;
-use crate::render::view::DocView;
 
 /// Characters of body text kept per document for snippets.
 const SNIPPET_TEXT_CHARS: usize = 4000;
@@ -15,31 +15,32 @@ const SNIPPET_TEXT_CHARS: usize = 4000;
 /// The search entry of document `index`: what a result shows, as a script call:
 /// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
 /// "m":summary,"c":"controls","x":"text"});`.
-pub fn doc_entry(index: usize, doc: &DocView, body: &str) -> String {
+pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String {
     let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
-    let mut entry = String::with_capacity(text.len() + doc.summary.len() + 256);
+    let summary = fields.summary.unwrap_or_default();
+    let mut entry = String::with_capacity(text.len() + summary.len() + 256);
     entry.push_str("annexaSearch.doc(");
     entry.push_str(itoa::Buffer::new().format(index));
-    let fields: [(&str, &str); 7] = [
-        ("{\"u\":", &doc.url),
-        (",\"t\":", &doc.title),
-        (",\"i\":", &doc.id),
-        (",\"o\":", &doc.owner),
-        (",\"k\":", doc.kind),
-        (",\"s\":", doc.status),
-        (",\"m\":", &doc.summary),
+    let values: [(&str, &str); 7] = [
+        ("{\"u\":", fields.url),
+        (",\"t\":", fields.title),
+        (",\"i\":", fields.id.unwrap_or_default()),
+        (",\"o\":", fields.owner.unwrap_or_default()),
+        (",\"k\":", fields.kind),
+        (",\"s\":", fields.status),
+        (",\"m\":", summary),
     ];
     entry.push(',');
-    for (key, value) in fields {
+    for (key, value) in values {
         entry.push_str(key);
         push_script_string(&mut entry, value);
     }
     entry.push_str(",\"c\":\"");
-    for (i, control) in doc.controls.iter().enumerate() {
+    for (i, control) in fields.controls.iter().enumerate() {
         if i > 0 {
             entry.push(' ');
         }
-        push_script_string_content(&mut entry, &control.id);
+        push_script_string_content(&mut entry, control);
     }
     entry.push_str("\",\"x\":");
     push_script_string(&mut entry, &text);
@@ -139,6 +140,30 @@ fn next_space(bytes: &[u8], from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_hold_fields_escaped_and_missing_ones_empty() {
+        let fields = SearchFields {
+            url: "a/",
+            title: "A \"quoted\" <title>",
+            id: None,
+            owner: None,
+            kind: "other",
+            status: "draft",
+            summary: None,
+            tags: &[],
+            controls: vec!["A.5.15".to_string(), "nist-csf-2.0:PR.AA-01".to_string()],
+        };
+        assert_eq!(
+            doc_entry(3, &fields, "  some\n body "),
+            concat!(
+                r#"annexaSearch.doc(3,{"u":"a/","t":"A \"quoted\" \u003ctitle>","i":"","o":"","#,
+                r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01","#,
+                r#""x":"some body"});"#,
+                "\n"
+            )
+        );
+    }
 
     #[test]
     fn snippets_collapse_ascii_whitespace_like_any_whitespace() {

@@ -7,11 +7,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::fields::{DocTerms, weighted_terms};
+use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::script::{push_script_string, write_script};
 use super::{CHUNK, SEARCH_DIR};
 use crate::error::Fatal;
-use crate::render::view::DocView;
 
 /// Shards larger than this (bytes of JSON) are split by one more character.
 const SHARD_SPLIT_BYTES: usize = 48 * 1024;
@@ -66,11 +65,11 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Counts document `index`'s terms straight into the index (no per-document map). Documents
     /// must be added in increasing order within one partial index.
-    pub fn add_document(&mut self, index: usize, doc: &DocView, body: &str) {
+    pub fn add_document(&mut self, index: usize, fields: &SearchFields<'_>, body: &str) {
         let index = index as u32;
         let mut length = 0;
         let postings = &mut self.postings;
-        weighted_terms(doc, body, |term, weight| {
+        weighted_terms(fields, body, |term, weight| {
             length += weight;
             match postings.get_mut(&Word(term)) {
                 Some(list) => match list.last_mut() {

@@ -21,7 +21,7 @@ mod sink;
 mod tokenize;
 
 pub use entry::{doc_entry, write_chunk};
-pub use fields::DocTerms;
+pub use fields::{DocTerms, SearchFields};
 pub use index::{IndexStats, SearchIndex, shard_file};
 pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_chunk, write_kept_index};
 pub use tokenize::terms;

@@ -5,18 +5,17 @@ use std::path::Path;
 
 use super::CHUNK;
 use super::entry::write_chunk;
-use super::fields::DocTerms;
+use super::fields::{DocTerms, SearchFields};
 use super::index::{IndexStats, SearchIndex};
 use crate::error::Fatal;
-use crate::render::view::DocView;
 
 /// Where the search data of rendered documents goes: straight into an index (`build`), or kept
 /// per document so that a later partial rebuild can re-index (`serve`).
 pub trait SearchSink: Default + Send {
     /// What is left once the index is written.
     type Kept: Send;
-    /// Takes document `index`'s body text and result entry.
-    fn add(&mut self, index: usize, doc: &DocView, text: &str, entry: &str);
+    /// Takes document `index`'s searchable fields, body text and result entry.
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str);
     /// Combines two partial sinks.
     fn merge(self, other: Self) -> Self;
     /// Writes the shards and `search/meta.js`.
@@ -26,8 +25,8 @@ pub trait SearchSink: Default + Send {
 impl SearchSink for SearchIndex {
     type Kept = ();
 
-    fn add(&mut self, index: usize, doc: &DocView, text: &str, _entry: &str) {
-        self.add_document(index, doc, text);
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, _entry: &str) {
+        self.add_document(index, fields, text);
     }
 
     fn merge(self, other: Self) -> Self {
@@ -49,11 +48,11 @@ pub struct KeptDoc {
 }
 
 impl KeptDoc {
-    /// The search data of a document from its view, body text and entry.
-    pub fn new(doc: &DocView, text: &str, entry: String) -> Self {
+    /// The search data of a document from its searchable fields, body text and entry.
+    pub fn new(fields: &SearchFields<'_>, text: &str, entry: String) -> Self {
         KeptDoc {
             entry,
-            terms: DocTerms::new(doc, text),
+            terms: DocTerms::new(fields, text),
         }
     }
 }
@@ -65,9 +64,9 @@ pub struct KeptDocs(Vec<(usize, KeptDoc)>);
 impl SearchSink for KeptDocs {
     type Kept = Vec<KeptDoc>;
 
-    fn add(&mut self, index: usize, doc: &DocView, text: &str, entry: &str) {
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str) {
         self.0
-            .push((index, KeptDoc::new(doc, text, entry.to_string())));
+            .push((index, KeptDoc::new(fields, text, entry.to_string())));
     }
 
     fn merge(mut self, other: Self) -> Self {
