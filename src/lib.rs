@@ -4,7 +4,8 @@
 //! Data flows one way: [`load`] reads the repository → [`model`] resolves it into an immutable
 //! [`model::Project`] → [`lint`] checks it ([`pipeline`] runs these three) → [`render`] and
 //! [`write`] produce the site. [`publish`] decides what is a document and what is published;
-//! [`routes`] owns the site's URLs. [`commands`] drives the stages for each CLI command.
+//! [`routes`] owns the site's URLs; [`search`] builds the site's full-text index from the model.
+//! [`commands`] drives the stages for each CLI command.
 
 #![warn(missing_docs)]
 
@@ -30,6 +31,7 @@ pub mod reviews;
 pub mod risks;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod soa;
 pub mod source;
