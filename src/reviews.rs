@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::Document;
 use crate::model::Project;
+use crate::text::Csv;
 
 /// An output format of `annexa reviews`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,7 +16,7 @@ pub enum ReviewFormat {
     Table,
     /// A JSON object with `today`, `within_days` and `reviews`.
     Json,
-    /// CSV with a header row.
+    /// CSV with a header row; a cell of user text that starts a formula gets a leading `'`.
     Csv,
 }
 
@@ -149,8 +150,8 @@ pub fn write(
             writeln!(out)
         }
         ReviewFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
+            let mut table = Csv::new(out);
+            table.header(&[
                 "state",
                 "next_review",
                 "days",
@@ -161,18 +162,18 @@ pub fn write(
                 "last_reviewed",
             ])?;
             for r in rows {
-                writer.write_record([
-                    r.state.as_str().to_string(),
-                    r.next_review.clone().unwrap_or_default(),
-                    r.days.map(|d| d.to_string()).unwrap_or_default(),
-                    r.id.clone().unwrap_or_default(),
-                    r.title.clone(),
-                    r.owner.clone().unwrap_or_default(),
-                    r.path.clone(),
-                    r.last_reviewed.clone().unwrap_or_default(),
+                table.row(&[
+                    &r.state.as_str(),
+                    &r.next_review,
+                    &r.days,
+                    &r.id,
+                    &r.title,
+                    &r.owner,
+                    &r.path,
+                    &r.last_reviewed,
                 ])?;
             }
-            writer.flush()
+            table.finish()?.flush()
         }
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::error::Fatal;
 use crate::model::Project;
 use crate::render::view::{ControlView, DocView, SiteView};
+use crate::text::Csv;
 use crate::write::write_file;
 
 /// Writes every export into `out/exports/`.
@@ -41,20 +42,20 @@ fn doc_label(doc: &DocView) -> String {
     }
 }
 
-fn csv_bytes(
-    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> Result<Vec<u8>, Fatal> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    rows(&mut writer).map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))?;
-    writer
-        .into_inner()
+/// A CSV export, written through [`Csv`] so that every user cell that would start a formula
+/// gets its leading `'` (see [`crate::text`]).
+fn csv_bytes(rows: impl FnOnce(&mut Csv<Vec<u8>>) -> csv::Result<()>) -> Result<Vec<u8>, Fatal> {
+    let mut table = Csv::new(Vec::new());
+    rows(&mut table).map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))?;
+    table
+        .finish()
         .map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))
 }
 
 /// One row per control of every framework in use.
 fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
     csv_bytes(|w| {
-        w.write_record([
+        w.header(&[
             "framework",
             "id",
             "title",
@@ -70,14 +71,14 @@ fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
                 .iter()
                 .map(|&i| doc_label(&site.documents[i]))
                 .collect();
-            w.write_record([
-                framework,
+            w.row(&[
+                &framework,
                 &c.id,
                 &c.title,
                 &c.group,
-                if c.applicable { "yes" } else { "no" },
-                c.justification.as_deref().unwrap_or_default(),
-                c.status.as_str(),
+                &yes_no(c.applicable),
+                &c.justification,
+                &c.status.as_str(),
                 &documents.join("; "),
             ])?;
         }
@@ -88,7 +89,7 @@ fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
 /// One row per control: its status, the documents that map to it and the risks it treats.
 fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
     csv_bytes(|w| {
-        w.write_record([
+        w.header(&[
             "framework",
             "id",
             "title",
@@ -105,14 +106,14 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
             let ids: Vec<&str> = docs.iter().filter_map(|d| d.id.as_deref()).collect();
             let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
             let risks: Vec<&str> = c.risks.iter().map(|&r| site.risks[r].id.as_str()).collect();
-            w.write_record([
-                framework,
+            w.row(&[
+                &framework,
                 &c.id,
                 &c.title,
                 &c.group,
-                if c.applicable { "yes" } else { "no" },
-                c.status.as_str(),
-                &c.counting_documents.to_string(),
+                &yes_no(c.applicable),
+                &c.status.as_str(),
+                &c.counting_documents,
                 &ids.join("; "),
                 &paths.join("; "),
                 &risks.join("; "),
@@ -120,6 +121,10 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
         }
         Ok(())
     })
+}
+
+fn yes_no(yes: bool) -> &'static str {
+    if yes { "yes" } else { "no" }
 }
 
 /// Every document's front matter, URL and review state.
