@@ -1,4 +1,4 @@
-//! Escaping user text for CSV (and, to come, iCalendar and terminals).
+//! Escaping user text for CSV and iCalendar (and, to come, terminals).
 //!
 //! User text is whatever comes from the repository rather than from annexa: titles, owners,
 //! ids, paths, summaries, SoA justifications, catalog ids, titles and group names, risk ids.
@@ -11,6 +11,9 @@
 //!   Control characters inside a cell are kept; the CSV writer quotes a cell holding CR or LF.
 //!   (A spreadsheet format such as XLSX would write every cell as a string instead, never as a
 //!   formula, and without the `'`.)
+//! - **iCalendar TEXT** ([`ics_text`], RFC 5545 §3.3.11): `\`, `;` and `,` are escaped; LF, CRLF
+//!   and a lone CR become `\n`; TAB is kept; every other control character (C0, DEL, C1) becomes
+//!   U+FFFD `�`, which TEXT allows and which shows that something was there.
 
 use std::borrow::Cow;
 use std::io;
@@ -109,6 +112,30 @@ impl<W: io::Write> Csv<W> {
     }
 }
 
+/// Escapes a TEXT value of iCalendar (RFC 5545 §3.3.11): `\`, `;`, `,` with a backslash, each
+/// line break (LF, CRLF, a lone CR) as `\n`; TAB is kept, and every other control character
+/// (C0, DEL, C1), which TEXT cannot hold, becomes U+FFFD.
+pub fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\t' => out.push('\t'),
+            c if c.is_control() => out.push(char::REPLACEMENT_CHARACTER),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +172,16 @@ mod tests {
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             "a,b,c,d,e\n'-t,-3,'+x,,2\n"
+        );
+    }
+
+    #[test]
+    fn ics_text_escapes_breaks_and_replaces_controls() {
+        assert_eq!(ics_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        assert_eq!(ics_text("a\r\nb\rc\nd"), "a\\nb\\nc\\nd");
+        assert_eq!(
+            ics_text("t\tx\u{0}\u{1b}\u{7f}\u{85}\u{9f}é"),
+            "t\tx\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}é"
         );
     }
 

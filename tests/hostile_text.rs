@@ -1,5 +1,6 @@
-//! User text that a spreadsheet would run: CSV cells that start a formula get a leading `'`
-//! (README, "Exports").
+//! User text that a spreadsheet or a calendar reader would misread: CSV cells that start a
+//! formula get a leading `'`, and control characters in titles and owners never reach the
+//! review calendar raw (README, "Exports").
 
 mod common;
 
@@ -95,4 +96,67 @@ overdue,2026-10-01,-31,'@SUM(1),\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+cm
 due-soon,2026-11-20,19,,'-Z,'@owner,'-z.md,
 "
     );
+}
+
+/// A title with a lone CR that tries to open a second calendar event, a window-title change
+/// (OSC 0, ended by BEL), a vertical tab, a form feed and C1 CSI; an owner that is an OSC 8
+/// hyperlink.
+const TITLE: &str =
+    "Plan\\rBEGIN:VEVENT\\rSUMMARY:fake\\u001b]0;pwned\\u0007\\u000bB\\u000cC\\u009b2J";
+const OWNER: &str = "\\u001b]8;;http://evil\\u001b\\\\link\\u001b]8;;\\u001b\\\\";
+
+fn control_repo() -> Repo {
+    Repo::new().file(
+        "policies/y.md",
+        &format!(
+            "+++\ntitle = \"{TITLE}\"\nowner = \"{OWNER}\"\nnext_review = 2026-10-01\n+++\n\n# Y\n"
+        ),
+    )
+}
+
+/// The lines of a text split at CR and at LF alike, as a lenient reader splits them.
+fn lenient_lines(text: &str) -> Vec<&str> {
+    text.split(['\r', '\n']).filter(|l| !l.is_empty()).collect()
+}
+
+#[test]
+fn reviews_ics_has_no_control_character_but_its_crlf_line_ends() {
+    let site = built(&control_repo());
+    let ics = export(&site, "reviews.ics");
+    let event: Vec<&str> = ics
+        .split("\r\n")
+        .skip_while(|l| *l != "BEGIN:VEVENT")
+        .collect();
+    assert_eq!(
+        event,
+        [
+            "BEGIN:VEVENT",
+            "UID:review-d18d906352b9365e@annexa",
+            "DTSTAMP:20261101T000000Z",
+            "DTSTART;VALUE=DATE:20261001",
+            "DTEND;VALUE=DATE:20261002",
+            // 75 octets: the next U+FFFD (3 octets) goes whole onto the continuation line.
+            "SUMMARY:Review due: Plan\\nBEGIN:VEVENT\\nSUMMARY:fake\u{fffd}]0\\;pwned\u{fffd}\u{fffd}B\u{fffd}C",
+            " \u{fffd}2J",
+            "DESCRIPTION:Owner: \u{fffd}]8\\;\\;http://evil\u{fffd}\\\\link\u{fffd}]8\\;\\;\u{fffd}\\\\\\nDocument: p",
+            " olicies/y.md",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    );
+    assert!(
+        ics.split("\r\n").all(|line| line.len() <= 75),
+        "a line over 75 octets in {ics:?}"
+    );
+    assert!(
+        !ics.replace("\r\n", "").chars().any(char::is_control),
+        "a control character in {ics:?}"
+    );
+    let events = lenient_lines(&ics)
+        .iter()
+        .filter(|l| **l == "BEGIN:VEVENT")
+        .count();
+    assert_eq!(events, 1, "one event, split at CR or LF: {ics:?}");
 }

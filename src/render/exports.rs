@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::Fatal;
 use crate::model::Project;
 use crate::render::view::{ControlView, DocView, SiteView};
-use crate::text::Csv;
+use crate::text::{Csv, ics_text};
 use crate::write::write_file;
 
 /// Writes every export into `out/exports/`.
@@ -199,7 +199,7 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
         "METHOD:PUBLISH".to_string(),
         format!(
             "X-WR-CALNAME:{}",
-            escape_text(&format!("{} reviews", site.title))
+            ics_text(&format!("{} reviews", site.title))
         ),
     ];
     for (doc, source) in site.documents.iter().zip(&project.documents) {
@@ -229,8 +229,8 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART;VALUE=DATE:{}", compact(&next.to_string())),
             format!("DTEND;VALUE=DATE:{}", compact(&end.to_string())),
-            format!("SUMMARY:{}", escape_text(&format!("Review due: {label}"))),
-            format!("DESCRIPTION:{}", escape_text(&description)),
+            format!("SUMMARY:{}", ics_text(&format!("Review due: {label}"))),
+            format!("DESCRIPTION:{}", ics_text(&description)),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ]);
@@ -257,15 +257,6 @@ fn uid(path: &str) -> String {
     format!("review-{hash:016x}")
 }
 
-/// Escapes TEXT values (RFC 5545 §3.3.11).
-fn escape_text(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
-}
-
 /// Folds a content line at 75 octets, never inside a UTF-8 character, ending with CRLF.
 fn fold(line: &str, out: &mut String) {
     let mut width = 0;
@@ -290,6 +281,19 @@ mod tests {
         let mut out = String::new();
         fold(&"x".repeat(80), &mut out);
         assert_eq!(out, format!("{}\r\n {}\r\n", "x".repeat(75), "x".repeat(5)));
-        assert_eq!(escape_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        assert_eq!(ics_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+    }
+
+    /// A replaced control character is three octets (U+FFFD): a fold never splits it, and
+    /// every physical line stays within 75 octets.
+    #[test]
+    fn folds_replaced_controls_whole() {
+        let mut out = String::new();
+        fold(
+            &format!("{}{}", "x".repeat(73), ics_text("\u{1b}\u{1b}")),
+            &mut out,
+        );
+        assert_eq!(out, format!("{}\r\n \u{fffd}\u{fffd}\r\n", "x".repeat(73)));
+        assert!(out.split("\r\n").all(|line| line.len() <= 75));
     }
 }
