@@ -7,11 +7,13 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Lint, Severity, Tally};
+use crate::text::terminal;
 
 /// An output format of `annexa check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// rustc-like blocks and a summary line; colour only on a terminal.
+    /// rustc-like blocks and a summary line; colour only on a terminal; control characters
+    /// in user text shown as escapes (`\x1b`).
     Human,
     /// One JSON object with `diagnostics` and `summary`.
     Json,
@@ -61,6 +63,10 @@ impl Report<'_> {
         )
     }
 
+    /// rustc-like blocks. The message, place and help embed user text (titles, owners, ids,
+    /// paths), shown through [`terminal`]: a control character in them is written as a visible
+    /// escape (`\x1b`, `\r`, `\n`), so the only escape sequences are annexa's colours and the
+    /// only line breaks are annexa's own.
     fn human(&self, out: &mut dyn Write) -> io::Result<()> {
         let bold = Style::new().bold();
         let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
@@ -72,13 +78,19 @@ impl Report<'_> {
             writeln!(
                 out,
                 "{level}{}[{}]{level:#}{bold}: {}{bold:#}",
-                d.severity, d.lint, d.message
+                d.severity,
+                d.lint,
+                terminal(&d.message)
             )?;
             if let Some(location) = d.location() {
-                writeln!(out, "  {blue}-->{blue:#} {location}")?;
+                writeln!(out, "  {blue}-->{blue:#} {}", terminal(&location))?;
             }
             if let Some(help) = &d.help {
-                writeln!(out, "   {blue}={blue:#} {bold}help{bold:#}: {help}")?;
+                writeln!(
+                    out,
+                    "   {blue}={blue:#} {bold}help{bold:#}: {}",
+                    terminal(help)
+                )?;
             }
             writeln!(out)?;
         }

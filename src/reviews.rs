@@ -7,12 +7,12 @@ use serde::Serialize;
 
 use crate::model::Document;
 use crate::model::Project;
-use crate::text::Csv;
+use crate::text::{Csv, terminal};
 
 /// An output format of `annexa reviews`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
-    /// Aligned columns for people.
+    /// Aligned columns for people; control characters in user text shown as escapes.
     Table,
     /// A JSON object with `today`, `within_days` and `reviews`.
     Json,
@@ -178,7 +178,11 @@ pub fn write(
     }
 }
 
+/// Aligned columns. Ids, owners, titles and paths are user text, shown through [`terminal`]:
+/// a control character is written as a visible escape (`\x1b`), so it can neither act on the
+/// terminal nor break the alignment.
 fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Result<()> {
+    let shown = |text: &str| terminal(text).into_owned();
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
@@ -191,9 +195,9 @@ fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Resul
                     Some(d) => format!("in {d}"),
                     None => "-".to_string(),
                 },
-                r.id.clone().unwrap_or_else(|| "-".into()),
-                r.owner.clone().unwrap_or_else(|| "-".into()),
-                format!("{} ({})", r.title, r.path),
+                r.id.as_deref().map_or("-".into(), shown),
+                r.owner.as_deref().map_or("-".into(), shown),
+                format!("{} ({})", terminal(&r.title), terminal(&r.path)),
             ]
         })
         .collect();

@@ -1,4 +1,4 @@
-//! Escaping user text for CSV and iCalendar (and, to come, terminals).
+//! Escaping user text for CSV, iCalendar and terminals.
 //!
 //! User text is whatever comes from the repository rather than from annexa: titles, owners,
 //! ids, paths, summaries, SoA justifications, catalog ids, titles and group names, risk ids.
@@ -14,6 +14,11 @@
 //! - **iCalendar TEXT** ([`ics_text`], RFC 5545 §3.3.11): `\`, `;` and `,` are escaped; LF, CRLF
 //!   and a lone CR become `\n`; TAB is kept; every other control character (C0, DEL, C1) becomes
 //!   U+FFFD `�`, which TEXT allows and which shows that something was there.
+//! - **Terminals** ([`terminal`]): every control character (C0 including TAB and LF, DEL, C1)
+//!   is shown as a visible escape (`\t`, `\n`, `\r`, `\x1b`, `\u{9b}`), so user text can neither
+//!   move the cursor, change the window title nor make a hyperlink (OSC 8), nor start a line
+//!   that looks like annexa's own. Machine formats (JSON, SARIF, GitHub, JUnit) keep the exact
+//!   text instead, escaped by their own rules.
 
 use std::borrow::Cow;
 use std::io;
@@ -136,6 +141,27 @@ pub fn ics_text(text: &str) -> String {
     out
 }
 
+/// User text for a terminal: each control character (C0, DEL, C1) shown as an escape that
+/// reads as what it is: `\t`, `\n`, `\r`, `\x1b` for the other C0 controls and DEL, `\u{9b}`
+/// for C1 (not `\x9b`, which reads as a byte). Other text is unchanged.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +208,15 @@ mod tests {
         assert_eq!(
             ics_text("t\tx\u{0}\u{1b}\u{7f}\u{85}\u{9f}é"),
             "t\tx\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}é"
+        );
+    }
+
+    #[test]
+    fn terminal_shows_every_control_character_as_an_escape() {
+        assert!(matches!(terminal("plain é"), Cow::Borrowed("plain é")));
+        assert_eq!(
+            terminal("a\tb\nc\rd\u{0}\u{1b}]0;x\u{7}\u{7f}\u{85}\u{9b}"),
+            "a\\tb\\nc\\rd\\x00\\x1b]0;x\\x07\\x7f\\u{85}\\u{9b}"
         );
     }
 

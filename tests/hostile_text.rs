@@ -1,6 +1,6 @@
-//! User text that a spreadsheet or a calendar reader would misread: CSV cells that start a
-//! formula get a leading `'`, and control characters in titles and owners never reach the
-//! review calendar raw (README, "Exports").
+//! User text that a spreadsheet, a calendar reader or a terminal would misread: CSV cells that
+//! start a formula get a leading `'`, and control characters in titles, owners and paths never
+//! reach the review calendar (README, "Exports") or the terminal (README, "Output formats") raw.
 
 mod common;
 
@@ -159,4 +159,157 @@ fn reviews_ics_has_no_control_character_but_its_crlf_line_ends() {
         .filter(|l| **l == "BEGIN:VEVENT")
         .count();
     assert_eq!(events, 1, "one event, split at CR or LF: {ics:?}");
+}
+
+/// Asserts that `text` holds no control character but LF, showing the first one.
+fn assert_only_line_feeds(text: &str) {
+    let bad = text.chars().find(|&c| c.is_control() && c != '\n');
+    assert_eq!(bad, None, "a control character in {text:?}");
+}
+
+const SHOWN_TITLE: &str =
+    "Plan\\rBEGIN:VEVENT\\rSUMMARY:fake\\x1b]0;pwned\\x07\\x0bB\\x0cC\\u{9b}2J";
+const SHOWN_OWNER: &str = "\\x1b]8;;http://evil\\x1b\\link\\x1b]8;;\\x1b\\";
+
+#[test]
+fn human_check_output_shows_control_characters_as_escapes() {
+    let repo = control_repo();
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'), "an ESC in {text:?}");
+    assert_only_line_feeds(&text);
+    assert_eq!(
+        text,
+        format!(
+            "\
+error[review-overdue]: review overdue: `{SHOWN_TITLE}` was due for review on 2026-10-01 (31 days ago)
+  --> policies/y.md:4:15
+   = help: review the document, then set `last_reviewed` (owner: {SHOWN_OWNER})
+
+annexa: 1 error, 0 warnings in 1 document
+"
+        )
+    );
+    assert_eq!(stderr(&output), "");
+}
+
+/// On a terminal (here forced with `CLICOLOR_FORCE`), nothing strips escapes on the way out:
+/// the only escape sequences are annexa's own colours (SGR, `ESC [ … m`).
+#[test]
+fn human_output_on_a_colour_terminal_has_no_escape_but_its_colours() {
+    let repo = control_repo();
+    for command in ["check", "build"] {
+        let mut cmd = annexa();
+        cmd.arg(command)
+            .arg(repo.path())
+            .args(["--today", TODAY])
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1");
+        if command == "build" {
+            cmd.arg("-o").arg(repo.path().join("public"));
+        }
+        let output = cmd.output().unwrap();
+        let text = stdout(&output) + &stderr(&output);
+        assert!(text.contains("\x1b[1m"), "colours are on: {text:?}");
+        let plain = without_sgr(&text);
+        assert!(!plain.contains('\x1b'), "an ESC in {plain:?}");
+        assert_only_line_feeds(&plain);
+        assert!(plain.contains(SHOWN_TITLE), "{plain}");
+        assert!(plain.contains(SHOWN_OWNER), "{plain}");
+    }
+}
+
+/// `text` without SGR sequences (`ESC [ digits and semicolons m`).
+fn without_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("\x1b[") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let len = after
+            .find(|c: char| !c.is_ascii_digit() && c != ';')
+            .unwrap_or(after.len());
+        if after[len..].starts_with('m') {
+            rest = &after[len + 1..];
+        } else {
+            out.push_str("\x1b[");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn reviews_table_shows_control_characters_as_escapes() {
+    let repo = control_repo();
+    for env in [&[("NO_COLOR", "1")][..], &[("CLICOLOR_FORCE", "1")][..]] {
+        let output = annexa()
+            .arg("reviews")
+            .arg(repo.path())
+            .args(["--today", TODAY])
+            .env_remove("NO_COLOR")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let text = stdout(&output);
+        assert!(!text.contains('\x1b'), "an ESC in {text:?}");
+        assert_only_line_feeds(&text);
+        let padding = " ".repeat(SHOWN_OWNER.len() - "OWNER".len() + 2);
+        assert_eq!(
+            text,
+            format!(
+                "\
+STATE    NEXT REVIEW  DAYS        ID  OWNER{padding}DOCUMENT
+overdue  2026-10-01   31 overdue  -   {SHOWN_OWNER}  {SHOWN_TITLE} (policies/y.md)
+
+annexa: 1 overdue, 0 due within 30 days, 0 without a review date
+"
+            )
+        );
+        assert_eq!(stderr(&output), "");
+    }
+}
+
+/// A file name is user text too.
+#[cfg(unix)]
+#[test]
+fn a_path_with_an_escape_is_shown_escaped() {
+    let repo = Repo::new().file(
+        "policies/\x1b[31mred.md",
+        "+++\ntitle = \"Red\"\nowner = \"Ops\"\nnext_review = 2026-10-01\n+++\n\n# Red\n",
+    );
+    let check = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let text = without_sgr(&stdout(&check));
+    assert!(!text.contains('\x1b'), "an ESC in {text:?}");
+    assert!(
+        text.contains("  --> policies/\\x1b[31mred.md:4:15\n"),
+        "{text}"
+    );
+    let reviews = annexa()
+        .arg("reviews")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    let text = stdout(&reviews);
+    assert!(!text.contains('\x1b'), "an ESC in {text:?}");
+    assert!(
+        text.contains("  Red (policies/\\x1b[31mred.md)\n"),
+        "{text}"
+    );
 }
