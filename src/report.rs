@@ -329,7 +329,11 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML 1.0 content and attribute values. TAB, LF and CR are written as
+/// character references, so that they survive attribute-value and line-end normalisation and
+/// the text reads back exactly; the characters XML 1.0 cannot hold at all, even as references
+/// (the other C0 controls, U+FFFE, U+FFFF), are dropped. DEL and C1 controls are legal XML and
+/// are kept.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -339,8 +343,10 @@ pub fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
-            c if (c as u32) < 0x20 && c != '\t' => {}
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }

@@ -1,6 +1,7 @@
-//! User text that a spreadsheet, a calendar reader or a terminal would misread: CSV cells that
-//! start a formula get a leading `'`, and control characters in titles, owners and paths never
-//! reach the review calendar (README, "Exports") or the terminal (README, "Output formats") raw.
+//! User text that a spreadsheet, a calendar reader, a terminal or an XML parser would misread:
+//! CSV cells that start a formula get a leading `'`, and control characters in titles, owners
+//! and paths never reach the review calendar (README, "Exports"), the terminal or the JUnit
+//! report (README, "Output formats") raw.
 
 mod common;
 
@@ -311,5 +312,57 @@ fn a_path_with_an_escape_is_shown_escaped() {
     assert!(
         text.contains("  Red (policies/\\x1b[31mred.md)\n"),
         "{text}"
+    );
+}
+
+/// JUnit keeps the text exactly where XML can hold it (CR and TAB as character references)
+/// and drops what XML 1.0 cannot hold at all (the other C0 controls, U+FFFE, U+FFFF).
+#[test]
+fn junit_is_well_formed_with_control_characters_in_a_title() {
+    let repo = Repo::new().file(
+        "policies/y.md",
+        "+++\ntitle = \"A\\rB\\tC\\u001b[31mD\\u0007\\uFFFEE\\uFFFF\\u0085F\"\nowner = \"Ops\"\nnext_review = 2026-10-01\n+++\n\n# Y\n",
+    );
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "junit"])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let xml = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("JUnit output is not well-formed XML ({e}):\n{text:?}"));
+    let failure = xml
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some(
+            "review overdue: `A\rB\tC[31mDE\u{85}F` was due for review on 2026-10-01 (31 days ago)"
+        )
+    );
+}
+
+/// GitHub workflow commands escape `%`, CR and LF in the message, and `:` and `,` too in
+/// properties, as the Actions toolkit does.
+#[test]
+fn github_escapes_a_lone_cr_in_a_title() {
+    let repo = Repo::new().file(
+        "policies/y.md",
+        "+++\ntitle = \"A\\rB\\nC%\"\nowner = \"Ops\"\nnext_review = 2026-10-01\n+++\n\n# Y\n",
+    );
+    let output = annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&output),
+        "\
+::error file=policies/y.md,line=4,col=15,title=review-overdue::review overdue: `A%0DB%0AC%25` was due for review on 2026-10-01 (31 days ago)
+annexa: 1 error, 0 warnings in 1 document
+"
     );
 }
