@@ -315,6 +315,25 @@ fn a_path_with_an_escape_is_shown_escaped() {
     );
 }
 
+/// `reviews` names on stderr the documents whose review it cannot assess: the path is user text.
+#[cfg(unix)]
+#[test]
+fn reviews_names_an_unreadable_document_with_its_path_escaped() {
+    let repo = Repo::new().file("policies/\x1b[31mbad.md", "+++\ntitle = 1\n+++\n");
+    let output = annexa()
+        .arg("reviews")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&output),
+        "annexa: policies/\\x1b[31mbad.md:2:9: `title` must be a string, found an integer (its review cannot be assessed)\n"
+    );
+}
+
 /// JUnit keeps the text exactly where XML can hold it (CR and TAB as character references)
 /// and drops what XML 1.0 cannot hold at all (the other C0 controls, U+FFFE, U+FFFF).
 #[test]
