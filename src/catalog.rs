@@ -333,6 +333,16 @@ impl Frameworks {
         )
     }
 
+    /// The id of `key` as the site and messages show it: bare in the default framework
+    /// (`A.5.15`), [qualified](Self::qualified_id) in the others (`nist-csf-2.0:PR.AA-01`).
+    pub fn display_id(&self, key: ControlKey) -> String {
+        if key.framework == 0 {
+            self.control(key).id.clone()
+        } else {
+            self.qualified_id(key)
+        }
+    }
+
     /// Resolves a control reference: `A.5.15`, `5.15` or `framework:ID`. A bare id must name a
     /// control of exactly one catalog in use (`6.1` is both Annex A's A.6.1 and clause 6.1).
     pub fn resolve(&self, raw: &str) -> Result<ControlKey, Unresolved> {
@@ -490,5 +500,20 @@ mod tests {
         assert!(err.message.contains("A.5.99"), "{err:?}");
         let err = f.resolve("iso27001-2013:A.9.1.1").unwrap_err();
         assert!(err.message.contains("not in use"), "{err:?}");
+    }
+
+    #[test]
+    fn display_ids_are_bare_only_in_the_default_framework() {
+        let f = Frameworks {
+            catalogs: vec![
+                built_in("iso27001-2022").unwrap(),
+                built_in("nist-csf-2.0").unwrap(),
+            ],
+        };
+        assert_eq!(f.display_id(f.resolve("5.15").unwrap()), "A.5.15");
+        assert_eq!(
+            f.display_id(f.resolve("PR.AA-01").unwrap()),
+            "nist-csf-2.0:PR.AA-01"
+        );
     }
 }

@@ -197,8 +197,8 @@ pub fn reviews(
         writeln!(
             err,
             "annexa: {}: {} (its review cannot be assessed)",
-            d.location().unwrap_or_default(),
-            d.message
+            crate::text::terminal(&d.location().unwrap_or_default()),
+            crate::text::terminal(&d.message)
         )
         .map_err(write_error)?;
     }

@@ -7,11 +7,13 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Lint, Severity, Tally};
+use crate::text::terminal;
 
 /// An output format of `annexa check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// rustc-like blocks and a summary line; colour only on a terminal.
+    /// rustc-like blocks and a summary line; colour only on a terminal; control characters
+    /// in user text shown as escapes (`\x1b`).
     Human,
     /// One JSON object with `diagnostics` and `summary`.
     Json,
@@ -61,6 +63,10 @@ impl Report<'_> {
         )
     }
 
+    /// rustc-like blocks. The message, place and help embed user text (titles, owners, ids,
+    /// paths), shown through [`terminal`]: a control character in them is written as a visible
+    /// escape (`\x1b`, `\r`, `\n`), so the only escape sequences are annexa's colours and the
+    /// only line breaks are annexa's own.
     fn human(&self, out: &mut dyn Write) -> io::Result<()> {
         let bold = Style::new().bold();
         let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
@@ -72,13 +78,19 @@ impl Report<'_> {
             writeln!(
                 out,
                 "{level}{}[{}]{level:#}{bold}: {}{bold:#}",
-                d.severity, d.lint, d.message
+                d.severity,
+                d.lint,
+                terminal(&d.message)
             )?;
             if let Some(location) = d.location() {
-                writeln!(out, "  {blue}-->{blue:#} {location}")?;
+                writeln!(out, "  {blue}-->{blue:#} {}", terminal(&location))?;
             }
             if let Some(help) = &d.help {
-                writeln!(out, "   {blue}={blue:#} {bold}help{bold:#}: {help}")?;
+                writeln!(
+                    out,
+                    "   {blue}={blue:#} {bold}help{bold:#}: {}",
+                    terminal(help)
+                )?;
             }
             writeln!(out)?;
         }
@@ -317,7 +329,11 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML 1.0 content and attribute values. TAB, LF and CR are written as
+/// character references, so that they survive attribute-value and line-end normalisation and
+/// the text reads back exactly; the characters XML 1.0 cannot hold at all, even as references
+/// (the other C0 controls, U+FFFE, U+FFFF), are dropped. DEL and C1 controls are legal XML and
+/// are kept.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -327,8 +343,10 @@ pub fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
-            c if (c as u32) < 0x20 && c != '\t' => {}
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }

@@ -7,15 +7,16 @@ use serde::Serialize;
 
 use crate::model::Document;
 use crate::model::Project;
+use crate::text::{Csv, terminal};
 
 /// An output format of `annexa reviews`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
-    /// Aligned columns for people.
+    /// Aligned columns for people; control characters in user text shown as escapes.
     Table,
     /// A JSON object with `today`, `within_days` and `reviews`.
     Json,
-    /// CSV with a header row.
+    /// CSV with a header row; a cell of user text that starts a formula gets a leading `'`.
     Csv,
 }
 
@@ -149,8 +150,8 @@ pub fn write(
             writeln!(out)
         }
         ReviewFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record([
+            let mut table = Csv::new(out);
+            table.header(&[
                 "state",
                 "next_review",
                 "days",
@@ -161,23 +162,27 @@ pub fn write(
                 "last_reviewed",
             ])?;
             for r in rows {
-                writer.write_record([
-                    r.state.as_str().to_string(),
-                    r.next_review.clone().unwrap_or_default(),
-                    r.days.map(|d| d.to_string()).unwrap_or_default(),
-                    r.id.clone().unwrap_or_default(),
-                    r.title.clone(),
-                    r.owner.clone().unwrap_or_default(),
-                    r.path.clone(),
-                    r.last_reviewed.clone().unwrap_or_default(),
+                table.row(&[
+                    &r.state.as_str(),
+                    &r.next_review,
+                    &r.days,
+                    &r.id,
+                    &r.title,
+                    &r.owner,
+                    &r.path,
+                    &r.last_reviewed,
                 ])?;
             }
-            writer.flush()
+            table.finish()?.flush()
         }
     }
 }
 
+/// Aligned columns. Ids, owners, titles and paths are user text, shown through [`terminal`]:
+/// a control character is written as a visible escape (`\x1b`), so it can neither act on the
+/// terminal nor break the alignment.
 fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Result<()> {
+    let shown = |text: &str| terminal(text).into_owned();
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
@@ -190,9 +195,9 @@ fn table(rows: &[ReviewRow], within_days: i64, out: &mut dyn Write) -> io::Resul
                     Some(d) => format!("in {d}"),
                     None => "-".to_string(),
                 },
-                r.id.clone().unwrap_or_else(|| "-".into()),
-                r.owner.clone().unwrap_or_else(|| "-".into()),
-                format!("{} ({})", r.title, r.path),
+                r.id.as_deref().map_or("-".into(), shown),
+                r.owner.as_deref().map_or("-".into(), shown),
+                format!("{} ({})", terminal(&r.title), terminal(&r.path)),
             ]
         })
         .collect();

@@ -52,12 +52,7 @@ pub fn plural(n: i64, unit: &str) -> String {
 
 /// How a control is named in messages: bare in the default framework, qualified elsewhere.
 pub fn control_label(project: &Project, key: ControlKey) -> String {
-    let control = project.frameworks.control(key);
-    let id = if key.framework == 0 {
-        control.id.clone()
-    } else {
-        project.frameworks.qualified_id(key)
-    };
-    format!("{id} {}", control.title)
+    let id = project.frameworks.display_id(key);
+    format!("{id} {}", project.frameworks.control(key).title)
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::error::Fatal;
 use crate::model::Project;
 use crate::render::view::{ControlView, DocView, SiteView};
+use crate::text::{Csv, ics_text};
 use crate::write::write_file;
 
 /// Writes every export into `out/exports/`.
@@ -41,20 +42,20 @@ fn doc_label(doc: &DocView) -> String {
     }
 }
 
-fn csv_bytes(
-    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> Result<Vec<u8>, Fatal> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    rows(&mut writer).map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))?;
-    writer
-        .into_inner()
+/// A CSV export, written through [`Csv`] so that every user cell that would start a formula
+/// gets its leading `'` (see [`crate::text`]).
+fn csv_bytes(rows: impl FnOnce(&mut Csv<Vec<u8>>) -> csv::Result<()>) -> Result<Vec<u8>, Fatal> {
+    let mut table = Csv::new(Vec::new());
+    rows(&mut table).map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))?;
+    table
+        .finish()
         .map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))
 }
 
 /// One row per control of every framework in use.
 fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
     csv_bytes(|w| {
-        w.write_record([
+        w.header(&[
             "framework",
             "id",
             "title",
@@ -70,14 +71,14 @@ fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
                 .iter()
                 .map(|&i| doc_label(&site.documents[i]))
                 .collect();
-            w.write_record([
-                framework,
+            w.row(&[
+                &framework,
                 &c.id,
                 &c.title,
                 &c.group,
-                if c.applicable { "yes" } else { "no" },
-                c.justification.as_deref().unwrap_or_default(),
-                c.status.as_str(),
+                &yes_no(c.applicable),
+                &c.justification,
+                &c.status.as_str(),
                 &documents.join("; "),
             ])?;
         }
@@ -88,7 +89,7 @@ fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
 /// One row per control: its status, the documents that map to it and the risks it treats.
 fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
     csv_bytes(|w| {
-        w.write_record([
+        w.header(&[
             "framework",
             "id",
             "title",
@@ -105,14 +106,14 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
             let ids: Vec<&str> = docs.iter().filter_map(|d| d.id.as_deref()).collect();
             let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
             let risks: Vec<&str> = c.risks.iter().map(|&r| site.risks[r].id.as_str()).collect();
-            w.write_record([
-                framework,
+            w.row(&[
+                &framework,
                 &c.id,
                 &c.title,
                 &c.group,
-                if c.applicable { "yes" } else { "no" },
-                c.status.as_str(),
-                &c.counting_documents.to_string(),
+                &yes_no(c.applicable),
+                &c.status.as_str(),
+                &c.counting_documents,
                 &ids.join("; "),
                 &paths.join("; "),
                 &risks.join("; "),
@@ -120,6 +121,10 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
         }
         Ok(())
     })
+}
+
+fn yes_no(yes: bool) -> &'static str {
+    if yes { "yes" } else { "no" }
 }
 
 /// Every document's front matter, URL and review state.
@@ -194,7 +199,7 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
         "METHOD:PUBLISH".to_string(),
         format!(
             "X-WR-CALNAME:{}",
-            escape_text(&format!("{} reviews", site.title))
+            ics_text(&format!("{} reviews", site.title))
         ),
     ];
     for (doc, source) in site.documents.iter().zip(&project.documents) {
@@ -224,8 +229,8 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART;VALUE=DATE:{}", compact(&next.to_string())),
             format!("DTEND;VALUE=DATE:{}", compact(&end.to_string())),
-            format!("SUMMARY:{}", escape_text(&format!("Review due: {label}"))),
-            format!("DESCRIPTION:{}", escape_text(&description)),
+            format!("SUMMARY:{}", ics_text(&format!("Review due: {label}"))),
+            format!("DESCRIPTION:{}", ics_text(&description)),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ]);
@@ -252,15 +257,6 @@ fn uid(path: &str) -> String {
     format!("review-{hash:016x}")
 }
 
-/// Escapes TEXT values (RFC 5545 §3.3.11).
-fn escape_text(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
-}
-
 /// Folds a content line at 75 octets, never inside a UTF-8 character, ending with CRLF.
 fn fold(line: &str, out: &mut String) {
     let mut width = 0;
@@ -285,6 +281,19 @@ mod tests {
         let mut out = String::new();
         fold(&"x".repeat(80), &mut out);
         assert_eq!(out, format!("{}\r\n {}\r\n", "x".repeat(75), "x".repeat(5)));
-        assert_eq!(escape_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        assert_eq!(ics_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+    }
+
+    /// A replaced control character is three octets (U+FFFD): a fold never splits it, and
+    /// every physical line stays within 75 octets.
+    #[test]
+    fn folds_replaced_controls_whole() {
+        let mut out = String::new();
+        fold(
+            &format!("{}{}", "x".repeat(73), ics_text("\u{1b}\u{1b}")),
+            &mut out,
+        );
+        assert_eq!(out, format!("{}\r\n \u{fffd}\u{fffd}\r\n", "x".repeat(73)));
+        assert!(out.split("\r\n").all(|line| line.len() <= 75));
     }
 }

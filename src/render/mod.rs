@@ -5,7 +5,6 @@ pub mod exports;
 pub mod highlight;
 pub mod html;
 pub mod pages;
-pub mod search;
 pub mod theme;
 pub mod view;
 
@@ -15,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::error::Fatal;
 use crate::model::Project;
+use crate::search;
 use crate::write;
 
 pub use pages::Renderer;

@@ -14,10 +14,10 @@ use crate::error::Fatal;
 use crate::history::Change;
 use crate::model::{Document, Project};
 use crate::render::html::render_body;
-use crate::render::search::{self, SearchSink};
 use crate::render::theme;
 use crate::render::view::{FolderView, LinkView, SiteView};
 use crate::routes::{self, Page, RouteId};
+use crate::search::{self, SearchFields, SearchSink};
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]
@@ -108,7 +108,7 @@ impl<'p> Renderer<'p> {
         let mut entries = Vec::with_capacity(last - first);
         for i in first..last {
             let (entry, text) = self.document(i, out)?;
-            sink.add(i, &self.site.documents[i], &text, &entry);
+            sink.add(i, &SearchFields::of(self.project, i), &text, &entry);
             entries.push(entry);
         }
         let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
@@ -119,7 +119,7 @@ impl<'p> Renderer<'p> {
     /// plain text (the caller writes the chunk file).
     pub fn document(&self, index: usize, out: &Path) -> Result<(String, String), Fatal> {
         let text = self.document_page(index, out)?;
-        let entry = search::doc_entry(index, &self.site.documents[index], &text);
+        let entry = search::doc_entry(index, &SearchFields::of(self.project, index), &text);
         Ok((entry, text))
     }
 

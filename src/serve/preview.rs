@@ -15,8 +15,8 @@ use crate::load::DocCache;
 use crate::model::Project;
 use crate::pipeline::{Analysis, analyse_cached, system_today};
 use crate::publish::{self, Role};
-use crate::render::search::{self, KeptDoc, KeptDocs};
 use crate::render::{self, Renderer, exports, theme};
+use crate::search::{self, KeptDoc, KeptDocs, SearchFields};
 use crate::serve::http::Shared;
 
 /// What a burst of file changes requires.
@@ -287,7 +287,7 @@ impl Preview {
             .par_iter()
             .map(|&i| {
                 let (entry, text) = renderer.document(i, &dir)?;
-                Ok((i, KeptDoc::new(&views[i], &text, entry)))
+                Ok((i, KeptDoc::new(&SearchFields::of(project, i), &text, entry)))
             })
             .collect::<Result<_, Fatal>>()?;
         let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();

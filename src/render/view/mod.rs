@@ -215,11 +215,7 @@ pub struct OptionView {
 pub fn control_ref(project: &Project, key: ControlKey) -> ControlRefView {
     let control = project.frameworks.control(key);
     ControlRefView {
-        id: if key.framework == 0 {
-            control.id.clone()
-        } else {
-            project.frameworks.qualified_id(key)
-        },
+        id: project.frameworks.display_id(key),
         title: control.title.clone(),
         url: control_url(&project.frameworks, key),
     }

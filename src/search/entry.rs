@@ -1,0 +1,211 @@
+//! A document's search result entry (what a result shows: its fields and a snippet text of
+//! its body), and the chunk files that hold the entries.
+
+use std::path::Path;
+
+use super::SEARCH_DIR;
+use super::fields::SearchFields;
+use super::scan::{BYTE_CLASS, LANE_HIGHS, LANE_ONES, SPACE, find_byte};
+use super::script::{push_script_string, push_script_string_content, write_script};
+use crate::error::Fatal;
+
+/// Characters of body text kept per document for snippets.
+const SNIPPET_TEXT_CHARS: usize = 4000;
+
+/// The search entry of document `index`: what a result shows, as a script call:
+/// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
+/// "m":summary,"c":"controls","x":"text"});`.
+pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String {
+    let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+    let summary = fields.summary.unwrap_or_default();
+    let mut entry = String::with_capacity(text.len() + summary.len() + 256);
+    entry.push_str("annexaSearch.doc(");
+    entry.push_str(itoa::Buffer::new().format(index));
+    let values: [(&str, &str); 7] = [
+        ("{\"u\":", fields.url),
+        (",\"t\":", fields.title),
+        (",\"i\":", fields.id.unwrap_or_default()),
+        (",\"o\":", fields.owner.unwrap_or_default()),
+        (",\"k\":", fields.kind),
+        (",\"s\":", fields.status),
+        (",\"m\":", summary),
+    ];
+    entry.push(',');
+    for (key, value) in values {
+        entry.push_str(key);
+        push_script_string(&mut entry, value);
+    }
+    entry.push_str(",\"c\":\"");
+    for (i, control) in fields.controls.iter().enumerate() {
+        if i > 0 {
+            entry.push(' ');
+        }
+        push_script_string_content(&mut entry, control);
+    }
+    entry.push_str("\",\"x\":");
+    push_script_string(&mut entry, &text);
+    entry.push_str("});\n");
+    entry
+}
+
+/// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
+pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
+    write_script(
+        out,
+        &format!("{SEARCH_DIR}/docs/{chunk}.js"),
+        &entries.concat(),
+    )
+}
+
+/// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
+/// space.
+fn collapse_whitespace(text: &str, limit: usize) -> String {
+    if !text.is_ascii() {
+        return collapse_any_whitespace(text, limit);
+    }
+    let mut out = String::with_capacity(text.len().min(limit + 64));
+    collapse_ascii_whitespace(text, limit, &mut out);
+    out
+}
+
+/// [`collapse_whitespace`] of any text, a character at a time.
+fn collapse_any_whitespace(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count >= limit {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        count += word.chars().count() + 1;
+    }
+    out
+}
+
+/// [`collapse_whitespace`] of ASCII text. A word is added while the words before it and their
+/// spaces are fewer than `limit` characters. Words that follow each other after one space are
+/// copied together, as the span of text they already are.
+fn collapse_ascii_whitespace(text: &str, limit: usize, out: &mut String) {
+    let bytes = text.as_bytes();
+    let is_space = |i: usize| BYTE_CLASS[bytes[i] as usize] & SPACE != 0;
+    // The span of text not yet copied, and the length of the result with it.
+    let mut span: Option<(usize, usize)> = None;
+    let mut length = 0;
+    let mut i = 0;
+    loop {
+        let gap = i;
+        while i < bytes.len() && is_space(i) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        let used = if length == 0 { 0 } else { length + 1 };
+        if used >= limit {
+            break;
+        }
+        let start = i;
+        i = next_space(bytes, i);
+        span = match span {
+            Some((from, _)) if start == gap + 1 && bytes[gap] == b' ' => Some((from, i)),
+            Some((from, to)) => {
+                out.push_str(&text[from..to]);
+                out.push(' ');
+                Some((start, i))
+            }
+            None => Some((start, i)),
+        };
+        length = used + (i - start);
+    }
+    if let Some((from, to)) = span {
+        out.push_str(&text[from..to]);
+    }
+}
+
+/// The offset of the first whitespace byte (as [`BYTE_CLASS`] has it) at or after `from`, or
+/// the length of `bytes`. Eight bytes are tested at a time for a byte up to 0x20, the lowest
+/// of which is then checked against the table.
+fn next_space(bytes: &[u8], from: usize) -> usize {
+    find_byte(
+        bytes,
+        from,
+        |lanes| lanes.wrapping_sub(LANE_ONES * 0x21) & !lanes & LANE_HIGHS,
+        |byte| BYTE_CLASS[byte as usize] & SPACE != 0,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_hold_fields_escaped_and_missing_ones_empty() {
+        let fields = SearchFields {
+            url: "a/",
+            title: "A \"quoted\" <title>",
+            id: None,
+            owner: None,
+            kind: "other",
+            status: "draft",
+            summary: None,
+            tags: &[],
+            controls: vec!["A.5.15".to_string(), "nist-csf-2.0:PR.AA-01".to_string()],
+        };
+        assert_eq!(
+            doc_entry(3, &fields, "  some\n body "),
+            concat!(
+                r#"annexaSearch.doc(3,{"u":"a/","t":"A \"quoted\" \u003ctitle>","i":"","o":"","#,
+                r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01","#,
+                r#""x":"some body"});"#,
+                "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn snippets_collapse_ascii_whitespace_like_any_whitespace() {
+        let long = "A policy sets out\nthe rules.  Each\tstaff member reads it,\x01and signs.\n\n\
+                    Reviews happen yearly; the owner approves changes\r\nbefore publication. ";
+        let samples = [
+            "  one\ttwo\n\nthree\x0Bfour\x0Cfive\r\nsix  ",
+            "é\u{00A0}nbsp  and\u{2028}line über",
+            "",
+            " \n ",
+            "word",
+            "one two three four five six seven eight nine ten",
+            "a\x01b\x1fc d\x7fe averyveryverylongwordthatspansmanylanes x",
+            long,
+        ];
+        for sample in samples {
+            for limit in (0..sample.len() + 3).chain([100, 4000]) {
+                assert_eq!(
+                    collapse_whitespace(sample, limit),
+                    collapse_any_whitespace(sample, limit),
+                    "{sample:?} {limit}"
+                );
+            }
+        }
+        assert_eq!(
+            collapse_whitespace(" one\ttwo\n\nthree\x0Bfour ", 100),
+            "one two three four"
+        );
+        // A word is added while fewer than `limit` characters come before it.
+        assert_eq!(collapse_whitespace("aa bb cc", 4), "aa bb");
+        assert_eq!(collapse_whitespace("é aa bb cc", 5), "é aa");
+    }
+
+    /// The eight-byte scans stop at exactly the bytes of their tables, whatever the lane.
+    #[test]
+    fn spaces_are_found_where_the_table_says() {
+        let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+        for from in 0..bytes.len() {
+            let expected = (from..bytes.len())
+                .find(|&i| BYTE_CLASS[bytes[i] as usize] & SPACE != 0)
+                .unwrap_or(bytes.len());
+            assert_eq!(next_space(&bytes, from), expected, "from {from}");
+        }
+    }
+}

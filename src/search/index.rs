@@ -1,0 +1,290 @@
+//! The inverted index: weighted counts per term and document, merged from partial indexes,
+//! scored with BM25's term-frequency part and written as shards by term prefix, with
+//! `search/meta.js`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::fields::{DocTerms, SearchFields, weighted_terms};
+use super::script::{push_script_string, write_script};
+use super::{CHUNK, SEARCH_DIR};
+use crate::error::Fatal;
+
+/// Shards larger than this (bytes of JSON) are split by one more character.
+const SHARD_SPLIT_BYTES: usize = 48 * 1024;
+
+/// A term looked up in [`SearchIndex`]: it hashes like the `String` keys, and compares with
+/// them inline, which for words of a few bytes costs less than a call to `memcmp` (this lookup
+/// runs for every word of every document).
+#[derive(Hash)]
+struct Word<'a>(&'a str);
+
+impl hashbrown::Equivalent<String> for Word<'_> {
+    fn equivalent(&self, key: &String) -> bool {
+        same_bytes(self.0.as_bytes(), key.as_bytes())
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes, compared a word at a time: short slices as two
+/// overlapping loads from each end.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let u32_at = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if u64_at(a, i) != u64_at(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            u64_at(a, n - 8) == u64_at(b, n - 8)
+        }
+    }
+}
+
+/// The inverted index being built: raw weighted counts per term and document, merged from
+/// documents as they are rendered, so per-document term maps are dropped early.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    postings: hashbrown::HashMap<String, Vec<(u32, u32)>, rustc_hash::FxBuildHasher>,
+    lengths: Vec<(u32, u32)>,
+}
+
+impl SearchIndex {
+    /// Counts document `index`'s terms straight into the index (no per-document map). Documents
+    /// must be added in increasing order within one partial index.
+    pub fn add_document(&mut self, index: usize, fields: &SearchFields<'_>, body: &str) {
+        let index = index as u32;
+        let mut length = 0;
+        let postings = &mut self.postings;
+        weighted_terms(fields, body, |term, weight| {
+            length += weight;
+            match postings.get_mut(&Word(term)) {
+                Some(list) => match list.last_mut() {
+                    Some((last, count)) if *last == index => *count += weight,
+                    _ => list.push((index, weight)),
+                },
+                None => {
+                    postings.insert(term.to_string(), vec![(index, weight)]);
+                }
+            }
+        });
+        self.lengths.push((index, length));
+    }
+
+    /// Adds a borrowed document's terms (for `serve`, which keeps them).
+    pub fn add_ref(&mut self, index: usize, doc: &DocTerms) {
+        self.lengths.push((index as u32, doc.length));
+        for (term, &count) in &doc.counts {
+            self.postings
+                .entry(term.clone())
+                .or_default()
+                .push((index as u32, count));
+        }
+    }
+
+    /// Combines two partial indexes.
+    pub fn merge(mut self, other: SearchIndex) -> SearchIndex {
+        let (mut big, small) = if self.postings.len() >= other.postings.len() {
+            (std::mem::take(&mut self), other)
+        } else {
+            (other, std::mem::take(&mut self))
+        };
+        big.lengths.extend(small.lengths);
+        for (term, list) in small.postings {
+            big.postings.entry(term).or_default().extend(list);
+        }
+        big
+    }
+
+    /// Writes the shards and `search/meta.js`.
+    pub fn write(self, out: &Path) -> Result<IndexStats, Fatal> {
+        let n = self.lengths.len();
+        let mut lengths = vec![
+            0u32;
+            self.lengths
+                .iter()
+                .map(|(i, _)| *i as usize + 1)
+                .max()
+                .unwrap_or(0)
+        ];
+        for (index, length) in &self.lengths {
+            lengths[*index as usize] = *length;
+        }
+        let average =
+            (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
+        let mut postings: Vec<(String, Vec<(u32, u32)>)> = self.postings.into_iter().collect();
+        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let entries: Vec<(String, String)> = postings
+            .into_par_iter()
+            .map(|(term, mut list)| {
+                list.sort_unstable();
+                let entry = posting_entry(&term, &list, &lengths, average);
+                (term, entry)
+            })
+            .collect();
+        let shards = shard(&entries);
+        let bytes = shards
+            .par_iter()
+            .map(|(key, body)| {
+                let mut text = String::with_capacity(body.len() + key.len() + 32);
+                text.push_str("annexaSearch.shard(");
+                push_script_string(&mut text, key);
+                text.push_str(",{");
+                text.push_str(body);
+                text.push_str("});\n");
+                write_script(
+                    out,
+                    &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
+                    &text,
+                )?;
+                Ok(text.len())
+            })
+            .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
+        let mut stats = IndexStats {
+            terms: entries.len(),
+            shards: shards.len(),
+            bytes,
+        };
+        let mut meta = format!("annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":[");
+        for (i, key) in shards.keys().enumerate() {
+            if i > 0 {
+                meta.push(',');
+            }
+            push_script_string(&mut meta, key);
+        }
+        meta.push_str("]});\n");
+        stats.bytes += meta.len();
+        write_script(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
+        Ok(stats)
+    }
+}
+
+/// Sizes of a written index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexStats {
+    /// Distinct terms.
+    pub terms: usize,
+    /// Shard files.
+    pub shards: usize,
+    /// Bytes of shards and meta.
+    pub bytes: usize,
+}
+
+/// One term's posting list as JSON: `"term":[doc,score,doc,score…]`, scored with BM25's
+/// term-frequency part (`lengths` are the documents' weighted lengths).
+fn posting_entry(term: &str, list: &[(u32, u32)], lengths: &[u32], average: f64) -> String {
+    let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
+    push_script_string(&mut entry, term);
+    entry.push_str(":[");
+    let mut number = itoa::Buffer::new();
+    for (i, &(doc, count)) in list.iter().enumerate() {
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
+        let tf = f64::from(count);
+        let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
+            .round()
+            .clamp(1.0, 255.0) as u8;
+        if i > 0 {
+            entry.push(',');
+        }
+        entry.push_str(number.format(doc));
+        entry.push(',');
+        entry.push_str(number.format(score));
+    }
+    entry.push(']');
+    entry
+}
+
+/// Groups the posting entries of `entries` (sorted by term) into shards keyed by their terms'
+/// first two characters, splitting large shards by a third character (terms of two characters
+/// or fewer stay in the two-character shard).
+fn shard(entries: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut groups: BTreeMap<String, Vec<(&String, &String)>> = BTreeMap::new();
+    for (term, entry) in entries {
+        groups
+            .entry(prefix(term, 2))
+            .or_default()
+            .push((term, entry));
+    }
+    let mut shards = BTreeMap::new();
+    for (key, entries) in groups {
+        let size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
+        if size <= SHARD_SPLIT_BYTES {
+            shards.insert(key, join(entries.iter().map(|(_, e)| e.as_str())));
+            continue;
+        }
+        let mut split: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (term, entry) in &entries {
+            split.entry(prefix(term, 3)).or_default().push(entry);
+        }
+        for (sub, list) in split {
+            shards.insert(sub, join(list.into_iter()));
+        }
+    }
+    shards
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.collect::<Vec<_>>().join(",")
+}
+
+fn prefix(term: &str, chars: usize) -> String {
+    term.chars().take(chars).collect()
+}
+
+/// A shard's file name: the UTF-8 bytes of its key in hex (the JavaScript computes the same).
+pub fn shard_file(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words: Vec<Vec<u8>> = (0..=20)
+            .map(|n| (0..n).map(|i| b'a' + (i % 26) as u8).collect())
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(same_bytes(a, b), a == b);
+            }
+            // Every single-byte difference, at every position.
+            for at in 0..a.len() {
+                let mut other = a.clone();
+                other[at] ^= 0x20;
+                assert!(!same_bytes(a, &other), "{a:?} vs {other:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_finds_its_term() {
+        let mut map: hashbrown::HashMap<String, u32, rustc_hash::FxBuildHasher> =
+            Default::default();
+        for (i, term) in ["a", "abcd", "abcdefgh", "abcdefghijklmnopq", "é"]
+            .iter()
+            .enumerate()
+        {
+            map.insert(term.to_string(), i as u32);
+        }
+        assert_eq!(map.get(&Word("abcdefgh")), Some(&2));
+        assert_eq!(map.get(&Word("é")), Some(&4));
+        assert_eq!(map.get(&Word("abcdefghijklmnopq")), Some(&3));
+        assert_eq!(map.get(&Word("abcdefghijklmnopr")), None);
+        assert_eq!(map.get(&Word("b")), None);
+    }
+}

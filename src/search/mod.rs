@@ -1,0 +1,42 @@
+//! The search index: an inverted index split into small shards by term prefix, plus one small
+//! file per document for result titles and snippets. Every file is a script that hands its data
+//! to `annexaSearch`, so the index loads from disk (file://) as well as over HTTP, and a query
+//! fetches only the shards of its terms and the files of the results it shows.
+//!
+//! Ranking is BM25 over weighted fields (title, id and controls count most, then tags, owner and
+//! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
+//!
+//! One job a file: `tokenize` (the terms of a text), `fields` (a document's weighted terms),
+//! `entry` (its result entry and the chunk files), `index` (the inverted index and its shards),
+//! `script` (script-safe strings and writing the files), `sink` (where rendered documents'
+//! search data goes, for `build` and `serve`) and `scan` (the byte classes and eight-byte
+//! scans they share).
+
+mod entry;
+mod fields;
+mod index;
+mod scan;
+mod script;
+mod sink;
+mod tokenize;
+
+pub use entry::{doc_entry, write_chunk};
+pub use fields::{DocTerms, SearchFields};
+pub use index::{IndexStats, SearchIndex, shard_file};
+pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_chunk, write_kept_index};
+pub use tokenize::terms;
+
+/// Where the index lives in the site.
+pub const SEARCH_DIR: &str = "search";
+
+/// Documents per search file: a result list loads only the files of the results it shows.
+pub const CHUNK: usize = 8;
+
+/// Field weights, as multiples of a body occurrence.
+const TITLE: u32 = 10;
+const ID: u32 = 10;
+const CONTROL: u32 = 8;
+const TAG: u32 = 5;
+const OWNER: u32 = 4;
+const SUMMARY: u32 = 3;
+const BODY: u32 = 1;

@@ -1,0 +1,99 @@
+//! Where rendered documents' search data goes: straight into the index (`build`), or kept per
+//! document for `serve`, which re-indexes and rewrites chunk files after a partial rebuild.
+
+use std::path::Path;
+
+use super::CHUNK;
+use super::entry::write_chunk;
+use super::fields::{DocTerms, SearchFields};
+use super::index::{IndexStats, SearchIndex};
+use crate::error::Fatal;
+
+/// Where the search data of rendered documents goes: straight into an index (`build`), or kept
+/// per document so that a later partial rebuild can re-index (`serve`).
+pub trait SearchSink: Default + Send {
+    /// What is left once the index is written.
+    type Kept: Send;
+    /// Takes document `index`'s searchable fields, body text and result entry.
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str);
+    /// Combines two partial sinks.
+    fn merge(self, other: Self) -> Self;
+    /// Writes the shards and `search/meta.js`.
+    fn finish(self, out: &Path) -> Result<(IndexStats, Self::Kept), Fatal>;
+}
+
+impl SearchSink for SearchIndex {
+    type Kept = ();
+
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, _entry: &str) {
+        self.add_document(index, fields, text);
+    }
+
+    fn merge(self, other: Self) -> Self {
+        SearchIndex::merge(self, other)
+    }
+
+    fn finish(self, out: &Path) -> Result<(IndexStats, ()), Fatal> {
+        Ok((self.write(out)?, ()))
+    }
+}
+
+/// One document's search data, kept between rebuilds.
+#[derive(Debug)]
+pub struct KeptDoc {
+    /// Its result entry (a line of its chunk file).
+    pub entry: String,
+    /// Its weighted terms.
+    pub terms: DocTerms,
+}
+
+impl KeptDoc {
+    /// The search data of a document from its searchable fields, body text and entry.
+    pub fn new(fields: &SearchFields<'_>, text: &str, entry: String) -> Self {
+        KeptDoc {
+            entry,
+            terms: DocTerms::new(fields, text),
+        }
+    }
+}
+
+/// Every document's search data, collected by index during a render.
+#[derive(Debug, Default)]
+pub struct KeptDocs(Vec<(usize, KeptDoc)>);
+
+impl SearchSink for KeptDocs {
+    type Kept = Vec<KeptDoc>;
+
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str) {
+        self.0
+            .push((index, KeptDoc::new(fields, text, entry.to_string())));
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.0.extend(other.0);
+        self
+    }
+
+    fn finish(mut self, out: &Path) -> Result<(IndexStats, Vec<KeptDoc>), Fatal> {
+        self.0.sort_by_key(|(index, _)| *index);
+        let docs: Vec<KeptDoc> = self.0.into_iter().map(|(_, doc)| doc).collect();
+        Ok((write_kept_index(out, &docs)?, docs))
+    }
+}
+
+/// Writes the index from kept documents, in document order.
+pub fn write_kept_index(out: &Path, docs: &[KeptDoc]) -> Result<IndexStats, Fatal> {
+    let mut index = SearchIndex::default();
+    for (i, doc) in docs.iter().enumerate() {
+        index.add_ref(i, &doc.terms);
+    }
+    index.write(out)
+}
+
+/// Rewrites chunk file `chunk` from kept documents.
+pub fn write_kept_chunk(out: &Path, docs: &[KeptDoc], chunk: usize) -> Result<(), Fatal> {
+    let first = chunk * CHUNK;
+    let end = (first + CHUNK).min(docs.len());
+    let entries: Vec<&str> = docs[first..end].iter().map(|d| d.entry.as_str()).collect();
+    write_chunk(out, chunk, &entries)
+}
