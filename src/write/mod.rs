@@ -6,6 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
+use exchange::Method;
+
+mod exchange;
 
 /// The file that marks a folder as a site annexa built (and may replace).
 pub const MARKER: &str = ".annexa-site";
@@ -59,27 +62,14 @@ impl Staging {
             file_name(&self.target),
             std::process::id()
         ));
-        let had_previous = self.target.exists();
-        if had_previous {
-            fs::rename(&self.target, &old).map_err(|e| {
-                Fatal::new(format!(
-                    "cannot move the previous site `{}` aside: {e}",
-                    self.target.display()
-                ))
-            })?;
-        }
-        if let Err(e) = fs::rename(&self.temp, &self.target) {
-            if had_previous {
-                fs::rename(&old, &self.target).ok();
-            }
+        if let Err(e) = exchange::replace(&self.temp, &self.target, &old, Method::Exchange) {
+            fs::remove_dir_all(&self.temp).ok();
             return Err(Fatal::new(format!(
                 "cannot move the new site into `{}`: {e}",
                 self.target.display()
             )));
         }
-        if had_previous {
-            fs::remove_dir_all(&old).ok();
-        }
+        fs::remove_dir_all(&old).ok();
         Ok(self.target.clone())
     }
 
