@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
 use exchange::Method;
+use lock::OutputLock;
+use names::Beside;
 
 mod exchange;
+mod lock;
+mod names;
 
 /// The file that marks a folder as a site annexa built (and may replace).
 pub const MARKER: &str = ".annexa-site";
@@ -16,11 +20,14 @@ pub const MARKER: &str = ".annexa-site";
 const MARKER_TEXT: &str =
     "This folder was built by annexa. `annexa build` replaces it as a whole.\n";
 
-/// A site being written into a temporary folder beside its final place.
+/// A site being written into a temporary folder beside its final place, with the output
+/// folder locked against other builds until it is committed or aborted.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
+    beside: Beside,
+    _lock: OutputLock,
 }
 
 impl Staging {
@@ -29,39 +36,41 @@ impl Staging {
         &self.temp
     }
 
-    /// Checks that `target` may be replaced, and creates the temporary folder beside it.
+    /// Checks that `target` may be replaced, locks it, removes what killed builds left beside
+    /// it, and creates the temporary folder.
     pub fn begin(root: &Path, target: &Path) -> Result<Staging, Fatal> {
         let target = absolute(target)?;
         let root = root
             .canonicalize()
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", root.display())))?;
         check_replaceable(&root, &target)?;
-        let parent = target.parent().ok_or_else(|| {
-            Fatal::new(format!("`{}` cannot be an output folder", target.display()))
-        })?;
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            return Err(Fatal::new(format!(
+                "`{}` cannot be an output folder",
+                target.display()
+            )));
+        };
         fs::create_dir_all(parent)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-        let name = file_name(&target);
-        remove_stale(parent, &name);
-        let temp = parent.join(format!(".{name}.annexa-tmp-{}", std::process::id()));
-        if temp.exists() {
-            fs::remove_dir_all(&temp).ok();
-        }
+        let beside = Beside::new(parent, name);
+        let lock = OutputLock::acquire(&beside.lock(), &target)?;
+        beside.remove_leftovers();
+        let temp = beside.temp();
         fs::create_dir(&temp)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", temp.display())))?;
         fs::write(temp.join(MARKER), MARKER_TEXT)
             .map_err(|e| Fatal::new(format!("cannot write in `{}`: {e}", temp.display())))?;
-        Ok(Staging { target, temp })
+        Ok(Staging {
+            target,
+            temp,
+            beside,
+            _lock: lock,
+        })
     }
 
     /// Swaps the finished site into place, removing the previous one.
     pub fn commit(self) -> Result<PathBuf, Fatal> {
-        let parent = self.target.parent().unwrap_or(Path::new("."));
-        let old = parent.join(format!(
-            ".{}.annexa-old-{}",
-            file_name(&self.target),
-            std::process::id()
-        ));
+        let old = self.beside.old();
         if let Err(e) = exchange::replace(&self.temp, &self.target, &old, Method::Exchange) {
             fs::remove_dir_all(&self.temp).ok();
             return Err(Fatal::new(format!(
@@ -77,12 +86,6 @@ impl Staging {
     pub fn abort(self) {
         fs::remove_dir_all(&self.temp).ok();
     }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".to_string())
 }
 
 /// `path` made absolute and normalised, following symlinks of the parts that exist.
@@ -150,25 +153,6 @@ fn check_replaceable(root: &Path, target: &Path) -> Result<(), Fatal> {
         "refusing to replace `{}`: it is not empty and annexa did not create it (no {MARKER} file); choose another output folder with -o, or empty it",
         target.display()
     )))
-}
-
-/// Removes temporary folders left by killed builds (only ones annexa marked).
-fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    let prefixes = [
-        format!(".{name}.annexa-tmp-"),
-        format!(".{name}.annexa-old-"),
-    ];
-    for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file.starts_with(p.as_str()))
-            && entry.path().join(MARKER).is_file()
-        {
-            fs::remove_dir_all(entry.path()).ok();
-        }
-    }
 }
 
 /// Writes `bytes` to `rel` below `dir`, creating folders as needed.
