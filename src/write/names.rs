@@ -1,11 +1,14 @@
 //! Names: annexa's folders and files beside an output folder `NAME` are recognisable by their
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
 //! `.NAME.annexa-old-PID` while the previous one is removed, `.NAME.annexa-lock`), so that a
-//! build holding the lock can remove what killed builds left, and nothing else.
+//! build holding the lock can remove what killed builds left (or put back a previous site one
+//! left without a live one), and nothing else.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use super::MARKER;
 
 const TEMP: &str = ".annexa-tmp-";
 const OLD: &str = ".annexa-old-";
@@ -50,32 +53,44 @@ impl Beside {
         self.path(LOCK, "")
     }
 
-    /// Whether a file name beside the output is one of annexa's temporary folders for it.
-    fn is_temporary(&self, file: &OsStr) -> bool {
+    /// Which of annexa's temporary folders for this output a file name beside it is, if any.
+    fn temporary(&self, file: &OsStr) -> Option<&'static str> {
         let file = file.as_encoded_bytes();
-        let Some(rest) = file
+        let rest = file
             .strip_prefix(b".")
-            .and_then(|f| f.strip_prefix(self.name.as_encoded_bytes()))
-        else {
-            return false;
-        };
-        [TEMP, OLD].iter().any(|kind| {
+            .and_then(|f| f.strip_prefix(self.name.as_encoded_bytes()))?;
+        [TEMP, OLD].into_iter().find(|kind| {
             rest.strip_prefix(kind.as_bytes())
                 .is_some_and(|pid| !pid.is_empty() && pid.iter().all(u8::is_ascii_digit))
         })
     }
 
     /// Removes the temporary folders killed builds left for this output folder: only real
-    /// folders (not links) with exactly those names. Call it holding the lock.
+    /// folders (not links) with exactly those names. If the output folder is missing (a build
+    /// killed between the two renames of the fallback), a previous site left at an `old` name
+    /// is put back instead. Call it holding the lock.
     pub(super) fn remove_leftovers(&self) {
         let Ok(entries) = fs::read_dir(&self.parent) else {
             return;
         };
+        let target = self.parent.join(&self.name);
+        let mut missing = target.symlink_metadata().is_err();
         for entry in entries.flatten() {
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir && self.is_temporary(&entry.file_name()) {
-                fs::remove_dir_all(entry.path()).ok();
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
             }
+            let Some(kind) = self.temporary(&entry.file_name()) else {
+                continue;
+            };
+            if missing
+                && kind == OLD
+                && entry.path().join(MARKER).is_file()
+                && fs::rename(entry.path(), &target).is_ok()
+            {
+                missing = false;
+                continue;
+            }
+            fs::remove_dir_all(entry.path()).ok();
         }
     }
 }
@@ -88,7 +103,7 @@ mod tests {
     fn only_this_outputs_temporary_folders_are_leftovers() {
         let beside = Beside::new(Path::new("/x"), OsStr::new("public"));
         for name in [".public.annexa-tmp-123", ".public.annexa-old-9"] {
-            assert!(beside.is_temporary(OsStr::new(name)), "{name}");
+            assert!(beside.temporary(OsStr::new(name)).is_some(), "{name}");
         }
         for name in [
             "public",
@@ -102,8 +117,37 @@ mod tests {
             ".public.annexa-alt",
             ".other.annexa-old-1",
         ] {
-            assert!(!beside.is_temporary(OsStr::new(name)), "{name}");
+            assert!(beside.temporary(OsStr::new(name)).is_none(), "{name}");
         }
         assert_eq!(beside.lock(), Path::new("/x/.public.annexa-lock"));
+    }
+
+    #[test]
+    fn a_previous_site_left_by_a_killed_fallback_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let beside = Beside::new(tmp.path(), OsStr::new("public"));
+        let old = tmp.path().join(".public.annexa-old-41");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "manifest").unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let partial = tmp.path().join(".public.annexa-tmp-42");
+        fs::create_dir(&partial).unwrap();
+        beside.remove_leftovers();
+        let site = tmp.path().join("public");
+        assert_eq!(
+            fs::read_to_string(site.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !partial.exists());
+
+        // With the site in place, an old tree is only a leftover.
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "manifest").unwrap();
+        beside.remove_leftovers();
+        assert!(!old.exists());
+        assert_eq!(
+            fs::read_to_string(site.join("index.html")).unwrap(),
+            "previous"
+        );
     }
 }
