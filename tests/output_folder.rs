@@ -196,3 +196,138 @@ fn a_second_build_into_the_same_folder_stops_naming_the_first() {
     drop(lock);
     assert_built(&setup.build(&[]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The marker: what annexa wrote, and nothing else, is replaced
+
+/// The one-line marker of sites built before manifests.
+const LEGACY_MARKER: &str =
+    "This folder was built by annexa. `annexa build` replaces it as a whole.\n";
+
+fn user_files(out: &Path) {
+    for rel in ["notes.txt", "img/photo.jpg", "a.txt", "b.txt", "z/y.txt"] {
+        write(&out.join(rel), "mine");
+    }
+}
+
+#[test]
+fn a_marker_beside_user_files_does_not_make_them_annexas() {
+    for marker in ["forged\n", LEGACY_MARKER, ""] {
+        let setup = Setup::new();
+        user_files(&setup.out);
+        write(&setup.out.join(".annexa-site"), marker);
+        let before = snapshot(setup.tmp.path());
+        assert_refused(
+            &setup.build(&[]),
+            &format!(
+                "`{}` holds files annexa did not write: a.txt, b.txt, img/photo.jpg (and 2 more); move them, choose another -o, or pass --force",
+                setup.shown()
+            ),
+        );
+        let mut after = snapshot(setup.tmp.path());
+        // A legacy site is judged against the new site, so that build held the lock.
+        after.remove(".out.annexa-lock");
+        assert_eq!(after, before, "marker {marker:?}: nothing else changed");
+
+        assert_built(&setup.build(&["--force"]));
+        assert!(setup.out.join("index.html").is_file());
+        assert!(
+            !setup.out.join("notes.txt").exists(),
+            "replaced with --force"
+        );
+    }
+}
+
+#[test]
+fn a_site_annexa_built_is_replaced_despite_os_litter_and_edits() {
+    let setup = Setup::new();
+    assert_built(&setup.build(&[]));
+    write(&setup.out.join(".DS_Store"), "Finder");
+    write(&setup.out.join("policies/Thumbs.db"), "Explorer");
+    write(
+        &setup.out.join("index.html"),
+        "edited by hand: annexa's file all the same",
+    );
+    assert_built(&setup.build(&[]));
+    assert!(!setup.out.join(".DS_Store").exists());
+    assert!(!setup.out.join("policies/Thumbs.db").exists());
+    assert!(common::site::read(&setup.out, "index.html").contains("<!DOCTYPE html>"));
+}
+
+#[test]
+fn a_file_dropped_into_a_site_stops_the_next_build() {
+    let setup = Setup::new();
+    assert_built(&setup.build(&[]));
+    write(&setup.out.join("notes.txt"), "mine");
+    write(&setup.out.join("policies/draft.md"), "mine too");
+    let before = snapshot(setup.tmp.path());
+    assert_refused(
+        &setup.build(&[]),
+        &format!(
+            "`{}` holds files annexa did not write: notes.txt, policies/draft.md; move them, choose another -o, or pass --force",
+            setup.shown()
+        ),
+    );
+    assert_eq!(snapshot(setup.tmp.path()), before, "nothing changed");
+    fs::remove_file(setup.out.join("notes.txt")).unwrap();
+    fs::remove_file(setup.out.join("policies/draft.md")).unwrap();
+    assert_built(&setup.build(&[]));
+}
+
+#[test]
+fn a_site_of_the_previous_version_is_replaced_once() {
+    let setup = Setup::new();
+    assert_built(&setup.build(&[]));
+    // What the previous version left: its one-line marker, and a page of a document deleted
+    // since (which the new site does not have, but which is annexa's page).
+    fs::write(setup.out.join(".annexa-site"), LEGACY_MARKER).unwrap();
+    fs::rename(
+        setup.out.join("procedures/backup"),
+        setup.out.join("procedures/deleted"),
+    )
+    .unwrap();
+    write(&setup.out.join("Thumbs.db"), "Explorer");
+    assert_built(&setup.build(&[]));
+    assert!(setup.out.join("procedures/backup/index.html").is_file());
+    assert!(!setup.out.join("procedures/deleted").exists());
+    let marker = fs::read_to_string(setup.out.join(".annexa-site")).unwrap();
+    assert!(
+        marker.starts_with("annexa-site manifest 1 fxhash64\n"),
+        "now a manifest: {marker}"
+    );
+    assert!(
+        marker.contains(" procedures/backup/index.html\n"),
+        "{marker}"
+    );
+}
+
+#[test]
+fn a_folder_annexa_did_not_create_is_replaced_only_with_force() {
+    let setup = Setup::new();
+    write(&setup.out.join("notes.txt"), "mine");
+    assert_refused(
+        &setup.build(&[]),
+        &format!(
+            "refusing to replace `{}`: it is not empty and annexa did not create it (no .annexa-site file); choose another output folder with -o, empty it, or pass --force",
+            setup.shown()
+        ),
+    );
+    assert_eq!(setup.beside(), ["out", "repo"], "no lock file either");
+    assert_built(&setup.build(&["--force"]));
+    assert!(!setup.out.join("notes.txt").exists());
+
+    // A folder holding only OS litter counts as empty.
+    let litter = setup.tmp.path().join("litter");
+    write(&litter.join(".DS_Store"), "Finder");
+    assert_built(&build(&setup.repo, &litter, TODAY, &[]));
+
+    // --force never makes the project root an output folder.
+    let output = build(&setup.repo, &setup.repo, TODAY, &["--force"]);
+    assert_refused(
+        &output,
+        &format!(
+            "refusing to use `{}` as the output folder: it is the project root or contains it",
+            setup.repo.canonicalize().unwrap().display()
+        ),
+    );
+}

@@ -1146,7 +1146,7 @@ fn rebuilds_replace_annexas_own_folder_whole() {
     copy_dir(&fixture("small-site"), &repo);
     let out = tmp.path().join("out");
     assert_built(&build(&repo, &out, TODAY, &[]));
-    fs::write(out.join("stray.txt"), "left behind").unwrap();
+    fs::write(out.join(".DS_Store"), "left behind by a file manager").unwrap();
     fs::write(
         repo.join("procedures/restore.md"),
         doc("Restore Procedure", "Restores.\n"),
@@ -1158,7 +1158,7 @@ fn rebuilds_replace_annexas_own_folder_whole() {
         "the new page"
     );
     assert!(
-        !out.join("stray.txt").exists(),
+        !out.join(".DS_Store").exists(),
         "the folder is replaced as a whole"
     );
     let leftovers: Vec<String> = fs::read_dir(tmp.path())

@@ -1,6 +1,7 @@
-//! Write: the output folder is built as a hidden sibling and swapped in only when complete, so
-//! a failed or killed build leaves the previous site as it was. annexa marks the folders it
-//! creates and refuses to replace any other non-empty folder, the project root, or its parents.
+//! Write: a site is built into a hidden folder beside the output folder, holding a lock on it,
+//! and exchanged with the previous site only when complete, so a failed or killed build leaves
+//! the previous site as it was. Each site's marker lists the files annexa wrote; a folder that
+//! holds others, the project root and its parents are not replaced.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,23 +9,23 @@ use std::path::{Path, PathBuf};
 use crate::error::Fatal;
 use exchange::Method;
 use lock::OutputLock;
+use manifest::{Manifest, Marker};
 use names::Beside;
 
 mod exchange;
 mod lock;
+mod manifest;
 mod names;
 
-/// The file that marks a folder as a site annexa built (and may replace).
-pub const MARKER: &str = ".annexa-site";
-
-const MARKER_TEXT: &str =
-    "This folder was built by annexa. `annexa build` replaces it as a whole.\n";
+pub use manifest::MARKER;
 
 /// A site being written into a temporary folder beside its final place, with the output
 /// folder locked against other builds until it is committed or aborted.
 #[derive(Debug)]
 pub struct Staging {
+    root: PathBuf,
     target: PathBuf,
+    force: bool,
     temp: PathBuf,
     beside: Beside,
     _lock: OutputLock,
@@ -36,14 +37,15 @@ impl Staging {
         &self.temp
     }
 
-    /// Checks that `target` may be replaced, locks it, removes what killed builds left beside
-    /// it, and creates the temporary folder.
-    pub fn begin(root: &Path, target: &Path) -> Result<Staging, Fatal> {
+    /// Checks that `target` may be replaced (`force`: even if it holds files annexa did not
+    /// write), locks it, removes what killed builds left beside it, and creates the temporary
+    /// folder. A refusal changes nothing, in or beside `target`.
+    pub fn begin(root: &Path, target: &Path, force: bool) -> Result<Staging, Fatal> {
         let target = absolute(target)?;
         let root = root
             .canonicalize()
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", root.display())))?;
-        check_replaceable(&root, &target)?;
+        check_replaceable(&root, &target, force, None)?;
         let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
             return Err(Fatal::new(format!(
                 "`{}` cannot be an output folder",
@@ -58,18 +60,24 @@ impl Staging {
         let temp = beside.temp();
         fs::create_dir(&temp)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", temp.display())))?;
-        fs::write(temp.join(MARKER), MARKER_TEXT)
-            .map_err(|e| Fatal::new(format!("cannot write in `{}`: {e}", temp.display())))?;
         Ok(Staging {
+            root,
             target,
+            force,
             temp,
             beside,
             _lock: lock,
         })
     }
 
-    /// Swaps the finished site into place, removing the previous one.
+    /// Writes the manifest of the finished site, checks again (holding the lock) that the
+    /// folder it replaces holds only what annexa wrote, and exchanges the two: the previous
+    /// site is removed, or stays whole if anything fails.
     pub fn commit(self) -> Result<PathBuf, Fatal> {
+        if let Err(e) = self.prepare() {
+            fs::remove_dir_all(&self.temp).ok();
+            return Err(e);
+        }
         let old = self.beside.old();
         if let Err(e) = exchange::replace(&self.temp, &self.target, &old, Method::Exchange) {
             fs::remove_dir_all(&self.temp).ok();
@@ -80,6 +88,12 @@ impl Staging {
         }
         fs::remove_dir_all(&old).ok();
         Ok(self.target.clone())
+    }
+
+    fn prepare(&self) -> Result<(), Fatal> {
+        let manifest = Manifest::scan(&self.temp)?;
+        check_replaceable(&self.root, &self.target, self.force, Some(&manifest))?;
+        manifest.write(&self.temp)
     }
 
     /// Removes the temporary folder (after a failed build).
@@ -123,34 +137,56 @@ fn absolute(path: &Path) -> Result<PathBuf, Fatal> {
     }
 }
 
-fn check_replaceable(root: &Path, target: &Path) -> Result<(), Fatal> {
+/// Refuses `target` if it is the project root or contains it, is a file, or (unless `force`)
+/// holds files annexa did not write: judged by its marker, and for a legacy site against the
+/// new site's files `staged` once they exist.
+fn check_replaceable(
+    root: &Path,
+    target: &Path,
+    force: bool,
+    staged: Option<&Manifest>,
+) -> Result<(), Fatal> {
     if root.starts_with(target) {
         return Err(Fatal::new(format!(
             "refusing to use `{}` as the output folder: it is the project root or contains it",
             target.display()
         )));
     }
-    if !target.exists() {
+    let Ok(meta) = target.metadata() else {
         return Ok(());
-    }
-    if !target.is_dir() {
+    };
+    if !meta.is_dir() {
         return Err(Fatal::new(format!(
             "refusing to replace `{}`: it is a file, not a folder",
             target.display()
         )));
     }
-    if target.join(MARKER).is_file() {
+    if force {
         return Ok(());
     }
-    let empty = fs::read_dir(target)
-        .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", target.display())))?
-        .next()
-        .is_none();
-    if empty {
+    let marker = Marker::read(target);
+    if let Marker::Absent = marker {
+        let mut entries = fs::read_dir(target)
+            .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", target.display())))?;
+        if entries.any(|e| e.is_ok_and(|e| !manifest::ignored(&e.file_name()))) {
+            return Err(Fatal::new(format!(
+                "refusing to replace `{}`: it is not empty and annexa did not create it (no {MARKER} file); choose another output folder with -o, empty it, or pass --force",
+                target.display()
+            )));
+        }
         return Ok(());
+    }
+    let foreign = manifest::foreign_files(target, &marker, staged)?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    const SHOWN: usize = 3;
+    let mut list = foreign[..foreign.len().min(SHOWN)].join(", ");
+    if foreign.len() > SHOWN {
+        list.push_str(&format!(" (and {} more)", foreign.len() - SHOWN));
     }
     Err(Fatal::new(format!(
-        "refusing to replace `{}`: it is not empty and annexa did not create it (no {MARKER} file); choose another output folder with -o, or empty it",
+        "`{}` holds files annexa did not write: {list}; move them, choose another -o, or pass --force",
         target.display()
     )))
 }
