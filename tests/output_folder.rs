@@ -160,6 +160,69 @@ fn a_failed_build_keeps_the_previous_site_and_adds_nothing() {
     assert_eq!(snapshot(setup.tmp.path()), before);
 }
 
+/// Asserts `out` is a whole site: a manifest whose every file is there.
+fn assert_whole_site(out: &Path, when: &str) {
+    let marker = fs::read_to_string(out.join(".annexa-site"))
+        .unwrap_or_else(|e| panic!("{when}: no site at {}: {e}", out.display()));
+    assert!(
+        marker.starts_with("annexa-site manifest 1 fxhash64\n"),
+        "{when}"
+    );
+    let files: Vec<&str> = marker
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_once(' ').unwrap().1)
+        .collect();
+    assert!(files.len() > 100, "{when}: {} files", files.len());
+    for file in files {
+        assert!(out.join(file).is_file(), "{when}: {file} is missing");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site() {
+    let setup = Setup::new();
+    assert_built(&setup.build(&[]));
+    let started = std::time::Instant::now();
+    assert_built(&setup.build(&[]));
+    let took = started.elapsed();
+    // Kills spread over a whole build, from its start to past its end: whenever the kill
+    // lands, the output folder is the previous site or the new one, whole.
+    for step in 0..12 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_annexa"))
+            .arg("build")
+            .arg(&setup.repo)
+            .arg("-o")
+            .arg(&setup.out)
+            .args(["--today", TODAY])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took * step / 10);
+        child.kill().ok();
+        child.wait().unwrap();
+        let when = format!("killed after {step}/10 of a build");
+        if setup.out.exists() {
+            assert_whole_site(&setup.out, &when);
+        } else {
+            // Only where the file system cannot exchange: killed between the two renames,
+            // the previous site waits beside, for the next build to put back.
+            let old = setup
+                .beside()
+                .into_iter()
+                .find(|n| n.starts_with(".out.annexa-old-"));
+            let old = old.unwrap_or_else(|| panic!("{when}: no site at all"));
+            assert_whole_site(&setup.tmp.path().join(old), &when);
+            assert_built(&setup.build(&[]));
+        }
+    }
+    assert_built(&setup.build(&[]));
+    assert_whole_site(&setup.out, "the build after");
+    assert_eq!(setup.beside(), [".out.annexa-lock", "out", "repo"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The lock
 
