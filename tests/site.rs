@@ -2038,7 +2038,7 @@ fn rebuilds_replace_annexas_own_folder_whole() {
     copy_dir(&fixture("small-site"), &repo);
     let out = tmp.path().join("out");
     assert_built(&build(&repo, &out, TODAY, &[]));
-    fs::write(out.join("stray.txt"), "left behind").unwrap();
+    fs::write(out.join(".DS_Store"), "left behind by a file manager").unwrap();
     fs::write(
         repo.join("procedures/restore.md"),
         doc("Restore Procedure", "Restores.\n"),
@@ -2050,13 +2050,13 @@ fn rebuilds_replace_annexas_own_folder_whole() {
         "the new page"
     );
     assert!(
-        !out.join("stray.txt").exists(),
+        !out.join(".DS_Store").exists(),
         "the folder is replaced as a whole"
     );
     let leftovers: Vec<String> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "repo" && n != "out")
+        .filter(|n| n != "repo" && n != "out" && n != ".out.annexa-lock")
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -2152,7 +2152,12 @@ fn content_errors_leave_the_previous_site_untouched() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "nothing written beside it: {names:?}");
+    assert_eq!(
+        names.len(),
+        3,
+        "nothing written beside it but the first build's lock file: {names:?}"
+    );
+    assert!(names.iter().any(|n| n == ".out.annexa-lock"), "{names:?}");
 }
 
 #[test]
