@@ -1,11 +1,10 @@
-//! Manifest: the marker file `.annexa-site` of a site lists every file annexa wrote into it,
-//! with a hash of its bytes, so that a folder holding anything else is not replaced blindly.
+//! Manifest: the marker file `.annexa-site` of a site lists every file annexa wrote into it, so
+//! that a folder holding anything else is not replaced blindly. (A user's own files are always
+//! at paths annexa did not write, so paths are what the check compares; reading every file
+//! back to hash it would cost a tenth of a 10,000-document build.)
 
 use std::fs;
-use std::hash::Hasher;
 use std::path::Path;
-
-use rayon::prelude::*;
 
 use crate::error::Fatal;
 
@@ -13,12 +12,12 @@ use crate::error::Fatal;
 pub const MARKER: &str = ".annexa-site";
 
 /// The first line of a manifest: its format and hash.
-const HEADER: &str = "annexa-site manifest 1 fxhash64";
+const HEADER: &str = "annexa-site manifest 2";
 
 const EXPLANATION: &str = "\
 # This folder was built by annexa. `annexa build` replaces it as a whole, and refuses to if it
-# holds files not listed here. Each line: the file's hash (rustc-hash 2's FxHasher over its
-# bytes, in hex), a space, its path ('%', control characters and non-UTF-8 bytes as %XX).
+# holds files not listed here. Each line is the path of a file annexa wrote ('%', control
+# characters and non-UTF-8 bytes as %XX).
 ";
 
 /// The whole marker of a site built before manifests were written.
@@ -27,32 +26,24 @@ const LEGACY: &str = "This folder was built by annexa. `annexa build` replaces i
 /// Files the operating system leaves in folders it shows: never the user's work.
 const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
 
-/// The files of a site, by path, with the hashes of their bytes.
+/// The files of a site, by path.
 #[derive(Debug, Default)]
 pub(super) struct Manifest {
-    /// Sorted by path.
-    files: Vec<(String, u64)>,
+    /// Sorted.
+    files: Vec<String>,
 }
 
 impl Manifest {
     /// Lists every file below `dir`, the finished staging tree.
     pub(super) fn scan(dir: &Path) -> Result<Manifest, Fatal> {
-        let mut paths = Vec::new();
+        let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(dir).min_depth(1) {
             let entry = entry.map_err(|e| Fatal::new(format!("cannot read the new site: {e}")))?;
             let marker = entry.depth() == 1 && entry.file_name() == MARKER;
             if !entry.file_type().is_dir() && !marker {
-                paths.push(entry.into_path());
+                files.push(key(entry.path().strip_prefix(dir).unwrap_or(entry.path())));
             }
         }
-        let mut files = paths
-            .par_iter()
-            .map(|path| {
-                let bytes = fs::read(path)
-                    .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", path.display())))?;
-                Ok((key(path.strip_prefix(dir).unwrap_or(path)), hash(&bytes)))
-            })
-            .collect::<Result<Vec<_>, Fatal>>()?;
         files.sort_unstable();
         Ok(Manifest { files })
     }
@@ -63,8 +54,9 @@ impl Manifest {
         text.push_str(HEADER);
         text.push('\n');
         text.push_str(EXPLANATION);
-        for (path, hash) in &self.files {
-            text.push_str(&format!("{hash:016x} {path}\n"));
+        for path in &self.files {
+            text.push_str(path);
+            text.push('\n');
         }
         let path = dir.join(MARKER);
         fs::write(&path, text)
@@ -76,14 +68,9 @@ impl Manifest {
         if lines.next() != Some(HEADER) {
             return Manifest::default();
         }
-        let mut files: Vec<(String, u64)> = lines
-            .filter_map(|line| {
-                let (hash, path) = line.split_once(' ')?;
-                let hash = u64::from_str_radix(hash, 16)
-                    .ok()
-                    .filter(|_| hash.len() == 16)?;
-                Some((path.to_string(), hash))
-            })
+        let mut files: Vec<String> = lines
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_string)
             .collect();
         files.sort_unstable();
         Manifest { files }
@@ -91,7 +78,7 @@ impl Manifest {
 
     fn contains(&self, path: &str) -> bool {
         self.files
-            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .binary_search_by(|p| p.as_str().cmp(path))
             .is_ok()
     }
 }
@@ -179,13 +166,6 @@ fn generated_page(path: &Path) -> bool {
         && memchr::memmem::find(&head, b"<meta name=\"generator\" content=\"annexa ").is_some()
 }
 
-/// The 64-bit hash of a file's bytes the manifest records.
-fn hash(bytes: &[u8]) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(bytes);
-    hasher.finish()
-}
-
 /// A relative path as the manifest writes it: `/`-separated, with `%`, control characters and
 /// (in a name that is not UTF-8) every non-ASCII byte as `%XX`, so that it fits on one line.
 fn key(rel: &Path) -> String {
@@ -242,7 +222,7 @@ mod tests {
         let text = fs::read_to_string(site.join(MARKER)).unwrap();
         assert!(text.starts_with(&format!("{HEADER}\n# ")), "{text}");
         assert!(
-            text.ends_with(&format!("{:016x} x/y/z.css\n", hash(b""))),
+            text.ends_with("\na b/100%25.txt\nindex.html\nx/y/z.css\n"),
             "{text}"
         );
         let Marker::Manifest(read) = Marker::read(site) else {
@@ -254,14 +234,6 @@ mod tests {
             foreign_files(site, &Marker::Manifest(read), None).unwrap(),
             Vec::<String>::new()
         );
-    }
-
-    #[test]
-    fn the_hash_is_fixed() {
-        // A manifest written by one build is read by the next: the hash must not change with
-        // the process (FxHasher has no random seed).
-        assert_eq!(hash(b"annexa"), hash(b"annexa"));
-        assert_ne!(hash(b"annexa"), hash(b"annexb"));
     }
 
     #[test]
