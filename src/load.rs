@@ -255,15 +255,15 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
         framework_files: Vec::new(),
         problems: Vec::new(),
     };
-    let walker = WalkDir::new(root)
+    let mut walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
             let rel = relative(root, entry.path());
-            keep_entry(&rel, entry, &output_dir, &canonical_root)
+            keep_entry(&rel, entry, &output_dir)
         });
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) if e.loop_ancestor().is_some() => continue,
@@ -287,8 +287,29 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             }
         };
         let rel = relative(root, entry.path());
+        if let Some(problem) = not_followed(&rel, &entry, &canonical_root) {
+            listing.problems.extend(problem);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
             listing.dirs.insert(rel);
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // Opening a FIFO would wait for a writer, forever; a device is no document either.
+            listing.problems.push(
+                Diagnostic::new(
+                    Lint::IgnoredFile,
+                    format!(
+                        "`{rel}` is not a regular file ({}), so annexa does not read it",
+                        special_kind(entry.file_type())
+                    ),
+                )
+                .in_file(rel),
+            );
             continue;
         }
         match publish::classify_file(&rel, &output_dir) {
@@ -302,7 +323,61 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
     Ok(listing)
 }
 
-fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Path) -> bool {
+/// What kind of file a file that is neither a regular file nor a folder is, for messages.
+fn special_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = kind;
+    "of a special kind"
+}
+
+/// Whether the walk must not go into `entry`, and what to say about it: a symbolic link that
+/// leads outside the root (`Some(Some(warning))`; `annexa.toml`, `soa.toml` and `risks.toml` are
+/// read by name, wherever they lead, so `Some(None)` for those).
+fn not_followed(
+    rel: &str,
+    entry: &walkdir::DirEntry,
+    canonical_root: &Path,
+) -> Option<Option<Diagnostic>> {
+    if entry.depth() == 0 || !entry.path_is_symlink() {
+        return None;
+    }
+    let inside = entry
+        .path()
+        .canonicalize()
+        .is_ok_and(|target| target.starts_with(canonical_root));
+    if inside {
+        return None;
+    }
+    if [CONFIG_FILE, SOA_FILE, RISKS_FILE].contains(&rel) {
+        return Some(None);
+    }
+    Some(Some(
+        Diagnostic::new(
+            Lint::IgnoredFile,
+            format!(
+                "`{rel}` is a symbolic link to a place outside the repository, so annexa does not follow it"
+            ),
+        )
+        .in_file(rel),
+    ))
+}
+
+fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str) -> bool {
     if entry.depth() == 0 {
         return true;
     }
@@ -315,19 +390,12 @@ fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Pat
     {
         return false;
     }
-    if entry.path_is_symlink() {
-        // Follow links only to places inside the root.
-        return entry
-            .path()
-            .canonicalize()
-            .is_ok_and(|target| target.starts_with(root));
-    }
     true
 }
 
 /// Reads a file as UTF-8, replacing invalid bytes; returns where the first invalid byte was.
 fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
-    let mut bytes = fs::read(path)?;
+    let mut bytes = read_regular(path)?;
     // Drop a byte order mark here, so that the offset of a bad byte is an offset in the text
     // that positions are computed on (SourceText drops it too).
     if bytes.starts_with(b"\xef\xbb\xbf") {
@@ -340,6 +408,34 @@ fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
             Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at)))
         }
     }
+}
+
+/// The bytes of the regular file at `path`. Anything else is an error, found before reading:
+/// the file is opened without waiting (a FIFO would wait for a writer), then checked.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            special_kind(meta.file_type())
+        };
+        return Err(std::io::Error::other(format!(
+            "it is not a regular file ({what})"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The Markdown body of `doc`, a document of the project at `root`: its text when kept, else

@@ -782,3 +782,158 @@ fn risk_status_and_treatment_must_be_known_values() {
         ]
     );
 }
+
+/// Makes a FIFO at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: `name` is a NUL-terminated path that outlives the call.
+    let status = unsafe { libc::mkfifo(name.as_ptr(), 0o644) };
+    assert_eq!(status, 0, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_sockets_are_ignored_files_not_a_hang() {
+    let repo = repo().file("static/logo.png", "png");
+    for fifo in [
+        "policies/x.md",
+        "soa.toml",
+        "static/pipe.png",
+        "policies/form.pdf",
+    ] {
+        mkfifo(&repo.path().join(fifo));
+    }
+    let _socket = std::os::unix::net::UnixListener::bind(repo.path().join("policies/s.md"))
+        .expect("a Unix socket");
+    let limit = std::time::Duration::from_secs(60);
+    let output = common::run_within(
+        [
+            "check".as_ref(),
+            repo.path().as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        limit,
+    );
+    let report = Report::parse(&output);
+    assert_eq!(report.code, 1, "{:#?}", report.diagnostics);
+    let ignored: Vec<(String, &str, &str, Option<&str>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| {
+            (
+                d.place(),
+                d.severity.as_str(),
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    let fifo = |path: &str| {
+        (
+            format!("ignored-file {path}"),
+            "warning",
+            format!("`{path}` is not a regular file (a FIFO), so annexa does not read it"),
+        )
+    };
+    let expected = [
+        fifo("policies/form.pdf"),
+        (
+            "ignored-file policies/s.md".to_string(),
+            "warning",
+            "`policies/s.md` is not a regular file (a socket), so annexa does not read it"
+                .to_string(),
+        ),
+        fifo("policies/x.md"),
+        fifo("soa.toml"),
+        fifo("static/pipe.png"),
+    ];
+    assert_eq!(
+        ignored,
+        expected
+            .iter()
+            .map(|(p, s, m)| (p.clone(), *s, m.as_str(), None))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(report.documents, 1, "only the witness is a document");
+    // `build` does not hang either: with the witness's link mended, the warnings do not stop
+    // it, and none of the special files is published.
+    let repo = repo.file("policies/gone.md", &doc("Gone", "# Gone\n"));
+    let out = repo.path().join("site");
+    let output = common::run_within(
+        [
+            "build".as_ref(),
+            repo.path().as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+        ],
+        limit,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[ignored-file]: `policies/x.md` is not a regular file (a FIFO), so annexa does not read it\n  --> policies/x.md\n"
+        ),
+        "{stderr}"
+    );
+    assert!(out.join("logo.png").is_file());
+    for unpublished in ["pipe.png", "policies/x/index.html", "policies/form.pdf"] {
+        assert!(!out.join(unpublished).exists(), "{unpublished}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_leading_outside_are_ignored_files() {
+    let outside = Repo::empty()
+        .file("secret.md", &doc("Secret", "# Secret\n"))
+        .file("shared.toml", "id = \"x\"\n");
+    let repo = repo();
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(outside.path().join(target), repo.path().join(at)).unwrap()
+    };
+    link("", "policies/ext");
+    link("secret.md", "policies/linked.md");
+    std::fs::create_dir(repo.path().join("frameworks")).unwrap();
+    link("shared.toml", "frameworks/shared.toml");
+    // annexa.toml, soa.toml and risks.toml are read by name, wherever they lead: no warning.
+    let soa = Repo::empty().file("soa.toml", "[controls.\"A.7.1\"]\napplicable = maybe\n");
+    std::os::unix::fs::symlink(soa.path().join("soa.toml"), repo.path().join("soa.toml")).unwrap();
+    let report = check(&repo);
+    let outside = |path: &str| {
+        format!(
+            "ignored-file {path} `{path}` is a symbolic link to a place outside the repository, so annexa does not follow it"
+        )
+    };
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.place(), d.message))
+        .filter(|d| !d.starts_with(WITNESS_PLACE))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            outside("frameworks/shared.toml"),
+            outside("policies/ext"),
+            outside("policies/linked.md"),
+            "invalid-config soa.toml:2:14 TOML syntax error: string values must be quoted, expected literal string"
+                .to_string(),
+        ]
+    );
+    assert!(
+        report
+            .of("ignored-file")
+            .iter()
+            .all(|d| d.severity == "warning")
+    );
+    assert_eq!(report.documents, 1);
+}
