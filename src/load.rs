@@ -52,7 +52,7 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
             if !meta.is_dir() {
                 return Err(Fatal::new(format!("`{}` is not a folder", dir.display())));
             }
-            if !dir.join(CONFIG_FILE).is_file() {
+            if !config_file_in(dir)? {
                 return Err(Fatal::new(format!(
                     "no {CONFIG_FILE} in `{}`: run annexa in an ISMS repository, or create one with `annexa init`",
                     dir.display()
@@ -63,17 +63,34 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
         None => {
             let cwd = std::env::current_dir()
                 .map_err(|e| Fatal::new(format!("cannot read the current folder: {e}")))?;
-            cwd.ancestors()
-                .find(|d| d.join(CONFIG_FILE).is_file())
-                .map(Path::to_path_buf)
-                .ok_or_else(|| {
-                    Fatal::new(format!(
-                        "no {CONFIG_FILE} in `{}` or its parents: run annexa in an ISMS repository, or create one with `annexa init`",
-                        cwd.display()
-                    ))
-                })
+            for dir in cwd.ancestors() {
+                if config_file_in(dir)? {
+                    return Ok(dir.to_path_buf());
+                }
+            }
+            Err(Fatal::new(format!(
+                "no {CONFIG_FILE} in `{}` or its parents: run annexa in an ISMS repository, or create one with `annexa init`",
+                cwd.display()
+            )))
         }
     }
+}
+
+/// Whether `dir` holds an `annexa.toml`; an error when it holds one that is not a file.
+fn config_file_in(dir: &Path) -> Result<bool, Fatal> {
+    let path = dir.join(CONFIG_FILE);
+    let Ok(meta) = fs::metadata(&path) else {
+        return Ok(false);
+    };
+    if meta.is_file() {
+        return Ok(true);
+    }
+    let what = if meta.is_dir() {
+        "is a folder, not a file".to_string()
+    } else {
+        format!("is not a regular file ({})", special_kind(meta.file_type()))
+    };
+    Err(Fatal::new(format!("`{}` {what}", path.display())))
 }
 
 /// Parsed documents kept between reads, keyed by path, with the file's modification time and
@@ -268,7 +285,11 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             Ok(entry) => entry,
             Err(e) if e.loop_ancestor().is_some() => continue,
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".to_string());
                 // The I/O error alone: walkdir's own message repeats the absolute path.
                 let reason = e
                     .io_error()
@@ -279,6 +300,11 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
                     format!("cannot read `{path}`: {reason}"),
                 )
                 .in_file(path.as_str());
+                // A file is named at its first line, as an unreadable document is; a folder
+                // has no line.
+                if !e.path().is_some_and(Path::is_dir) {
+                    d = d.at(Position { line: 1, column: 1 });
+                }
                 if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
                     d = d.with_help("it is a symbolic link to something that does not exist");
                 }
@@ -287,6 +313,21 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             }
         };
         let rel = relative(root, entry.path());
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // Its path could not be written in a link, a URL or a diagnostic as it is.
+            let message = if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+                format!(
+                    "the folder name `{rel}` is not valid UTF-8; rename the folder (annexa does not read what is in it)"
+                )
+            } else {
+                format!("the file name `{rel}` is not valid UTF-8; rename the file")
+            };
+            listing
+                .problems
+                .push(Diagnostic::new(Lint::UnreadableFile, message).in_file(rel));
+            continue;
+        }
         if let Some(problem) = not_followed(&rel, &entry, &canonical_root) {
             listing.problems.extend(problem);
             if entry.file_type().is_dir() {
@@ -295,6 +336,15 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             continue;
         }
         if entry.file_type().is_dir() {
+            if is_input_file(&rel) {
+                listing.problems.push(
+                    Diagnostic::new(
+                        Lint::InvalidConfig,
+                        format!("`{rel}` is a folder, not a file"),
+                    )
+                    .in_file(rel.as_str()),
+                );
+            }
             listing.dirs.insert(rel);
             continue;
         }
@@ -321,6 +371,14 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
         }
     }
     Ok(listing)
+}
+
+/// Whether annexa reads the file at `rel` as its input: `soa.toml`, `risks.toml` or a
+/// framework file (`annexa.toml` is found before the walk).
+fn is_input_file(rel: &str) -> bool {
+    rel == SOA_FILE
+        || rel == RISKS_FILE
+        || matches!(publish::classify_file(rel, ""), Role::Framework)
 }
 
 /// What kind of file a file that is neither a regular file nor a folder is, for messages.
@@ -478,8 +536,9 @@ fn read_config_file(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> Option
         }
         Err(e) => {
             out.push(
-                Diagnostic::new(Lint::UnreadableFile, format!("cannot read file: {e}"))
-                    .in_file(rel),
+                Diagnostic::new(Lint::UnreadableFile, format!("cannot read `{rel}`: {e}"))
+                    .in_file(rel)
+                    .at(Position { line: 1, column: 1 }),
             );
             None
         }
@@ -526,8 +585,26 @@ fn read_document(root: &Path, rel: &str) -> (ParsedDocument, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DocCache, document_body, read};
+    use super::{DocCache, document_body, read, read_config_file};
+    use crate::diagnostic::{Lint, Position};
     use std::fs;
+
+    #[test]
+    fn a_config_file_that_cannot_be_read_is_named_at_line_1() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the walk saw a file: read after the walk, it cannot be read.
+        fs::create_dir(dir.path().join("soa.toml")).unwrap();
+        let mut out = Vec::new();
+        assert!(read_config_file(dir.path(), "soa.toml", &mut out).is_none());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].lint, Lint::UnreadableFile);
+        assert_eq!(out[0].file.as_deref(), Some("soa.toml"));
+        assert_eq!(out[0].position, Some(Position { line: 1, column: 1 }));
+        assert_eq!(
+            out[0].message,
+            "cannot read `soa.toml`: it is not a regular file (a folder)"
+        );
+    }
 
     #[test]
     fn a_released_text_keeps_what_parsing_found_and_is_read_again_while_unchanged() {

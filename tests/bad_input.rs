@@ -390,7 +390,8 @@ fn dangling_symlink() {
     std::os::unix::fs::symlink("nowhere.md", repo.path().join("policies/link.md")).unwrap();
     let report = check(&repo);
     let d = report.one("unreadable-file");
-    assert_eq!(d.place(), "unreadable-file policies/link.md");
+    // A file, named at its first line as an unreadable document is.
+    assert_eq!(d.place(), "unreadable-file policies/link.md:1:1");
     assert_eq!(
         d.message,
         "cannot read `policies/link.md`: No such file or directory (os error 2)"
@@ -936,4 +937,141 @@ fn symbolic_links_leading_outside_are_ignored_files() {
             .all(|d| d.severity == "warning")
     );
     assert_eq!(report.documents, 1);
+}
+
+#[test]
+fn registers_that_are_folders_are_invalid_config() {
+    let repo = repo()
+        .file("risks.toml/README.txt", "not a register")
+        .file("soa.toml/x", "")
+        .file("frameworks/acme.toml/x", "");
+    let report = check(&repo);
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| format!("{} {} {}", d.place(), d.severity, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "invalid-config frameworks/acme.toml error `frameworks/acme.toml` is a folder, not a file",
+            "invalid-config risks.toml error `risks.toml` is a folder, not a file",
+            "invalid-config soa.toml error `soa.toml` is a folder, not a file",
+        ]
+    );
+}
+
+#[test]
+fn an_annexa_toml_that_is_a_folder_is_exit_2_saying_so() {
+    let repo = Repo::empty().file("annexa.toml/x", "");
+    let path = repo.path().join("annexa.toml");
+    annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: `{}` is a folder, not a file\n",
+            path.display()
+        ));
+    // Found from a folder below it, the same.
+    std::fs::create_dir(repo.path().join("policies")).unwrap();
+    annexa()
+        .arg("check")
+        .current_dir(repo.path().join("policies"))
+        .args(["--today", TODAY])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: `{}` is a folder, not a file\n",
+            path.display()
+        ));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_annexa_toml_that_is_a_fifo_is_exit_2_not_a_hang() {
+    let repo = Repo::empty();
+    let path = repo.path().join("annexa.toml");
+    mkfifo(&path);
+    let output = common::run_within(
+        [
+            "check".as_ref(),
+            repo.path().as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+        ],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: `{}` is not a regular file (a FIFO)\n",
+            path.display()
+        )
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn file_names_that_are_not_utf8_are_named_with_the_real_problem() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let repo = repo();
+    let policies = repo.path().join("policies");
+    std::fs::write(
+        policies.join(OsStr::from_bytes(b"polic\xe9.md")),
+        doc("P", "# P\n"),
+    )
+    .unwrap();
+    let folder = repo.path().join(OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("inside.md"), doc("I", "# I\n[gone](gone.md)\n")).unwrap();
+    let report = check(&repo);
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| format!("{} {} {}", d.place(), d.severity, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "unreadable-file caf\u{fffd} error the folder name `caf\u{fffd}` is not valid UTF-8; rename the folder (annexa does not read what is in it)",
+            "unreadable-file policies/polic\u{fffd}.md error the file name `policies/polic\u{fffd}.md` is not valid UTF-8; rename the file",
+        ]
+    );
+    assert_eq!(report.documents, 1, "only the witness is read");
+}
+
+#[cfg(unix)]
+#[test]
+fn walk_errors_name_their_file_at_line_1_and_their_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo();
+    std::os::unix::fs::symlink("nowhere.toml", repo.path().join("soa.toml")).unwrap();
+    let report = check(&repo);
+    assert_eq!(
+        found(&report, "soa.toml"),
+        [
+            "unreadable-file soa.toml:1:1 cannot read `soa.toml`: No such file or directory (os error 2)"
+        ]
+    );
+    // A folder has no line: its path alone.
+    let repo = Repo::new().file("private/a.md", &doc("A", "# A\n"));
+    let path = repo.path().join("private");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let enforced = std::fs::read_dir(&path).is_err();
+    let report = repo.check(&[]);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if enforced {
+        assert_eq!(
+            found(&report, "private"),
+            ["unreadable-file private cannot read `private`: Permission denied (os error 13)"]
+        );
+    }
 }
