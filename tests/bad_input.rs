@@ -1075,3 +1075,52 @@ fn walk_errors_name_their_file_at_line_1_and_their_folder() {
         );
     }
 }
+
+#[test]
+fn repo_url_must_be_http_or_https_and_a_bad_one_is_not_used() {
+    let config = |url: &str, level: &str| {
+        format!(
+            "title = \"T\"\nrepo_url = \"{url}\"\n\n[lints]\nunmapped-control = \"off\"\ninvalid-config = \"{level}\"\n"
+        )
+    };
+    let bad = "javascript:alert(document.domain)//x";
+    let repo = Repo::with_config(&config(bad, "error"))
+        .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
+    let report = check(&repo);
+    assert_eq!(
+        found(&report, "annexa.toml"),
+        [format!(
+            "invalid-config annexa.toml:2:12 `repo_url` must be an http: or https: URL, found \"{bad}\""
+        )]
+    );
+    // Other schemes and scheme-less values are refused alike; http and https in any case pass.
+    for (url, ok) in [
+        ("data:text/html,x", false),
+        (" JavaScript:alert(1)", false),
+        ("//evil.example/x", false),
+        ("git.example.com/acme/isms", false),
+        ("https://", false),
+        ("HTTPS://git.example.com/acme/isms/src/branch/main/", true),
+        ("http://git.example.com/isms", true),
+    ] {
+        let repo = Repo::with_config(&config(url, "error"))
+            .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
+        let report = check(&repo);
+        assert_eq!(report.in_file("annexa.toml").is_empty(), ok, "{url}");
+    }
+    // Built anyway (the lint lowered to a warning), no page links to the bad value.
+    let repo = Repo::with_config(&config(bad, "warning")).file("policies/a.md", &doc("A", "# A\n"));
+    let out = repo.path().join("site");
+    let output = annexa()
+        .arg("build")
+        .arg(repo.path())
+        .arg("-o")
+        .arg(&out)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = std::fs::read_to_string(out.join("policies/a/index.html")).unwrap();
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(!page.contains("View source"), "{page}");
+}
