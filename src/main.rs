@@ -174,12 +174,19 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
         ),
         Command::Reviews(args) => {
             let today = args.day.date();
+            let within_days = args.within.days_from(today).ok_or_else(|| {
+                Fatal::new(format!(
+                    "`--within {}` from {today} reaches past {}, the last date annexa can compute",
+                    args.within,
+                    annexa::review::LAST_DATE
+                ))
+            })?;
             commands::reviews(
                 &ReviewsOptions {
                     dir: args.dir.as_deref(),
                     today,
                     filter: ReviewFilter {
-                        within_days: args.within.days_from(today),
+                        within_days,
                         owner: args.owner,
                     },
                     format: args.format,
