@@ -2315,7 +2315,7 @@ fn links_to_static_files_and_folders_reach_their_published_pages() {
     // A folder's listing page: the documents directly in it, and its subfolders.
     let listing = read(&built.out, "policies/index.html");
     let main = only_element(&listing, "the main content", |t| t.name == "main");
-    let links: Vec<String> = Page::parse(&main)
+    let links: Vec<String> = Page::parse(main)
         .elements("a")
         .filter_map(|a| a.attr("href"))
         .map(str::to_string)
@@ -2330,7 +2330,7 @@ fn links_to_static_files_and_folders_reach_their_published_pages() {
         ]
     );
     assert!(
-        Page::parse(&main)
+        Page::parse(main)
             .text
             .contains("1 document in this folder, and 1 subfolder.")
     );
