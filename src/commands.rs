@@ -87,6 +87,8 @@ pub struct BuildOptions<'a> {
     pub base_url: Option<&'a str>,
     /// The day reviews are computed for.
     pub today: Date,
+    /// Replace the output folder even if it holds files annexa did not write.
+    pub force: bool,
 }
 
 /// `annexa build`: checks the project and, unless content errors other than review findings
@@ -126,7 +128,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         Some(out) => out.to_path_buf(),
         None => project.root.join(&project.config.output_dir),
     };
-    let staging = crate::write::Staging::begin(&project.root, &target)?;
+    let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
     let stats = match crate::render::render_site(project, staging.dir()) {
         Ok(stats) => stats,
         Err(e) => {

@@ -128,9 +128,24 @@ impl Config {
                 config.output_dir = trimmed;
             }
         }
-        config.repo_url = fields
-            .string("repo_url", out)
-            .map(|u| u.value.trim_end_matches('/').to_string());
+        if let Some(url) = fields.string("repo_url", out) {
+            if is_web_url(&url.value) {
+                config.repo_url = Some(url.value.trim().trim_end_matches('/').to_string());
+            } else {
+                // It becomes the link of every page's "View source": no `javascript:` there.
+                out.push(
+                    Diagnostic::new(
+                        Lint::InvalidConfig,
+                        format!(
+                            "`repo_url` must be an http: or https: URL, found {:?}",
+                            url.value
+                        ),
+                    )
+                    .in_file(&source.path)
+                    .at(url.position),
+                );
+            }
+        }
         if let Some(reviews) = fields.table("reviews", out) {
             read_reviews(src, reviews, &mut config.reviews, out);
         }
@@ -209,6 +224,17 @@ fn read_lints(
         levels.insert(lint, level);
     }
     levels
+}
+
+/// Whether `url` is an `http://` or `https://` URL with something after the scheme (the
+/// scheme in any case).
+fn is_web_url(url: &str) -> bool {
+    let url = url.trim();
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+            && url.len() > scheme.len()
+    })
 }
 
 /// Makes a base URL start and end with `/` (an absolute URL keeps its scheme and host).

@@ -131,8 +131,8 @@ pub struct FrontMatter {
     pub effective: Option<Date>,
     /// `last_reviewed` date, with its place.
     pub last_reviewed: Option<Located<Date>>,
-    /// `review_interval`.
-    pub review_interval: Option<Interval>,
+    /// `review_interval`, with its place.
+    pub review_interval: Option<Located<Interval>>,
     /// `next_review` date, with its place; wins over `last_reviewed` + interval.
     pub next_review: Option<Located<Date>>,
     /// `controls`, as written, with positions.
@@ -287,7 +287,12 @@ pub fn parse(
     fm.next_review = f.date("next_review", out);
     if let Some(text) = f.string("review_interval", out) {
         match text.value.parse::<Interval>() {
-            Ok(interval) => fm.review_interval = Some(interval),
+            Ok(interval) => {
+                fm.review_interval = Some(Located {
+                    value: interval,
+                    position: text.position,
+                })
+            }
             Err(e) => out.push(
                 Diagnostic::new(Lint::InvalidFrontMatter, format!("`review_interval`: {e}"))
                     .in_file(&source.path)

@@ -52,7 +52,7 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
             if !meta.is_dir() {
                 return Err(Fatal::new(format!("`{}` is not a folder", dir.display())));
             }
-            if !dir.join(CONFIG_FILE).is_file() {
+            if !config_file_in(dir)? {
                 return Err(Fatal::new(format!(
                     "no {CONFIG_FILE} in `{}`: run annexa in an ISMS repository, or create one with `annexa init`",
                     dir.display()
@@ -63,17 +63,34 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, Fatal> {
         None => {
             let cwd = std::env::current_dir()
                 .map_err(|e| Fatal::new(format!("cannot read the current folder: {e}")))?;
-            cwd.ancestors()
-                .find(|d| d.join(CONFIG_FILE).is_file())
-                .map(Path::to_path_buf)
-                .ok_or_else(|| {
-                    Fatal::new(format!(
-                        "no {CONFIG_FILE} in `{}` or its parents: run annexa in an ISMS repository, or create one with `annexa init`",
-                        cwd.display()
-                    ))
-                })
+            for dir in cwd.ancestors() {
+                if config_file_in(dir)? {
+                    return Ok(dir.to_path_buf());
+                }
+            }
+            Err(Fatal::new(format!(
+                "no {CONFIG_FILE} in `{}` or its parents: run annexa in an ISMS repository, or create one with `annexa init`",
+                cwd.display()
+            )))
         }
     }
+}
+
+/// Whether `dir` holds an `annexa.toml`; an error when it holds one that is not a file.
+fn config_file_in(dir: &Path) -> Result<bool, Fatal> {
+    let path = dir.join(CONFIG_FILE);
+    let Ok(meta) = fs::metadata(&path) else {
+        return Ok(false);
+    };
+    if meta.is_file() {
+        return Ok(true);
+    }
+    let what = if meta.is_dir() {
+        "is a folder, not a file".to_string()
+    } else {
+        format!("is not a regular file ({})", special_kind(meta.file_type()))
+    };
+    Err(Fatal::new(format!("`{}` {what}", path.display())))
 }
 
 /// Parsed documents kept between reads, keyed by path, with the file's modification time and
@@ -255,20 +272,24 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
         framework_files: Vec::new(),
         problems: Vec::new(),
     };
-    let walker = WalkDir::new(root)
+    let mut walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
             let rel = relative(root, entry.path());
-            keep_entry(&rel, entry, &output_dir, &canonical_root)
+            keep_entry(&rel, entry, &output_dir)
         });
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) if e.loop_ancestor().is_some() => continue,
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".to_string());
                 // The I/O error alone: walkdir's own message repeats the absolute path.
                 let reason = e
                     .io_error()
@@ -279,6 +300,11 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
                     format!("cannot read `{path}`: {reason}"),
                 )
                 .in_file(path.as_str());
+                // A file is named at its first line, as an unreadable document is; a folder
+                // has no line.
+                if !e.path().is_some_and(Path::is_dir) {
+                    d = d.at(Position { line: 1, column: 1 });
+                }
                 if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
                     d = d.with_help("it is a symbolic link to something that does not exist");
                 }
@@ -287,8 +313,53 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
             }
         };
         let rel = relative(root, entry.path());
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // Its path could not be written in a link, a URL or a diagnostic as it is.
+            let message = if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+                format!(
+                    "the folder name `{rel}` is not valid UTF-8; rename the folder (annexa does not read what is in it)"
+                )
+            } else {
+                format!("the file name `{rel}` is not valid UTF-8; rename the file")
+            };
+            listing
+                .problems
+                .push(Diagnostic::new(Lint::UnreadableFile, message).in_file(rel));
+            continue;
+        }
+        if let Some(problem) = not_followed(&rel, &entry, &canonical_root) {
+            listing.problems.extend(problem);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
+            if is_input_file(&rel) {
+                listing.problems.push(
+                    Diagnostic::new(
+                        Lint::InvalidConfig,
+                        format!("`{rel}` is a folder, not a file"),
+                    )
+                    .in_file(rel.as_str()),
+                );
+            }
             listing.dirs.insert(rel);
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // Opening a FIFO would wait for a writer, forever; a device is no document either.
+            listing.problems.push(
+                Diagnostic::new(
+                    Lint::IgnoredFile,
+                    format!(
+                        "`{rel}` is not a regular file ({}), so annexa does not read it",
+                        special_kind(entry.file_type())
+                    ),
+                )
+                .in_file(rel),
+            );
             continue;
         }
         match publish::classify_file(&rel, &output_dir) {
@@ -302,7 +373,69 @@ fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
     Ok(listing)
 }
 
-fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Path) -> bool {
+/// Whether annexa reads the file at `rel` as its input: `soa.toml`, `risks.toml` or a
+/// framework file (`annexa.toml` is found before the walk).
+fn is_input_file(rel: &str) -> bool {
+    rel == SOA_FILE
+        || rel == RISKS_FILE
+        || matches!(publish::classify_file(rel, ""), Role::Framework)
+}
+
+/// What kind of file a file that is neither a regular file nor a folder is, for messages.
+fn special_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = kind;
+    "of a special kind"
+}
+
+/// Whether the walk must not go into `entry`, and what to say about it: a symbolic link that
+/// leads outside the root (`Some(Some(warning))`; `annexa.toml`, `soa.toml` and `risks.toml` are
+/// read by name, wherever they lead, so `Some(None)` for those).
+fn not_followed(
+    rel: &str,
+    entry: &walkdir::DirEntry,
+    canonical_root: &Path,
+) -> Option<Option<Diagnostic>> {
+    if entry.depth() == 0 || !entry.path_is_symlink() {
+        return None;
+    }
+    let inside = entry
+        .path()
+        .canonicalize()
+        .is_ok_and(|target| target.starts_with(canonical_root));
+    if inside {
+        return None;
+    }
+    if [CONFIG_FILE, SOA_FILE, RISKS_FILE].contains(&rel) {
+        return Some(None);
+    }
+    Some(Some(
+        Diagnostic::new(
+            Lint::IgnoredFile,
+            format!(
+                "`{rel}` is a symbolic link to a place outside the repository, so annexa does not follow it"
+            ),
+        )
+        .in_file(rel),
+    ))
+}
+
+fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str) -> bool {
     if entry.depth() == 0 {
         return true;
     }
@@ -315,19 +448,12 @@ fn keep_entry(rel: &str, entry: &walkdir::DirEntry, output_dir: &str, root: &Pat
     {
         return false;
     }
-    if entry.path_is_symlink() {
-        // Follow links only to places inside the root.
-        return entry
-            .path()
-            .canonicalize()
-            .is_ok_and(|target| target.starts_with(root));
-    }
     true
 }
 
 /// Reads a file as UTF-8, replacing invalid bytes; returns where the first invalid byte was.
 fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
-    let mut bytes = fs::read(path)?;
+    let mut bytes = read_regular(path)?;
     // Drop a byte order mark here, so that the offset of a bad byte is an offset in the text
     // that positions are computed on (SourceText drops it too).
     if bytes.starts_with(b"\xef\xbb\xbf") {
@@ -340,6 +466,34 @@ fn read_lossy(path: &Path) -> std::io::Result<(String, Option<usize>)> {
             Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at)))
         }
     }
+}
+
+/// The bytes of the regular file at `path`. Anything else is an error, found before reading:
+/// the file is opened without waiting (a FIFO would wait for a writer), then checked.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            special_kind(meta.file_type())
+        };
+        return Err(std::io::Error::other(format!(
+            "it is not a regular file ({what})"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The Markdown body of `doc`, a document of the project at `root`: its text when kept, else
@@ -382,8 +536,9 @@ fn read_config_file(root: &Path, rel: &str, out: &mut Vec<Diagnostic>) -> Option
         }
         Err(e) => {
             out.push(
-                Diagnostic::new(Lint::UnreadableFile, format!("cannot read file: {e}"))
-                    .in_file(rel),
+                Diagnostic::new(Lint::UnreadableFile, format!("cannot read `{rel}`: {e}"))
+                    .in_file(rel)
+                    .at(Position { line: 1, column: 1 }),
             );
             None
         }
@@ -430,8 +585,26 @@ fn read_document(root: &Path, rel: &str) -> (ParsedDocument, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DocCache, document_body, read};
+    use super::{DocCache, document_body, read, read_config_file};
+    use crate::diagnostic::{Lint, Position};
     use std::fs;
+
+    #[test]
+    fn a_config_file_that_cannot_be_read_is_named_at_line_1() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the walk saw a file: read after the walk, it cannot be read.
+        fs::create_dir(dir.path().join("soa.toml")).unwrap();
+        let mut out = Vec::new();
+        assert!(read_config_file(dir.path(), "soa.toml", &mut out).is_none());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].lint, Lint::UnreadableFile);
+        assert_eq!(out[0].file.as_deref(), Some("soa.toml"));
+        assert_eq!(out[0].position, Some(Position { line: 1, column: 1 }));
+        assert_eq!(
+            out[0].message,
+            "cannot read `soa.toml`: it is not a regular file (a folder)"
+        );
+    }
 
     #[test]
     fn a_released_text_keeps_what_parsing_found_and_is_read_again_while_unchanged() {

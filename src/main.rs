@@ -34,7 +34,8 @@ enum Command {
     ///
     /// Runs every lint first. Any error-level diagnostic other than the review ones stops the
     /// build with exit 1, and the previous output is left untouched; so does a failure while
-    /// writing. The output folder is replaced only if annexa created it (or it is empty).
+    /// writing. The output folder is replaced only if it is empty or holds nothing but what
+    /// annexa wrote there (listed in its .annexa-site), unless --force.
     Build(BuildArgs),
     /// Run every lint and print diagnostics and a summary.
     ///
@@ -86,6 +87,9 @@ struct BuildArgs {
     /// Path prefix the site is served under, e.g. /isms/ (overrides base_url).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Replace the output folder even if it holds files annexa did not write.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     day: DayArg,
 }
@@ -155,6 +159,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 out: args.output.as_deref(),
                 base_url: args.base_url.as_deref(),
                 today: args.day.date(),
+                force: args.force,
             },
             &mut anstream::stderr().lock(),
         ),
@@ -169,12 +174,19 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
         ),
         Command::Reviews(args) => {
             let today = args.day.date();
+            let within_days = args.within.days_from(today).ok_or_else(|| {
+                Fatal::new(format!(
+                    "`--within {}` from {today} reaches past {}, the last date annexa can compute",
+                    args.within,
+                    annexa::review::LAST_DATE
+                ))
+            })?;
             commands::reviews(
                 &ReviewsOptions {
                     dir: args.dir.as_deref(),
                     today,
                     filter: ReviewFilter {
-                        within_days: args.within.days_from(today),
+                        within_days,
                         owner: args.owner,
                     },
                     format: args.format,

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{Span, ToSpan};
 
 /// A calendar unit of a review interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,29 +28,36 @@ pub struct Interval {
     pub unit: Unit,
 }
 
+/// The last date annexa can compute with (jiff's calendar ends there, as TOML dates do).
+pub const LAST_DATE: Date = Date::MAX;
+
+/// The longest interval in years: from the first TOML date, 0000-01-01, to 9999-01-01. A longer
+/// one could not give a date annexa can compute from any date.
+pub const MAX_YEARS: u32 = 9999;
+
 impl Interval {
-    /// The date this interval after `anchor`, clamping to month ends; `None` past year 9999.
+    /// The date this interval after `anchor`, clamping to month ends; `None` past [`LAST_DATE`].
     pub fn after(self, anchor: Date) -> Option<Date> {
-        anchor.checked_add(self.span()).ok()
+        anchor.checked_add(self.span()?).ok()
     }
 
-    /// The interval as a jiff span.
-    fn span(self) -> Span {
+    /// The interval as a jiff span; `None` when jiff has no span that long.
+    fn span(self) -> Option<Span> {
         let n = i64::from(self.count);
+        let span = Span::new();
         match self.unit {
-            Unit::Day => n.days(),
-            Unit::Week => n.weeks(),
-            Unit::Month => n.months(),
-            Unit::Year => n.years(),
+            Unit::Day => span.try_days(n),
+            Unit::Week => span.try_weeks(n),
+            Unit::Month => span.try_months(n),
+            Unit::Year => span.try_years(n),
         }
+        .ok()
     }
 
-    /// An approximate length in days, for comparisons such as `--within`.
-    pub fn days_from(self, today: Date) -> i64 {
-        self.after(today)
-            .and_then(|d| today.until(d).ok())
-            .map(|s| i64::from(s.get_days()))
-            .unwrap_or(i64::MAX)
+    /// The number of days from `today` to this interval after it, for comparisons such as
+    /// `--within`; `None` when that is past [`LAST_DATE`].
+    pub fn days_from(self, today: Date) -> Option<i64> {
+        self.after(today).map(|d| days_between(today, d))
     }
 }
 
@@ -90,6 +97,11 @@ impl FromStr for Interval {
                 )));
             }
         };
+        if unit == Unit::Year && count > MAX_YEARS {
+            return Err(IntervalError(format!(
+                "`{text}` is longer than annexa's calendar, which ends on {LAST_DATE}: an interval must be at most {MAX_YEARS} years"
+            )));
+        }
         if count == 0 || count > 100_000 {
             return Err(IntervalError(format!(
                 "`{text}`: an interval must be between 1 and 100000 units"
@@ -155,6 +167,29 @@ pub struct Review {
     pub state: ReviewState,
     /// Days from today to `next`: negative when overdue.
     pub days_left: Option<i64>,
+    /// Set when `last_reviewed` plus the interval falls past [`LAST_DATE`]: a bad value, to be
+    /// reported. There is then no next date, and the review counts as not due (`Ok`): it is
+    /// due after every date annexa can compute, not missing.
+    pub past_calendar: Option<PastCalendar>,
+}
+
+/// A next review that would fall past [`LAST_DATE`]: `interval` after `anchor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PastCalendar {
+    /// `last_reviewed`.
+    pub anchor: Date,
+    /// The interval that leads past the calendar.
+    pub interval: Interval,
+}
+
+impl fmt::Display for PastCalendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the next review, {} after {}, is past the last date annexa can compute ({LAST_DATE})",
+            self.interval, self.anchor
+        )
+    }
 }
 
 /// What a review is computed from.
@@ -172,35 +207,39 @@ pub struct ReviewInputs {
 
 /// Computes the review state on `today`, with `due_soon_days` as the warning window.
 pub fn review(inputs: ReviewInputs, today: Date, due_soon_days: u32) -> Review {
-    let next = inputs
-        .next_review
-        .or_else(|| inputs.last_reviewed.and_then(|d| inputs.interval.after(d)));
-    if !inputs.tracked {
-        return Review {
-            next,
-            state: ReviewState::NotTracked,
-            days_left: None,
-        };
-    }
-    let Some(next) = next else {
-        return Review {
-            next: None,
-            state: ReviewState::Missing,
-            days_left: None,
-        };
-    };
-    let days_left = days_between(today, next);
-    let state = if days_left < 0 {
-        ReviewState::Overdue
-    } else if days_left <= i64::from(due_soon_days) {
-        ReviewState::DueSoon
-    } else {
-        ReviewState::Ok
+    let mut past_calendar = None;
+    let next = inputs.next_review.or_else(|| {
+        let anchor = inputs.last_reviewed?;
+        let next = inputs.interval.after(anchor);
+        if next.is_none() {
+            past_calendar = Some(PastCalendar {
+                anchor,
+                interval: inputs.interval,
+            });
+        }
+        next
+    });
+    let (state, days_left) = match next {
+        _ if !inputs.tracked => (ReviewState::NotTracked, None),
+        None if past_calendar.is_some() => (ReviewState::Ok, None),
+        None => (ReviewState::Missing, None),
+        Some(next) => {
+            let days_left = days_between(today, next);
+            let state = if days_left < 0 {
+                ReviewState::Overdue
+            } else if days_left <= i64::from(due_soon_days) {
+                ReviewState::DueSoon
+            } else {
+                ReviewState::Ok
+            };
+            (state, Some(days_left))
+        }
     };
     Review {
-        next: Some(next),
+        next,
         state,
-        days_left: Some(days_left),
+        days_left,
+        past_calendar,
     }
 }
 
@@ -256,9 +295,72 @@ mod tests {
             "0 days",
             "-1 days",
             "1.5 years",
+            "10000 years",
+            "19999y",
+            "100001 days",
         ] {
             assert!(bad.parse::<Interval>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn arithmetic_past_the_calendar_is_none_never_a_panic() {
+        let parse = |text: &str| text.parse::<Interval>().unwrap();
+        // The longest intervals of every unit, from the first and the last TOML dates.
+        for text in ["9999 years", "100000 months", "100000 weeks", "100000 days"] {
+            assert!(parse(text).after(date(0, 1, 1)).is_some(), "{text}");
+            assert_eq!(parse(text).after(LAST_DATE), None, "{text}");
+            assert_eq!(parse(text).days_from(LAST_DATE), None, "{text}");
+        }
+        assert_eq!(add(date(0, 1, 1), "9999 years"), date(9999, 1, 1));
+        assert_eq!(add(date(9999, 11, 30), "1 month"), date(9999, 12, 30));
+        assert_eq!(add(date(9999, 12, 30), "1 day"), LAST_DATE);
+        assert_eq!(parse("1 year").after(date(9999, 12, 1)), None);
+        assert_eq!(parse("1 day").days_from(date(9999, 12, 30)), Some(1));
+        // Beyond what jiff can hold in a span at all.
+        let huge = Interval {
+            count: u32::MAX,
+            unit: Unit::Year,
+        };
+        assert_eq!(huge.after(date(2026, 1, 1)), None);
+        assert_eq!(
+            "19999 years".parse::<Interval>().unwrap_err().to_string(),
+            "`19999 years` is longer than annexa's calendar, which ends on 9999-12-31: an interval must be at most 9999 years"
+        );
+    }
+
+    #[test]
+    fn a_next_review_past_the_calendar_is_not_due_and_says_why() {
+        let inputs = |tracked| ReviewInputs {
+            tracked,
+            next_review: None,
+            last_reviewed: Some(date(9999, 12, 1)),
+            interval: Interval {
+                count: 1,
+                unit: Unit::Year,
+            },
+        };
+        let past = PastCalendar {
+            anchor: date(9999, 12, 1),
+            interval: inputs(true).interval,
+        };
+        assert_eq!(
+            review(inputs(true), date(2026, 11, 1), 30),
+            Review {
+                next: None,
+                state: ReviewState::Ok,
+                days_left: None,
+                past_calendar: Some(past),
+            }
+        );
+        assert_eq!(
+            review(inputs(false), date(2026, 11, 1), 30).past_calendar,
+            Some(past)
+        );
+        assert_eq!(
+            past.to_string(),
+            "the next review, 1 year after 9999-12-01, is past the last date annexa can compute (9999-12-31)"
+        );
     }
 
     #[test]

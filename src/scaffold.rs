@@ -34,7 +34,7 @@ const SOA: &str = r#"# Statement of Applicability. A control not listed here is 
 # justification = "Secure development terms are being added to contractor agreements."
 "#;
 
-const GITIGNORE: &str = "/public/\n";
+const GITIGNORE: &str = "/public/\n/.public.annexa-*\n";
 
 const README: &str = r#"# Information security management system
 

@@ -390,7 +390,8 @@ fn dangling_symlink() {
     std::os::unix::fs::symlink("nowhere.md", repo.path().join("policies/link.md")).unwrap();
     let report = check(&repo);
     let d = report.one("unreadable-file");
-    assert_eq!(d.place(), "unreadable-file policies/link.md");
+    // A file, named at its first line as an unreadable document is.
+    assert_eq!(d.place(), "unreadable-file policies/link.md:1:1");
     assert_eq!(
         d.message,
         "cannot read `policies/link.md`: No such file or directory (os error 2)"
@@ -781,4 +782,345 @@ fn risk_status_and_treatment_must_be_known_values() {
             ),
         ]
     );
+}
+
+/// Makes a FIFO at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: `name` is a NUL-terminated path that outlives the call.
+    let status = unsafe { libc::mkfifo(name.as_ptr(), 0o644) };
+    assert_eq!(status, 0, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_sockets_are_ignored_files_not_a_hang() {
+    let repo = repo().file("static/logo.png", "png");
+    for fifo in [
+        "policies/x.md",
+        "soa.toml",
+        "static/pipe.png",
+        "policies/form.pdf",
+    ] {
+        mkfifo(&repo.path().join(fifo));
+    }
+    let _socket = std::os::unix::net::UnixListener::bind(repo.path().join("policies/s.md"))
+        .expect("a Unix socket");
+    let limit = std::time::Duration::from_secs(60);
+    let output = common::run_within(
+        [
+            "check".as_ref(),
+            repo.path().as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        limit,
+    );
+    let report = Report::parse(&output);
+    assert_eq!(report.code, 1, "{:#?}", report.diagnostics);
+    let ignored: Vec<(String, &str, &str, Option<&str>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| {
+            (
+                d.place(),
+                d.severity.as_str(),
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    let fifo = |path: &str| {
+        (
+            format!("ignored-file {path}"),
+            "warning",
+            format!("`{path}` is not a regular file (a FIFO), so annexa does not read it"),
+        )
+    };
+    let expected = [
+        fifo("policies/form.pdf"),
+        (
+            "ignored-file policies/s.md".to_string(),
+            "warning",
+            "`policies/s.md` is not a regular file (a socket), so annexa does not read it"
+                .to_string(),
+        ),
+        fifo("policies/x.md"),
+        fifo("soa.toml"),
+        fifo("static/pipe.png"),
+    ];
+    assert_eq!(
+        ignored,
+        expected
+            .iter()
+            .map(|(p, s, m)| (p.clone(), *s, m.as_str(), None))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(report.documents, 1, "only the witness is a document");
+    // `build` does not hang either: with the witness's link mended, the warnings do not stop
+    // it, and none of the special files is published.
+    let repo = repo.file("policies/gone.md", &doc("Gone", "# Gone\n"));
+    let out = repo.path().join("site");
+    let output = common::run_within(
+        [
+            "build".as_ref(),
+            repo.path().as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+        ],
+        limit,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[ignored-file]: `policies/x.md` is not a regular file (a FIFO), so annexa does not read it\n  --> policies/x.md\n"
+        ),
+        "{stderr}"
+    );
+    assert!(out.join("logo.png").is_file());
+    for unpublished in ["pipe.png", "policies/x/index.html", "policies/form.pdf"] {
+        assert!(!out.join(unpublished).exists(), "{unpublished}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_leading_outside_are_ignored_files() {
+    let outside = Repo::empty()
+        .file("secret.md", &doc("Secret", "# Secret\n"))
+        .file("shared.toml", "id = \"x\"\n");
+    let repo = repo();
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(outside.path().join(target), repo.path().join(at)).unwrap()
+    };
+    link("", "policies/ext");
+    link("secret.md", "policies/linked.md");
+    std::fs::create_dir(repo.path().join("frameworks")).unwrap();
+    link("shared.toml", "frameworks/shared.toml");
+    // annexa.toml, soa.toml and risks.toml are read by name, wherever they lead: no warning.
+    let soa = Repo::empty().file("soa.toml", "[controls.\"A.7.1\"]\napplicable = maybe\n");
+    std::os::unix::fs::symlink(soa.path().join("soa.toml"), repo.path().join("soa.toml")).unwrap();
+    let report = check(&repo);
+    let outside = |path: &str| {
+        format!(
+            "ignored-file {path} `{path}` is a symbolic link to a place outside the repository, so annexa does not follow it"
+        )
+    };
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.place(), d.message))
+        .filter(|d| !d.starts_with(WITNESS_PLACE))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            outside("frameworks/shared.toml"),
+            outside("policies/ext"),
+            outside("policies/linked.md"),
+            "invalid-config soa.toml:2:14 TOML syntax error: string values must be quoted, expected literal string"
+                .to_string(),
+        ]
+    );
+    assert!(
+        report
+            .of("ignored-file")
+            .iter()
+            .all(|d| d.severity == "warning")
+    );
+    assert_eq!(report.documents, 1);
+}
+
+#[test]
+fn registers_that_are_folders_are_invalid_config() {
+    let repo = repo()
+        .file("risks.toml/README.txt", "not a register")
+        .file("soa.toml/x", "")
+        .file("frameworks/acme.toml/x", "");
+    let report = check(&repo);
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| format!("{} {} {}", d.place(), d.severity, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "invalid-config frameworks/acme.toml error `frameworks/acme.toml` is a folder, not a file",
+            "invalid-config risks.toml error `risks.toml` is a folder, not a file",
+            "invalid-config soa.toml error `soa.toml` is a folder, not a file",
+        ]
+    );
+}
+
+#[test]
+fn an_annexa_toml_that_is_a_folder_is_exit_2_saying_so() {
+    let repo = Repo::empty().file("annexa.toml/x", "");
+    let path = repo.path().join("annexa.toml");
+    annexa()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--today", TODAY])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: `{}` is a folder, not a file\n",
+            path.display()
+        ));
+    // Found from a folder below it, the same.
+    std::fs::create_dir(repo.path().join("policies")).unwrap();
+    annexa()
+        .arg("check")
+        .current_dir(repo.path().join("policies"))
+        .args(["--today", TODAY])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: `{}` is a folder, not a file\n",
+            path.display()
+        ));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_annexa_toml_that_is_a_fifo_is_exit_2_not_a_hang() {
+    let repo = Repo::empty();
+    let path = repo.path().join("annexa.toml");
+    mkfifo(&path);
+    let output = common::run_within(
+        [
+            "check".as_ref(),
+            repo.path().as_os_str(),
+            "--today".as_ref(),
+            TODAY.as_ref(),
+        ],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: `{}` is not a regular file (a FIFO)\n",
+            path.display()
+        )
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn file_names_that_are_not_utf8_are_named_with_the_real_problem() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let repo = repo();
+    let policies = repo.path().join("policies");
+    std::fs::write(
+        policies.join(OsStr::from_bytes(b"polic\xe9.md")),
+        doc("P", "# P\n"),
+    )
+    .unwrap();
+    let folder = repo.path().join(OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("inside.md"), doc("I", "# I\n[gone](gone.md)\n")).unwrap();
+    let report = check(&repo);
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.place() != WITNESS_PLACE)
+        .map(|d| format!("{} {} {}", d.place(), d.severity, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "unreadable-file caf\u{fffd} error the folder name `caf\u{fffd}` is not valid UTF-8; rename the folder (annexa does not read what is in it)",
+            "unreadable-file policies/polic\u{fffd}.md error the file name `policies/polic\u{fffd}.md` is not valid UTF-8; rename the file",
+        ]
+    );
+    assert_eq!(report.documents, 1, "only the witness is read");
+}
+
+#[cfg(unix)]
+#[test]
+fn walk_errors_name_their_file_at_line_1_and_their_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo();
+    std::os::unix::fs::symlink("nowhere.toml", repo.path().join("soa.toml")).unwrap();
+    let report = check(&repo);
+    assert_eq!(
+        found(&report, "soa.toml"),
+        [
+            "unreadable-file soa.toml:1:1 cannot read `soa.toml`: No such file or directory (os error 2)"
+        ]
+    );
+    // A folder has no line: its path alone.
+    let repo = Repo::new().file("private/a.md", &doc("A", "# A\n"));
+    let path = repo.path().join("private");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let enforced = std::fs::read_dir(&path).is_err();
+    let report = repo.check(&[]);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if enforced {
+        assert_eq!(
+            found(&report, "private"),
+            ["unreadable-file private cannot read `private`: Permission denied (os error 13)"]
+        );
+    }
+}
+
+#[test]
+fn repo_url_must_be_http_or_https_and_a_bad_one_is_not_used() {
+    let config = |url: &str, level: &str| {
+        format!(
+            "title = \"T\"\nrepo_url = \"{url}\"\n\n[lints]\nunmapped-control = \"off\"\ninvalid-config = \"{level}\"\n"
+        )
+    };
+    let bad = "javascript:alert(document.domain)//x";
+    let repo = Repo::with_config(&config(bad, "error"))
+        .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
+    let report = check(&repo);
+    assert_eq!(
+        found(&report, "annexa.toml"),
+        [format!(
+            "invalid-config annexa.toml:2:12 `repo_url` must be an http: or https: URL, found \"{bad}\""
+        )]
+    );
+    // Other schemes and scheme-less values are refused alike; http and https in any case pass.
+    for (url, ok) in [
+        ("data:text/html,x", false),
+        (" JavaScript:alert(1)", false),
+        ("//evil.example/x", false),
+        ("git.example.com/acme/isms", false),
+        ("https://", false),
+        ("HTTPS://git.example.com/acme/isms/src/branch/main/", true),
+        ("http://git.example.com/isms", true),
+    ] {
+        let repo = Repo::with_config(&config(url, "error"))
+            .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
+        let report = check(&repo);
+        assert_eq!(report.in_file("annexa.toml").is_empty(), ok, "{url}");
+    }
+    // Built anyway (the lint lowered to a warning), no page links to the bad value.
+    let repo = Repo::with_config(&config(bad, "warning")).file("policies/a.md", &doc("A", "# A\n"));
+    let out = repo.path().join("site");
+    let output = annexa()
+        .arg("build")
+        .arg(repo.path())
+        .arg("-o")
+        .arg(&out)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = std::fs::read_to_string(out.join("policies/a/index.html")).unwrap();
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(!page.contains("View source"), "{page}");
 }

@@ -326,7 +326,7 @@ fn a_review_interval_over_100000_units_is_invalid_front_matter() {
             ),
             invalid(
                 "invalid-front-matter policies/years.md:5:19",
-                "`review_interval`: `100001y`: an interval must be between 1 and 100000 units"
+                "`review_interval`: `100001y` is longer than annexa's calendar, which ends on 9999-12-31: an interval must be at most 9999 years"
             ),
             invalid(
                 "invalid-front-matter policies/zero.md:5:19",
@@ -369,4 +369,111 @@ fn the_default_interval_may_be_100000_units_long_and_no_more() {
             )]
         );
     }
+}
+
+/// `annexa check` on `repo` as of 2026-11-01, which must end normally (no panic).
+fn check_normally(repo: &Repo) -> Report {
+    let report = check_on(repo, "2026-11-01");
+    assert!(!report.stderr.contains("panicked"), "{}", report.stderr);
+    report
+}
+
+/// The diagnostics of a report as `lint file:line:col message`.
+fn found_lines(report: &Report) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.place(), d.message))
+        .collect()
+}
+
+#[test]
+fn an_interval_longer_than_the_calendar_is_invalid_front_matter() {
+    let repo = Repo::new().file(
+        "policies/a.md",
+        &reviewed("2026-06-01", Some("19999 years")),
+    );
+    let report = check_normally(&repo);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        found_lines(&report),
+        [
+            "invalid-front-matter policies/a.md:5:19 `review_interval`: `19999 years` is longer than annexa's calendar, which ends on 9999-12-31: an interval must be at most 9999 years"
+        ]
+    );
+    // `build` reads the same model: it stops on the error, without a panic.
+    let output = annexa()
+        .arg("build")
+        .arg(repo.path())
+        .args(["--today", "2026-11-01"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("policies/a.md:5:19"),
+        "the build names the place: {stderr}"
+    );
+}
+
+#[test]
+fn a_default_interval_longer_than_the_calendar_is_invalid_config() {
+    let repo = Repo::with_config(
+        "title = \"T\"\n\n[reviews]\ndefault_interval = \"19999 years\"\n\n[lints]\nunmapped-control = \"off\"\n",
+    )
+    .file("policies/a.md", &reviewed("2025-01-01", None));
+    let report = check_normally(&repo);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        found_lines(&report),
+        [
+            "invalid-config annexa.toml:4:20 `reviews.default_interval`: `19999 years` is longer than annexa's calendar, which ends on 9999-12-31: an interval must be at most 9999 years",
+            // The default of 12 months stands in.
+            "review-overdue policies/a.md:4:17 review overdue: `T` was due for review on 2026-01-01 (304 days ago)",
+        ]
+    );
+}
+
+#[test]
+fn a_next_review_past_the_calendar_is_reported_not_taken_for_no_date() {
+    let repo = Repo::new()
+        .file("policies/a.md", &reviewed("9999-12-01", Some("1 year")))
+        // An explicit next_review wins: nothing is computed, nothing to report.
+        .file(
+            "policies/explicit.md",
+            "+++\ntitle = \"E\"\nowner = \"B\"\nlast_reviewed = 9999-12-01\nreview_interval = \"1 year\"\nnext_review = 9999-12-31\n+++\n\n# E\n",
+        )
+        // A date that fits is no problem, to the last day.
+        .file("policies/last-day.md", &reviewed("9999-11-30", Some("1 month")));
+    let report = check_normally(&repo);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        found_lines(&report),
+        [
+            "invalid-front-matter policies/a.md:5:19 the next review, 1 year after 9999-12-01, is past the last date annexa can compute (9999-12-31)"
+        ]
+    );
+}
+
+#[test]
+fn a_default_interval_that_leads_past_the_calendar_is_reported_at_last_reviewed() {
+    let repo = Repo::with_config(
+        "title = \"T\"\n\n[reviews]\ndefault_interval = \"9000 years\"\n\n[lints]\nunmapped-control = \"off\"\n",
+    )
+    .file("policies/a.md", &reviewed("2025-01-01", None))
+    // 0999-01-01 plus 9000 years is 9999-01-01: far off, but a date.
+    .file("policies/b.md", &reviewed("0999-01-01", None));
+    let report = check_normally(&repo);
+    assert_eq!(report.code, 1);
+    assert_eq!(
+        found_lines(&report),
+        [
+            "invalid-front-matter policies/a.md:4:17 the next review, 9000 years after 2025-01-01, is past the last date annexa can compute (9999-12-31)",
+        ]
+    );
+    assert_eq!(
+        report.in_file("policies/a.md")[0].help.as_deref(),
+        Some("the interval is `reviews.default_interval` of annexa.toml (9000 years)")
+    );
 }

@@ -341,3 +341,25 @@ fn reviews_honours_annexa_today() {
     assert_eq!(value["reviews"][0]["state"], "overdue");
     assert_eq!(value["reviews"][0]["days"], -1);
 }
+
+#[test]
+fn a_within_longer_than_the_calendar_is_exit_2_not_a_panic() {
+    let run = reviews(&repo(), &["--within", "19999y"]).code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: invalid value '19999y' for '--within <PERIOD>': `19999y` is longer than annexa's calendar, which ends on 9999-12-31: an interval must be at most 9999 years\n"
+        ),
+        "{stderr}"
+    );
+    // A window that fits the calendar's span but not from today is exit 2 as well.
+    let run = reviews(&repo(), &["--within", "9000 years"]).code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&run.get_output().stderr),
+        "error: `--within 9000 years` from 2026-11-01 reaches past 9999-12-31, the last date annexa can compute\n"
+    );
+    // Up to the calendar's last day is fine.
+    let (_, all) = listed(&repo(), &["--within", "7000y"]);
+    assert_eq!(all.len(), 6, "{all:?}");
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean, did_you_mean_path};
 use crate::links::{Target, relative_to};
 use crate::model::{Document, Project};
-use crate::review::ReviewState;
+use crate::review::{PastCalendar, ReviewState};
 
 use super::plural;
 
@@ -144,6 +144,10 @@ pub fn reviews(project: &Project) -> Vec<Diagnostic> {
             continue;
         }
         let review = &doc.review;
+        if let Some(past) = review.past_calendar {
+            out.push(past_calendar(project, doc, past));
+            continue;
+        }
         let at = review_position(doc);
         let d = match (review.state, review.next, review.days_left) {
             (ReviewState::Overdue, Some(next), Some(days)) => Diagnostic::new(
@@ -184,6 +188,25 @@ pub fn reviews(project: &Project) -> Vec<Diagnostic> {
         out.push(d.in_file(doc.path()).at(at));
     }
     out
+}
+
+/// `invalid-front-matter`: `last_reviewed` plus the interval is past the calendar's end; at the
+/// document's interval, else at `last_reviewed` (the interval is then the project's default).
+fn past_calendar(project: &Project, doc: &Document, past: PastCalendar) -> Diagnostic {
+    let (at, help) = match &doc.meta.review_interval {
+        Some(interval) => (Some(interval.position), None),
+        None => (
+            doc.meta.last_reviewed.as_ref().map(|d| d.position),
+            Some(format!(
+                "the interval is `reviews.default_interval` of annexa.toml ({})",
+                project.config.reviews.default_interval
+            )),
+        ),
+    };
+    Diagnostic::new(Lint::InvalidFrontMatter, past.to_string())
+        .in_file(doc.path())
+        .at(at.unwrap_or(Position { line: 1, column: 1 }))
+        .with_help_opt(help)
 }
 
 fn review_position(doc: &Document) -> Position {

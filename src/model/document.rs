@@ -91,7 +91,8 @@ impl Resolver<'_> {
             interval: doc
                 .meta
                 .review_interval
-                .unwrap_or(self.config.reviews.default_interval),
+                .as_ref()
+                .map_or(self.config.reviews.default_interval, |i| i.value),
         };
         review::review(inputs, self.today, self.config.reviews.due_soon_days)
     }

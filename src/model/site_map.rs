@@ -21,8 +21,10 @@ pub struct SiteMap {
     pub files: HashMap<String, String>,
     /// What a link to each walked folder reaches.
     pub folders: HashMap<String, Target>,
-    /// The documents of each listed folder, below it at any depth, in path order.
+    /// The documents directly in each listed folder, in path order.
     pub folder_documents: BTreeMap<String, Vec<usize>>,
+    /// The folders directly below each listed folder that hold documents, in path order.
+    pub folder_children: BTreeMap<String, Vec<String>>,
 }
 
 /// What the site map is made from.
@@ -115,11 +117,17 @@ impl SiteMap {
             .enumerate()
             .map(|(i, d)| (d.url.as_str(), i))
             .collect();
+        // Folders holding documents at any depth, each with the documents directly in it.
         let mut below: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, doc) in inputs.documents.iter().enumerate() {
             let mut folder = doc.path();
+            let mut direct = true;
             while let Some((parent, _)) = folder.rsplit_once('/') {
-                below.entry(parent.to_string()).or_default().push(i);
+                let list = below.entry(parent.to_string()).or_default();
+                if direct {
+                    list.push(i);
+                }
+                direct = false;
                 folder = parent;
             }
         }
@@ -141,6 +149,10 @@ impl SiteMap {
                     unpublished(dir, format!("annexa's own page is published at /{url}"))
                 } else {
                     self.folder_documents.insert(dir.clone(), documents);
+                    if let Some((parent, _)) = dir.rsplit_once('/') {
+                        let siblings = self.folder_children.entry(parent.to_string());
+                        siblings.or_default().push(dir.clone());
+                    }
                     self.add(Page::Folder(dir.clone()), &none);
                     Target::Page { url }
                 }

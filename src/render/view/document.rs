@@ -136,7 +136,7 @@ pub fn doc_view(project: &Project, index: usize, doc: &Document) -> DocView {
         effective: meta.effective.map(|d| d.to_string()),
         last_reviewed: meta.last_reviewed.as_ref().map(|d| d.value.to_string()),
         next_review: doc.review.next.map(|d| d.to_string()),
-        review_interval: meta.review_interval.map(|i| i.to_string()),
+        review_interval: meta.review_interval.as_ref().map(|i| i.value.to_string()),
         review_state: doc.review.state,
         days_left: doc.review.days_left,
         review_label: review_label(doc),

@@ -363,9 +363,11 @@ pub struct FolderView {
     pub path: String,
     /// The page URL (`policies/hr/`).
     pub url: String,
-    /// Indices into `site.documents` of the documents below it, in path order.
+    /// Indices into `site.documents` of the documents directly in it, in path order.
     pub documents: Vec<usize>,
-    /// The document register filtered to this folder.
+    /// Its subfolders that hold documents, with their listing pages.
+    pub subfolders: Vec<LinkView>,
+    /// The document register filtered to this folder (documents at any depth).
     pub register_url: String,
 }
 
@@ -381,6 +383,17 @@ impl FolderView {
                 .get(folder)
                 .cloned()
                 .unwrap_or_default(),
+            subfolders: project
+                .site
+                .folder_children
+                .get(folder)
+                .into_iter()
+                .flatten()
+                .map(|child| LinkView {
+                    label: format!("{}/", child.rsplit('/').next().unwrap_or(child)),
+                    url: crate::publish::folder_url(child),
+                })
+                .collect(),
             register_url: register_url("folder", folder),
         }
     }

@@ -1,0 +1,153 @@
+//! Names: annexa's folders and files beside an output folder `NAME` are recognisable by their
+//! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
+//! `.NAME.annexa-old-PID` while the previous one is removed, `.NAME.annexa-lock`), so that a
+//! build holding the lock can remove what killed builds left (or put back a previous site one
+//! left without a live one), and nothing else.
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::MARKER;
+
+const TEMP: &str = ".annexa-tmp-";
+const OLD: &str = ".annexa-old-";
+const LOCK: &str = ".annexa-lock";
+
+/// The places beside one output folder.
+#[derive(Debug, Clone)]
+pub(super) struct Beside {
+    parent: PathBuf,
+    name: OsString,
+}
+
+impl Beside {
+    /// The names beside `target`, an absolute path with a parent and a file name.
+    pub(super) fn new(parent: &Path, name: &OsStr) -> Beside {
+        Beside {
+            parent: parent.to_path_buf(),
+            name: name.to_os_string(),
+        }
+    }
+
+    fn path(&self, kind: &str, pid: &str) -> PathBuf {
+        let mut file = OsString::from(".");
+        file.push(&self.name);
+        file.push(kind);
+        file.push(pid);
+        self.parent.join(file)
+    }
+
+    /// The folder a new site is written into by this process.
+    pub(super) fn temp(&self) -> PathBuf {
+        self.path(TEMP, &std::process::id().to_string())
+    }
+
+    /// Where this process puts the previous site while removing it.
+    pub(super) fn old(&self) -> PathBuf {
+        self.path(OLD, &std::process::id().to_string())
+    }
+
+    /// The lock file.
+    pub(super) fn lock(&self) -> PathBuf {
+        self.path(LOCK, "")
+    }
+
+    /// Which of annexa's temporary folders for this output a file name beside it is, if any.
+    fn temporary(&self, file: &OsStr) -> Option<&'static str> {
+        let file = file.as_encoded_bytes();
+        let rest = file
+            .strip_prefix(b".")
+            .and_then(|f| f.strip_prefix(self.name.as_encoded_bytes()))?;
+        [TEMP, OLD].into_iter().find(|kind| {
+            rest.strip_prefix(kind.as_bytes())
+                .is_some_and(|pid| !pid.is_empty() && pid.iter().all(u8::is_ascii_digit))
+        })
+    }
+
+    /// Removes the temporary folders killed builds left for this output folder: only real
+    /// folders (not links) with exactly those names. If the output folder is missing (a build
+    /// killed between the two renames of the fallback), a previous site left at an `old` name
+    /// is put back instead. Call it holding the lock.
+    pub(super) fn remove_leftovers(&self) {
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return;
+        };
+        let target = self.parent.join(&self.name);
+        let mut missing = target.symlink_metadata().is_err();
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let Some(kind) = self.temporary(&entry.file_name()) else {
+                continue;
+            };
+            if missing
+                && kind == OLD
+                && entry.path().join(MARKER).is_file()
+                && fs::rename(entry.path(), &target).is_ok()
+            {
+                missing = false;
+                continue;
+            }
+            fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_outputs_temporary_folders_are_leftovers() {
+        let beside = Beside::new(Path::new("/x"), OsStr::new("public"));
+        for name in [".public.annexa-tmp-123", ".public.annexa-old-9"] {
+            assert!(beside.temporary(OsStr::new(name)).is_some(), "{name}");
+        }
+        for name in [
+            "public",
+            ".public.annexa-lock",
+            ".public.annexa-tmp-",
+            ".public.annexa-tmp-12a",
+            ".public.annexa-tmp-1.annexa-tmp-2",
+            ".public2.annexa-tmp-1",
+            ".pub.annexa-tmp-1",
+            "public.annexa-tmp-1",
+            ".public.annexa-alt",
+            ".other.annexa-old-1",
+        ] {
+            assert!(beside.temporary(OsStr::new(name)).is_none(), "{name}");
+        }
+        assert_eq!(beside.lock(), Path::new("/x/.public.annexa-lock"));
+    }
+
+    #[test]
+    fn a_previous_site_left_by_a_killed_fallback_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let beside = Beside::new(tmp.path(), OsStr::new("public"));
+        let old = tmp.path().join(".public.annexa-old-41");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "manifest").unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let partial = tmp.path().join(".public.annexa-tmp-42");
+        fs::create_dir(&partial).unwrap();
+        beside.remove_leftovers();
+        let site = tmp.path().join("public");
+        assert_eq!(
+            fs::read_to_string(site.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !partial.exists());
+
+        // With the site in place, an old tree is only a leftover.
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "manifest").unwrap();
+        beside.remove_leftovers();
+        assert!(!old.exists());
+        assert_eq!(
+            fs::read_to_string(site.join("index.html")).unwrap(),
+            "previous"
+        );
+    }
+}
