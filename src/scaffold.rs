@@ -22,7 +22,17 @@ due_soon_days = 30
 "#;
 
 const SOA: &str = r#"# Statement of Applicability. A control not listed here is applicable; its
-# implementation shows as "documented" when an approved document maps to it.
+# implementation shows as "documented" when an approved document maps to it. Give every
+# applicable control its reasons or a justification, and record the SoA's approval:
+#
+# [statement]
+# version = "2026.1"
+# approved_by = "Information Security Steering Group"
+# approved_on = 2026-01-15
+#
+# [controls."A.5.15"]
+# reasons = ["risk", "contract"]   # risk | legal | regulatory | contract | business
+# justification = "Customer contracts require role-based access."
 #
 # [controls."A.7.1"]
 # applicable = false

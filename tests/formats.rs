@@ -199,6 +199,51 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "save the file as UTF-8",
             },
             {
+                "lint": "risk-above-appetite",
+                "severity": "warning",
+                "file": "risks.toml",
+                "line": 2,
+                "column": 6,
+                "message": "risk R-1 is accepted at score 16 (high), above the risk appetite of 6",
+                "help": "treat it further, or record why it is accepted above the appetite",
+            },
+            {
+                "lint": "risk-acceptance-missing",
+                "severity": "error",
+                "file": "risks.toml",
+                "line": 7,
+                "column": 13,
+                "message": "risk R-1 is accepted, but `accepted_by` and `accepted_on` are missing",
+                "help": "risk owners accept residual risks (ISO/IEC 27001:2022 6.1.3 f): record who accepted it and when",
+            },
+            {
+                "lint": "risk-excluded-control",
+                "severity": "error",
+                "file": "risks.toml",
+                "line": 8,
+                "column": 13,
+                "message": "risk R-1 is treated by control PH-1 Physical entry, which the SoA excludes",
+                "help": "make the control applicable in soa.toml (line 1), or treat the risk with another control",
+            },
+            {
+                "lint": "risk-acceptance-expired",
+                "severity": "error",
+                "file": "risks.toml",
+                "line": 11,
+                "column": 22,
+                "message": "the acceptance of risk R-1 expired on 2026-02-01 (273 days ago)",
+                "help": "review the risk with its owner (Office Manager), then renew the acceptance or change the treatment",
+            },
+            {
+                "lint": "risk-action-overdue",
+                "severity": "error",
+                "file": "risks.toml",
+                "line": 12,
+                "column": 12,
+                "message": "treatment action RT-1 of risk R-1 was due on 2026-09-30 (32 days ago): Fit badge readers",
+                "help": "owner: Facilities; set `done` to the date it was done, or agree a new `due` date",
+            },
+            {
                 "lint": "url-conflict",
                 "severity": "error",
                 "file": "search.md",
@@ -213,8 +258,62 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "file": "soa.toml",
                 "line": null,
                 "column": null,
-                "message": "control LG-1 Logging is applicable but no approved document maps to it",
-                "help": "only drafts or retired documents map to it; approve one, or mark it `applicable = false` in soa.toml with a justification",
+                "message": "control RQ-1 Rule register is applicable but no approved document maps to it",
+                "help": "list it in the `controls` of the document that implements it, or mark it `applicable = false` in soa.toml with a justification",
+            },
+            {
+                "lint": "unmapped-control",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control acme-rules:RQ-1 Policy approval is applicable but no approved document maps to it",
+                "help": "list it in the `controls` of the document that implements it, or mark it `applicable = false` in soa.toml with a justification",
+            },
+            {
+                "lint": "control-weak-coverage",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control LG-1 Logging is only weakly covered: no approved document within its review date maps to it",
+                "help": "review and approve one of its documents: `procedures/logging.md` (in review)",
+            },
+            {
+                "lint": "soa-inclusion-unjustified",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control AC-1 Access control policy is applicable with no justification, no reason and no risk treating it",
+                "help": "give it `reasons = [\"legal\" | \"regulatory\" | \"contract\" | \"business\"]` or a `justification` in soa.toml, or list it in the `controls` of a risk it treats",
+            },
+            {
+                "lint": "soa-inclusion-unjustified",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control LG-1 Logging is applicable with no justification, no reason and no risk treating it",
+                "help": "give it `reasons = [\"legal\" | \"regulatory\" | \"contract\" | \"business\"]` or a `justification` in soa.toml, or list it in the `controls` of a risk it treats",
+            },
+            {
+                "lint": "soa-inclusion-unjustified",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": null,
+                "column": null,
+                "message": "control RQ-1 Rule register is applicable with no justification, no reason and no risk treating it",
+                "help": "give it `reasons = [\"legal\" | \"regulatory\" | \"contract\" | \"business\"]` or a `justification` in soa.toml, or list it in the `controls` of a risk it treats",
+            },
+            {
+                "lint": "soa-unapproved",
+                "severity": "warning",
+                "file": "soa.toml",
+                "line": 1,
+                "column": 1,
+                "message": "the SoA has no version and no record of its approval",
+                "help": "add [statement] with version = \"…\", approved_by = \"…\" and approved_on = YYYY-MM-DD",
             },
             {
                 "lint": "unknown-control",
@@ -232,7 +331,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "line": 13,
                 "column": 1,
                 "message": "unknown key `controls.\"BK-1\".notes`",
-                "help": "known keys in [controls.\"BK-1\"]: applicable, implementation, justification",
+                "help": "known keys in [controls.\"BK-1\"]: applicable, implementation, reasons, justification",
             },
             {
                 "lint": "invalid-config",
@@ -243,8 +342,44 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "message": "`controls.\"AC-2\".implementation` \"in progress\" is not one of implemented, partial, planned, not-implemented",
                 "help": "use one of: implemented, partial, planned, not-implemented",
             },
+            {
+                "lint": "soa-exclusion-unjustified",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 20,
+                "column": 11,
+                "message": "control HR-1 Screening is excluded without a justification",
+                "help": "the SoA must justify every exclusion (ISO/IEC 27001:2022 6.1.3 d): add `justification = \"…\"`",
+            },
+            {
+                "lint": "soa-excluded-implemented",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 22,
+                "column": 18,
+                "message": "control HR-1 Screening is excluded, yet its implementation is stated as \"implemented\"",
+                "help": "remove `implementation`, or make the control applicable",
+            },
+            {
+                "lint": "clause-excluded",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 24,
+                "column": 11,
+                "message": "acme-rules:RQ-2 Management review is marked not applicable, but the requirements of Acme management rules are mandatory",
+                "help": "remove `applicable = false`: only controls can be excluded",
+            },
+            {
+                "lint": "ambiguous-control",
+                "severity": "error",
+                "file": "soa.toml",
+                "line": 28,
+                "column": 11,
+                "message": "control `RQ-1` is in 2 frameworks in use",
+                "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
+            },
         ],
-        "summary": { "errors": 12, "warnings": 9, "documents": 9 }
+        "summary": { "errors": 20, "warnings": 16, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -277,6 +412,19 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "ignored-file",
         "empty-document",
         "url-conflict",
+        // The SoA and the risk register (ISO/IEC 27001:2022 6.1.2, 6.1.3).
+        "ambiguous-control",
+        "control-weak-coverage",
+        "soa-exclusion-unjustified",
+        "soa-inclusion-unjustified",
+        "soa-excluded-implemented",
+        "soa-unapproved",
+        "clause-excluded",
+        "risk-excluded-control",
+        "risk-acceptance-missing",
+        "risk-above-appetite",
+        "risk-acceptance-expired",
+        "risk-action-overdue",
     ]
     .into_iter()
     .map(String::from)
@@ -296,7 +444,11 @@ fn json_severities_follow_the_documented_defaults() {
             | "unmapped-control"
             | "soa-conflict"
             | "ignored-file"
-            | "empty-document" => "warning",
+            | "empty-document"
+            | "control-weak-coverage"
+            | "soa-inclusion-unjustified"
+            | "soa-unapproved"
+            | "risk-above-appetite" => "warning",
             _ => "error",
         };
         assert_eq!(d.severity, expected, "{d:?}");
@@ -384,7 +536,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 12 errors, 9 warnings in 9 documents")
+        Some("annexa: 20 errors, 16 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -440,7 +592,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 17);
+    assert_eq!(rule_ids.len(), 29);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -511,7 +663,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        17
+        29
     );
 }
 
@@ -523,7 +675,7 @@ fn junit_parses_and_has_one_failure_per_error() {
     let xml = roxmltree::Document::parse(&text).expect("JUnit output is well-formed XML");
     let root = xml.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("12"));
+    assert_eq!(root.attribute("failures"), Some("20"));
     let failures: Vec<roxmltree::Node> = xml
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -560,12 +712,14 @@ fn junit_parses_and_has_one_failure_per_error() {
             "policies/access-control.md",
             "policies/duplicate.md",
             "procedures/backups.md",
+            "procedures/logging.md",
             "procedures/shared-backup.md",
             "records/bad-toml.md",
             "records/draft.md",
             "records/incident-log.md",
             "records/no-owner.md",
             "records/suppliers.md",
+            "risks.toml",
             "search.md",
             "soa.toml",
         ]

@@ -101,6 +101,10 @@ pub fn iso_annex_a_ids() -> Vec<String> {
         .collect()
 }
 
+/// The `[lints]` that silence the SoA's own record and justification lints, for tests of
+/// coverage that leave `unmapped-control` on.
+pub const SOA_LINTS_OFF: &str = "[lints]\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\n";
+
 /// A repository for the gap tests, whose `annexa.toml` leaves `unmapped-control` on. Its SoA
 /// excludes A.7.1; an approved policy maps A.5.15 and a document in review A.5.19 (both count);
 /// a draft maps A.5.16 and a retired policy A.5.17 (neither counts). So of the 92 applicable
@@ -111,7 +115,7 @@ pub fn gap_repo() -> Repo {
             "+++\ntitle = \"{title}\"\nowner = \"Head of IT\"\nlast_reviewed = 2026-06-01\n{extra}\n+++\n\n# {title}\n"
         )
     };
-    Repo::with_config("title = \"Gaps\"\n")
+    Repo::with_config(&format!("title = \"Gaps\"\n\n{SOA_LINTS_OFF}"))
         .file(
             "soa.toml",
             "[controls.\"A.7.1\"]\napplicable = false\njustification = \"No premises.\"\n",
