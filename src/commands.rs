@@ -118,7 +118,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     if blocking > 0 {
         writeln!(
             err,
-            "annexa: not built: {blocking} content {} (review findings do not stop a build)",
+            "annexa: not built: {blocking} content {} (findings that come from today's date do not stop a build)",
             if blocking == 1 { "error" } else { "errors" }
         )
         .map_err(write_error)?;

@@ -32,8 +32,9 @@ struct Cli {
 enum Command {
     /// Build the static site (default output: output_dir of annexa.toml, "public").
     ///
-    /// Runs every lint first. Any error-level diagnostic other than the review ones stops the
-    /// build with exit 1, and the previous output is left untouched; so does a failure while
+    /// Runs every lint first. Any error-level diagnostic stops the build with exit 1, except
+    /// those that come from today's date (overdue reviews, expired risk acceptances, overdue
+    /// actions), and the previous output is left untouched; so does a failure while
     /// writing. The output folder is replaced only if it is empty or holds nothing but what
     /// annexa wrote there (listed in its .annexa-site), unless --force.
     Build(BuildArgs),

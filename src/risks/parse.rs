@@ -57,10 +57,13 @@ pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnos
             .find(|r| r.id.eq_ignore_ascii_case(&risk.id))
         {
             out.push(
-                Diagnostic::new(Lint::DuplicateId, format!("risk id `{}` is used twice", risk.id))
-                    .in_file(&source.path)
-                    .at(risk.position)
-                    .with_help(format!("`{}` is at line {}", other.id, other.position.line)),
+                Diagnostic::new(
+                    Lint::DuplicateId,
+                    format!("risk id `{}` is used twice", risk.id),
+                )
+                .in_file(&source.path)
+                .at(risk.position)
+                .with_help(format!("`{}` is at line {}", other.id, other.position.line)),
             );
             continue;
         }
@@ -81,9 +84,8 @@ fn read_risk(
     let id = f.string("id", out);
     let title = f.string("title", out);
     let scale = i64::from(criteria.scale);
-    let mut rating = |f: &mut Fields<'_, '_>, key: &str| {
-        f.integer(key, 1..=scale, out).map(|n| n.value as u8)
-    };
+    let mut rating =
+        |f: &mut Fields<'_, '_>, key: &str| f.integer(key, 1..=scale, out).map(|n| n.value as u8);
     let likelihood = rating(&mut f, "likelihood");
     let impact = rating(&mut f, "impact");
     let residual_likelihood = rating(&mut f, "residual_likelihood");
@@ -159,20 +161,26 @@ fn read_criteria(
         .integer("scale", 2..=10, out)
         .map_or(defaults.scale, |n| n.value as u8);
     let top = i64::from(scale) * i64::from(scale);
-    let bands = f
+    let given = f
         .table_at("bands", out)
-        .map(|(table, at)| read_bands(src, table, at, top, out))
-        .unwrap_or(defaults.bands);
+        .map(|(table, at)| read_bands(src, table, at, top, out));
     let appetite = f
         .integer("appetite", 1..=top, out)
         .map_or(defaults.appetite, |n| n.value as u16);
     f.finish(&["scale", "bands", "appetite"], out);
-    if bands.critical > top as u16 {
-        out.push(src.error_at(
-            position,
-            format!("`criteria.bands.critical` ({}) is above the highest score, {top}", bands.critical),
-        ));
-    }
+    let bands = match given {
+        Some(bands) => bands,
+        None if i64::from(defaults.bands.critical) > top => {
+            out.push(src.error_at(
+                position,
+                format!(
+                    "with `criteria.scale = {scale}`, scores reach only {top}: give `criteria.bands` (the default bands are for a scale of 5)"
+                ),
+            ));
+            defaults.bands
+        }
+        None => defaults.bands,
+    };
     Criteria {
         scale,
         bands,
@@ -190,7 +198,8 @@ fn read_bands(
     let defaults = Criteria::default().bands;
     let mut f = Fields::new(src, table, "criteria.bands.");
     let mut band = |f: &mut Fields<'_, '_>, key: &str, default: u16| {
-        f.integer(key, 2..=top, out).map_or(default, |n| n.value as u16)
+        f.integer(key, 2..=top, out)
+            .map_or(default, |n| n.value as u16)
     };
     let medium = band(&mut f, "medium", defaults.medium);
     let high = band(&mut f, "high", defaults.high);
@@ -203,7 +212,13 @@ fn read_bands(
                 "`criteria.bands` must rise: medium ({medium}) < high ({high}) < critical ({critical})"
             ),
         ));
-        return defaults;
+        // Bands that cannot be used: scores are banded as if by rank, never above the scale.
+        let step = (top / 4).max(1) as u16;
+        return Bands {
+            medium: step,
+            high: step * 2,
+            critical: step * 3,
+        };
     }
     Bands {
         medium,
