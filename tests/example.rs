@@ -1,5 +1,6 @@
 //! content-example: checked with its documented reference date, it reports exactly the intended
-//! review findings and nothing else.
+//! findings (reviews overdue and due soon, and the controls that rest only on those or on a
+//! document in review) and nothing else.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,7 +9,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{owned_pairs, string_pairs};
+use common::{Report, annexa};
 
 fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content-example")
@@ -37,40 +38,147 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-#[test]
-fn check_reports_only_the_intended_review_findings() {
-    let today = reference_date();
-    assert_eq!(today, "2026-11-01");
-    let dir = example();
-    let (code, stdout) = run(&[
-        "check",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-        "--today",
-        &today,
-    ]);
-    assert_eq!(code, Some(1), "overdue reviews are errors");
-    let report: Value = serde_json::from_str(&stdout).unwrap();
-    let found = string_pairs(&report["diagnostics"], "lint", "file");
-    let expected = owned_pairs(&[
-        ("review-due-soon", "plans/business-continuity.md"),
-        ("review-due-soon", "policies/acceptable-use.md"),
-        ("review-due-soon", "policies/cryptography.md"),
-        ("review-overdue", "policies/physical-security.md"),
-        ("review-overdue", "procedures/change-management.md"),
-        ("review-overdue", "standards/endpoint-security.md"),
-        ("review-due-soon", "standards/logging-and-monitoring.md"),
-    ]);
-    assert_eq!(found, expected);
-    assert_eq!(report["summary"]["errors"], 3);
-    assert_eq!(report["summary"]["warnings"], 4);
-    let documents = report["summary"]["documents"].as_u64().unwrap();
-    assert!((30..=45).contains(&documents), "{documents} documents");
+/// The applicable controls that rest only on documents overdue for review
+/// (`policies/physical-security.md`, `procedures/change-management.md`) or on one in review
+/// (`procedures/vulnerability-management.md`): `control-weak-coverage`, so the dashboards do not
+/// show full coverage.
+const WEAK: [&str; 9] = [
+    "A.7.1", "A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.8", "A.7.13", "A.8.8", "A.8.32",
+];
+
+fn check_example(today: &str) -> Report {
+    let output = annexa()
+        .arg("check")
+        .arg(example())
+        .args(["--format", "json", "--today", today])
+        .output()
+        .unwrap();
+    Report::parse(&output)
 }
 
 #[test]
-fn the_example_has_one_draft_one_retired_and_no_gaps() {
+fn check_reports_only_the_intended_findings() {
+    let today = reference_date();
+    assert_eq!(today, "2026-11-01");
+    let report = check_example(&today);
+    assert_eq!(report.code, 1, "overdue reviews are errors");
+    let found: Vec<(String, String, Option<String>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.place(), d.message.clone(), d.help.clone()))
+        .collect();
+    let due_soon = |place: &str, title: &str, due: &str, days: u32| {
+        (
+            format!("review-due-soon {place}"),
+            format!("review due soon: `{title}` is due for review on {due} (in {days} days)"),
+            None,
+        )
+    };
+    let overdue = |place: &str, title: &str, due: &str, days: u32, owner: &str| {
+        (
+            format!("review-overdue {place}"),
+            format!("review overdue: `{title}` was due for review on {due} ({days} days ago)"),
+            Some(format!(
+                "review the document, then set `last_reviewed` (owner: {owner})"
+            )),
+        )
+    };
+    let weak = |id: &str, title: &str, document: &str, why: &str| {
+        (
+            "control-weak-coverage soa.toml".to_string(),
+            format!(
+                "control {id} {title} is only weakly covered: no approved document within its review date maps to it"
+            ),
+            Some(format!(
+                "review and approve one of its documents: `{document}` ({why})"
+            )),
+        )
+    };
+    let physical = |id: &str, title: &str| {
+        weak(
+            id,
+            title,
+            "policies/physical-security.md",
+            "overdue for review",
+        )
+    };
+    let expected = vec![
+        due_soon(
+            "plans/business-continuity.md:12:15",
+            "Business Continuity and Disaster Recovery Plan",
+            "2026-11-20",
+            19,
+        ),
+        due_soon(
+            "policies/acceptable-use.md:11:17",
+            "Acceptable Use Policy",
+            "2026-11-18",
+            17,
+        ),
+        due_soon(
+            "policies/cryptography.md:11:17",
+            "Cryptography Policy",
+            "2026-11-25",
+            24,
+        ),
+        overdue(
+            "policies/physical-security.md:11:17",
+            "Physical Security Policy",
+            "2026-10-14",
+            18,
+            "Office Manager",
+        ),
+        overdue(
+            "procedures/change-management.md:11:17",
+            "Change Management Procedure",
+            "2026-09-22",
+            40,
+            "Head of Platform Engineering",
+        ),
+        physical("A.7.1", "Physical security perimeters"),
+        physical("A.7.2", "Physical entry"),
+        physical("A.7.3", "Securing offices, rooms and facilities"),
+        physical("A.7.4", "Physical security monitoring"),
+        physical(
+            "A.7.5",
+            "Protecting against physical and environmental threats",
+        ),
+        physical("A.7.8", "Equipment siting and protection"),
+        physical("A.7.13", "Equipment maintenance"),
+        weak(
+            "A.8.8",
+            "Management of technical vulnerabilities",
+            "procedures/vulnerability-management.md",
+            "in review",
+        ),
+        weak(
+            "A.8.32",
+            "Change management",
+            "procedures/change-management.md",
+            "overdue for review",
+        ),
+        overdue(
+            "standards/endpoint-security.md:11:17",
+            "Endpoint Security Standard",
+            "2026-10-08",
+            24,
+            "IT Operations Lead",
+        ),
+        due_soon(
+            "standards/logging-and-monitoring.md:11:17",
+            "Logging and Monitoring Standard",
+            "2026-11-12",
+            11,
+        ),
+    ];
+    assert_eq!(found, expected);
+    assert_eq!(report.errors, 3);
+    assert_eq!(report.warnings, 13);
+    assert_eq!(report.documents, 40);
+}
+
+#[test]
+fn the_example_has_one_draft_one_retired_and_every_control_covered_weak_or_excluded() {
     let today = reference_date();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
@@ -86,36 +194,78 @@ fn the_example_has_one_draft_one_retired_and_no_gaps() {
     let documents: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("exports/documents.json")).unwrap())
             .unwrap();
-    let statuses: Vec<&str> = documents["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == "draft").count(), 1);
-    assert_eq!(statuses.iter().filter(|s| **s == "retired").count(), 1);
+    let documents = documents["documents"].as_array().unwrap();
+    let status = |d: &Value| d["status"].as_str().unwrap().to_string();
+    assert_eq!(documents.iter().filter(|d| status(d) == "draft").count(), 1);
+    assert_eq!(
+        documents.iter().filter(|d| status(d) == "retired").count(),
+        1
+    );
+
     let soa = std::fs::read_to_string(out.join("exports/soa.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(soa.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 93);
-    let implementation = |r: &csv::StringRecord| r[6].to_string();
-    assert!(
-        rows.iter().all(|r| implementation(r) != "gap"),
-        "no applicable control is a gap"
-    );
-    let excluded = rows.iter().filter(|r| &r[4] == "no").count();
-    assert!((3..=5).contains(&excluded), "{excluded} exclusions");
+    let ids = |keep: &dyn Fn(&csv::StringRecord) -> bool| -> Vec<String> {
+        rows.iter()
+            .filter(|r| keep(r))
+            .map(|r| r[1].to_string())
+            .collect()
+    };
+    let excluded = ids(&|r| &r[4] == "no");
+    assert_eq!(excluded, ["A.7.6", "A.7.11", "A.7.12", "A.8.30"]);
     assert!(
         rows.iter()
             .filter(|r| &r[4] == "no")
             .all(|r| !r[5].is_empty()),
         "every exclusion is justified"
     );
+    assert_eq!(ids(&|r| &r[6] == "planned"), ["A.8.23"]);
     assert_eq!(
-        rows.iter()
-            .filter(|r| implementation(r) == "planned")
-            .count(),
-        1
+        ids(&|r| &r[6] == "partial"),
+        ["A.5.7", "A.5.21", "A.8.11", "A.8.12"]
     );
-    assert!(rows.iter().any(|r| implementation(r) == "partial"));
+    let applicable = ids(&|r| &r[4] == "yes");
+    assert_eq!(applicable.len(), 89);
+
+    // The three coverage states. No gap: nothing is `unmapped-control`, and no applicable
+    // control is a gap in the SoA.
+    let report = check_example(&today);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.lint != "unmapped-control"),
+        "no applicable control is a gap"
+    );
+    assert_eq!(ids(&|r| &r[6] == "gap"), Vec::<String>::new());
+    // Weak: exactly the controls that rest only on overdue documents or on one in review.
+    let weak: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.lint == "control-weak-coverage")
+        .map(|d| d.message.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(weak, WEAK);
+    // Covered: every other applicable control has an approved document within its review date.
+    let current: Vec<&Value> = documents
+        .iter()
+        .filter(|d| status(d) == "approved" && d["review_state"] != "overdue")
+        .collect();
+    let covered: Vec<&String> = applicable
+        .iter()
+        .filter(|id| {
+            current.iter().any(|d| {
+                d["controls"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c == id.as_str()))
+            })
+        })
+        .collect();
+    let rest: Vec<&String> = applicable
+        .iter()
+        .filter(|id| !WEAK.contains(&id.as_str()))
+        .collect();
+    assert_eq!(covered, rest);
+    assert_eq!(covered.len(), 80);
 }
