@@ -208,7 +208,10 @@ impl Catalog {
             catalog.controls.push(Control {
                 title: title.map(|t| t.value).unwrap_or_else(|| id.value.clone()),
                 id: id.value.trim().to_string(),
-                group: group.unwrap_or_else(|| "Controls".to_string()),
+                group: group.unwrap_or_else(|| match catalog.kind {
+                    CatalogKind::Controls => "Controls".to_string(),
+                    CatalogKind::Requirements => "Requirements".to_string(),
+                }),
                 description,
                 attributes,
                 related: related.into_iter().map(|r| r.value).collect(),

@@ -508,3 +508,235 @@ fn control_pages_list_related_controls_both_ways() {
         problems.join("\n")
     );
 }
+
+/// A document that maps `controls`, with this status.
+fn mapping(title: &str, status: &str, controls: &[&str]) -> String {
+    let list: Vec<String> = controls.iter().map(|c| format!("{c:?}")).collect();
+    format!(
+        "+++\ntitle = \"{title}\"\nowner = \"CISO\"\nstatus = \"{status}\"\nlast_reviewed = 2026-06-01\n\
+         controls = [{}]\n+++\n\n# {title}\n",
+        list.join(", ")
+    )
+}
+
+/// The rows of a requirements page: (id, coverage shown, the row's class).
+fn requirement_rows(page: &str, group: &str) -> Vec<(String, String, String)> {
+    let section = only_element(page, group, |t| {
+        t.name == "section" && t.attr("id") == Some(group)
+    });
+    let body = only_element(section, "the table body", |t| t.name == "tbody");
+    outer_html(body, |t| t.name == "tr")
+        .into_iter()
+        .map(|row| {
+            let class = Page::parse(row).tags[0].attr("class").unwrap().to_string();
+            let cells = outer_html(row, |t| t.name == "td");
+            (texts(cells[0]).join(" "), texts(cells[2]).join(" "), class)
+        })
+        .collect()
+}
+
+fn req(id: &str, shown: &str, class: &str) -> (String, String, String) {
+    (id.to_string(), shown.to_string(), class.to_string())
+}
+
+/// The summary counts of a requirements catalog (label, count).
+fn summary_counts(html: &str) -> Vec<(String, String)> {
+    let dl = only_element(html, "the counts", |t| {
+        t.name == "dl" && t.attr("class") == Some("summary-counts")
+    });
+    outer_html(dl, |t| t.name == "div")
+        .into_iter()
+        .map(|d| {
+            let t = texts(d);
+            (t[0].clone(), t[1].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn requirements_have_a_page_of_their_own_where_parents_are_covered_by_their_sub_clauses() {
+    let clause = |id: &str| format!("iso27001-2022-clauses:{id}");
+    let repo = Repo::with_config(&config(&["iso27001-2022", "iso27001-2022-clauses"]))
+        // 6.1's three sub-clauses are covered: so is 6.1, which no document maps.
+        .file(
+            "policies/risk.md",
+            &mapping(
+                "Risk Method",
+                "approved",
+                &[&clause("6.1.1"), &clause("6.1.2"), &clause("6.1.3")],
+            ),
+        )
+        // 7.5.1 alone is covered: 7.5 is a gap.
+        .file(
+            "policies/documents.md",
+            &mapping("Document Control", "approved", &[&clause("7.5.1")]),
+        )
+        // 9.2.1 covered, 9.2.2 only in review: 9.2 is weak.
+        .file(
+            "policies/audit.md",
+            &mapping("Audit Charter", "approved", &[&clause("9.2.1")]),
+        )
+        .file(
+            "policies/programme.md",
+            &mapping("Audit Programme", "review", &[&clause("9.2.2")]),
+        );
+    let built = build_ok(&repo);
+    let page = read(&built.out, "controls/iso27001-2022-clauses/index.html");
+    let h1 = only_element(&page, "the heading", |t| t.name == "h1");
+    assert_eq!(texts(h1), ["ISO/IEC 27001:2022 clauses: requirements"]);
+    let covered = "req req-covered req-depth-0";
+    assert_eq!(
+        requirement_rows(&page, "iso27001-2022-clauses-6-planning"),
+        [
+            req("6.1", "Covered all sub-clauses covered", covered),
+            req("6.1.1", "Covered", "req req-covered req-depth-1"),
+            req("6.1.2", "Covered", "req req-covered req-depth-1"),
+            req("6.1.3", "Covered", "req req-covered req-depth-1"),
+            req("6.2", "Gap", "req req-gap req-depth-0 row-gap"),
+            req("6.3", "Gap", "req req-gap req-depth-0 row-gap"),
+        ]
+    );
+    let rows = requirement_rows(&page, "iso27001-2022-clauses-7-support");
+    assert_eq!(
+        rows[4..],
+        [
+            req("7.5", "Gap", "req req-gap req-depth-0 row-gap"),
+            req("7.5.1", "Covered", "req req-covered req-depth-1"),
+            req("7.5.2", "Gap", "req req-gap req-depth-1 row-gap"),
+            req("7.5.3", "Gap", "req req-gap req-depth-1 row-gap"),
+        ]
+    );
+    let rows = requirement_rows(&page, "iso27001-2022-clauses-9-performance-evaluation");
+    assert_eq!(
+        rows[..4],
+        [
+            req("9.1", "Gap", "req req-gap req-depth-0 row-gap"),
+            req("9.2", "Weak", "req req-weak req-depth-0"),
+            req("9.2.1", "Covered", "req req-covered req-depth-1"),
+            req("9.2.2", "Weak", "req req-weak req-depth-1"),
+        ]
+    );
+    // Covered: 6.1 and its three, 7.5.1, 9.2.1; weak: 9.2 and 9.2.2; the other 26 are gaps.
+    let counts = [
+        ("Requirements", "34"),
+        ("Covered", "6"),
+        ("Weak", "2"),
+        ("Gaps", "26"),
+    ];
+    assert_eq!(summary_counts(&page), pairs(&counts));
+
+    // The matrix titles the catalog as requirements, with the same coverage and a link to the
+    // page; its rows are on that page, not among the controls.
+    let matrix = read(&built.out, "controls/index.html");
+    let section = only_element(&matrix, "the clauses' section", |t| {
+        t.name == "section" && t.attr("id") == Some("iso27001-2022-clauses")
+    });
+    let h2 = only_element(section, "its heading", |t| t.name == "h2");
+    assert_eq!(texts(h2), ["ISO/IEC 27001:2022 clauses: requirements"]);
+    assert_eq!(summary_counts(section), pairs(&counts));
+    let links: Vec<String> = Page::parse(section)
+        .elements("a")
+        .filter_map(|a| a.attr("href"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(links, ["../controls/iso27001-2022-clauses/"]);
+    assert!(outer_html(section, |t| t.name == "table").is_empty());
+
+    // A parent's page: covered through its sub-clauses, which it lists.
+    let parent = control_page(&built, "iso27001-2022-clauses", "6-1");
+    let card = only_element(&parent, "the requirement card", |t| {
+        t.name == "section" && t.attr("aria-labelledby") == Some("h-req")
+    });
+    let meta: Vec<String> = texts(card);
+    assert_eq!(
+        meta[..6],
+        [
+            "Requirement",
+            "Applies",
+            "Always: a requirement, not selected in the Statement of Applicability",
+            "Coverage",
+            "Covered",
+            "(all sub-clauses covered)"
+        ]
+    );
+    assert!(
+        !parent.contains("soa/#"),
+        "a requirement is not in the Statement of Applicability"
+    );
+    let subs = only_element(&parent, "the sub-clauses", |t| {
+        t.name == "ul" && t.attr("class") == Some("related sub-requirements")
+    });
+    assert_eq!(
+        outer_html(subs, |t| t.name == "li")
+            .into_iter()
+            .map(|li| texts(li).join(" "))
+            .collect::<Vec<_>>(),
+        [
+            "6.1.1 General Covered",
+            "6.1.2 Information security risk assessment Covered",
+            "6.1.3 Information security risk treatment Covered",
+        ]
+    );
+    // A sub-clause's page names its parent; its way up is the list of requirements.
+    let child = control_page(&built, "iso27001-2022-clauses", "9-2-2");
+    let card = only_element(&child, "the requirement card", |t| {
+        t.name == "section" && t.attr("aria-labelledby") == Some("h-req")
+    });
+    let text = texts(card).join(" ");
+    assert!(text.contains("Part of 9.2 Internal audit"), "{text}");
+    assert!(text.contains("Weak."), "{text}");
+    let crumbs = only_element(&child, "the breadcrumbs", |t| {
+        t.name == "nav" && t.attr("class") == Some("crumbs")
+    });
+    let hrefs: Vec<String> = Page::parse(crumbs)
+        .elements("a")
+        .filter_map(|a| a.attr("href"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        hrefs.last().unwrap(),
+        "../../../controls/iso27001-2022-clauses/"
+    );
+    let problems = common::site::Site::scan(&built.out).link_problems();
+    assert!(
+        problems.is_empty(),
+        "link problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn a_custom_requirements_catalog_gets_its_page_and_a_control_catalog_none() {
+    let obligations = "id = \"obligations\"\nname = \"Contract obligations\"\nkind = \"requirements\"\n\n\
+                       [[controls]]\nid = \"O.1\"\ntitle = \"Security schedule\"\n\n\
+                       [[controls]]\nid = \"O.1.1\"\ntitle = \"Encryption\"\n\n\
+                       [[controls]]\nid = \"O.1.2\"\ntitle = \"Access\"\n";
+    let repo = Repo::new()
+        .file("frameworks/obligations.toml", obligations)
+        .file(
+            "policies/crypto.md",
+            &mapping(
+                "Crypto Policy",
+                "approved",
+                &["obligations:O.1.1", "obligations:O.1.2"],
+            ),
+        );
+    let built = build_ok(&repo);
+    let page = read(&built.out, "controls/obligations/index.html");
+    assert_eq!(
+        requirement_rows(&page, "obligations-requirements"),
+        [
+            req(
+                "O.1",
+                "Covered all sub-clauses covered",
+                "req req-covered req-depth-0"
+            ),
+            req("O.1.1", "Covered", "req req-covered req-depth-1"),
+            req("O.1.2", "Covered", "req req-covered req-depth-1"),
+        ]
+    );
+    assert!(
+        !built.out.join("controls/iso27001-2022/index.html").exists(),
+        "a control catalog has the matrix, not a page of its own"
+    );
+}

@@ -7,6 +7,9 @@ use crate::model::summary::Coverage;
 use crate::model::{ControlStatus, Project};
 use crate::routes::{self, RouteId, control_url, slug};
 
+use super::requirements::{
+    RequirementView, RequirementsCoverageView, requirement_view, requirements_coverage,
+};
 use super::{ControlRefView, OptionView, control_ref};
 
 /// One control with its SoA decision, documents and risks.
@@ -55,6 +58,8 @@ pub struct ControlView {
     pub attributes: Vec<(String, String)>,
     /// The attributes, each kind with its label and its values with theirs, in catalog order.
     pub attribute_kinds: Vec<AttributeView>,
+    /// In a requirements catalog: its coverage, parent and sub-clauses; `None` for a control.
+    pub requirement: Option<RequirementView>,
 }
 
 /// One kind of attribute of a control (`control_type`) and its values.
@@ -252,6 +257,13 @@ pub struct FrameworkView {
     pub coverage: CoverageView,
     /// Groups in order.
     pub groups: Vec<GroupView>,
+    /// What it lists: `controls`, or `requirements` that always apply (the ISO/IEC 27001
+    /// clauses).
+    pub kind: &'static str,
+    /// The page listing a requirements catalog's requirements (`controls/<framework>/`).
+    pub requirements_url: Option<String>,
+    /// A requirements catalog's coverage, parents covered by their sub-clauses.
+    pub requirements: Option<RequirementsCoverageView>,
 }
 
 fn status_label(status: ControlStatus) -> &'static str {
@@ -316,6 +328,7 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
             .iter()
             .map(|(name, values)| attribute_view(name, values))
             .collect(),
+        requirement: requirement_view(project, key),
     }
 }
 
@@ -342,6 +355,14 @@ pub fn framework_view(project: &Project, framework: usize) -> FrameworkView {
         anchor: slug(&catalog.id),
         coverage: CoverageView::from(&project.summary.coverage[framework]),
         groups,
+        kind: if catalog.is_controls() {
+            "controls"
+        } else {
+            "requirements"
+        },
+        requirements_url: (!catalog.is_controls())
+            .then(|| routes::requirements_url(&project.frameworks, framework)),
+        requirements: requirements_coverage(project, framework),
     }
 }
 

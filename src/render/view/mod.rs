@@ -4,6 +4,7 @@
 
 mod controls;
 mod document;
+mod requirements;
 mod risks;
 
 use serde::Serialize;
@@ -17,6 +18,9 @@ pub use controls::{
     attribute_filters, framework_view, humanise,
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
+pub use requirements::{
+    RequirementView, RequirementsCoverageView, SubRequirementView, coverage_label,
+};
 pub use risks::{HeatCellView, HeatRowView, RiskView, risk_heatmap, risk_view};
 
 /// A link: text and a root-relative URL.
