@@ -1,61 +1,222 @@
 #!/usr/bin/env python3
-"""Regenerates catalogs/*.toml from the ISO/IEC 27001:2022 reference CSVs: python3 catalogs/generate.py [REFERENCE_DIR]"""
-import csv, json, collections
-import os, sys
-ref = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/iso27001-2022", "")
-os.chdir(os.path.dirname(os.path.abspath(__file__)) + "/..")
-def q(s): return json.dumps(s, ensure_ascii=False)
-def arr(xs): return "[" + ", ".join(q(x) for x in xs) + "]"
-attrs = {r["id"]: r for r in csv.DictReader(open(ref+"attributes.csv"))}
-nist = collections.OrderedDict()
-for r in csv.DictReader(open(ref+"mapping-nist-csf-2.0.csv")):
-    nist.setdefault(r["nist_csf_2_0"], []).append(r["iso27001_2022"])
-iso_to_nist = collections.defaultdict(list)
-for n, isos in nist.items():
-    for i in isos:
-        iso_to_nist[i].append(n)
-out = ['# ISO/IEC 27001:2022 Annex A (Table A.1): control ids, titles and themes, with the',
-       '# ISO/IEC 27002:2022 attributes. Generated from shared/reference/iso27001-2022/ (annex-a.csv,',
-       '# attributes.csv, mapping-nist-csf-2.0.csv). Titles are the short names only.',
-       'id = "iso27001-2022"', 'name = "ISO/IEC 27001:2022 Annex A"', 'id_prefix = "A."',
-       'groups = ["Organizational", "People", "Physical", "Technological"]', '']
-for r in csv.DictReader(open(ref+"annex-a.csv")):
-    a = attrs[r["id"]]
-    out += ['[[controls]]', f'id = {q(r["id"])}', f'title = {q(r["title"])}', f'group = {q(r["theme"])}']
-    rel = ["nist-csf-2.0:"+n for n in iso_to_nist.get(r["id"], [])]
-    if rel: out.append(f'related = {arr(rel)}')
-    out.append(f'attributes = {{ control_type = {arr(a["control_type"].split(";"))}, security_properties = {arr(a["security_properties"].split(";"))}, cybersecurity_concepts = {arr(a["cybersecurity_concepts"].split(";"))} }}')
-    out.append('')
-open("catalogs/iso27001-2022.toml","w").write("\n".join(out))
+"""Regenerates catalogs/*.toml from the ISO/IEC 27001:2022 reference CSVs.
 
-chapters = {"4":"Context of the organization","5":"Leadership","6":"Planning","7":"Support","8":"Operation","9":"Performance evaluation","10":"Improvement"}
-out = ['# ISO/IEC 27001:2022 clauses 4 to 10 (the ISMS requirements). Generated from',
-       '# shared/reference/iso27001-2022/clauses.csv. Titles are the short names only.',
-       'id = "iso27001-2022-clauses"', 'name = "ISO/IEC 27001:2022 clauses"', 'kind = "requirements"',
-       'groups = ' + arr([f"{k} {v}" for k,v in chapters.items()]), '']
-for r in csv.DictReader(open(ref+"clauses.csv")):
-    ch = r["clause"].split(".")[0]
-    out += ['[[controls]]', f'id = {q(r["clause"])}', f'title = {q(r["title"])}', f'group = {q(ch+" "+chapters[ch])}']
-    if r["documented_information"]:
-        out.append(f'description = {q("Documented information: " + r["documented_information"])}')
-    rel = ["nist-csf-2.0:"+n for n in iso_to_nist.get(r["clause"], [])]
-    if rel: out.append(f'related = {arr(rel)}')
-    out.append('')
-open("catalogs/iso27001-2022-clauses.toml","w").write("\n".join(out))
+    python3 catalogs/generate.py [REFERENCE_DIR]          # rewrite the three catalogs
+    python3 catalogs/generate.py --check [REFERENCE_DIR]  # exit 1 if any would change
 
-functions = {"GV":"Govern","ID":"Identify","PR":"Protect","DE":"Detect","RS":"Respond","RC":"Recover"}
-cats = {"GV.OC":"Organizational Context","GV.RM":"Risk Management Strategy","GV.RR":"Roles, Responsibilities, and Authorities","GV.PO":"Policy","GV.OV":"Oversight","GV.SC":"Cybersecurity Supply Chain Risk Management","ID.AM":"Asset Management","ID.RA":"Risk Assessment","ID.IM":"Improvement","PR.AA":"Identity Management, Authentication, and Access Control","PR.AT":"Awareness and Training","PR.DS":"Data Security","PR.PS":"Platform Security","PR.IR":"Technology Infrastructure Resilience","DE.CM":"Continuous Monitoring","DE.AE":"Adverse Event Analysis","RS.MA":"Incident Management","RS.AN":"Incident Analysis","RS.CO":"Incident Response Reporting and Communication","RS.MI":"Incident Mitigation","RC.RP":"Incident Recovery Plan Execution","RC.CO":"Incident Recovery Communication"}
-out = ['# NIST Cybersecurity Framework 2.0 subcategories that NIST maps to ISO/IEC 27001:2022, grouped by',
-       '# function. Generated from shared/reference/iso27001-2022/mapping-nist-csf-2.0.csv. The reference',
-       '# data carries no subcategory wording, so each title is the subcategory\'s category name.',
-       'id = "nist-csf-2.0"', 'name = "NIST Cybersecurity Framework 2.0"',
-       'groups = ' + arr(list(functions.values())), '']
-def key(n):
-    f = list(functions).index(n[:2]); c = n.split("-")[0]; return (f, c, int(n.split("-")[1]))
-for n in sorted(nist, key=key):
-    c = n.split("-")[0]
-    out += ['[[controls]]', f'id = {q(n)}', f'title = {q(cats[c])}', f'group = {q(functions[n[:2]])}']
-    rel = [("iso27001-2022:" if i.startswith("A.") else "iso27001-2022-clauses:")+i for i in nist[n]]
-    out.append(f'related = {arr(rel)}')
-    out.append('')
-open("catalogs/nist-csf-2.0.toml","w").write("\n".join(out))
+REFERENCE_DIR defaults to shared/reference/iso27001-2022 beside the repository
+(../shared/reference/iso27001-2022 from its root). The output depends on the CSVs alone:
+no dates, no environment, LF line ends, UTF-8. The data is checked before anything is
+written: every attribute value against the ISO/IEC 27002:2022 vocabulary of its kind, every
+subcategory's function and category against the category list, every mapping against both
+ends.
+"""
+import csv
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# ISO/IEC 27002:2022 clause 4.2: the five attribute kinds, in the standard's order, and the
+# values each may take (the CSV columns after `id`, hashtags written in snake case).
+ATTRIBUTES = {
+    "control_type": ["preventive", "detective", "corrective"],
+    "security_properties": ["confidentiality", "integrity", "availability"],
+    "cybersecurity_concepts": ["identify", "protect", "detect", "respond", "recover"],
+    "operational_capabilities": [
+        "governance", "asset_management", "information_protection",
+        "human_resource_security", "physical_security", "system_and_network_security",
+        "application_security", "secure_configuration", "identity_and_access_management",
+        "threat_and_vulnerability_management", "continuity", "supplier_relationships_security",
+        "legal_and_compliance", "information_security_event_management",
+        "information_security_assurance",
+    ],
+    "security_domains": ["governance_and_ecosystem", "protection", "defence", "resilience"],
+}
+
+# ISO/IEC 27001:2022 clause titles 4 to 10 (the chapters the clauses group under).
+CHAPTERS = {
+    "4": "Context of the organization", "5": "Leadership", "6": "Planning", "7": "Support",
+    "8": "Operation", "9": "Performance evaluation", "10": "Improvement",
+}
+
+
+class DataError(Exception):
+    pass
+
+
+def need(condition, message):
+    if not condition:
+        raise DataError(message)
+
+
+def rows(ref, name, columns):
+    with open(os.path.join(ref, name), encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        need(reader.fieldnames == columns, f"{name}: columns {reader.fieldnames}, expected {columns}")
+        return list(reader)
+
+
+def q(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def arr(xs):
+    return "[" + ", ".join(q(x) for x in xs) + "]"
+
+
+def split(cell):
+    return [v.strip() for v in cell.split(";") if v.strip()]
+
+
+def generate(ref):
+    """The catalogs as {path: text}."""
+    annex = rows(ref, "annex-a.csv", ["id", "title", "theme"])
+    clauses = rows(ref, "clauses.csv", ["clause", "title", "documented_information"])
+    attributes = rows(ref, "attributes.csv", ["id", *ATTRIBUTES])
+    subcategories = rows(ref, "nist-csf-2.0.csv", ["id", "function", "category_id", "category_title", "text"])
+    categories = rows(ref, "nist-csf-2.0-categories.csv", ["function_id", "function_title", "category_id", "category_title"])
+    mapping = rows(ref, "mapping-nist-csf-2.0.csv", ["nist_csf_2_0", "iso27001_2022"])
+
+    annex_ids = [r["id"] for r in annex]
+    clause_ids = [r["clause"] for r in clauses]
+    need(len(set(annex_ids)) == len(annex_ids), "annex-a.csv: an id twice")
+    need(len(set(clause_ids)) == len(clause_ids), "clauses.csv: a clause twice")
+
+    attrs = {}
+    for r in attributes:
+        need(r["id"] not in attrs, f"attributes.csv: {r['id']} twice")
+        kinds = {}
+        for kind, allowed in ATTRIBUTES.items():
+            values = split(r[kind])
+            need(values, f"attributes.csv: {r['id']} has no {kind}")
+            for v in values:
+                need(v in allowed, f"attributes.csv: {r['id']}: `{v}` is not a value of {kind} ({', '.join(allowed)})")
+            need(len(set(values)) == len(values), f"attributes.csv: {r['id']}: a {kind} value twice")
+            kinds[kind] = values
+        attrs[r["id"]] = kinds
+    need(sorted(attrs) == sorted(annex_ids), "attributes.csv and annex-a.csv list different controls")
+
+    functions = {}  # id -> title, in order
+    category_of = {}  # category id -> (function id, title), in order
+    for r in categories:
+        title = r["function_title"].capitalize()
+        need(functions.setdefault(r["function_id"], title) == title, f"function {r['function_id']}: two titles")
+        need(r["category_id"].startswith(r["function_id"] + "."), f"category {r['category_id']} outside its function")
+        need(r["category_id"] not in category_of, f"category {r['category_id']} twice")
+        category_of[r["category_id"]] = (r["function_id"], r["category_title"])
+    nist_ids = []
+    for r in subcategories:
+        c = r["category_id"]
+        need(c in category_of, f"nist-csf-2.0.csv: {r['id']}: unknown category {c}")
+        f, title = category_of[c]
+        need(r["id"].startswith(c + "-"), f"nist-csf-2.0.csv: {r['id']} is not in {c}")
+        need(r["function"].capitalize() == functions[f], f"nist-csf-2.0.csv: {r['id']}: function {r['function']}")
+        need(r["category_title"] == title, f"nist-csf-2.0.csv: {r['id']}: category title {r['category_title']!r}")
+        need(r["text"].strip(), f"nist-csf-2.0.csv: {r['id']} has no text")
+        need(r["id"] not in nist_ids, f"nist-csf-2.0.csv: {r['id']} twice")
+        nist_ids.append(r["id"])
+    # NIST's order: function by function, category by category (the categories file's order).
+    order = {c: i for i, c in enumerate(category_of)}
+    subcategories.sort(key=lambda r: order[r["category_id"]])
+
+    nist_to_iso = {}
+    iso_to_nist = {}
+    for r in mapping:
+        n, i = r["nist_csf_2_0"], r["iso27001_2022"]
+        need(n in nist_ids, f"mapping-nist-csf-2.0.csv: unknown subcategory {n}")
+        need(i in annex_ids or i in clause_ids, f"mapping-nist-csf-2.0.csv: unknown ISO control or clause {i}")
+        nist_to_iso.setdefault(n, []).append(i)
+        iso_to_nist.setdefault(i, []).append(n)
+
+    def related(ids):
+        return f"related = {arr(ids)}" if ids else None
+
+    out = {}
+    lines = [
+        "# ISO/IEC 27001:2022 Annex A (Table A.1): control ids, titles and themes, with the five kinds of",
+        "# ISO/IEC 27002:2022 attributes. Generated by catalogs/generate.py from shared/reference/iso27001-2022/",
+        "# (annex-a.csv, attributes.csv, mapping-nist-csf-2.0.csv): do not edit. Titles are the short names only.",
+        'id = "iso27001-2022"', 'name = "ISO/IEC 27001:2022 Annex A"', 'id_prefix = "A."',
+        "groups = " + arr(dict.fromkeys(r["theme"] for r in annex)), "",
+    ]
+    for r in annex:
+        lines += ["[[controls]]", f"id = {q(r['id'])}", f"title = {q(r['title'])}", f"group = {q(r['theme'])}"]
+        lines += filter(None, [related(["nist-csf-2.0:" + n for n in iso_to_nist.get(r["id"], [])])])
+        lines.append("[controls.attributes]")
+        lines += [f"{kind} = {arr(values)}" for kind, values in attrs[r["id"]].items()]
+        lines.append("")
+    out["catalogs/iso27001-2022.toml"] = lines
+
+    lines = [
+        "# ISO/IEC 27001:2022 clauses 4 to 10 (the ISMS requirements). Generated by catalogs/generate.py from",
+        "# shared/reference/iso27001-2022/ (clauses.csv, mapping-nist-csf-2.0.csv): do not edit. Titles are the",
+        "# short names only.",
+        'id = "iso27001-2022-clauses"', 'name = "ISO/IEC 27001:2022 clauses"', 'kind = "requirements"',
+        "groups = " + arr([f"{k} {v}" for k, v in CHAPTERS.items()]), "",
+    ]
+    for r in clauses:
+        chapter = r["clause"].split(".")[0]
+        need(chapter in CHAPTERS, f"clauses.csv: {r['clause']} is outside clauses 4 to 10")
+        lines += ["[[controls]]", f"id = {q(r['clause'])}", f"title = {q(r['title'])}",
+                  f"group = {q(chapter + ' ' + CHAPTERS[chapter])}"]
+        if r["documented_information"]:
+            lines.append(f"description = {q('Documented information: ' + r['documented_information'])}")
+        lines += filter(None, [related(["nist-csf-2.0:" + n for n in iso_to_nist.get(r["clause"], [])])])
+        lines.append("")
+    out["catalogs/iso27001-2022-clauses.toml"] = lines
+
+    lines = [
+        "# NIST Cybersecurity Framework 2.0: every subcategory with NIST's wording, by function, with its",
+        "# category and NIST's informative mapping to ISO/IEC 27001:2022 (NIST maps every subcategory).",
+        "# Generated by catalogs/generate.py from shared/reference/iso27001-2022/ (nist-csf-2.0.csv,",
+        "# nist-csf-2.0-categories.csv, mapping-nist-csf-2.0.csv): do not edit.",
+        'id = "nist-csf-2.0"', 'name = "NIST Cybersecurity Framework 2.0"',
+        "groups = " + arr(functions.values()), "",
+    ]
+    for r in subcategories:
+        f, title = category_of[r["category_id"]]
+        iso = [("iso27001-2022:" if i in annex_ids else "iso27001-2022-clauses:") + i
+               for i in nist_to_iso.get(r["id"], [])]
+        lines += ["[[controls]]", f"id = {q(r['id'])}", f"title = {q(r['text'].strip())}",
+                  f"group = {q(functions[f])}",
+                  f"description = {q('Category ' + r['category_id'] + ': ' + title)}"]
+        lines += filter(None, [related(iso)])
+        lines.append("")
+    out["catalogs/nist-csf-2.0.toml"] = lines
+    return {path: "\n".join(lines) for path, lines in out.items()}
+
+
+def main(args):
+    check = "--check" in args
+    args = [a for a in args if a != "--check"]
+    if len(args) > 1 or any(a.startswith("-") for a in args):
+        sys.exit(__doc__)
+    ref = os.path.abspath(args[0]) if args else os.path.join(ROOT, "..", "shared", "reference", "iso27001-2022")
+    try:
+        catalogs = generate(ref)
+    except (DataError, OSError) as e:
+        sys.exit(f"generate.py: {e}")
+    stale = []
+    for path, text in catalogs.items():
+        full = os.path.join(ROOT, path)
+        try:
+            with open(full, encoding="utf-8", newline="") as f:
+                current = f.read()
+        except FileNotFoundError:
+            current = None
+        if current == text:
+            continue
+        stale.append(path)
+        if not check:
+            with open(full, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+    if check and stale:
+        sys.exit("generate.py: out of date (run python3 catalogs/generate.py): " + ", ".join(stale))
+    for path in stale:
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -208,7 +208,10 @@ impl Catalog {
             catalog.controls.push(Control {
                 title: title.map(|t| t.value).unwrap_or_else(|| id.value.clone()),
                 id: id.value.trim().to_string(),
-                group: group.unwrap_or_else(|| "Controls".to_string()),
+                group: group.unwrap_or_else(|| match catalog.kind {
+                    CatalogKind::Controls => "Controls".to_string(),
+                    CatalogKind::Requirements => "Requirements".to_string(),
+                }),
                 description,
                 attributes,
                 related: related.into_iter().map(|r| r.value).collect(),
@@ -472,10 +475,90 @@ mod tests {
             [
                 "control_type",
                 "security_properties",
-                "cybersecurity_concepts"
+                "cybersecurity_concepts",
+                "operational_capabilities",
+                "security_domains"
             ],
             "attributes keep the catalog's order"
         );
+        assert!(
+            iso.controls.iter().all(|c| c.attributes.len() == 5),
+            "every Annex A control has the five kinds of ISO/IEC 27002 attributes"
+        );
+    }
+
+    fn attribute<'c>(control: &'c Control, kind: &str) -> Vec<&'c str> {
+        let (_, values) = control
+            .attributes
+            .iter()
+            .find(|(name, _)| name == kind)
+            .unwrap_or_else(|| panic!("{} has no {kind}", control.id));
+        values.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn a_5_22s_assurance_is_an_operational_capability() {
+        let iso = built_in("iso27001-2022").unwrap();
+        let a522 = &iso.controls[iso.find("A.5.22").unwrap()];
+        assert_eq!(
+            attribute(a522, "operational_capabilities"),
+            [
+                "supplier_relationships_security",
+                "information_security_assurance"
+            ]
+        );
+        assert_eq!(
+            attribute(a522, "security_domains"),
+            ["governance_and_ecosystem", "protection", "defence"]
+        );
+    }
+
+    #[test]
+    fn nist_subcategories_carry_nists_words_by_function() {
+        let nist = built_in("nist-csf-2.0").unwrap();
+        assert_eq!(nist.controls.len(), 106, "every CSF 2.0 subcategory");
+        assert_eq!(
+            nist.groups,
+            [
+                "Govern", "Identify", "Protect", "Detect", "Respond", "Recover"
+            ]
+        );
+        let pr_aa_01 = &nist.controls[nist.find("PR.AA-01").unwrap()];
+        assert_eq!(
+            pr_aa_01.title,
+            "Identities and credentials for authorized users, services, and hardware are \
+             managed by the organization"
+        );
+        assert_eq!(pr_aa_01.group, "Protect");
+        assert_eq!(
+            pr_aa_01.description.as_deref(),
+            Some("Category PR.AA: Identity Management, Authentication, and Access Control")
+        );
+        let titles: std::collections::HashSet<&str> =
+            nist.controls.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles.len(), 106, "no two subcategories share a title");
+    }
+
+    #[test]
+    fn every_related_id_of_the_built_ins_resolves() {
+        let f = Frameworks {
+            catalogs: BUILT_IN
+                .iter()
+                .map(|(id, _)| built_in(id).unwrap())
+                .collect(),
+        };
+        for catalog in &f.catalogs {
+            for control in &catalog.controls {
+                for related in &control.related {
+                    assert!(
+                        f.resolve(related).is_ok(),
+                        "{}:{}: {related}",
+                        catalog.id,
+                        control.id
+                    );
+                }
+            }
+        }
     }
 
     #[test]

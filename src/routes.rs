@@ -18,6 +18,8 @@ pub enum RouteId {
     Controls,
     /// A control's page.
     Control,
+    /// The list of a requirements catalog's requirements (the ISO/IEC 27001 clauses).
+    Requirements,
     /// The Statement of Applicability.
     Soa,
     /// The reviews page.
@@ -214,6 +216,14 @@ pub const ROUTES: &[Route] = &[
         None,
     ),
     page(
+        RouteId::Requirements,
+        "controls/{framework}/",
+        "requirements.html",
+        "",
+        "controls",
+        None,
+    ),
+    page(
         RouteId::Owner,
         "owners/{owner}/",
         "owner.html",
@@ -284,6 +294,8 @@ pub enum Page {
     Fixed(RouteId),
     /// A control's page.
     Control(ControlKey),
+    /// A requirements catalog's list of requirements, by its index in the catalogs in use.
+    Requirements(usize),
     /// An owner's page, by the owner's slug.
     Owner(String),
     /// A folder's listing, by the folder's path.
@@ -296,6 +308,7 @@ impl Page {
         route(match self {
             Page::Fixed(id) => *id,
             Page::Control(_) => RouteId::Control,
+            Page::Requirements(_) => RouteId::Requirements,
             Page::Owner(_) => RouteId::Owner,
             Page::Folder(_) => RouteId::Folder,
         })
@@ -306,6 +319,7 @@ impl Page {
         match self {
             Page::Fixed(id) => url(*id).to_string(),
             Page::Control(key) => control_url(frameworks, *key),
+            Page::Requirements(framework) => requirements_url(frameworks, *framework),
             Page::Owner(slug) => format!("{}{slug}/", url(RouteId::Owners)),
             Page::Folder(folder) => crate::publish::folder_url(folder),
         }
@@ -366,6 +380,11 @@ pub fn control_url(frameworks: &Frameworks, key: ControlKey) -> String {
         slug(&catalog.id),
         slug(&catalog.controls[key.control].id)
     )
+}
+
+/// The page URL of a requirements catalog's list (`controls/iso27001-2022-clauses/`).
+pub fn requirements_url(frameworks: &Frameworks, framework: usize) -> String {
+    format!("controls/{}/", slug(&frameworks.catalogs[framework].id))
 }
 
 /// The page URL of an owner.
@@ -447,5 +466,12 @@ mod tests {
             "policies/hr/"
         );
         assert_eq!(Page::Owner("jo".into()).url(&none), "owners/jo/");
+        let clauses = Frameworks {
+            catalogs: vec![crate::catalog::built_in("iso27001-2022-clauses").unwrap()],
+        };
+        assert_eq!(
+            Page::Requirements(0).url(&clauses),
+            "controls/iso27001-2022-clauses/"
+        );
     }
 }

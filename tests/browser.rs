@@ -773,3 +773,117 @@ fn search_shows_hostile_titles_as_text() {
     );
     browser.assert_no_errors();
 }
+
+/// The ids of the control matrix rows a person sees.
+fn visible_controls(browser: &Browser) -> Vec<String> {
+    let rows = browser.run(
+        "return Array.prototype.filter.call(document.querySelectorAll('table.matrix tbody tr'),
+           function (tr) { return tr.offsetParent !== null; })
+         .map(function (tr) { return tr.id; });",
+    );
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The anchors of the Annex A controls whose attribute `kind` has each of `values`.
+fn annex_a_with(attributes: &[(&str, &str)]) -> Vec<String> {
+    let iso = annexa::catalog::built_in("iso27001-2022").unwrap();
+    iso.controls
+        .iter()
+        .filter(|c| {
+            attributes.iter().all(|(kind, value)| {
+                c.attributes
+                    .iter()
+                    .any(|(k, vs)| k == kind && vs.iter().any(|v| v == value))
+            })
+        })
+        .map(|c| format!("iso27001-2022-{}", c.id.to_lowercase().replace('.', "-")))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: cargo test --test browser -- --ignored"]
+fn matrix_filters_narrow_the_control_matrix() {
+    let config = format!(
+        "frameworks = [\"iso27001-2022\", \"nist-csf-2.0\"]\n{}",
+        common::QUIET_CONFIG
+    );
+    let repo = Repo::with_config(&config);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_built(&build(repo.path(), &out, TODAY, &[]));
+    let place = Place {
+        base: file_url(&out),
+        index: "index.html",
+    };
+    let mut browser = Browser::start();
+    browser.open(&place.page("controls/"));
+    browser.wait_for(
+        "the matrix filters",
+        "return !document.getElementById('matrix-filters').hidden;",
+    );
+    assert_eq!(
+        visible_controls(&browser).len(),
+        93 + 106,
+        "every control at first"
+    );
+    assert_eq!(
+        browser.run("return document.getElementById('matrix-count').hidden;"),
+        json!(true)
+    );
+
+    let defence = annex_a_with(&[("security_domains", "defence")]);
+    assert!(defence.len() > 1 && defence.len() < 93, "{defence:?}");
+    browser.click("#mf-security-domains");
+    browser.click("#mf-security-domains option[value=\"defence\"]");
+    assert_eq!(visible_controls(&browser), defence);
+    assert_eq!(
+        browser.run(
+            "return [document.getElementById('matrix-count').textContent,
+                     document.getElementById('nist-csf-2-0').hidden,
+                     /[?&]security-domains=defence(&|$)/.test(location.search)];"
+        ),
+        json!([
+            format!("Showing {} of 199 controls", defence.len()),
+            true,
+            true
+        ]),
+        "the count, the NIST section (no attributes) hidden, the query kept"
+    );
+
+    // Two filters at once.
+    let both = annex_a_with(&[
+        ("security_domains", "defence"),
+        ("control_type", "corrective"),
+    ]);
+    browser.click("#mf-control-type option[value=\"corrective\"]");
+    assert_eq!(visible_controls(&browser), both);
+
+    // Clearing shows everything again.
+    browser.click("#matrix-filters button[type=reset]");
+    let started = Instant::now();
+    while visible_controls(&browser).len() != 199 {
+        assert!(
+            started.elapsed() < WAIT,
+            "clearing the filters shows every row"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(browser.run("return location.search;"), json!(""));
+
+    // A link from a control page's attribute filters on load.
+    browser.open(&format!(
+        "{}?control-type=detective",
+        place.page("controls/")
+    ));
+    let detective = annex_a_with(&[("control_type", "detective")]);
+    browser.wait_for(
+        "the filter from the query",
+        "return document.getElementById('mf-control-type').value === 'detective';",
+    );
+    assert_eq!(visible_controls(&browser), detective);
+    browser.assert_no_errors();
+}

@@ -75,6 +75,9 @@ impl SiteMap {
 
     fn add_control_pages(&mut self, frameworks: &Frameworks) {
         for (f, catalog) in frameworks.catalogs.iter().enumerate() {
+            if !catalog.is_controls() {
+                self.add(Page::Requirements(f), frameworks);
+            }
             for control in catalog.in_group_order() {
                 let key = ControlKey {
                     framework: f,

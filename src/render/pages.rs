@@ -176,6 +176,7 @@ impl<'p> Renderer<'p> {
         match page {
             Page::Fixed(id) => self.fixed_page(out, *id),
             Page::Control(key) => self.control_page(out, *key),
+            Page::Requirements(framework) => self.requirements_page(out, *framework),
             Page::Owner(slug) => self.owner_page(out, slug),
             Page::Folder(folder) => self.folder_page(out, folder),
         }
@@ -207,20 +208,37 @@ impl<'p> Renderer<'p> {
         let Some((framework, control)) = self.site.control(key) else {
             return Ok(());
         };
+        // A requirement's way up is its catalog's list of requirements.
+        let framework_url = framework
+            .requirements_url
+            .clone()
+            .unwrap_or_else(|| format!("{}#{}", routes::url(RouteId::Controls), framework.anchor));
         let crumbs = vec![
             home(),
             link("Controls", routes::url(RouteId::Controls)),
-            link(
-                &framework.name,
-                &format!("{}#{}", routes::url(RouteId::Controls), framework.anchor),
-            ),
+            link(&framework.name, &framework_url),
         ];
         let title = format!("{} {}", control.id, control.title);
         let mut context = self.context(&control.url, "controls", &title, crumbs);
         context.insert("framework_index", &key.framework);
         context.insert("framework_name", &framework.name);
+        context.insert("requirements_url", &framework.requirements_url);
         context.insert("control", control);
         self.write_page(out, &control.url, template_of(RouteId::Control), &context)
+    }
+
+    fn requirements_page(&self, out: &Path, f: usize) -> Result<(), Fatal> {
+        let Some(framework) = self.site.frameworks.get(f) else {
+            return Ok(());
+        };
+        let Some(url) = &framework.requirements_url else {
+            return Ok(());
+        };
+        let crumbs = vec![home(), link("Controls", routes::url(RouteId::Controls))];
+        let title = format!("{}: requirements", framework.name);
+        let mut context = self.context(url, "controls", &title, crumbs);
+        context.insert("framework", framework);
+        self.write_page(out, url, template_of(RouteId::Requirements), &context)
     }
 
     fn folder_page(&self, out: &Path, folder: &str) -> Result<(), Fatal> {

@@ -5,9 +5,12 @@ use serde::Serialize;
 use crate::catalog::ControlKey;
 use crate::model::summary::Coverage;
 use crate::model::{ControlStatus, Project};
-use crate::routes::{control_url, slug};
+use crate::routes::{self, RouteId, control_url, slug};
 
-use super::{ControlRefView, control_ref};
+use super::requirements::{
+    RequirementView, RequirementsCoverageView, requirement_view, requirements_coverage,
+};
+use super::{ControlRefView, OptionView, control_ref};
 
 /// One control with its SoA decision, documents and risks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,12 +49,144 @@ pub struct ControlView {
     pub counting_documents: usize,
     /// Indices into `site.risks`.
     pub risks: Vec<usize>,
-    /// Related controls in other catalogs in use.
+    /// Related controls in the catalogs in use, both ways: those its `related` names and those
+    /// whose `related` names it, each once, in catalog order.
     pub related: Vec<ControlRefView>,
     /// Related ids in catalogs not in use, shown as text.
     pub related_elsewhere: Vec<String>,
     /// Attribute name and values (ISO/IEC 27002 attributes).
     pub attributes: Vec<(String, String)>,
+    /// The attributes, each kind with its label and its values with theirs, in catalog order.
+    pub attribute_kinds: Vec<AttributeView>,
+    /// In a requirements catalog: its coverage, parent and sub-clauses; `None` for a control.
+    pub requirement: Option<RequirementView>,
+}
+
+/// One kind of attribute of a control (`control_type`) and its values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributeView {
+    /// The kind as the catalog names it (`control_type`).
+    pub name: String,
+    /// Its label (`Control type`).
+    pub label: String,
+    /// The matrix filter's query parameter and the row's `data-attr-` suffix (`control-type`).
+    pub filter: String,
+    /// The values, each with its label (`governance_and_ecosystem`, `Governance and ecosystem`).
+    pub values: Vec<AttributeValueView>,
+    /// The values joined with `|`, for the row's `data-attr-` attribute.
+    pub data: String,
+}
+
+/// One value of a control's attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributeValueView {
+    /// The value as the catalog writes it.
+    pub value: String,
+    /// What the page shows.
+    pub label: String,
+    /// The control matrix filtered to this value (`controls/?control-type=preventive`).
+    pub url: String,
+}
+
+/// A filter of the control matrix: one kind of attribute, over the values controls have.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributeFilterView {
+    /// The query parameter and `data-attr-` suffix it filters on (`security-domains`).
+    pub name: String,
+    /// The select's label (`Security domains`).
+    pub label: String,
+    /// The values present, sorted, with their labels.
+    pub options: Vec<OptionView>,
+}
+
+/// A catalog's attribute name or value as the site shows it: an identifier in snake case
+/// (`governance_and_ecosystem`) reads as words (`Governance and ecosystem`); anything else
+/// (`KMS configuration`) is shown as written.
+pub fn humanise(text: &str) -> String {
+    let identifier = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !identifier {
+        return text.to_string();
+    }
+    let words = text
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => text.to_string(),
+    }
+}
+
+/// The control matrix filtered by one attribute value (`controls/?control-type=preventive`).
+fn matrix_url(filter: &str, value: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let value = percent_encoding::utf8_percent_encode(value, QUERY_VALUE);
+    format!("{}?{filter}={value}", routes::url(RouteId::Controls))
+}
+
+fn attribute_view(name: &str, values: &[String]) -> AttributeView {
+    AttributeView {
+        name: name.to_string(),
+        label: humanise(name),
+        filter: slug(name),
+        values: values
+            .iter()
+            .map(|v| AttributeValueView {
+                value: v.clone(),
+                label: humanise(v),
+                url: matrix_url(&slug(name), v),
+            })
+            .collect(),
+        data: values.join("|"),
+    }
+}
+
+/// The matrix filters: a select per kind of attribute the controls of `frameworks` have, in
+/// the order kinds first appear, each over the values present (kinds whose names slug alike
+/// are one filter).
+pub fn attribute_filters(frameworks: &[FrameworkView]) -> Vec<AttributeFilterView> {
+    let mut filters: Vec<(AttributeFilterView, Vec<(String, String)>)> = Vec::new();
+    let controls = frameworks
+        .iter()
+        .flat_map(|f| &f.groups)
+        .flat_map(|g| &g.controls);
+    for control in controls {
+        for kind in &control.attribute_kinds {
+            let at = match filters.iter().position(|(f, _)| f.name == kind.filter) {
+                Some(at) => at,
+                None => {
+                    let filter = AttributeFilterView {
+                        name: kind.filter.clone(),
+                        label: kind.label.clone(),
+                        options: Vec::new(),
+                    };
+                    filters.push((filter, Vec::new()));
+                    filters.len() - 1
+                }
+            };
+            let values = kind
+                .values
+                .iter()
+                .map(|v| (v.value.clone(), v.label.clone()));
+            filters[at].1.extend(values);
+        }
+    }
+    filters
+        .into_iter()
+        .map(|(mut filter, values)| {
+            filter.options = super::distinct_options(&mut values.into_iter());
+            filter
+        })
+        .collect()
 }
 
 /// A group (theme) of a framework's controls.
@@ -122,6 +257,13 @@ pub struct FrameworkView {
     pub coverage: CoverageView,
     /// Groups in order.
     pub groups: Vec<GroupView>,
+    /// What it lists: `controls`, or `requirements` that always apply (the ISO/IEC 27001
+    /// clauses).
+    pub kind: &'static str,
+    /// The page listing a requirements catalog's requirements (`controls/<framework>/`).
+    pub requirements_url: Option<String>,
+    /// A requirements catalog's coverage, parents covered by their sub-clauses.
+    pub requirements: Option<RequirementsCoverageView>,
 }
 
 fn status_label(status: ControlStatus) -> &'static str {
@@ -144,12 +286,19 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
     let status = project.control_status(key);
     let mut related = Vec::new();
     let mut related_elsewhere = Vec::new();
+    let mut related_keys = Vec::new();
     for r in &control.related {
         match project.frameworks.resolve(r) {
-            Ok(k) => related.push(control_ref(project, k)),
+            Ok(k) => related_keys.push(k),
             Err(_) => related_elsewhere.push(r.clone()),
         }
     }
+    // Both ways: the controls whose `related` names this one too.
+    related_keys.extend_from_slice(project.related_from(key));
+    related_keys.sort_unstable();
+    related_keys.dedup();
+    related_keys.retain(|&k| k != key);
+    related.extend(related_keys.into_iter().map(|k| control_ref(project, k)));
     ControlView {
         key,
         id: control.id.clone(),
@@ -174,6 +323,12 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
             .iter()
             .map(|(name, values)| (name.replace('_', " "), values.join(", ")))
             .collect(),
+        attribute_kinds: control
+            .attributes
+            .iter()
+            .map(|(name, values)| attribute_view(name, values))
+            .collect(),
+        requirement: requirement_view(project, key),
     }
 }
 
@@ -200,5 +355,33 @@ pub fn framework_view(project: &Project, framework: usize) -> FrameworkView {
         anchor: slug(&catalog.id),
         coverage: CoverageView::from(&project.summary.coverage[framework]),
         groups,
+        kind: if catalog.is_controls() {
+            "controls"
+        } else {
+            "requirements"
+        },
+        requirements_url: (!catalog.is_controls())
+            .then(|| routes::requirements_url(&project.frameworks, framework)),
+        requirements: requirements_coverage(project, framework),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::humanise;
+
+    #[test]
+    fn identifiers_read_as_words_and_other_text_as_written() {
+        assert_eq!(
+            humanise("governance_and_ecosystem"),
+            "Governance and ecosystem"
+        );
+        assert_eq!(humanise("control_type"), "Control type");
+        assert_eq!(humanise("preventive"), "Preventive");
+        assert_eq!(humanise("KMS configuration"), "KMS configuration");
+        assert_eq!(humanise("Already Cased"), "Already Cased");
+        assert_eq!(humanise("soc_2__type_ii"), "Soc 2 type ii");
+        assert_eq!(humanise("_"), "_");
+        assert_eq!(humanise(""), "");
     }
 }

@@ -4,6 +4,7 @@
 
 mod controls;
 mod document;
+mod requirements;
 mod risks;
 
 use serde::Serialize;
@@ -12,8 +13,14 @@ use crate::catalog::ControlKey;
 use crate::history::Change;
 use crate::model::Project;
 use crate::routes::{self, control_url, owner_url, register_url};
-pub use controls::{ControlView, CoverageView, FrameworkView, GroupView, framework_view};
+pub use controls::{
+    AttributeFilterView, AttributeView, ControlView, CoverageView, FrameworkView, GroupView,
+    attribute_filters, framework_view, humanise,
+};
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
+pub use requirements::{
+    RequirementView, RequirementsCoverageView, SubRequirementView, coverage_label,
+};
 pub use risks::{HeatCellView, HeatRowView, RiskView, risk_heatmap, risk_view};
 
 /// A link: text and a root-relative URL.
@@ -148,6 +155,8 @@ pub struct SiteView {
     pub stats: StatsView,
     /// Values for the register filters.
     pub filters: Vec<FilterView>,
+    /// The control matrix's filters: one per kind of attribute the controls have.
+    pub control_filters: Vec<AttributeFilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
     /// The main navigation, from the route table.
@@ -426,7 +435,7 @@ impl SiteView {
             || {
                 (0..project.frameworks.catalogs.len())
                     .map(|f| framework_view(project, f))
-                    .collect()
+                    .collect::<Vec<FrameworkView>>()
             },
         );
         let risks: Vec<RiskView> = project
@@ -446,6 +455,7 @@ impl SiteView {
             risks,
             stats: stats(project),
             filters: filters(&documents),
+            control_filters: attribute_filters(&frameworks),
             recent_changes: recent_changes(project, history),
             nav: nav(!project.risks.is_empty()),
             exports: exports(),

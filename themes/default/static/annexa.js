@@ -136,4 +136,53 @@
       document.body.classList.toggle("gaps-only", gapsOnly.checked);
     });
   }
+
+  /* 6. Control matrix: filter rows by attribute (control type, security domains…). Each row
+     carries data-attr-KIND="value|value"; groups and frameworks left without a row hide. */
+  var matrixFilters = document.getElementById("matrix-filters");
+  if (matrixFilters) {
+    var selects = Array.prototype.slice.call(matrixFilters.querySelectorAll("select"));
+    var matrixRows = Array.prototype.slice.call(document.querySelectorAll("table.matrix tbody tr"));
+    var matrixSections = Array.prototype.slice.call(document.querySelectorAll("section.group, section.framework"));
+    var matrixCount = document.getElementById("matrix-count");
+    var matrixEmpty = document.getElementById("matrix-empty");
+    var matrixParams = new URLSearchParams(location.search);
+    selects.forEach(function (select) {
+      var value = matrixParams.get(select.name);
+      if (!value) return;
+      if (!Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.add(new Option(value, value)); // keep an unknown value visible rather than drop it
+      }
+      select.value = value;
+    });
+
+    var filterMatrix = function () {
+      var active = selects.filter(function (s) { return s.value; });
+      var shown = 0;
+      matrixRows.forEach(function (row) {
+        var ok = active.every(function (s) {
+          var values = row.getAttribute("data-attr-" + s.name);
+          return values !== null && values.split("|").indexOf(s.value) >= 0;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      matrixSections.forEach(function (section) {
+        section.hidden = active.length > 0 && !section.querySelector("table.matrix tbody tr:not([hidden])");
+      });
+      matrixCount.hidden = active.length === 0;
+      matrixCount.textContent = "Showing " + shown + " of " + matrixRows.length + " controls";
+      matrixEmpty.hidden = shown > 0;
+      var next = new URLSearchParams(location.search);
+      selects.forEach(function (s) { if (s.value) next.set(s.name, s.value); else next.delete(s.name); });
+      var query = next.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    };
+
+    matrixFilters.addEventListener("change", filterMatrix);
+    matrixFilters.addEventListener("submit", function (e) { e.preventDefault(); filterMatrix(); });
+    matrixFilters.addEventListener("reset", function () { setTimeout(filterMatrix, 0); });
+    matrixFilters.hidden = false;
+    filterMatrix();
+  }
 })();
