@@ -395,10 +395,7 @@ impl Frameworks {
             .collect();
         Err(Unresolved {
             lint: Lint::AmbiguousControl,
-            message: format!(
-                "control `{raw}` is in {} frameworks in use",
-                choices.len()
-            ),
+            message: format!("control `{raw}` is in {} frameworks in use", choices.len()),
             help: Some(format!("write the full id: {}", choices.join(" or "))),
         })
     }

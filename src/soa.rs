@@ -223,7 +223,13 @@ fn read_entry(
         .filter(|j| !j.is_empty());
     let implementation = f.string("implementation", out).and_then(|text| {
         let key = format!("{prefix}implementation");
-        let chosen = src.choose(&text, &Implementation::ALL, Implementation::as_str, &key, out)?;
+        let chosen = src.choose(
+            &text,
+            &Implementation::ALL,
+            Implementation::as_str,
+            &key,
+            out,
+        )?;
         Some(Located {
             value: chosen,
             position: text.position,

@@ -69,7 +69,6 @@ pub fn soa_conflicts(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-
 /// The file coverage findings are reported in: `soa.toml`, else `annexa.toml`.
 fn coverage_file(project: &Project) -> &str {
     project

@@ -55,4 +55,3 @@ pub fn control_label(project: &Project, key: ControlKey) -> String {
     let id = project.frameworks.display_id(key);
     format!("{id} {}", project.frameworks.control(key).title)
 }
-

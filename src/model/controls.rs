@@ -133,7 +133,10 @@ impl Project {
     /// Why `key` is included: the reasons the SoA states, and `risk` when a risk is treated by
     /// it (whether or not the SoA says so), in [`Reason::ALL`] order.
     pub fn reasons(&self, key: ControlKey) -> Vec<Reason> {
-        let stated = self.soa_entry(key).map(|e| e.reasons.as_slice()).unwrap_or_default();
+        let stated = self
+            .soa_entry(key)
+            .map(|e| e.reasons.as_slice())
+            .unwrap_or_default();
         let treats_risk = !self.risks_for(key).is_empty();
         Reason::ALL
             .into_iter()

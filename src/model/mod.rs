@@ -100,8 +100,7 @@ impl Project {
         let register = risks
             .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
             .unwrap_or_default();
-        let (risks, risk_criteria, risks_file) =
-            (register.risks, register.criteria, register.file);
+        let (risks, risk_criteria, risks_file) = (register.risks, register.criteria, register.file);
         let by_path: HashMap<String, usize> = documents
             .iter()
             .enumerate()
@@ -193,7 +192,6 @@ impl Project {
     pub fn referenced_by(&self, index: usize) -> &[usize] {
         &self.backlinks[index]
     }
-
 }
 
 fn map_controls(documents: &[Document]) -> HashMap<ControlKey, Vec<usize>> {

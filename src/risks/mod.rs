@@ -214,7 +214,10 @@ impl Risk {
     /// Whether the risk is accepted: treatment `accept` or status `accepted`.
     pub fn is_accepted(&self) -> bool {
         self.status.value == RiskStatus::Accepted
-            || self.treatment.as_ref().is_some_and(|t| t.value == Treatment::Accept)
+            || self
+                .treatment
+                .as_ref()
+                .is_some_and(|t| t.value == Treatment::Accept)
     }
 
     /// The keys of the controls that treat it.
@@ -233,4 +236,3 @@ pub struct Register {
     /// The risks in file order.
     pub risks: Vec<Risk>,
 }
-

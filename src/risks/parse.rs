@@ -57,10 +57,13 @@ pub fn parse(source: &SourceText, frameworks: &Frameworks, out: &mut Vec<Diagnos
             .find(|r| r.id.eq_ignore_ascii_case(&risk.id))
         {
             out.push(
-                Diagnostic::new(Lint::DuplicateId, format!("risk id `{}` is used twice", risk.id))
-                    .in_file(&source.path)
-                    .at(risk.position)
-                    .with_help(format!("`{}` is at line {}", other.id, other.position.line)),
+                Diagnostic::new(
+                    Lint::DuplicateId,
+                    format!("risk id `{}` is used twice", risk.id),
+                )
+                .in_file(&source.path)
+                .at(risk.position)
+                .with_help(format!("`{}` is at line {}", other.id, other.position.line)),
             );
             continue;
         }
@@ -81,9 +84,8 @@ fn read_risk(
     let id = f.string("id", out);
     let title = f.string("title", out);
     let scale = i64::from(criteria.scale);
-    let mut rating = |f: &mut Fields<'_, '_>, key: &str| {
-        f.integer(key, 1..=scale, out).map(|n| n.value as u8)
-    };
+    let mut rating =
+        |f: &mut Fields<'_, '_>, key: &str| f.integer(key, 1..=scale, out).map(|n| n.value as u8);
     let likelihood = rating(&mut f, "likelihood");
     let impact = rating(&mut f, "impact");
     let residual_likelihood = rating(&mut f, "residual_likelihood");
@@ -170,7 +172,10 @@ fn read_criteria(
     if bands.critical > top as u16 {
         out.push(src.error_at(
             position,
-            format!("`criteria.bands.critical` ({}) is above the highest score, {top}", bands.critical),
+            format!(
+                "`criteria.bands.critical` ({}) is above the highest score, {top}",
+                bands.critical
+            ),
         ));
     }
     Criteria {
@@ -190,7 +195,8 @@ fn read_bands(
     let defaults = Criteria::default().bands;
     let mut f = Fields::new(src, table, "criteria.bands.");
     let mut band = |f: &mut Fields<'_, '_>, key: &str, default: u16| {
-        f.integer(key, 2..=top, out).map_or(default, |n| n.value as u16)
+        f.integer(key, 2..=top, out)
+            .map_or(default, |n| n.value as u16)
     };
     let medium = band(&mut f, "medium", defaults.medium);
     let high = band(&mut f, "high", defaults.high);

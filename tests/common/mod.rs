@@ -103,7 +103,8 @@ pub fn iso_annex_a_ids() -> Vec<String> {
 
 /// The `[lints]` that silence the SoA's own record and justification lints, for tests of
 /// coverage that leave `unmapped-control` on.
-pub const SOA_LINTS_OFF: &str = "[lints]\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\n";
+pub const SOA_LINTS_OFF: &str =
+    "[lints]\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\n";
 
 /// A repository for the gap tests, whose `annexa.toml` leaves `unmapped-control` on. Its SoA
 /// excludes A.7.1; an approved policy maps A.5.15 and a document in review A.5.19 (both count);
