@@ -1,13 +1,16 @@
-//! Coverage, the Statement of Applicability and the risk register on the built site (README,
-//! "The site"): the three coverage states on the dashboard and the matrix, the SoA page with its
-//! statement, reasons and documents, and the risk register page with its levels, acceptance and
-//! actions.
+//! Coverage, the Statement of Applicability and the risk register on the built site and in
+//! their exports (README, "The site" and "Exports"): the three coverage states on the dashboard
+//! and the matrix, the SoA page with its statement, reasons and documents, `soa.csv` and
+//! `soa.xlsx`, the risk register page with its levels, acceptance and actions, `risks.csv` and
+//! `risks.xlsx`, and the treatment actions in `reviews.ics`.
 
 mod common;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::site::{Page, Tag, assert_built, build, only_element, outer_html, read};
+use common::xlsx::Workbook;
 use common::{Repo, TODAY};
 use tempfile::TempDir;
 
@@ -426,6 +429,141 @@ fn an_soa_without_its_statement_says_it_is_not_approved() {
     assert_eq!(texts(statement), ["No version stated · not approved"]);
 }
 
+#[test]
+fn soa_csv_has_the_columns_of_the_page() {
+    let built = build_ok(soa_repo().path());
+    let csv = read(&built.out, "exports/soa.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "framework,id,title,theme,applicable,justification,implementation,coverage,reasons,risks,documents"
+    );
+    assert_eq!(lines.len(), 1 + 93, "the 93 Annex A controls, no clause");
+    let line = |id: &str| {
+        let prefix = format!("iso27001-2022,{id},");
+        *lines
+            .iter()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("{id} in soa.csv"))
+    };
+    assert_eq!(
+        line("A.5.15"),
+        "iso27001-2022,A.5.15,Access control,Organizational,yes,Access is granted by role; see the policy.,implemented,covered,risk; legal; contract,R-1; R-2,POL-005 Access Control Policy; Access Review Procedure"
+    );
+    assert_eq!(
+        line("A.5.16"),
+        "iso27001-2022,A.5.16,Identity management,Organizational,yes,'=SUM(1) is not a formula here,partial,gap,,,"
+    );
+    assert_eq!(
+        line("A.7.1"),
+        "iso27001-2022,A.7.1,Physical security perimeters,Physical,no,No premises; all staff remote.,,not-applicable,,,"
+    );
+    assert_eq!(
+        line("A.5.1"),
+        "iso27001-2022,A.5.1,Policies for information security,Organizational,yes,,,gap,,,"
+    );
+}
+
+#[test]
+fn soa_xlsx_holds_the_statement_and_every_control_as_text_and_is_reproducible() {
+    let repo = soa_repo();
+    let built = build_ok(repo.path());
+    let path = built.out.join("exports/soa.xlsx");
+    let book = Workbook::read(&path);
+    // The header block.
+    let block: Vec<Vec<String>> = (0..6).map(|r| book.row(r)).collect();
+    assert_eq!(
+        block,
+        [
+            vec!["Organisation", "Acme Ltd"],
+            vec!["SoA version", "2026.2"],
+            vec!["Approved by", "CISO"],
+            vec!["Approved on", "2026-03-01"],
+            vec!["Generated on", TODAY],
+            vec![],
+        ]
+    );
+    // The table: its header row, then the 93 Annex A controls in order.
+    assert_eq!(
+        book.row(6),
+        [
+            "Framework",
+            "Control",
+            "Title",
+            "Theme",
+            "Applicable",
+            "Justification",
+            "Implementation",
+            "Coverage",
+            "Reasons",
+            "Risks",
+            "Documents"
+        ]
+    );
+    assert_eq!(book.rows(), 7 + 93);
+    let ids: Vec<String> = (7..7 + 93).map(|r| book.row(r)[1].clone()).collect();
+    assert_eq!(ids, common::iso_annex_a_ids());
+    let a515 = (7..100)
+        .map(|r| book.row(r))
+        .find(|r| r[1] == "A.5.15")
+        .unwrap();
+    assert_eq!(
+        a515,
+        [
+            "iso27001-2022",
+            "A.5.15",
+            "Access control",
+            "Organizational",
+            "yes",
+            "Access is granted by role; see the policy.",
+            "implemented",
+            "covered",
+            "risk; legal; contract",
+            "R-1; R-2",
+            "POL-005 Access Control Policy; Access Review Procedure"
+        ]
+    );
+    // A justification that looks like a formula is a string, as written, without a `'`.
+    let a516 = (7..100)
+        .map(|r| book.row(r))
+        .find(|r| r[1] == "A.5.16")
+        .unwrap();
+    assert_eq!(a516[5], "=SUM(1) is not a formula here");
+    // Every cell is a string, none a formula.
+    assert!(
+        book.cells.values().all(|c| c.kind == "s" && !c.formula),
+        "{:?}",
+        book.cells.values().find(|c| c.kind != "s" || c.formula)
+    );
+    // The header row is frozen and filtered; the columns are sized; the creation date is today.
+    assert!(
+        book.sheet_xml.contains(
+            r#"<pane ySplit="7" topLeftCell="A8" activePane="bottomLeft" state="frozen"/>"#
+        ),
+        "{}",
+        book.sheet_xml
+    );
+    assert!(book.sheet_xml.contains(r#"<autoFilter ref="A7:K100"/>"#));
+    assert!(book.sheet_xml.contains(r#"customWidth="1""#));
+    assert!(
+        book.core_xml.contains(
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-01T00:00:00Z</dcterms:created>"#
+        ),
+        "{}",
+        book.core_xml
+    );
+
+    // The same input gives the same bytes.
+    let again = build_ok(repo.path());
+    for name in ["soa.xlsx", "risks.xlsx"] {
+        assert_eq!(
+            fs::read(built.out.join("exports").join(name)).unwrap(),
+            fs::read(again.out.join("exports").join(name)).unwrap(),
+            "{name} is reproducible"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The risk register
 
@@ -641,5 +779,119 @@ fn the_risk_register_follows_the_criteria_and_shows_levels_acceptance_and_action
         outer_html(&r1, |t| has_class(t, "risk-acceptance")).len(),
         0,
         "R-1 is not accepted"
+    );
+}
+
+#[test]
+fn risks_csv_is_the_register_with_scores_levels_acceptance_and_actions() {
+    let built = build_ok(risk_repo().path());
+    assert_eq!(
+        read(&built.out, "exports/risks.csv"),
+        "\
+id,title,description,owner,likelihood,impact,score,level,treatment,residual_likelihood,residual_impact,residual_score,residual_level,status,controls,accepted_by,accepted_on,acceptance_expires,actions
+R-1,Tailgating into the office,,Facilities,3,4,12,critical,mitigate,2,2,4,medium,treating,A.7.2; A.5.15,,,,\"RT-1 Fit badge readers (due 2026-09-30, overdue); RT-2 Train reception (due 2026-12-15, open); RT-3 Write visitor rules (due 2026-05-01, done 2026-04-20); RT-4 Review the rota (open)\"
+R-2,Supplier outage,,COO,2,3,6,medium,accept,,,,,accepted,,COO,2026-02-01,2027-02-01,
+R-3,Old laptops,,Head of IT,1,2,2,low,accept,,,,,accepted,,CISO,2025-01-15,2026-01-15,
+"
+    );
+}
+
+#[test]
+fn risks_xlsx_holds_the_criteria_and_the_register() {
+    let built = build_ok(risk_repo().path());
+    let book = Workbook::read(&built.out.join("exports/risks.xlsx"));
+    let block: Vec<Vec<String>> = (0..5).map(|r| book.row(r)).collect();
+    assert_eq!(
+        block,
+        [
+            vec!["Organisation", "not stated"],
+            vec!["Scale", "likelihood and impact 1 to 4"],
+            vec!["Levels", "Low 1–3, Medium 4–6, High 8–9, Critical 12–16"],
+            vec!["Risk appetite", "residual score up to 6"],
+            vec!["Generated on", TODAY],
+        ]
+    );
+    assert_eq!(
+        book.row(6)[..8],
+        [
+            "ID",
+            "Risk",
+            "Description",
+            "Owner",
+            "Likelihood",
+            "Impact",
+            "Score",
+            "Level"
+        ]
+    );
+    assert_eq!(book.rows(), 7 + 3);
+    let r2 = book.row(8);
+    assert_eq!(
+        r2,
+        [
+            "R-2",
+            "Supplier outage",
+            "",
+            "COO",
+            "2",
+            "3",
+            "6",
+            "medium",
+            "accept",
+            "",
+            "",
+            "",
+            "",
+            "accepted",
+            "",
+            "COO",
+            "2026-02-01",
+            "2027-02-01"
+        ]
+    );
+    // Text is written as strings, the ratings and scores as numbers; nothing is a formula.
+    let kinds: Vec<&str> = (0..18)
+        .filter_map(|c| book.cells.get(&(8, c)))
+        .map(|c| c.kind.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["s", "s", "s", "n", "n", "n", "s", "s", "s", "s", "s", "s"]
+    );
+    assert!(book.cells.values().all(|c| !c.formula));
+}
+
+#[test]
+fn reviews_ics_has_an_event_for_each_open_treatment_action_with_a_due_date() {
+    let built = build_ok(risk_repo().path());
+    let ics = read(&built.out, "exports/reviews.ics");
+    let events: Vec<Vec<&str>> = ics
+        .split("BEGIN:VEVENT\r\n")
+        .skip(1)
+        .map(|e| e.split("\r\n").take_while(|l| *l != "END:VEVENT").collect())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            vec![
+                "UID:action-RT-1@annexa",
+                "DTSTAMP:20261101T000000Z",
+                "DTSTART;VALUE=DATE:20260930",
+                "DTEND;VALUE=DATE:20261001",
+                "SUMMARY:Risk treatment due: RT-1 Fit badge readers (R-1)",
+                "DESCRIPTION:Owner: Facilities\\nRisk: R-1 Tailgating into the office",
+                "TRANSP:TRANSPARENT",
+            ],
+            vec![
+                "UID:action-RT-2@annexa",
+                "DTSTAMP:20261101T000000Z",
+                "DTSTART;VALUE=DATE:20261215",
+                "DTEND;VALUE=DATE:20261216",
+                "SUMMARY:Risk treatment due: RT-2 Train reception (R-1)",
+                "DESCRIPTION:Owner: Facilities\\nRisk: R-1 Tailgating into the office",
+                "TRANSP:TRANSPARENT",
+            ],
+        ],
+        "RT-3 is done and RT-4 has no due date: no event for them"
     );
 }
