@@ -98,10 +98,10 @@ impl Config {
             config.title = title.value;
         }
         config.organisation = fields.string("organisation", out).map(|l| l.value);
-        if config.title == "ISMS" {
-            if let Some(org) = &config.organisation {
-                config.title = format!("{org} ISMS");
-            }
+        if config.title == "ISMS"
+            && let Some(org) = &config.organisation
+        {
+            config.title = format!("{org} ISMS");
         }
         if let Some(base) = fields.string("base_url", out) {
             config.base_url = normalise_base_url(&base.value);

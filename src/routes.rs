@@ -40,6 +40,12 @@ pub enum RouteId {
     DocumentsJson,
     /// `exports/soa.csv`.
     SoaCsv,
+    /// `exports/soa.xlsx`.
+    SoaXlsx,
+    /// `exports/risks.csv`.
+    RisksCsv,
+    /// `exports/risks.xlsx`.
+    RisksXlsx,
     /// `exports/control-matrix.csv`.
     MatrixCsv,
     /// `exports/reviews.ics`.
@@ -253,11 +259,14 @@ pub const ROUTES: &[Route] = &[
         "documents.json",
     ),
     file(RouteId::SoaCsv, "exports/soa.csv", "soa.csv"),
+    file(RouteId::SoaXlsx, "exports/soa.xlsx", "soa.xlsx"),
     file(
         RouteId::MatrixCsv,
         "exports/control-matrix.csv",
         "control-matrix.csv",
     ),
+    file(RouteId::RisksCsv, "exports/risks.csv", "risks.csv"),
+    file(RouteId::RisksXlsx, "exports/risks.xlsx", "risks.xlsx"),
     file(RouteId::ReviewsIcs, "exports/reviews.ics", "reviews.ics"),
     file(RouteId::Assets, "_assets/{file}", "theme assets"),
     file(RouteId::SearchIndex, "search/{file}", "search index"),
@@ -442,7 +451,10 @@ mod tests {
             [
                 "exports/documents.json",
                 "exports/soa.csv",
+                "exports/soa.xlsx",
                 "exports/control-matrix.csv",
+                "exports/risks.csv",
+                "exports/risks.xlsx",
                 "exports/reviews.ics"
             ]
         );

@@ -21,8 +21,8 @@ due_soon_days = 30
 # review-due-soon = "warning"   # "error" | "warning" | "off"
 "#;
 
-const SOA: &str = r#"# Statement of Applicability. A control not listed here is applicable; its
-# implementation shows as "documented" when an approved document maps to it. Give every
+const SOA: &str = r#"# Statement of Applicability. A control not listed here is applicable; it is
+# covered when an approved document within its review date maps to it. Give every
 # applicable control its reasons or a justification, and record the SoA's approval:
 #
 # [statement]

@@ -223,10 +223,10 @@ impl Browser {
         };
         let started = Instant::now();
         loop {
-            if let Ok(status) = browser.call("GET", "/status", None) {
-                if status["ready"] == json!(true) {
-                    break;
-                }
+            if let Ok(status) = browser.call("GET", "/status", None)
+                && status["ready"] == json!(true)
+            {
+                break;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(20),

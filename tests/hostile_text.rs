@@ -12,7 +12,8 @@ use common::site::{assert_built, build};
 use common::{Repo, TODAY, annexa};
 
 /// A custom catalog whose control title and group start a formula, a justification that is a
-/// formula, and documents whose id, title, owner and path start one.
+/// formula, documents whose id, title, owner and path start one, and a risk whose id, title,
+/// owner and action do.
 fn formula_repo() -> Repo {
     Repo::with_config(
         "title = \"Test ISMS\"\nframeworks = [\"acme\"]\n\n[lints]\nunmapped-control = \"off\"\n",
@@ -28,6 +29,10 @@ fn formula_repo() -> Repo {
     .file(
         "policies/x.md",
         "+++\ntitle = \"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\"\nowner = \"+cmd\"\nid = \"@SUM(1)\"\nnext_review = 2026-10-01\ncontrols = [\"C-1\"]\n+++\n\n# X\n",
+    )
+    .file(
+        "risks.toml",
+        "[[risks]]\nid = \"-R1\"\ntitle = \"=cmd()\"\nowner = \"@x\"\nlikelihood = 2\nimpact = 3\ncontrols = [\"C-1\"]\nactions = [{ id = \"+A1\", action = \"-run\", due = 2026-12-01 }]\n",
     )
     .file(
         "-z.md",
@@ -60,9 +65,9 @@ fn soa_csv_cells_that_start_a_formula_get_a_leading_quote() {
     assert_eq!(
         export(&site, "soa.csv"),
         "\
-framework,id,title,theme,applicable,justification,implementation,documents
-acme,C-1,'=1+1,'@ops,yes,,documented,\"'@SUM(1) =HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"
-acme,C-2,Plain,Ops,yes,'-2+3,documented,'-Z
+framework,id,title,theme,applicable,justification,implementation,coverage,reasons,risks,documents
+acme,C-1,'=1+1,'@ops,yes,,,weak,risk,'-R1,\"'@SUM(1) =HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"
+acme,C-2,Plain,Ops,yes,'-2+3,,covered,,,'-Z
 "
     );
 }
@@ -73,9 +78,21 @@ fn control_matrix_csv_cells_that_start_a_formula_get_a_leading_quote_but_counts_
     assert_eq!(
         export(&site, "control-matrix.csv"),
         "\
-framework,id,title,group,applicable,status,document_count,document_ids,document_paths,risks
-acme,C-1,'=1+1,'@ops,yes,documented,1,'@SUM(1),policies/x.md,
-acme,C-2,Plain,Ops,yes,documented,1,,'-z.md,
+framework,id,title,group,applicable,status,document_count,document_ids,document_paths,risks,coverage
+acme,C-1,'=1+1,'@ops,yes,documented,1,'@SUM(1),policies/x.md,'-R1,weak
+acme,C-2,Plain,Ops,yes,documented,1,,'-z.md,,covered
+"
+    );
+}
+
+#[test]
+fn risks_csv_cells_that_start_a_formula_get_a_leading_quote_but_scores_do_not() {
+    let site = built(&formula_repo());
+    assert_eq!(
+        export(&site, "risks.csv"),
+        "\
+id,title,description,owner,likelihood,impact,score,level,treatment,residual_likelihood,residual_impact,residual_score,residual_level,status,controls,accepted_by,accepted_on,acceptance_expires,actions
+'-R1,'=cmd(),,'@x,2,3,6,medium,,,,,,open,C-1,,,,\"'+A1 -run (due 2026-12-01, open)\"
 "
     );
 }

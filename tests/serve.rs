@@ -132,10 +132,10 @@ fn events(port: u16) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if let Some(data) = line.strip_prefix("data: ") {
-                if tx.send(data.to_string()).is_err() {
-                    break;
-                }
+            if let Some(data) = line.strip_prefix("data: ")
+                && tx.send(data.to_string()).is_err()
+            {
+                break;
             }
         }
     });

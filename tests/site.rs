@@ -97,6 +97,15 @@ fn csv_records(site: &Path, rel: &str) -> Vec<csv::StringRecord> {
 /// One calendar event: property name (with parameters) → value.
 type Event = BTreeMap<String, String>;
 
+/// The review events of `exports/reviews.ics` (their UIDs start `review-`), without the
+/// events of risk treatment actions.
+fn review_events(site: &Path) -> Vec<Event> {
+    parse_ics(site)
+        .into_iter()
+        .filter(|e| e["UID"].starts_with("review-"))
+        .collect()
+}
+
 /// Parses `exports/reviews.ics`, asserting RFC 5545's framing: CRLF line endings, lines of at
 /// most 75 octets, one VCALENDAR, and for every VEVENT a UID, a DTSTAMP, an all-day DTSTART and
 /// a DTEND one day later, and correctly escaped SUMMARY and DESCRIPTION text.
@@ -331,7 +340,7 @@ fn assert_complete_site(site_dir: &Path, frameworks: &[&str]) -> Vec<Value> {
     }
 
     // The calendar: one event per tracked document with a next review.
-    let events = parse_ics(site_dir);
+    let events = review_events(site_dir);
     let tracked: Vec<&Value> = documents
         .iter()
         .filter(|d| matches!(text(d, "status").as_str(), "approved" | "review"))
@@ -419,7 +428,7 @@ fn example_site_builds_with_every_page() {
         "risks/ with a risks.toml"
     );
     // The example's README: 40 documents, one draft and one retired, all others dated.
-    assert_eq!(parse_ics(&built.out).len(), 38, "38 review events");
+    assert_eq!(review_events(&built.out).len(), 38, "38 review events");
     let site = built.site();
     let risks = site.page("risks/index.html");
     for id in ["R-001", "R-015"] {
@@ -885,64 +894,82 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
     assert_eq!(
         by_class,
         BTreeMap::from([
-            ("ctl ctl-documented".to_string(), 2),
-            ("ctl ctl-gap row-gap".to_string(), 90),
+            ("ctl ctl-documented cov-covered".to_string(), 1),
+            ("ctl ctl-documented cov-weak row-weak".to_string(), 1),
+            ("ctl ctl-gap cov-gap row-gap".to_string(), 90),
             ("ctl ctl-not-applicable row-na".to_string(), 1),
         ])
     );
+    // A row: its class, its badges (implementation, then coverage) and its cells.
     let row = |id: &str| {
         let anchor = format!("iso27001-2022-{}", slug(id));
         let html = only_element(iso, &anchor, |t| {
             t.name == "tr" && t.attr("id") == Some(anchor.as_str())
         });
-        let badge = Page::parse(html)
+        let badges: Vec<String> = Page::parse(html)
             .elements("span")
-            .find(|t| has_class(t, "badge"))
-            .and_then(|t| t.attr("class"))
-            .map(str::to_string);
-        (class_of(html), badge, cells(html))
+            .filter(|t| has_class(t, "badge"))
+            .filter_map(|t| t.attr("class"))
+            .map(str::to_string)
+            .collect();
+        (class_of(html), badges, cells(html))
     };
-    let expect = |class: &str, status: &str, cells: &[&str]| {
+    let expect = |class: &str, coverage: Option<&str>, cells: &[&str]| {
+        let implementation = if coverage.is_some() {
+            "not-stated"
+        } else {
+            "not-applicable"
+        };
+        let mut badges = vec![format!("badge badge-control badge-ctl-{implementation}")];
+        badges.extend(coverage.map(|c| format!("badge badge-coverage badge-cov-{c}")));
         (
             class.to_string(),
-            Some(format!("badge badge-control badge-ctl-{status}")),
+            badges,
             cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         )
     };
-    let documented = "ctl ctl-documented";
-    let gap = "ctl ctl-gap row-gap";
+    let gap = "ctl ctl-gap cov-gap row-gap";
     assert_eq!(
         row("A.5.15"),
         expect(
-            documented,
-            "documented",
-            &["A.5.15", "Access control", "Yes", "Documented", "POL-001"]
+            "ctl ctl-documented cov-covered",
+            Some("covered"),
+            &[
+                "A.5.15",
+                "Access control",
+                "Yes",
+                "Not stated",
+                "Covered",
+                "POL-001"
+            ]
         )
     );
     assert_eq!(
         row("A.5.19"),
         expect(
-            documented,
-            "documented",
+            "ctl ctl-documented cov-weak row-weak",
+            Some("weak"),
             &[
                 "A.5.19",
                 "Information security in supplier relationships",
                 "Yes",
-                "Documented",
+                "Not stated",
+                "Weak",
                 "Supplier Policy"
             ]
         ),
-        "a document in review counts"
+        "a document in review counts, weakly"
     );
     assert_eq!(
         row("A.5.16"),
         expect(
             gap,
-            "gap",
+            Some("gap"),
             &[
                 "A.5.16",
                 "Identity management",
                 "Yes",
+                "Not stated",
                 "Gap",
                 "Identity Procedure"
             ]
@@ -953,11 +980,12 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
         row("A.5.17"),
         expect(
             gap,
-            "gap",
+            Some("gap"),
             &[
                 "A.5.17",
                 "Authentication information",
                 "Yes",
+                "Not stated",
                 "Gap",
                 "Password Policy"
             ]
@@ -968,11 +996,12 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
         row("A.5.1"),
         expect(
             gap,
-            "gap",
+            Some("gap"),
             &[
                 "A.5.1",
                 "Policies for information security",
                 "Yes",
+                "Not stated",
                 "Gap",
                 "No document"
             ]
@@ -982,21 +1011,26 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
         row("A.7.1"),
         expect(
             "ctl ctl-not-applicable row-na",
-            "not-applicable",
+            None,
             &[
                 "A.7.1",
                 "Physical security perimeters",
                 "No",
                 "Not applicable",
+                "—",
                 "—"
             ]
         )
     );
 
-    // The framework's summary: 92 applicable, 2 documented, 90 gaps, 2 %.
+    // The framework's summary: 92 applicable, 1 covered, 1 weak, 90 gaps, 1 %.
     let counts = [
         "Applicable",
         "92",
+        "Covered",
+        "1",
+        "Weak",
+        "1",
         "Gaps",
         "90",
         "Not applicable",
@@ -1021,25 +1055,31 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
     assert_eq!(gaps_box(iso), ["count-bad"]);
     assert_eq!(
         texts_of_class(iso, "summary-bar"),
-        ["2%", "2 of 92 applicable controls documented"]
+        ["1%", "1 of 92 applicable controls covered"]
     );
+    // The bar: covered in green, then weak in amber ((1 + 1) * 100 / 92 = 2 %, less 1 %).
     let bar = |html: &str| {
         let page = Page::parse(html);
         let bar = page.elements("span").find(|t| has_class(t, "bar")).unwrap();
-        let fill = page
-            .elements("span")
-            .find(|t| has_class(t, "bar-fill"))
-            .unwrap();
+        let width = |class: &str| {
+            page.elements("span")
+                .find(|t| has_class(t, class))
+                .and_then(|t| t.attr("style"))
+                .unwrap()
+                .to_string()
+        };
         (
             bar.attr("class").unwrap().to_string(),
             bar.attr("aria-label").unwrap().to_string(),
-            fill.attr("style").unwrap().to_string(),
+            width("bar-fill"),
+            width("bar-weak"),
         )
     };
     let expected_bar = (
         "bar bar-warn".to_string(),
-        "2 of 92 applicable controls documented".to_string(),
-        "width: 2%".to_string(),
+        "1 of 92 applicable controls covered, 1 weak".to_string(),
+        "width: 1%".to_string(),
+        "width: 1%".to_string(),
     );
     assert_eq!(bar(iso), expected_bar);
 
@@ -1053,16 +1093,14 @@ fn gaps_show_on_the_matrix_the_dashboard_and_the_control_pages() {
         Page::parse(kpi).texts(),
         [
             "Control coverage",
-            "2%",
-            "2 of 92 applicable controls documented · 90 gaps"
+            "1%",
+            "1 of 92 applicable controls covered · 1 weak · 90 gaps"
         ]
     );
     let card = only_element(&dashboard, "the coverage card", |t| {
         t.attr("class") == Some("coverage")
     });
-    let mut card_counts = vec!["Applicable", "92", "Documented", "2"];
-    card_counts.extend(&counts[2..]);
-    assert_eq!(texts_of_class(card, "coverage-counts"), card_counts);
+    assert_eq!(texts_of_class(card, "coverage-counts"), counts);
     assert_eq!(gaps_box(card), ["count-bad"]);
     assert_eq!(bar(card), expected_bar);
 
@@ -1411,7 +1449,8 @@ fn risk_register_shows_scores_levels_treatments_and_heat_map_cells() {
         ]
     );
 
-    // Each risk's row: its cells as shown, and its inherent and residual score badges.
+    // Each risk's row: its cells as shown (each score with its band's name), and its inherent
+    // and residual score badges.
     let rows: Vec<Row> = outer_html(&html, |t| t.name == "tr" && has_class(t, "risk-row"))
         .into_iter()
         .map(Row::read)
@@ -1419,13 +1458,13 @@ fn risk_register_shows_scores_levels_treatments_and_heat_map_cells() {
     let open = "risk-row";
     #[rustfmt::skip]
     let expected = [
-        Row::expect("r-low", open, &["R-LOW", "Low risk Rare and minor.", "CISO", "1×4 = 4", "Accept", "1×1 = 1", "A.5.15", "Open"], &["low", "low"]),
-        Row::expect("r-med5", open, &["R-MED5", "Medium five", "", "5×1 = 5", "Mitigate", "2×2 = 4", "A.5.15 A.8.2", "Open"], &["medium", "low"]),
-        Row::expect("r-med9", "risk-row row-na", &["R-MED9", "Medium nine", "", "3×3 = 9", "Transfer", "2×5 = 10", "", "Closed"], &["medium", "high"]),
-        Row::expect("r-high10", open, &["R-HIGH10", "High ten", "", "2×5 = 10", "Avoid", "—", "A.8.2", "Open"], &["high"]),
-        Row::expect("r-high16", open, &["R-HIGH16", "High sixteen", "", "4×4 = 16", "Mitigate", "4×4 = 16", "", "Open"], &["high", "high"]),
-        Row::expect("r-crit20", open, &["R-CRIT20", "Critical twenty", "", "4×5 = 20", "", "4×4 = 16", "", "Open"], &["critical", "high"]),
-        Row::expect("r-crit25", open, &["R-CRIT25", "Critical twenty-five", "", "5×5 = 25", "Mitigate", "5×4 = 20", "A.5.15", "Open"], &["critical", "critical"]),
+        Row::expect("r-low", open, &["R-LOW", "Low risk Rare and minor.", "CISO", "1×4 = 4 Low", "Accept Accepted by CISO on 2026-01-10, no expiry date", "1×1 = 1 Low", "A.5.15", "Open"], &["low", "low"]),
+        Row::expect("r-med5", open, &["R-MED5", "Medium five", "", "5×1 = 5 Medium", "Mitigate", "2×2 = 4 Low", "A.5.15 A.8.2", "Open"], &["medium", "low"]),
+        Row::expect("r-med9", "risk-row row-na", &["R-MED9", "Medium nine", "", "3×3 = 9 Medium", "Transfer", "2×5 = 10 High", "", "Closed"], &["medium", "high"]),
+        Row::expect("r-high10", open, &["R-HIGH10", "High ten", "", "2×5 = 10 High", "Avoid", "—", "A.8.2", "Open"], &["high"]),
+        Row::expect("r-high16", open, &["R-HIGH16", "High sixteen", "", "4×4 = 16 High", "Mitigate", "4×4 = 16 High", "", "Open"], &["high", "high"]),
+        Row::expect("r-crit20", open, &["R-CRIT20", "Critical twenty", "", "4×5 = 20 Critical", "", "4×4 = 16 High", "", "Open"], &["critical", "high"]),
+        Row::expect("r-crit25", open, &["R-CRIT25", "Critical twenty-five", "", "5×5 = 25 Critical", "Mitigate", "5×4 = 20 Critical", "A.5.15", "Open"], &["critical", "critical"]),
     ];
     assert_eq!(rows, expected);
 

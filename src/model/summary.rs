@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use crate::catalog::ControlKey;
 use crate::frontmatter::{Kind, Status};
-use crate::model::{ControlStatus, Document, Project};
+use crate::model::{ControlStatus, CoverageState, Document, Project};
 use crate::review::ReviewState;
 use crate::routes::slug;
 use crate::soa::Implementation;
 
-/// Counts of one framework's controls by where they stand.
+/// Counts of one framework's controls by where they stand. Every applicable control is in
+/// exactly one coverage state ([`CoverageState`]): `covered + weak + gaps == applicable`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     /// All controls shown on the matrix.
@@ -21,10 +23,15 @@ pub struct Coverage {
     pub applicable: usize,
     /// Excluded in the SoA.
     pub not_applicable: usize,
-    /// Applicable controls with at least one approved or in-review document.
-    pub documented: usize,
-    /// Applicable controls with no such document.
+    /// Applicable controls that an approved document within its review date maps to.
+    pub covered: usize,
+    /// Applicable controls with only documents in review or overdue for review.
+    pub weak: usize,
+    /// Applicable controls with no document that counts (none, or only drafts and retired
+    /// ones), whatever the SoA states of their implementation.
     pub gaps: usize,
+    /// The weak controls, in matrix order.
+    pub weak_controls: Vec<ControlKey>,
     /// Stated `implemented`.
     pub implemented: usize,
     /// Stated `partial`.
@@ -36,9 +43,10 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// `documented` as a whole percentage of `applicable` (100 when nothing applies).
+    /// `covered` as a whole percentage of `applicable`, rounded down (100 when nothing
+    /// applies).
     pub fn percent(&self) -> usize {
-        (self.documented * 100)
+        (self.covered * 100)
             .checked_div(self.applicable)
             .unwrap_or(100)
     }
@@ -128,10 +136,13 @@ fn coverage(project: &Project, framework: usize) -> Coverage {
             continue;
         }
         coverage.applicable += 1;
-        if project.counting_documents_for(key).next().is_some() {
-            coverage.documented += 1;
-        } else {
-            coverage.gaps += 1;
+        match project.coverage_state(key) {
+            CoverageState::Covered => coverage.covered += 1,
+            CoverageState::Weak => {
+                coverage.weak += 1;
+                coverage.weak_controls.push(key);
+            }
+            CoverageState::Gap => coverage.gaps += 1,
         }
         if let ControlStatus::Stated(stated) = project.control_status(key) {
             *match stated {

@@ -1,20 +1,32 @@
-//! Exports: the SoA and control matrix as CSV, the document register as JSON, and the review
-//! calendar as iCalendar (RFC 5545).
+//! Exports: the SoA as CSV and XLSX, the control matrix as CSV, the risk register as CSV and
+//! XLSX, the document register as JSON, and the review calendar (reviews and risk treatment
+//! actions) as iCalendar (RFC 5545).
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::error::Fatal;
 use crate::model::Project;
-use crate::render::view::{ControlView, DocView, SiteView};
-use crate::text::{Csv, ics_text};
+use crate::render::view::{ControlView, DocView, SiteView, action_summary, level_label};
+use crate::render::xlsx::{self, Cell, Sheet};
+use crate::text::{Csv, CsvCell, csv_text, ics_text};
 use crate::write::write_file;
 
 /// Writes every export into `out/exports/`.
 pub fn write_all(project: &Project, site: &SiteView, out: &Path) -> Result<(), Fatal> {
-    write_file(out, "exports/soa.csv", &soa_csv(site)?)?;
+    let soa = soa_table(site);
+    write_file(out, "exports/soa.csv", &table_csv(&soa)?)?;
+    write_file(out, "exports/soa.xlsx", &soa_xlsx(project, site, &soa)?)?;
     write_file(out, "exports/control-matrix.csv", &matrix_csv(site)?)?;
+    let risks = risks_table(project);
+    write_file(out, "exports/risks.csv", &table_csv(&risks)?)?;
+    write_file(
+        out,
+        "exports/risks.xlsx",
+        &risks_xlsx(project, site, &risks)?,
+    )?;
     write_file(
         out,
         "exports/documents.json",
@@ -52,38 +64,258 @@ fn csv_bytes(rows: impl FnOnce(&mut Csv<Vec<u8>>) -> csv::Result<()>) -> Result<
         .map_err(|e| Fatal::new(format!("cannot write CSV: {e}")))
 }
 
-/// One row per control of every framework in use.
-fn soa_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
+/// Text cells go through [`csv_text`]; numbers are annexa's own and are written as they are.
+impl CsvCell for Cell {
+    fn cell(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(text) => csv_text(text),
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+        }
+    }
+}
+
+/// An export's table, written as CSV and as XLSX alike.
+struct Table {
+    /// Column names of the CSV header, and headings of the spreadsheet.
+    columns: &'static [(&'static str, &'static str)],
+    /// One row per entry, as wide as `columns`.
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn headings(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|(_, heading)| *heading).collect()
+    }
+}
+
+fn table_csv(table: &Table) -> Result<Vec<u8>, Fatal> {
+    let names: Vec<&'static str> = table.columns.iter().map(|(name, _)| *name).collect();
     csv_bytes(|w| {
-        w.header(&[
-            "framework",
-            "id",
-            "title",
-            "theme",
-            "applicable",
-            "justification",
-            "implementation",
-            "documents",
-        ])?;
-        for (framework, c) in controls(site) {
-            let documents: Vec<String> = c
-                .documents
-                .iter()
-                .map(|&i| doc_label(&site.documents[i]))
-                .collect();
-            w.row(&[
-                &framework,
-                &c.id,
-                &c.title,
-                &c.group,
-                &yes_no(c.applicable),
-                &c.justification,
-                &c.status.as_str(),
-                &documents.join("; "),
-            ])?;
+        w.header(&names)?;
+        for row in &table.rows {
+            let cells: Vec<&dyn CsvCell> = row.iter().map(|c| c as &dyn CsvCell).collect();
+            w.row(&cells)?;
         }
         Ok(())
     })
+}
+
+/// The SoA's columns. The first seven keep the places they had before reasons and coverage
+/// were added, so that a spreadsheet reading them by position still finds them.
+const SOA_COLUMNS: &[(&str, &str)] = &[
+    ("framework", "Framework"),
+    ("id", "Control"),
+    ("title", "Title"),
+    ("theme", "Theme"),
+    ("applicable", "Applicable"),
+    ("justification", "Justification"),
+    ("implementation", "Implementation"),
+    ("coverage", "Coverage"),
+    ("reasons", "Reasons"),
+    ("risks", "Risks"),
+    ("documents", "Documents"),
+];
+
+/// One row per control of every control catalog in use (a catalog of requirements, the clauses,
+/// is not part of the SoA): the same columns as the SoA page.
+fn soa_table(site: &SiteView) -> Table {
+    let rows = site
+        .frameworks
+        .iter()
+        .filter(|f| f.soa)
+        .flat_map(|f| {
+            f.groups
+                .iter()
+                .flat_map(move |g| g.controls.iter().map(move |c| (f.id.as_str(), c)))
+        })
+        .map(|(framework, c)| {
+            let reasons: Vec<&str> = c.reasons.iter().map(|r| r.name).collect();
+            let risks: Vec<&str> = c.risks.iter().map(|&r| site.risks[r].id.as_str()).collect();
+            let documents: Vec<String> = c
+                .soa_documents
+                .iter()
+                .map(|&i| doc_label(&site.documents[i]))
+                .collect();
+            vec![
+                Cell::from(framework),
+                Cell::from(c.id.as_str()),
+                Cell::from(c.title.as_str()),
+                Cell::from(c.group.as_str()),
+                Cell::from(yes_no(c.applicable)),
+                Cell::text(c.justification.as_deref()),
+                Cell::text(c.implementation.map(|i| i.as_str())),
+                Cell::from(c.coverage.map_or("not-applicable", |s| s.as_str())),
+                Cell::from(reasons.join("; ")),
+                Cell::from(risks.join("; ")),
+                Cell::from(documents.join("; ")),
+            ]
+        })
+        .collect();
+    Table {
+        columns: SOA_COLUMNS,
+        rows,
+    }
+}
+
+/// The SoA as a workbook: its record (organisation, version, approval, date) above the table.
+fn soa_xlsx(project: &Project, site: &SiteView, table: &Table) -> Result<Vec<u8>, Fatal> {
+    let statement = &site.statement;
+    let approved_on = match (&statement.approved_on, &statement.approved_by) {
+        (Some(on), _) => on.clone(),
+        (None, Some(_)) => "not stated".to_string(),
+        (None, None) => "not approved".to_string(),
+    };
+    let facts = [
+        ("Organisation", organisation(site)),
+        (
+            "SoA version",
+            statement
+                .version
+                .clone()
+                .unwrap_or_else(|| "not stated".into()),
+        ),
+        (
+            "Approved by",
+            statement
+                .approved_by
+                .clone()
+                .unwrap_or_else(|| "not approved".into()),
+        ),
+        ("Approved on", approved_on),
+        ("Generated on", site.today.clone()),
+    ];
+    let headings = table.headings();
+    xlsx::workbook(
+        &Sheet {
+            name: "Statement of Applicability",
+            title: "Statement of Applicability",
+            facts: &facts,
+            columns: &headings,
+            rows: &table.rows,
+        },
+        project.today,
+    )
+}
+
+fn organisation(site: &SiteView) -> String {
+    site.organisation
+        .clone()
+        .unwrap_or_else(|| "not stated".to_string())
+}
+
+/// The risk register's columns.
+const RISK_COLUMNS: &[(&str, &str)] = &[
+    ("id", "ID"),
+    ("title", "Risk"),
+    ("description", "Description"),
+    ("owner", "Owner"),
+    ("likelihood", "Likelihood"),
+    ("impact", "Impact"),
+    ("score", "Score"),
+    ("level", "Level"),
+    ("treatment", "Treatment"),
+    ("residual_likelihood", "Residual likelihood"),
+    ("residual_impact", "Residual impact"),
+    ("residual_score", "Residual score"),
+    ("residual_level", "Residual level"),
+    ("status", "Status"),
+    ("controls", "Controls"),
+    ("accepted_by", "Accepted by"),
+    ("accepted_on", "Accepted on"),
+    ("acceptance_expires", "Acceptance expires"),
+    ("actions", "Treatment actions"),
+];
+
+/// One row per risk, in file order: its ratings, scores and bands (from `[criteria]`),
+/// treatment, status, controls, acceptance and actions.
+fn risks_table(project: &Project) -> Table {
+    let criteria = &project.risk_criteria;
+    let level = |score: Option<u16>| Cell::text(score.map(|s| criteria.level(s).as_str()));
+    let rows = project
+        .risks
+        .iter()
+        .map(|risk| {
+            let controls: Vec<String> = risk
+                .control_keys()
+                .map(|k| project.frameworks.display_id(k))
+                .collect();
+            let actions: Vec<String> = risk
+                .actions
+                .iter()
+                .map(|a| action_summary(a, project.today))
+                .collect();
+            vec![
+                Cell::from(risk.id.as_str()),
+                Cell::from(risk.title.as_str()),
+                Cell::text(risk.description.as_deref()),
+                Cell::text(risk.owner.as_deref()),
+                Cell::number(risk.likelihood),
+                Cell::number(risk.impact),
+                Cell::number(risk.score()),
+                level(risk.score()),
+                Cell::text(risk.treatment.as_ref().map(|t| t.value.as_str())),
+                Cell::number(risk.residual_likelihood),
+                Cell::number(risk.residual_impact),
+                Cell::number(risk.residual_score()),
+                level(risk.residual_score()),
+                Cell::from(risk.status.value.as_str()),
+                Cell::from(controls.join("; ")),
+                Cell::text(risk.accepted_by.as_deref()),
+                Cell::text(risk.accepted_on.map(|d| d.to_string())),
+                Cell::text(
+                    risk.acceptance_expires
+                        .as_ref()
+                        .map(|d| d.value.to_string()),
+                ),
+                Cell::from(actions.join("; ")),
+            ]
+        })
+        .collect();
+    Table {
+        columns: RISK_COLUMNS,
+        rows,
+    }
+}
+
+/// The risk register as a workbook: the criteria above the table.
+fn risks_xlsx(project: &Project, site: &SiteView, table: &Table) -> Result<Vec<u8>, Fatal> {
+    let criteria = &site.risk_criteria;
+    let bands: Vec<String> = criteria
+        .bands
+        .iter()
+        .map(|b| {
+            let range = if b.to == b.from {
+                b.from.to_string()
+            } else {
+                format!("{}–{}", b.from, b.to)
+            };
+            format!("{} {range}", level_label(b.level))
+        })
+        .collect();
+    let facts = [
+        ("Organisation", organisation(site)),
+        (
+            "Scale",
+            format!("likelihood and impact 1 to {}", criteria.scale),
+        ),
+        ("Levels", bands.join(", ")),
+        (
+            "Risk appetite",
+            format!("residual score up to {}", criteria.appetite),
+        ),
+        ("Generated on", site.today.clone()),
+    ];
+    let headings = table.headings();
+    xlsx::workbook(
+        &Sheet {
+            name: "Risk register",
+            title: "Risk register",
+            facts: &facts,
+            columns: &headings,
+            rows: &table.rows,
+        },
+        project.today,
+    )
 }
 
 /// One row per control: its status, the documents that map to it and the risks it treats.
@@ -100,6 +332,7 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
             "document_ids",
             "document_paths",
             "risks",
+            "coverage",
         ])?;
         for (framework, c) in controls(site) {
             let docs: Vec<&DocView> = c.documents.iter().map(|&i| &site.documents[i]).collect();
@@ -117,6 +350,7 @@ fn matrix_csv(site: &SiteView) -> Result<Vec<u8>, Fatal> {
                 &ids.join("; "),
                 &paths.join("; "),
                 &risks.join("; "),
+                &c.coverage.map_or("not-applicable", |s| s.as_str()),
             ])?;
         }
         Ok(())
@@ -188,7 +422,8 @@ fn documents_json(project: &Project, site: &SiteView) -> Result<Vec<u8>, Fatal> 
     serde_json::to_vec_pretty(&output).map_err(|e| Fatal::new(format!("cannot write JSON: {e}")))
 }
 
-/// An all-day event per tracked document with a next review date.
+/// An all-day event per tracked document with a next review date, and per open risk treatment
+/// action with a due date.
 fn reviews_ics(project: &Project, site: &SiteView) -> String {
     let stamp = format!("{}T000000Z", compact(&site.today));
     let mut lines = vec![
@@ -234,6 +469,37 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ]);
+    }
+    for risk in &project.risks {
+        for action in risk.actions.iter().filter(|a| a.done.is_none()) {
+            let Some(due) = action.due else {
+                continue;
+            };
+            let end = due.tomorrow().unwrap_or(due);
+            let owner = action
+                .owner
+                .as_deref()
+                .or(risk.owner.as_deref())
+                .unwrap_or("unassigned");
+            let description = format!("Owner: {owner}\nRisk: {} {}", risk.id, risk.title);
+            lines.extend([
+                "BEGIN:VEVENT".to_string(),
+                format!("UID:action-{}@annexa", ics_text(&action.id)),
+                format!("DTSTAMP:{stamp}"),
+                format!("DTSTART;VALUE=DATE:{}", compact(&due.to_string())),
+                format!("DTEND;VALUE=DATE:{}", compact(&end.to_string())),
+                format!(
+                    "SUMMARY:{}",
+                    ics_text(&format!(
+                        "Risk treatment due: {} {} ({})",
+                        action.id, action.action, risk.id
+                    ))
+                ),
+                format!("DESCRIPTION:{}", ics_text(&description)),
+                "TRANSP:TRANSPARENT".to_string(),
+                "END:VEVENT".to_string(),
+            ]);
+        }
     }
     lines.push("END:VCALENDAR".to_string());
     let mut out = String::new();

@@ -7,6 +7,7 @@ pub mod html;
 pub mod pages;
 pub mod theme;
 pub mod view;
+pub mod xlsx;
 
 use std::path::Path;
 

@@ -270,10 +270,9 @@ fn open_event_stream(request: Request, shared: &Arc<Shared>) {
         .write_all(head.as_bytes())
         .and_then(|_| writer.flush())
         .is_ok()
+        && let Ok(mut listeners) = shared.listeners.lock()
     {
-        if let Ok(mut listeners) = shared.listeners.lock() {
-            listeners.push(writer);
-        }
+        listeners.push(writer);
     }
 }
 

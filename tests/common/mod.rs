@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod site;
+pub mod xlsx;
 
 use std::fs;
 use std::path::{Path, PathBuf};

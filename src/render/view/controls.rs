@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use crate::catalog::ControlKey;
 use crate::model::summary::Coverage;
-use crate::model::{ControlStatus, Project};
+use crate::model::{ControlStatus, CoverageState, Project};
 use crate::routes::{self, RouteId, control_url, slug};
+use crate::soa::{Implementation, Reason};
 
 use super::requirements::{
     RequirementView, RequirementsCoverageView, requirement_view, requirements_coverage,
@@ -41,10 +42,26 @@ pub struct ControlView {
     pub status: ControlStatus,
     /// A label for the status.
     pub status_label: &'static str,
+    /// The implementation the SoA states, if any.
+    pub implementation: Option<Implementation>,
+    /// The implementation for CSS classes: one of [`Implementation`]'s names, or
+    /// `not-applicable`, or `not-stated`.
+    pub implementation_state: &'static str,
+    /// A label for it (`Implemented`, `Not stated`, `Not applicable`).
+    pub implementation_label: &'static str,
+    /// How well documents cover it: `covered`, `weak` or `gap`; `None` when it is excluded.
+    pub coverage: Option<CoverageState>,
+    /// A label for the coverage (`Covered`, `Weak`, `Gap`; empty when excluded).
+    pub coverage_label: &'static str,
+    /// Why it is included: the SoA's reasons, and `risk` when a risk is treated by it.
+    pub reasons: Vec<ReasonView>,
     /// The SoA justification.
     pub justification: Option<String>,
     /// Indices into `site.documents` of every document that lists it.
     pub documents: Vec<usize>,
+    /// Indices into `site.documents` of the documents that count for its coverage (approved or
+    /// in review): the documents the SoA names.
+    pub soa_documents: Vec<usize>,
     /// How many of them count for coverage (approved or in review).
     pub counting_documents: usize,
     /// Indices into `site.risks`.
@@ -189,6 +206,45 @@ pub fn attribute_filters(frameworks: &[FrameworkView]) -> Vec<AttributeFilterVie
         .collect()
 }
 
+/// A reason for including a control in the SoA.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonView {
+    /// `risk`, `legal`, `regulatory`, `contract` or `business`.
+    pub name: &'static str,
+    /// Its label (`Risk`, `Legal`…).
+    pub label: &'static str,
+}
+
+/// The label of an SoA reason.
+pub fn reason_label(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Risk => "Risk",
+        Reason::Legal => "Legal",
+        Reason::Regulatory => "Regulatory",
+        Reason::Contract => "Contract",
+        Reason::Business => "Business",
+    }
+}
+
+/// The label of a stated implementation.
+pub fn implementation_label(implementation: Implementation) -> &'static str {
+    match implementation {
+        Implementation::Implemented => "Implemented",
+        Implementation::Partial => "Partial",
+        Implementation::Planned => "Planned",
+        Implementation::NotImplemented => "Not implemented",
+    }
+}
+
+/// The label of a coverage state.
+pub fn coverage_label(coverage: CoverageState) -> &'static str {
+    match coverage {
+        CoverageState::Covered => "Covered",
+        CoverageState::Weak => "Weak",
+        CoverageState::Gap => "Gap",
+    }
+}
+
 /// A group (theme) of a framework's controls.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupView {
@@ -209,12 +265,18 @@ pub struct CoverageView {
     pub applicable: usize,
     /// Excluded in the SoA.
     pub not_applicable: usize,
-    /// Applicable controls with at least one approved or in-review document.
-    pub documented: usize,
-    /// Applicable controls with no such document.
+    /// Applicable controls that an approved document within its review date maps to.
+    pub covered: usize,
+    /// Applicable controls with only documents in review or overdue for review.
+    pub weak: usize,
+    /// Applicable controls with no document that counts.
     pub gaps: usize,
-    /// `documented` as a whole percentage of `applicable`.
+    /// `covered` as a whole percentage of `applicable`.
     pub percent: usize,
+    /// `weak` as a whole percentage of `applicable` (for the amber part of a bar).
+    pub weak_percent: usize,
+    /// The weak controls, in matrix order, with their own ids (not qualified).
+    pub weak_controls: Vec<ControlRefView>,
     /// Stated `implemented`.
     pub implemented: usize,
     /// Stated `partial`.
@@ -225,15 +287,33 @@ pub struct CoverageView {
     pub not_implemented: usize,
 }
 
-impl From<&Coverage> for CoverageView {
-    fn from(c: &Coverage) -> Self {
+impl CoverageView {
+    fn new(project: &Project, c: &Coverage) -> Self {
         CoverageView {
             total: c.total,
             applicable: c.applicable,
             not_applicable: c.not_applicable,
-            documented: c.documented,
+            covered: c.covered,
+            weak: c.weak,
             gaps: c.gaps,
             percent: c.percent(),
+            // Rounded so that the covered and weak parts of a bar never add up past 100.
+            weak_percent: ((c.covered + c.weak) * 100)
+                .checked_div(c.applicable)
+                .unwrap_or(0)
+                .saturating_sub(c.percent()),
+            weak_controls: c
+                .weak_controls
+                .iter()
+                .map(|&key| {
+                    let control = project.frameworks.control(key);
+                    ControlRefView {
+                        id: control.id.clone(),
+                        title: control.title.clone(),
+                        url: control_url(&project.frameworks, key),
+                    }
+                })
+                .collect(),
             implemented: c.implemented,
             partial: c.partial,
             planned: c.planned,
@@ -253,6 +333,9 @@ pub struct FrameworkView {
     pub description: Option<String>,
     /// Its section anchor on the matrix and SoA pages.
     pub anchor: String,
+    /// Whether the SoA lists it: a control catalog, not a catalog of requirements (the
+    /// clauses of ISO/IEC 27001 always apply).
+    pub soa: bool,
     /// Coverage counts.
     pub coverage: CoverageView,
     /// Groups in order.
@@ -284,6 +367,16 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
     let catalog_slug = slug(&project.frameworks.catalogs[key.framework].id);
     let entry = project.soa_entry(key);
     let status = project.control_status(key);
+    let applicable = project.soa.is_applicable(key);
+    let implementation = entry
+        .and_then(|e| e.implementation.as_ref())
+        .map(|i| i.value);
+    let (implementation_state, implementation_label) = match implementation {
+        _ if !applicable => ("not-applicable", "Not applicable"),
+        Some(i) => (i.as_str(), self::implementation_label(i)),
+        None => ("not-stated", "Not stated"),
+    };
+    let coverage = applicable.then(|| project.coverage_state(key));
     let mut related = Vec::new();
     let mut related_elsewhere = Vec::new();
     let mut related_keys = Vec::new();
@@ -308,12 +401,26 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
         description: control.description.clone(),
         url: control_url(&project.frameworks, key),
         anchor: format!("{catalog_slug}-{}", slug(&control.id)),
-        applicable: project.soa.is_applicable(key),
+        applicable,
         in_soa: entry.is_some(),
         status,
         status_label: status_label(status),
+        implementation,
+        implementation_state,
+        implementation_label,
+        coverage,
+        coverage_label: coverage.map_or("", coverage_label),
+        reasons: project
+            .reasons(key)
+            .into_iter()
+            .map(|r| ReasonView {
+                name: r.as_str(),
+                label: reason_label(r),
+            })
+            .collect(),
         justification: entry.and_then(|e| e.justification.clone()),
         documents: project.documents_for(key).to_vec(),
+        soa_documents: project.counting_documents_for(key).collect(),
         counting_documents: project.counting_documents_for(key).count(),
         risks: project.risks_for(key).to_vec(),
         related,
@@ -353,7 +460,8 @@ pub fn framework_view(project: &Project, framework: usize) -> FrameworkView {
         name: catalog.name.clone(),
         description: catalog.description.clone(),
         anchor: slug(&catalog.id),
-        coverage: CoverageView::from(&project.summary.coverage[framework]),
+        soa: catalog.is_controls(),
+        coverage: CoverageView::new(project, &project.summary.coverage[framework]),
         groups,
         kind: if catalog.is_controls() {
             "controls"

@@ -6,6 +6,7 @@ mod controls;
 mod document;
 mod requirements;
 mod risks;
+mod soa;
 
 use serde::Serialize;
 
@@ -15,13 +16,16 @@ use crate::model::Project;
 use crate::routes::{self, control_url, owner_url, register_url};
 pub use controls::{
     AttributeFilterView, AttributeView, ControlView, CoverageView, FrameworkView, GroupView,
-    attribute_filters, framework_view, humanise,
+    ReasonView, attribute_filters, coverage_label, framework_view, humanise, implementation_label,
+    reason_label,
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
-pub use requirements::{
-    RequirementView, RequirementsCoverageView, SubRequirementView, coverage_label,
+pub use requirements::{RequirementView, RequirementsCoverageView, SubRequirementView};
+pub use risks::{
+    ActionView, BandView, CriteriaView, HeatCellView, HeatRowView, RiskView, action_summary,
+    criteria_view, level_label, risk_heatmap, risk_view,
 };
-pub use risks::{HeatCellView, HeatRowView, RiskView, risk_heatmap, risk_view};
+pub use soa::{StatementView, statement_view};
 
 /// A link: text and a root-relative URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -143,12 +147,16 @@ pub struct SiteView {
     pub documents: Vec<DocView>,
     /// Frameworks in use, the default first.
     pub frameworks: Vec<FrameworkView>,
+    /// The SoA's version and approval.
+    pub statement: StatementView,
     /// Owners by name.
     pub owners: Vec<OwnerView>,
     /// The risk register.
     pub risks: Vec<RiskView>,
-    /// The risk heat map, likelihood 5 first; empty without risks.
+    /// The risk heat map, highest likelihood first; empty without risks.
     pub risk_heatmap: Vec<HeatRowView>,
+    /// The risk criteria: scale, bands and appetite.
+    pub risk_criteria: CriteriaView,
     /// Review lists.
     pub reviews: ReviewsView,
     /// Dashboard counts.
@@ -452,6 +460,7 @@ impl SiteView {
             generator: format!("annexa {}", env!("CARGO_PKG_VERSION")),
             owners: owners(project),
             risk_heatmap: risk_heatmap(&risks, &project.risk_criteria),
+            risk_criteria: criteria_view(&project.risk_criteria),
             risks,
             stats: stats(project),
             filters: filters(&documents),
@@ -459,6 +468,7 @@ impl SiteView {
             recent_changes: recent_changes(project, history),
             nav: nav(!project.risks.is_empty()),
             exports: exports(),
+            statement: statement_view(project),
             reviews: reviews(project),
             frameworks,
             documents,

@@ -8,6 +8,8 @@ use crate::catalog::{Catalog, ControlKey};
 use crate::model::{CoverageState, Project};
 use crate::routes::control_url;
 
+use super::coverage_label;
+
 /// What a requirement's page and row show besides what every control shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequirementView {
@@ -54,15 +56,6 @@ pub struct RequirementsCoverageView {
     pub gaps: usize,
     /// `covered` as a whole percentage of `total` (rounded down; 100 when there are none).
     pub percent: usize,
-}
-
-/// The label of a coverage state.
-pub fn coverage_label(state: CoverageState) -> &'static str {
-    match state {
-        CoverageState::Covered => "Covered",
-        CoverageState::Weak => "Weak",
-        CoverageState::Gap => "Gap",
-    }
 }
 
 /// The requirement a sub-clause is part of: the one whose id is its own without the last part
