@@ -9,7 +9,7 @@
 //!   instead of running it as a formula (OWASP, "CSV Injection"). annexa's own numbers (days
 //!   until a review, document counts) are written as they are: `-3` in a `days` column is data.
 //!   Control characters inside a cell are kept; the CSV writer quotes a cell holding CR or LF.
-//!   The XLSX exports ([`crate::render::xlsx`]) need no `'`: they write every cell of text as
+//!   The XLSX exports (the render stage's XLSX writer) need no `'`: they write every cell of text as
 //!   a string, never as a formula.
 //! - **iCalendar TEXT** ([`ics_text`], RFC 5545 §3.3.11): `\`, `;` and `,` are escaped; LF, CRLF
 //!   and a lone CR become `\n`; TAB is kept; every other control character (C0, DEL, C1) becomes
