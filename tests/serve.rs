@@ -366,3 +366,36 @@ fn a_taken_port_is_a_clear_error() {
     assert!(stderr.contains("already in use"), "{stderr}");
     assert!(stderr.contains("--port"), "{stderr}");
 }
+
+/// Issue 14, item 10: a redirect never leaves the site. `//policies` once answered
+/// `Location: //policies/`, which a browser reads as the host `policies`.
+#[test]
+fn redirects_are_to_a_single_slash_path_on_this_origin() {
+    let server = start("small-site");
+    for (probe, status, location) in [
+        ("/policies", 301, Some("/policies/")),
+        ("//policies", 301, Some("/policies/")),
+        ("///policies", 301, Some("/policies/")),
+        ("//policies?x=1", 301, Some("/policies/?x=1")),
+        // A bare LF in the request line stays out of the header.
+        (
+            "/policies?a\nSet-Cookie:%20x",
+            301,
+            Some("/policies/?a%0ASet-Cookie:%20x"),
+        ),
+        ("/%2F%2Fpolicies", 301, Some("/policies/")),
+        ("/%2f/policies", 301, Some("/policies/")),
+        ("//policies//", 200, None),
+        ("/\\evil.com", 403, None),
+        ("/%5Cevil.com", 403, None),
+        ("/%2F%2Fevil.com", 404, None),
+        ("//evil.com", 404, None),
+        ("//evil.com/policies", 404, None),
+        ("/http://evil.com", 403, None),
+    ] {
+        let reply = get(server.port, probe);
+        assert_eq!(reply.status, status, "{probe}");
+        assert_eq!(reply.header("location"), location, "{probe}");
+        assert_eq!(reply.header("set-cookie"), None, "{probe}");
+    }
+}

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use tiny_http::{Header, Request, Response, StatusCode};
 
 /// The path of the live-reload event stream.
@@ -85,11 +85,12 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
     };
     let response = match resolve(&dir, &path) {
         Resolved::File(file) => file_response(&file, overlay.as_deref()),
-        Resolved::Redirect => {
+        Resolved::Redirect(target) => {
             let location = match &query {
-                Some(q) => format!("{path}/?{q}"),
-                None => format!("{path}/"),
+                Some(q) => format!("{target}?{}", utf8_percent_encode(q, QUERY)),
+                None => target,
             };
+            debug_assert!(is_same_origin_path(&location), "{location}");
             Response::from_data(Vec::new())
                 .with_status_code(StatusCode(301))
                 .with_header(header("Location", &location))
@@ -105,8 +106,9 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
 pub enum Resolved {
     /// A file inside the site.
     File(PathBuf),
-    /// A folder requested without its trailing slash.
-    Redirect,
+    /// A folder requested without its trailing slash: the path to redirect to, on this origin
+    /// (one leading slash, each segment percent-encoded, a trailing slash).
+    Redirect(String),
     /// Nothing there.
     NotFound,
     /// A path that tries to leave the site or is malformed.
@@ -148,7 +150,7 @@ pub fn resolve(dir: &Path, raw_path: &str) -> Resolved {
     }
     if canonical.is_dir() {
         if !decoded.ends_with('/') {
-            return Resolved::Redirect;
+            return Resolved::Redirect(folder_location(&decoded));
         }
         let index = canonical.join("index.html");
         return if index.is_file() {
@@ -158,6 +160,54 @@ pub fn resolve(dir: &Path, raw_path: &str) -> Resolved {
         };
     }
     Resolved::File(canonical)
+}
+
+/// What a path segment of a `Location` must encode: besides controls, space and non-ASCII
+/// (always encoded), the characters that would end the path or change its meaning.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// What the query of a `Location` must encode: it is kept as the client sent it (escapes and
+/// all), except for controls (a bare LF or CR could end the header), space and quotes.
+const QUERY: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// The redirect target of a folder requested without its trailing slash: its segments (empty
+/// ones dropped, so `//policies` leads to `/policies/`, never to `//policies/`, which a
+/// browser reads as the host `policies`), each percent-encoded, after one slash.
+fn folder_location(decoded: &str) -> String {
+    let mut location = String::from("/");
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        location.extend(utf8_percent_encode(segment, SEGMENT));
+        location.push('/');
+    }
+    location
+}
+
+/// Whether a `Location` value is a path on this origin: one leading slash, then neither a
+/// second slash nor a backslash (which browsers read as a slash), and only URL characters.
+pub fn is_same_origin_path(location: &str) -> bool {
+    location.starts_with('/')
+        && !location[1..].starts_with(['/', '\\'])
+        && location.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The Content-Type for a file name.
@@ -311,9 +361,49 @@ mod tests {
             .unwrap();
             assert_eq!(resolve(dir.path(), "/link.txt"), Resolved::Forbidden);
         }
-        assert_eq!(resolve(dir.path(), "/sub"), Resolved::Redirect);
+        assert_eq!(
+            resolve(dir.path(), "/sub"),
+            Resolved::Redirect("/sub/".into())
+        );
         assert!(matches!(resolve(dir.path(), "/sub/"), Resolved::File(_)));
         assert_eq!(resolve(dir.path(), "/nope"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn redirects_name_the_folder_after_one_slash_each_segment_encoded() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("my docs/é?#%")).unwrap();
+        for (probe, location) in [
+            ("/my%20docs", "/my%20docs/"),
+            ("//my%20docs", "/my%20docs/"),
+            ("///my docs", "/my%20docs/"),
+            ("/%2F%2Fmy%20docs", "/my%20docs/"),
+            (
+                "//my%20docs//%C3%A9%3F%23%25",
+                "/my%20docs/%C3%A9%3F%23%25/",
+            ),
+        ] {
+            assert_eq!(
+                resolve(dir.path(), probe),
+                Resolved::Redirect(location.into()),
+                "{probe}"
+            );
+            assert!(is_same_origin_path(location), "{location}");
+        }
+        for bad in [
+            "//evil.com",
+            "/\\evil.com",
+            "http://evil.com",
+            "",
+            "/a b",
+            "/a\nb",
+        ] {
+            assert!(!is_same_origin_path(bad), "{bad}");
+        }
+        assert_eq!(
+            utf8_percent_encode("a=%41&b\nc d", QUERY).to_string(),
+            "a=%41&b%0Ac%20d"
+        );
     }
 
     #[test]
