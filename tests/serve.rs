@@ -16,6 +16,7 @@ struct Server {
     log: mpsc::Receiver<String>,
     _dir: tempfile::TempDir,
     root: PathBuf,
+    before: Vec<String>,
 }
 
 impl Drop for Server {
@@ -25,9 +26,16 @@ impl Drop for Server {
     }
 }
 
+fn start(fixture: &str) -> Server {
+    launch(fixture, &[], |_| {})
+}
+
+/// `annexa serve` on a copy of `fixture`, changed first by `setup`, with `args` after the
+/// usual ones; returns once it printed its address. `Server::before` holds what it printed
+/// until then.
 // The child is waited for in `Server::drop`; clippy cannot see that through the struct.
 #[allow(clippy::zombie_processes)]
-fn start(fixture: &str) -> Server {
+fn launch(fixture: &str, args: &[&str], setup: impl FnOnce(&Path)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
     common::copy_dir(
@@ -36,6 +44,7 @@ fn start(fixture: &str) -> Server {
             .join(fixture),
         &root,
     );
+    setup(&root);
     let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
         .args([
             "serve",
@@ -45,6 +54,8 @@ fn start(fixture: &str) -> Server {
             "--today",
             "2026-11-01",
         ])
+        .args(args)
+        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -60,20 +71,25 @@ fn start(fixture: &str) -> Server {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut before = Vec::new();
     loop {
         let line = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("annexa serve printed its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            let port = rest.split('/').next().unwrap().parse().unwrap();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            let host_port = rest.split('/').next().unwrap();
+            let port = host_port.rsplit_once(':').unwrap().1.parse().unwrap();
+            before.push(line);
             return Server {
                 child,
                 port,
                 log: rx,
                 _dir: dir,
                 root,
+                before,
             };
         }
+        before.push(line);
     }
 }
 
@@ -398,4 +414,77 @@ fn redirects_are_to_a_single_slash_path_on_this_origin() {
         assert_eq!(reply.header("location"), location, "{probe}");
         assert_eq!(reply.header("set-cookie"), None, "{probe}");
     }
+}
+
+/// Issue 14, item 13: every loopback address is loopback, however it is written; `127.1`
+/// (`inet_aton`'s short form, which Rust's parser refuses) is resolved, binds, and serves.
+#[test]
+fn a_loopback_bind_in_any_form_gives_no_warning() {
+    for bind in ["127.1", "127.0.0.1", "localhost", "127.0.0.2"] {
+        let server = launch("small-site", &["--bind", bind], |_| {});
+        let serving = server.before.last().unwrap();
+        assert!(
+            serving.ends_with(&format!(
+                " at http://{}:{}/ (Ctrl-C to stop)",
+                if bind == "127.0.0.2" {
+                    bind
+                } else {
+                    "127.0.0.1"
+                },
+                server.port
+            )),
+            "{bind}: {serving}"
+        );
+        for line in &server.before {
+            assert!(!line.contains("warning"), "{bind}: {line}");
+        }
+        if bind != "127.0.0.2" {
+            assert_eq!(get(server.port, "/").status, 200, "{bind}");
+        }
+        // Nor later.
+        std::thread::sleep(Duration::from_millis(300));
+        while let Ok(line) = server.log.try_recv() {
+            assert!(!line.contains("warning"), "{bind}: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_public_bind_warns() {
+    let server = launch("small-site", &["--bind", "0.0.0.0"], |_| {});
+    assert_eq!(
+        server.before[server.before.len() - 2],
+        "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview"
+    );
+    assert!(
+        server.before.last().unwrap().ends_with(&format!(
+            " at http://0.0.0.0:{}/ (Ctrl-C to stop)",
+            server.port
+        )),
+        "{:?}",
+        server.before
+    );
+    assert_eq!(get(server.port, "/").status, 200);
+}
+
+#[test]
+fn a_bind_that_is_not_an_address_is_a_clear_error() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-site");
+    let output = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args([
+            "serve",
+            fixture.to_str().unwrap(),
+            "--port",
+            "0",
+            "--bind",
+            "[::1",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: `[::1` is not an address to listen on: give an IP address such as 127.0.0.1 or ::1, or a host name\n"
+    );
 }
