@@ -35,16 +35,12 @@ pub struct ServeOptions {
     pub today: Option<Date>,
 }
 
-/// Request worker threads: enough that slow clients do not block others. Live-reload
-/// connections do not occupy a worker.
-const WORKERS: usize = 16;
-
 /// Runs the preview server until Ctrl-C. `log` receives one line per event.
 pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(), Fatal> {
     let root = load::find_root(options.dir.as_deref())?;
     let addr = listen_address(&options.bind, options.port)?;
-    let server = tiny_http::Server::http(addr).map_err(|e| {
-        if e.to_string().contains("in use") {
+    let listener = http::listen(addr, http::POOL.send_timeout).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             Fatal::new(format!(
                 "port {} on {} is already in use: stop the other server or choose another port with --port {}",
                 options.port,
@@ -55,12 +51,10 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
             Fatal::new(format!("cannot listen on {addr}: {e}"))
         }
     })?;
-    let server = Arc::new(server);
-    let bound = server
-        .server_addr()
-        .to_ip()
+    let bound = listener
+        .local_addr()
         .map(|a| a.to_string())
-        .unwrap_or_else(|| addr.to_string());
+        .unwrap_or_else(|_| addr.to_string());
 
     // Watch before the first build, so that no save is missed.
     let (tx, rx) = mpsc::channel();
@@ -75,15 +69,8 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let report = preview.rebuild(Change::Full, &shared);
     let _ = writeln!(log, "{}", report.summary());
 
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &shared);
-            }
-        });
-    }
+    http::start(listener, &shared, http::POOL)
+        .map_err(|e| Fatal::new(format!("cannot start the HTTP server: {e}")))?;
     if !is_loopback(addr.ip()) {
         let shown = if options.bind == addr.ip().to_string() {
             options.bind.clone()
@@ -108,12 +95,8 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
-        let server = Arc::clone(&server);
-        ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
-            server.unblock();
-        })
-        .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
     }
     {
         let shared = Arc::clone(&shared);
@@ -198,7 +181,11 @@ fn watch(
 ) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     while !stop.load(Ordering::SeqCst) {
-        let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
+        let received = rx.recv_timeout(Duration::from_millis(200));
+        for note in shared.take_notes() {
+            let _ = writeln!(log, "{note}");
+        }
+        let Ok(first) = received else {
             continue;
         };
         let mut batches = vec![first];
