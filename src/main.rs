@@ -151,8 +151,25 @@ impl DayArg {
     }
 }
 
+/// Where a command's report goes. Text for people goes through `anstream`, which drops
+/// annexa's colours where they would not show (a pipe, `NO_COLOR`). Machine formats go to
+/// the plain stdout, byte for byte: `anstream` would strip an escape sequence that is part of
+/// a file name from a pipe, and pass it raw to a terminal.
+fn report_stream(for_people: bool) -> Box<dyn Write> {
+    if for_people {
+        Box::new(anstream::stdout().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    }
+}
+
 fn run(cli: Cli) -> Result<Outcome, Fatal> {
-    let mut stdout = anstream::stdout().lock();
+    let for_people = match &cli.command {
+        Command::Check(args) => args.format == Format::Human,
+        Command::Reviews(args) => args.format == ReviewFormat::Table,
+        Command::Build(_) | Command::Serve(_) | Command::Init(_) => true,
+    };
+    let mut stdout = report_stream(for_people);
     let outcome = match cli.command {
         Command::Build(args) => commands::build(
             &BuildOptions {
@@ -243,7 +260,13 @@ fn main() -> ExitCode {
             let red = anstyle::Style::new()
                 .fg_color(Some(anstyle::AnsiColor::Red.into()))
                 .bold();
-            let _ = writeln!(stderr, "{red}error{red:#}: {fatal}");
+            // The message quotes user text (paths, arguments): its control characters are
+            // shown as escapes, so that the only escape sequences are annexa's colours.
+            let _ = writeln!(
+                stderr,
+                "{red}error{red:#}: {}",
+                annexa::text::terminal(&fatal.0)
+            );
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,7 @@
 pub mod http;
 mod preview;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +17,7 @@ use notify::{EventKind, RecursiveMode};
 
 use crate::error::Fatal;
 use crate::load;
+use crate::text::terminal;
 pub use preview::{Change, Preview, RebuildReport};
 
 /// Options of `annexa serve`.
@@ -34,26 +35,12 @@ pub struct ServeOptions {
     pub today: Option<Date>,
 }
 
-/// Request worker threads: enough that slow clients do not block others. Live-reload
-/// connections do not occupy a worker.
-const WORKERS: usize = 16;
-
 /// Runs the preview server until Ctrl-C. `log` receives one line per event.
 pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(), Fatal> {
     let root = load::find_root(options.dir.as_deref())?;
-    let addr: SocketAddr = format!("{}:{}", options.bind, options.port)
-        .parse()
-        .or_else(|_| {
-            use std::net::ToSocketAddrs;
-            (options.bind.as_str(), options.port)
-                .to_socket_addrs()
-                .ok()
-                .and_then(|mut a| a.next())
-                .ok_or(())
-        })
-        .map_err(|_| Fatal::new(format!("`{}` is not an address to listen on", options.bind)))?;
-    let server = tiny_http::Server::http(addr).map_err(|e| {
-        if e.to_string().contains("in use") {
+    let addr = listen_address(&options.bind, options.port)?;
+    let listener = http::listen(addr, http::POOL.send_timeout).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             Fatal::new(format!(
                 "port {} on {} is already in use: stop the other server or choose another port with --port {}",
                 options.port,
@@ -64,12 +51,10 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
             Fatal::new(format!("cannot listen on {addr}: {e}"))
         }
     })?;
-    let server = Arc::new(server);
-    let bound = server
-        .server_addr()
-        .to_ip()
+    let bound = listener
+        .local_addr()
         .map(|a| a.to_string())
-        .unwrap_or_else(|| addr.to_string());
+        .unwrap_or_else(|_| addr.to_string());
 
     // Watch before the first build, so that no save is missed.
     let (tx, rx) = mpsc::channel();
@@ -84,28 +69,25 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let report = preview.rebuild(Change::Full, &shared);
     let _ = writeln!(log, "{}", report.summary());
 
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &shared);
-            }
-        });
+    http::start(listener, &shared, http::POOL)
+        .map_err(|e| Fatal::new(format!("cannot start the HTTP server: {e}")))?;
+    if !is_loopback(addr.ip()) {
+        let shown = if options.bind == addr.ip().to_string() {
+            options.bind.clone()
+        } else {
+            format!("{} ({})", terminal(&options.bind), addr.ip())
+        };
+        let _ = writeln!(
+            log,
+            "warning: listening on {shown}: anyone who can reach this machine can read the preview"
+        );
     }
     let url = format!("http://{bound}/");
     let _ = writeln!(
         log,
         "annexa: serving {} at {url} (Ctrl-C to stop)",
-        root.display()
+        terminal(&root.display().to_string())
     );
-    if !is_loopback(&options.bind) {
-        let _ = writeln!(
-            log,
-            "warning: listening on {}: anyone who can reach this machine can read the preview",
-            options.bind
-        );
-    }
     if options.open {
         open_browser(&url);
     }
@@ -113,12 +95,8 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
-        let server = Arc::clone(&server);
-        ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
-            server.unblock();
-        })
-        .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
     }
     {
         let shared = Arc::clone(&shared);
@@ -135,11 +113,46 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     Ok(())
 }
 
-fn is_loopback(bind: &str) -> bool {
-    bind == "localhost"
-        || bind
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+/// The address that `bind` and `port` name: an IP address (`127.0.0.1`, `::1`, `[::1]`), or
+/// what the system's resolver makes of anything else: a host name (`localhost`), or an IPv4
+/// address in one of the short or numeric forms of `inet_aton` (`127.1`, `2130706433`), which
+/// Rust's own parser refuses. The first address wins.
+fn listen_address(bind: &str, port: u16) -> Result<SocketAddr, Fatal> {
+    let literal = bind
+        .strip_prefix('[')
+        .and_then(|b| b.strip_suffix(']'))
+        .unwrap_or(bind);
+    if let Ok(ip) = literal.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let not_an_address = |why: String| {
+        Fatal::new(format!(
+            "`{bind}` is not an address to listen on{why}: give an IP address such as 127.0.0.1 or ::1, or a host name"
+        ))
+    };
+    // Only what can be a host name goes to the resolver (which may ask DNS).
+    let host_name = !bind.is_empty()
+        && bind
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if !host_name {
+        return Err(not_an_address(String::new()));
+    }
+    (bind, port)
+        .to_socket_addrs()
+        .map_err(|e| not_an_address(format!(" ({e})")))?
+        .next()
+        .ok_or_else(|| not_an_address(" (it resolves to no address)".into()))
+}
+
+/// Whether only this machine can reach `ip`: 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104.
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
 }
 
 fn open_browser(url: &str) {
@@ -168,7 +181,11 @@ fn watch(
 ) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     while !stop.load(Ordering::SeqCst) {
-        let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
+        let received = rx.recv_timeout(Duration::from_millis(200));
+        for note in shared.take_notes() {
+            let _ = writeln!(log, "{note}");
+        }
+        let Ok(first) = received else {
             continue;
         };
         let mut batches = vec![first];
@@ -193,5 +210,38 @@ fn watch(
         };
         let report = preview.rebuild(change, shared);
         let _ = writeln!(log, "{}", report.summary());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_judged_on_the_resolved_address() {
+        for (bind, ip) in [
+            ("127.0.0.1", "127.0.0.1"),
+            ("127.1", "127.0.0.1"),
+            ("127.0.1", "127.0.0.1"),
+            ("2130706433", "127.0.0.1"),
+            ("127.200.3.4", "127.200.3.4"),
+            ("::1", "::1"),
+            ("[::1]", "::1"),
+            ("::ffff:127.0.0.1", "::ffff:127.0.0.1"),
+            ("localhost", ""),
+        ] {
+            let addr = listen_address(bind, 8000).unwrap();
+            assert_eq!(addr.port(), 8000);
+            if !ip.is_empty() {
+                assert_eq!(addr.ip().to_string(), ip, "{bind}");
+            }
+            assert!(is_loopback(addr.ip()), "{bind}");
+        }
+        for bind in ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "::ffff:10.0.0.1"] {
+            assert!(
+                !is_loopback(listen_address(bind, 0).unwrap().ip()),
+                "{bind}"
+            );
+        }
     }
 }
