@@ -3,6 +3,7 @@
 //! and open browsers reload. Content errors show as an overlay; the server never stops for them.
 
 pub mod http;
+pub mod pool;
 mod preview;
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -39,7 +40,7 @@ pub struct ServeOptions {
 pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(), Fatal> {
     let root = load::find_root(options.dir.as_deref())?;
     let addr = listen_address(&options.bind, options.port)?;
-    let listener = http::listen(addr, http::POOL.send_timeout).map_err(|e| {
+    let listener = pool::listen(addr, pool::POOL.send_timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             Fatal::new(format!(
                 "port {} on {} is already in use: stop the other server or choose another port with --port {}",
@@ -69,7 +70,7 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let report = preview.rebuild(Change::Full, &shared);
     let _ = writeln!(log, "{}", report.summary());
 
-    http::start(listener, &shared, http::POOL)
+    pool::start(listener, &shared, pool::POOL)
         .map_err(|e| Fatal::new(format!("cannot start the HTTP server: {e}")))?;
     if !is_loopback(addr.ip()) {
         let shown = if options.bind == addr.ip().to_string() {
