@@ -2442,3 +2442,52 @@ fn a_link_to_the_title_heading_reaches_the_page_title() {
         "<h1 id=\"access-control-policy\">Access Control Policy</h1>"
     );
 }
+
+#[test]
+fn a_control_page_says_whether_the_control_is_a_gap_or_weakly_covered() {
+    let page = |title: &str, extra: &str| {
+        format!("+++\ntitle = \"{title}\"\nowner = \"O\"\n{extra}\n+++\n\n# {title}\n")
+    };
+    let repo = Repo::new()
+        .file(
+            "policies/current.md",
+            &page(
+                "Current",
+                "last_reviewed = 2026-06-01\ncontrols = [\"A.5.15\"]",
+            ),
+        )
+        .file(
+            "policies/overdue.md",
+            &page(
+                "Overdue",
+                "last_reviewed = 2025-06-01\ncontrols = [\"A.5.16\"]",
+            ),
+        );
+    let built = build_ok(repo.path(), &[]);
+    let notice = |control: &str| {
+        let html = read(
+            &built.out,
+            &format!("controls/iso27001-2022/{control}/index.html"),
+        );
+        outer_html(&html, |t| {
+            t.attr("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "notice"))
+        })
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<String>>()
+    };
+    assert_eq!(notice("a-5-15"), Vec::<String>::new());
+    assert_eq!(
+        notice("a-5-16"),
+        [
+            "<p class=\"notice notice-weak\"><strong>Weakly covered.</strong> Its only documents are in review or overdue for review: no approved, current document addresses it.</p>"
+        ]
+    );
+    assert_eq!(
+        notice("a-5-17"),
+        [
+            "<p class=\"notice notice-gap\"><strong>Gap.</strong> This control is applicable but no approved or in-review document addresses it.</p>"
+        ]
+    );
+}
