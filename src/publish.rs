@@ -264,6 +264,23 @@ mod tests {
     }
 
     #[test]
+    fn serve_ignores_only_hidden_and_output_paths() {
+        let ignored: Vec<Unpublished> = [
+            Unpublished::Config,
+            Unpublished::InputFile,
+            Unpublished::Readme,
+            Unpublished::Template,
+            Unpublished::FrameworkFolder,
+            Unpublished::Hidden,
+            Unpublished::Output,
+        ]
+        .into_iter()
+        .filter(|u| u.is_ignored())
+        .collect();
+        assert_eq!(ignored, [Unpublished::Hidden, Unpublished::Output]);
+    }
+
+    #[test]
     fn reasons_name_the_file() {
         assert_eq!(
             Unpublished::Config.reason("annexa.toml"),
