@@ -673,7 +673,7 @@ fn exchange(conn: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16
     Ok((status, body, close))
 }
 
-/// The load test of issue 14: 32 HTTP/1.1 clients (a request every 10 ms or so each) for 3 s
+/// The load test: 32 HTTP/1.1 clients (a request every 10 ms or so each) for 3 s
 /// over a mix of pages, while the test rewrites a document ten times a second in the middle
 /// second. Every response is a 200 (or 304); a 503 (busy) would be counted apart and must not
 /// happen at this load; and the last edit is served.
