@@ -464,6 +464,22 @@ mod tests {
     }
 
     #[test]
+    fn a_control_url_is_made_of_the_slugs_of_its_catalog_and_id() {
+        let frameworks = Frameworks {
+            catalogs: vec![crate::catalog::built_in("iso27001-2022").unwrap()],
+        };
+        let key = frameworks.resolve("A.5.15").unwrap();
+        assert_eq!(
+            control_url(&frameworks, key),
+            "controls/iso27001-2022/a-5-15/"
+        );
+        assert_eq!(
+            Page::Control(key).url(&frameworks),
+            "controls/iso27001-2022/a-5-15/"
+        );
+    }
+
+    #[test]
     fn urls_of_entries() {
         assert_eq!(owner_url("Head of IT"), "owners/head-of-it/");
         assert_eq!(
