@@ -115,20 +115,25 @@ impl<'p> Renderer<'p> {
         let last = (first + search::CHUNK).min(self.project.documents.len());
         let mut entries = Vec::with_capacity(last - first);
         for i in first..last {
-            let (entry, text) = self.document(i, out)?;
-            sink.add(i, &SearchFields::of(self.project, i), &text, &entry);
+            let (fields, entry, text) = self.document(i, out)?;
+            sink.add(i, &fields, &text, &entry);
             entries.push(entry);
         }
         let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
         search::write_chunk(out, chunk, &entries)
     }
 
-    /// Renders the page of document `index`; returns its search result entry and its body as
-    /// plain text (the caller writes the chunk file).
-    pub fn document(&self, index: usize, out: &Path) -> Result<(String, String), Fatal> {
+    /// Renders the page of document `index`; returns its search fields, its search result
+    /// entry and its body as plain text (the caller writes the chunk file).
+    pub fn document(
+        &self,
+        index: usize,
+        out: &Path,
+    ) -> Result<(SearchFields<'p>, String, String), Fatal> {
         let text = self.document_page(index, out)?;
-        let entry = search::doc_entry(index, &SearchFields::of(self.project, index), &text);
-        Ok((entry, text))
+        let fields = SearchFields::of(self.project, index);
+        let entry = search::doc_entry(index, &fields, &text);
+        Ok((fields, entry, text))
     }
 
     /// Renders the page of document `index`; returns its body as plain text (for search).

@@ -16,7 +16,7 @@ use crate::model::Project;
 use crate::pipeline::{Analysis, analyse_cached, system_today};
 use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
-use crate::search::{self, KeptDoc, KeptDocs, SearchFields};
+use crate::search::{self, KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
 
 /// What a burst of file changes requires.
@@ -286,8 +286,8 @@ impl Preview {
         let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
             .map(|&i| {
-                let (entry, text) = renderer.document(i, &dir)?;
-                Ok((i, KeptDoc::new(&SearchFields::of(project, i), &text, entry)))
+                let (fields, entry, text) = renderer.document(i, &dir)?;
+                Ok((i, KeptDoc::new(&fields, &text, entry)))
             })
             .collect::<Result<_, Fatal>>()?;
         let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
