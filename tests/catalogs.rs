@@ -740,3 +740,37 @@ fn a_custom_requirements_catalog_gets_its_page_and_a_control_catalog_none() {
         "a control catalog has the matrix, not a page of its own"
     );
 }
+
+#[test]
+fn the_matrix_and_the_requirements_page_show_the_same_requirements_summary() {
+    let repo = Repo::with_config(&config(&["iso27001-2022", "iso27001-2022-clauses"])).file(
+        "policies/a.md",
+        "+++\ntitle = \"A\"\nowner = \"O\"\nlast_reviewed = 2026-06-01\ncontrols = [\"iso27001-2022-clauses:4.3\"]\n+++\n\n# A\n",
+    );
+    let built = build_ok(&repo);
+    let summary = |page: &str| {
+        let html = read(&built.out, page);
+        outer_html(&html, |t| t.attr("class") == Some("summary-strip"))
+            .into_iter()
+            .map(texts)
+            .filter(|t| t.iter().any(|s| s == "Requirements"))
+            .collect::<Vec<Vec<String>>>()
+    };
+    let expected = [vec![
+        "2%",
+        "1 of 34 requirements covered",
+        "Requirements",
+        "34",
+        "Covered",
+        "1",
+        "Weak",
+        "0",
+        "Gaps",
+        "33",
+    ]];
+    assert_eq!(
+        summary("controls/iso27001-2022-clauses/index.html"),
+        expected
+    );
+    assert_eq!(summary("controls/index.html"), expected);
+}
