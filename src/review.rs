@@ -124,8 +124,9 @@ impl fmt::Display for Interval {
     }
 }
 
-/// Where a document stands with its review on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where a document stands with its review on a given day (serialised as [`ReviewState::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ReviewState {
     /// Today is after the next review date.
     Overdue,
@@ -137,12 +138,6 @@ pub enum ReviewState {
     Missing,
     /// Drafts and retired documents are not tracked.
     NotTracked,
-}
-
-impl serde::Serialize for ReviewState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
 }
 
 impl ReviewState {
@@ -246,6 +241,19 @@ pub fn review(inputs: ReviewInputs, today: Date, due_soon_days: u32) -> Review {
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     from.until(to).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod serialised {
+    use super::ReviewState::*;
+
+    #[test]
+    fn review_states_serialise_as_their_names() {
+        for state in [Overdue, DueSoon, Ok, Missing, NotTracked] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(json, format!("\"{}\"", state.as_str()));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -41,8 +41,10 @@ impl ControlStatus {
     }
 }
 
-/// How well an applicable control is documented: exactly one of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How well an applicable control is documented: exactly one of these (serialised as
+/// [`CoverageState::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CoverageState {
     /// An approved document within its review date maps to it.
     Covered,
@@ -50,12 +52,6 @@ pub enum CoverageState {
     Weak,
     /// Nothing maps to it, or only drafts and retired documents.
     Gap,
-}
-
-impl serde::Serialize for CoverageState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
 }
 
 impl CoverageState {
@@ -205,4 +201,21 @@ pub fn map_related_from(frameworks: &Frameworks) -> HashMap<ControlKey, Vec<Cont
         }
     }
     from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CoverageState;
+
+    #[test]
+    fn coverage_states_serialise_as_their_names() {
+        for state in [
+            CoverageState::Covered,
+            CoverageState::Weak,
+            CoverageState::Gap,
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(json, format!("\"{}\"", state.as_str()));
+        }
+    }
 }
