@@ -329,7 +329,7 @@ impl Page {
             Page::Fixed(id) => url(*id).to_string(),
             Page::Control(key) => control_url(frameworks, *key),
             Page::Requirements(framework) => requirements_url(frameworks, *framework),
-            Page::Owner(slug) => format!("{}{slug}/", url(RouteId::Owners)),
+            Page::Owner(slug) => owner_slug_url(slug),
             Page::Folder(folder) => crate::publish::folder_url(folder),
         }
     }
@@ -398,7 +398,12 @@ pub fn requirements_url(frameworks: &Frameworks, framework: usize) -> String {
 
 /// The page URL of an owner.
 pub fn owner_url(owner: &str) -> String {
-    format!("{}{}/", url(RouteId::Owners), slug(owner))
+    owner_slug_url(&slug(owner))
+}
+
+/// The page URL of the owner whose name slugs to `slug`.
+fn owner_slug_url(slug: &str) -> String {
+    format!("{}{slug}/", url(RouteId::Owners))
 }
 
 /// The document register filtered by one value (`documents/?owner=Head%20of%20IT`).
