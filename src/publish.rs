@@ -4,6 +4,10 @@
 
 use std::path::Path;
 
+/// The TOML files at the root that annexa reads besides `annexa.toml` (which is found before
+/// the walk): each is optional, and a symbolic link to one is followed wherever it points.
+pub const ROOT_INPUTS: &[&str] = &[crate::soa::SOA_FILE, crate::risks::RISKS_FILE];
+
 /// The folder of static files, published at the site root.
 pub const STATIC_DIR: &str = "static";
 /// The folder of template overrides.
