@@ -56,6 +56,19 @@ struct Converter<'c> {
     rewrite: Option<&'c dyn Fn(&str) -> String>,
     /// The language and text of the code block being read.
     code: Option<(String, String)>,
+    /// Footnote numbers by label, in the order pulldown-cmark's writer gives them.
+    footnotes: Vec<String>,
+    /// The label of the footnote definition being read.
+    footnote: Option<String>,
+    /// How many references to each footnote were written (for their ids).
+    references: rustc_hash::FxHashMap<String, usize>,
+    /// The text of the last heading, to name the scrolling regions after it.
+    heading: String,
+    /// Whether a heading is being read.
+    in_heading: bool,
+    /// Tables and code blocks so far (for their regions' names).
+    tables: usize,
+    codes: usize,
 }
 
 impl<'c> Converter<'c> {
@@ -69,6 +82,42 @@ impl<'c> Converter<'c> {
             text,
             rewrite,
             code: None,
+            footnotes: Vec::new(),
+            footnote: None,
+            references: Default::default(),
+            heading: String::new(),
+            in_heading: false,
+            tables: 0,
+            codes: 0,
+        }
+    }
+
+    /// A footnote's number: the next one at its first reference or definition.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.footnotes.len()
+            }
+        }
+    }
+
+    /// The accessible name of the next scrolling region (a table or a code block): what it
+    /// is, numbered, and the heading it is under.
+    fn region_name(&mut self, table: bool) -> String {
+        let (what, count) = if table {
+            self.tables += 1;
+            ("Table", self.tables)
+        } else {
+            self.codes += 1;
+            ("Code block", self.codes)
+        };
+        let under = self.heading.trim();
+        if under.is_empty() {
+            format!("{what} {count}")
+        } else {
+            format!("{what} {count} under “{}”", highlight::escape(under))
         }
     }
 
@@ -77,7 +126,37 @@ impl<'c> Converter<'c> {
         mut self,
         events: impl Iterator<Item = Event<'e>>,
     ) -> impl Iterator<Item = Event<'e>> {
-        events.filter_map(move |event| self.event(event))
+        events.flat_map(move |event| {
+            // A table scrolls in a region of its own that the keyboard can reach and scroll.
+            let pair = match event {
+                Event::Start(Tag::Table(_)) => {
+                    let name = self.region_name(true);
+                    let open = format!(
+                        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{name}\">"
+                    );
+                    [Some(Event::Html(open.into())), Some(event)]
+                }
+                Event::End(TagEnd::Table) => [Some(event), Some(Event::Html("</div>\n".into()))],
+                other => [self.event(other), None],
+            };
+            pair.into_iter().flatten()
+        })
+    }
+
+    /// A footnote reference: named "Footnote N", with an id its back-link returns to.
+    fn reference(&mut self, label: &str) -> String {
+        let number = self.footnote_number(label);
+        let count = self.references.entry(label.to_string()).or_insert(0);
+        *count += 1;
+        let id = highlight::escape(label);
+        let own = if *count == 1 {
+            format!("fnref-{id}")
+        } else {
+            format!("fnref-{id}-{count}")
+        };
+        format!(
+            "<sup class=\"footnote-reference\"><a href=\"#{id}\" id=\"{own}\" aria-label=\"Footnote {number}\">{number}</a></sup>"
+        )
     }
 
     /// The page's event for one Markdown event, or none while inside a code block.
@@ -91,8 +170,11 @@ impl<'c> Converter<'c> {
                 Event::End(TagEnd::CodeBlock) => {
                     self.text.push_str(buffer);
                     self.text.push('\n');
-                    let html = highlight::code_block(lang, buffer);
+                    let lang = std::mem::take(lang);
+                    let code = std::mem::take(buffer);
                     self.code = None;
+                    let name = self.region_name(false);
+                    let html = highlight::code_block(&lang, &code, &name);
                     Some(Event::Html(html.into()))
                 }
                 _ => None,
@@ -118,6 +200,8 @@ impl<'c> Converter<'c> {
                 ..
             }) => {
                 let id = self.headings.next().map(|h| CowStr::from(h.id.clone()));
+                self.heading.clear();
+                self.in_heading = true;
                 Event::Start(Tag::Heading {
                     level,
                     id,
@@ -131,15 +215,53 @@ impl<'c> Converter<'c> {
             },
             Event::Text(ref t) | Event::Code(ref t) => {
                 self.text.push_str(t);
+                if self.in_heading {
+                    self.heading.push_str(t);
+                }
                 event
             }
+            Event::TaskListMarker(done) => {
+                // A task-list checkbox is named, so a screen reader reads "Done, checked".
+                let checked = if done { " checked" } else { "" };
+                Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"Done\"> ")
+                        .into(),
+                )
+            }
+            Event::FootnoteReference(label) => Event::InlineHtml(self.reference(&label).into()),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let number = self.footnote_number(&label);
+                let html = format!(
+                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{number}</sup>",
+                    id = highlight::escape(&label)
+                );
+                self.footnote = Some(label.to_string());
+                Event::Html(html.into())
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let label = self.footnote.take().unwrap_or_default();
+                let number = self.footnote_number(&label);
+                let back = if self.references.contains_key(&label) {
+                    format!(
+                        "<a class=\"footnote-backref\" href=\"#fnref-{id}\" aria-label=\"Back to reference {number}\">↩</a>",
+                        id = highlight::escape(&label)
+                    )
+                } else {
+                    String::new()
+                };
+                Event::Html(format!("{back}</div>\n").into())
+            }
+
             Event::SoftBreak | Event::HardBreak => {
                 self.text.push(' ');
                 event
             }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
-            ) => {
+            Event::End(TagEnd::Heading(_)) => {
+                self.in_heading = false;
+                self.text.push('\n');
+                event
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 self.text.push('\n');
                 event
             }
@@ -236,13 +358,18 @@ fn sanitise(html: &str, rewrite: &(dyn Fn(&str) -> String + Send + Sync)) -> Str
     builder
         .add_generic_attributes(["class", "id", "style"])
         .add_tags(["input", "figure", "figcaption", "section", "mark"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
+        .add_tag_attributes("pre", ["tabindex", "role", "aria-label"])
+        .add_tag_attributes("a", ["aria-label"])
         .add_tag_attributes("img", ["width", "height", "loading"])
         .add_tag_attributes("td", ["colspan", "rowspan"])
         .add_tag_attributes("th", ["colspan", "rowspan"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             (_, "style") => is_alignment(value).then_some(Cow::Borrowed(value)),
             ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+            (_, "role") => (value == "region").then_some(Cow::Borrowed(value)),
+            (_, "tabindex") => (value == "0").then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         })
         .url_relative(ammonia::UrlRelative::Custom(Box::new(Rewriter(rewrite))));
