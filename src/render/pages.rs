@@ -155,7 +155,7 @@ impl<'p> Renderer<'p> {
         let title_id = (shown.len() != body.html.len()).then(|| doc.headings[0].id.as_str());
         context.insert("title_id", &title_id);
         context.insert_value("body", Value::safe_string(shown));
-        context.insert("has_code", &body.html.contains("<pre class=\"code\">"));
+        context.insert("has_code", &body.html.contains("<pre class=\"code\""));
         let toc: Vec<TocEntry> = doc
             .headings
             .iter()
