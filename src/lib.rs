@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod catalog;
+pub mod clauses;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
