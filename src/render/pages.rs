@@ -40,6 +40,31 @@ struct TocEntry<'a> {
     id: &'a str,
 }
 
+/// The "On this page" entries of a document: its top two levels of section headings, shown as
+/// levels 2 and 3 (`##` and `###` usually; `#` and `##` in a document whose sections are `#`
+/// headings). `title_shown` says the first heading became the page's title, so it is no entry;
+/// a lone `#` heading that opens the body is taken as a title too.
+fn toc(headings: &[crate::document::HeadingSite], title_shown: bool) -> Vec<TocEntry<'_>> {
+    let mut sections = &headings[usize::from(title_shown).min(headings.len())..];
+    if let [first, rest @ ..] = sections
+        && first.level == 1
+        && !rest.is_empty()
+        && rest.iter().all(|h| h.level > 1)
+    {
+        sections = rest;
+    }
+    let top = sections.iter().map(|h| h.level).min().unwrap_or(2).max(1);
+    sections
+        .iter()
+        .filter(|h| h.level <= top + 1)
+        .map(|h| TocEntry {
+            level: h.level - top + 2,
+            text: &h.text,
+            id: &h.id,
+        })
+        .collect()
+}
+
 /// Renders pages of one project with one set of templates.
 pub struct Renderer<'p> {
     project: &'p Project,
@@ -156,17 +181,7 @@ impl<'p> Renderer<'p> {
         context.insert("title_id", &title_id);
         context.insert_value("body", Value::safe_string(shown));
         context.insert("has_code", &body.html.contains("<pre class=\"code\""));
-        let toc: Vec<TocEntry> = doc
-            .headings
-            .iter()
-            .filter(|h| (2..=3).contains(&h.level))
-            .map(|h| TocEntry {
-                level: h.level,
-                text: &h.text,
-                id: &h.id,
-            })
-            .collect();
-        context.insert("toc", &toc);
+        context.insert("toc", &toc(&doc.headings, title_id.is_some()));
         context.insert("referenced_by", self.project.referenced_by(index));
         self.write_page(out, &doc.url, template_of(RouteId::Document), &context)?;
         Ok(body.text)

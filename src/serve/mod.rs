@@ -68,6 +68,7 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
     let shared = Arc::new(http::Shared::default());
     let mut preview = Preview::new(&root, options.today)?;
     let report = preview.rebuild(Change::Full, &shared);
+    let _ = write!(log, "{}", report.diagnostics.as_deref().unwrap_or(""));
     let _ = writeln!(log, "{}", report.summary());
 
     pool::start(listener, &shared, pool::POOL)
@@ -210,6 +211,7 @@ fn watch(
             continue;
         };
         let report = preview.rebuild(change, shared);
+        let _ = write!(log, "{}", report.diagnostics.as_deref().unwrap_or(""));
         let _ = writeln!(log, "{}", report.summary());
     }
 }

@@ -41,6 +41,8 @@ pub struct RebuildReport {
     pub errors: usize,
     /// A problem that stopped the rebuild (the previous site stays up).
     pub fatal: Option<String>,
+    /// The diagnostics as `check` prints them, when they differ from the last rebuild's.
+    pub diagnostics: Option<String>,
 }
 
 impl RebuildReport {
@@ -85,6 +87,8 @@ pub struct Preview {
     last: Option<Last>,
     /// Set when a rebuild failed part-way: the next one renders everything.
     needs_full: bool,
+    /// The diagnostics last printed, so that an unchanged list is not printed again.
+    printed: String,
 }
 
 impl Preview {
@@ -103,6 +107,7 @@ impl Preview {
             output_dir: "public".to_string(),
             last: None,
             needs_full: false,
+            printed: String::new(),
         })
     }
 
@@ -169,13 +174,35 @@ impl Preview {
             self.full(&analysis, shared, overlay.clone(), started)
         };
         self.needs_full = result.is_err();
+        let diagnostics = self.diagnostics_to_print(&analysis);
         match result {
             Ok(mut report) => {
                 report.errors = errors.len();
+                report.diagnostics = diagnostics;
                 report
             }
             Err(fatal) => self.fail(shared, fatal),
         }
+    }
+
+    /// The analysis's diagnostics in `check`'s human format, unless they are what was printed
+    /// last (or there are none, and none were).
+    fn diagnostics_to_print(&mut self, analysis: &Analysis) -> Option<String> {
+        let mut text = Vec::new();
+        if !analysis.diagnostics.is_empty() {
+            let report = crate::report::Report {
+                diagnostics: &analysis.diagnostics,
+                documents: analysis.project.documents.len(),
+                files: &[],
+            };
+            report.write(crate::report::Format::Human, &mut text).ok()?;
+        }
+        let text = String::from_utf8_lossy(&text).into_owned();
+        if text == self.printed {
+            return None;
+        }
+        self.printed = text.clone();
+        Some(text)
     }
 
     fn fail(&self, shared: &Arc<Shared>, fatal: Fatal) -> RebuildReport {

@@ -85,6 +85,10 @@
       button.type = "button";
       button.className = "sort";
       button.textContent = th.textContent;
+      var arrow = document.createElement("span");
+      arrow.className = "sort-arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      button.appendChild(arrow);
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
@@ -113,9 +117,24 @@
     apply();
   }
 
-  /* 3. "/" focuses the search box, as on most sites with one. */
+  /* 3. "/" focuses the search box, as on most sites with one. A single-key shortcut can be
+     turned off (WCAG 2.1.4): the search page has a checkbox, remembered in localStorage. */
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  var slashOff = function () { try { return store && store.getItem("annexa-slash") === "off"; } catch (e) { return false; } };
+  var slashBox = document.getElementById("slash-shortcut");
+  if (slashBox && store) {
+    slashBox.checked = !slashOff();
+    slashBox.addEventListener("change", function () {
+      try {
+        if (slashBox.checked) store.removeItem("annexa-slash"); else store.setItem("annexa-slash", "off");
+      } catch (e) { /* storage refused: the setting lasts for this page only */ }
+    });
+    document.getElementById("shortcut-setting").hidden = false;
+  }
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (slashBox ? !slashBox.checked : slashOff()) return;
     var t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     var box = document.getElementById("search-q") || document.getElementById("header-q");

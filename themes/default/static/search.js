@@ -309,7 +309,14 @@
     setQueryInUrl(input.value.trim());
     search(input.value);
   });
-  moreButton.addEventListener("click", function () { render(generation); });
+  moreButton.addEventListener("click", function () {
+    // Focus moves to the first new result, not to <body> when the button hides.
+    var before = list.children.length;
+    render(generation).then(function () {
+      var first = list.children[before] && list.children[before].querySelector("a");
+      if (first) first.focus();
+    });
+  });
 
   var initial = new URLSearchParams(location.search).get("q") || "";
   if (initial) {
