@@ -13,6 +13,12 @@ mod axe;
 mod common;
 #[path = "browser/driver.rs"]
 mod driver;
+#[path = "browser/keyboard.rs"]
+mod keyboard;
+#[path = "browser/not_found.rs"]
+mod not_found;
+#[path = "browser/print.rs"]
+mod print;
 #[path = "browser/vnu.rs"]
 mod vnu;
 

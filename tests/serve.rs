@@ -833,3 +833,62 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
     );
     assert!(server.child.try_wait().unwrap().is_none());
 }
+
+#[test]
+fn content_errors_are_printed_in_the_terminal_as_check_prints_them() {
+    let break_link = |root: &Path| {
+        let doc = root.join("policies/access-control.md");
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let broken = text.replace(
+            "(../procedures/backup.md#restore-tests)",
+            "(../procedures/backups.md)",
+        );
+        assert_ne!(broken, text);
+        std::fs::write(&doc, broken).unwrap();
+    };
+    let server = launch("small-site", &[], break_link);
+    let check = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args([
+            "check",
+            server.root.to_str().unwrap(),
+            "--today",
+            "2026-11-01",
+        ])
+        .env("NO_COLOR", "1")
+        .env_remove("ANNEXA_TODAY")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    let expected: Vec<&str> = printed.lines().collect();
+    assert!(
+        expected.iter().any(|l| l.contains("broken-link")),
+        "{printed}"
+    );
+    assert_eq!(
+        server.before[..expected.len()],
+        expected[..],
+        "serve prints check's report first, then its own summary"
+    );
+    assert!(
+        server.before[expected.len()].ends_with(", 1 content error (shown in the browser)"),
+        "{:?}",
+        server.before
+    );
+    // An edit that leaves the diagnostics as they were prints only the summary line.
+    let doc = server.root.join("policies/access-control.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text + "\nOne more line.\n").unwrap();
+    let mut after = Vec::new();
+    while !after
+        .last()
+        .is_some_and(|l: &String| l.contains("content error"))
+    {
+        let line = server
+            .log
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a rebuild line");
+        after.push(line);
+    }
+    assert_eq!(after.len(), 1, "{after:?}");
+}

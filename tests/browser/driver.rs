@@ -462,4 +462,20 @@ impl Browser {
     pub fn go(&self, url: &str) {
         self.command("POST", "/url", Some(json!({ "url": url })));
     }
+
+    /// Presses keys through the Actions API, whatever has focus (WebDriver key codes:
+    /// `\u{E004}` is Tab, `\u{E007}` Enter).
+    pub fn press(&self, keys: &[&str]) {
+        let mut actions = Vec::new();
+        for key in keys {
+            actions.push(json!({ "type": "keyDown", "value": key }));
+            actions.push(json!({ "type": "keyUp", "value": key }));
+        }
+        self.command(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        );
+        self.command("DELETE", "/actions", None);
+    }
 }
