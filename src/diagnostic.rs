@@ -82,7 +82,7 @@ lints! {
     ReviewDateMissing = "review-date-missing", Warning, "A tracked document has neither `last_reviewed` nor `next_review`.";
     UnmappedControl = "unmapped-control", Warning, "An applicable control that no approved or in-review document maps to.";
     SoaConflict = "soa-conflict", Warning, "A control marked not applicable in the SoA that an approved document maps to.";
-    InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml` or a framework file has a TOML syntax error or a bad value, or is a folder.";
+    InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml`, a register file or a framework file has a TOML syntax error or a bad value, or is a folder.";
     UnreadableFile = "unreadable-file", Error, "A file or folder cannot be read, or its text or its name is not valid UTF-8.";
     IgnoredFile = "ignored-file", Warning, "A file annexa does not read: not a regular file (a FIFO, socket or device), or a symbolic link leading outside the repository.";
     EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";

@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod catalog;
+pub mod clauses;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
@@ -26,6 +27,7 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod publish;
+pub mod registers;
 pub mod render;
 pub mod report;
 pub mod review;
