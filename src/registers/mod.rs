@@ -202,6 +202,6 @@ fn unique(
 }
 
 /// The date `interval` after `from`, or the last date annexa can compute with.
-fn after(interval: Interval, from: Date) -> Date {
+pub fn after(interval: Interval, from: Date) -> Date {
     interval.after(from).unwrap_or(crate::review::LAST_DATE)
 }
