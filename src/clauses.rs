@@ -1,198 +1,161 @@
-//! The clauses of ISO/IEC 27001:2022 that `clauses` fields name: the built-in clause catalog,
-//! always available whether or not it is among `frameworks`, plus lettered items (`6.1.3 d`).
+//! The clauses of ISO/IEC 27001:2022 and the documented information they require (both
+//! compiled in from `catalogs/`): what a `clauses` entry may name, always, whether or not the
+//! clause catalog is among `frameworks`.
 
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
-use crate::catalog::{self, Catalog, ControlKey, Frameworks, Unresolved};
-use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
-use crate::tomlread::Located;
+use serde::Deserialize;
+
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+
+/// Whether a mandatory item is a document to keep up to date or a record to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Retention {
+    /// "Maintain": a document, kept current.
+    Maintain,
+    /// "Retain": a record, kept as evidence.
+    Retain,
+}
+
+/// One item of documented information the standard requires (`6.1.3 d`: the SoA).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MandatoryItem {
+    /// The clause as the standard's list spells it: `4.3`, `6.1.3 d`.
+    pub clause: String,
+    /// What it is: "Scope of the ISMS".
+    pub item: String,
+    /// Document or record.
+    pub kind: Retention,
+    /// Whether the organisation itself decides what it holds (7.5.1 b): listed, never missing.
+    #[serde(default)]
+    pub organisation_decides: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MandatoryFile {
+    items: Vec<MandatoryItem>,
+}
+
+/// Everything a `clauses` entry may name: the clause catalog's ids and the mandatory items.
+#[derive(Debug)]
+pub struct Clauses {
+    /// Each id with its title, clause order (the clauses, then the lettered items).
+    ids: Vec<(String, String)>,
+    /// The mandatory documented information, in clause order.
+    pub mandatory: Vec<MandatoryItem>,
+}
 
 /// The id of the built-in clause catalog.
-pub const CLAUSES_ID: &str = "iso27001-2022-clauses";
+pub const CLAUSE_CATALOG: &str = "iso27001-2022-clauses";
 
-/// One clause, or one lettered item of a clause (`6.1.3 d`, `7.5.1 b`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ClauseRef {
-    /// Index into the clause catalog's controls.
-    pub clause: usize,
-    /// The list item of the clause, when one is named (`d` of `6.1.3 d`).
-    pub item: Option<char>,
-}
-
-/// The clause catalog, parsed once.
-pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| catalog::built_in(CLAUSES_ID).expect("the clause catalog is built in"))
-}
-
-impl ClauseRef {
-    /// The id as written canonically: `8.1`, `6.1.3 d`.
-    pub fn id(self) -> String {
-        let id = &catalog().controls[self.clause].id;
-        match self.item {
-            Some(item) => format!("{id} {item}"),
-            None => id.clone(),
+static CLAUSES: LazyLock<Clauses> = LazyLock::new(|| {
+    let catalog = catalog::built_in(CLAUSE_CATALOG).expect("the clause catalog is built in");
+    let file: MandatoryFile =
+        toml::from_str(include_str!("../catalogs/iso27001-2022-mandatory.toml"))
+            .expect("the built-in mandatory documents list parses");
+    let mut ids: Vec<(String, String)> = catalog
+        .controls
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect();
+    for item in &file.items {
+        if !ids.iter().any(|(id, _)| *id == item.clause) {
+            ids.push((item.clause.clone(), item.item.clone()));
         }
     }
-
-    /// The clause's title (of the whole clause, for a lettered item).
-    pub fn title(self) -> &'static str {
-        &catalog().controls[self.clause].title
+    Clauses {
+        ids,
+        mandatory: file.items,
     }
+});
 
-    /// Whether this is `other` or lies within it (`9.2.2` and `9.2.2 c` lie within `9.2`); a
-    /// lettered item contains nothing but itself.
-    pub fn is_within(self, other: ClauseRef) -> bool {
-        if self == other {
-            return true;
-        }
-        if other.item.is_some() {
-            return false;
-        }
-        let mine = &catalog().controls[self.clause].id;
-        let theirs = &catalog().controls[other.clause].id;
-        mine.strip_prefix(theirs.as_str())
-            .is_some_and(|rest| rest.starts_with('.') || (rest.is_empty() && self.item.is_some()))
-    }
+/// The clauses and mandatory items (parsed once).
+pub fn clauses() -> &'static Clauses {
+    &CLAUSES
+}
 
-    /// The clause as a control of the catalogs in use, when the clause catalog is among them.
-    pub fn control_key(self, frameworks: &Frameworks) -> Option<ControlKey> {
-        let framework = frameworks.by_id(CLAUSES_ID)?;
-        let id = &catalog().controls[self.clause].id;
-        let control = frameworks.catalogs[framework].find(id)?;
-        Some(ControlKey { framework, control })
-    }
+/// Why a `clauses` entry names nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownClause {
+    /// What went wrong.
+    pub message: String,
+    /// A did-you-mean, or what may be written.
+    pub help: String,
+}
 
-    /// The clause behind a control of the catalogs in use, when it is one of the clause catalog.
-    pub fn of_control(frameworks: &Frameworks, key: ControlKey) -> Option<ClauseRef> {
-        let catalog_in_use = &frameworks.catalogs[key.framework];
-        if !catalog_in_use.id.eq_ignore_ascii_case(CLAUSES_ID) {
-            return None;
-        }
-        let clause = catalog().find(&catalog_in_use.controls[key.control].id)?;
-        Some(ClauseRef { clause, item: None })
+impl UnknownClause {
+    /// The `unknown-control` diagnostic for the entry written at `position` of `file`.
+    pub fn diagnostic(&self, file: &str, position: Position) -> Diagnostic {
+        Diagnostic::new(Lint::UnknownControl, self.message.clone())
+            .in_file(file)
+            .at(position)
+            .with_help(self.help.clone())
     }
 }
 
-/// Every clause without sub-clauses (`9.2.1`, `9.2.2` but not `9.2`), in catalog order: what
-/// must each be audited for the clauses to be.
-pub fn leaves() -> impl Iterator<Item = ClauseRef> {
-    let catalog = catalog();
-    (0..catalog.controls.len())
-        .filter(|&i| catalog.children(i).next().is_none())
-        .map(|clause| ClauseRef { clause, item: None })
-}
-
-/// Resolves a clause id: `8.1`, `iso27001-2022-clauses:8.1`, or a lettered item such as
-/// `6.1.3 d` (a clause id, a space, one letter).
-pub fn resolve(raw: &str) -> Result<ClauseRef, Unresolved> {
-    let trimmed = raw.trim();
-    let bare = match trimmed.split_once(':') {
-        Some((framework, id)) if framework.trim().eq_ignore_ascii_case(CLAUSES_ID) => id.trim(),
-        _ => trimmed,
-    };
-    let catalog = catalog();
-    if let Some(clause) = catalog.find(bare) {
-        return Ok(ClauseRef { clause, item: None });
-    }
-    if let Some((id, item)) = bare.rsplit_once(' ')
-        && let [letter] = item.trim().as_bytes()
-        && letter.is_ascii_alphabetic()
-        && let Some(clause) = catalog.find(id.trim())
-    {
-        return Ok(ClauseRef {
-            clause,
-            item: Some(letter.to_ascii_lowercase() as char),
-        });
-    }
-    let help = did_you_mean(bare, catalog.controls.iter().map(|c| c.id.as_str()))
-        .map(|c| format!("did you mean `{c}`?"))
-        .or_else(|| {
-            Some(
-                "clauses are ISO/IEC 27001:2022 clause ids such as `8.1` or `9.2.2`, or a lettered item such as `6.1.3 d`".to_string(),
-            )
-        });
-    Err(Unresolved {
-        lint: Lint::UnknownControl,
-        message: format!("`{trimmed}` is not a clause of ISO/IEC 27001:2022"),
-        help,
-    })
-}
-
-/// Resolves written clause ids, reporting each unknown one; a clause listed twice counts once.
-pub fn resolve_all(
-    written: &[Located<String>],
-    file: &str,
-    out: &mut Vec<Diagnostic>,
-) -> Vec<Located<ClauseRef>> {
-    let mut clauses: Vec<Located<ClauseRef>> = Vec::with_capacity(written.len());
-    for w in written {
-        match resolve(&w.value) {
-            Ok(c) if !clauses.iter().any(|k| k.value == c) => clauses.push(Located {
-                value: c,
-                position: w.position,
-            }),
-            Ok(_) => {}
-            Err(e) => out.push(e.diagnostic(file, w.position)),
+impl Clauses {
+    /// Resolves a `clauses` entry to its canonical id: `4.3`, `6.1.3 d` (also written `6.1.3d`,
+    /// `6.1.3 (d)`, `iso27001-2022-clauses:4.3`; case and spacing are ignored).
+    pub fn resolve(&self, raw: &str) -> Result<&str, UnknownClause> {
+        let wanted = normalise(raw);
+        if let Some((id, _)) = self.ids.iter().find(|(id, _)| *id == wanted) {
+            return Ok(id);
         }
+        let written = raw.trim();
+        let help = if written.to_ascii_uppercase().starts_with("A.") {
+            "Annex A controls go in `controls`; `clauses` names clauses of ISO/IEC 27001:2022"
+                .to_string()
+        } else if let Some(id) = did_you_mean(&wanted, self.ids.iter().map(|(id, _)| id.as_str())) {
+            format!("did you mean `{id}`?")
+        } else {
+            "write a clause of ISO/IEC 27001:2022 (4.1 to 10.2) or a lettered item: 6.1.3 d, 7.2 d, 7.5.1 b"
+                .to_string()
+        };
+        Err(UnknownClause {
+            message: format!("clause `{written}` is not a clause of ISO/IEC 27001:2022"),
+            help,
+        })
     }
-    clauses
+
+    /// The title of a canonical id (a clause's title, or a lettered item's).
+    pub fn title(&self, id: &str) -> Option<&str> {
+        self.ids
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Every canonical id, in clause order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(|(id, _)| id.as_str())
+    }
 }
 
-/// Splits a written list of controls (`scope`, `controls`) into controls and clauses: a full
-/// clause id (`iso27001-2022-clauses:8.1`), or a bare id that resolves to the clause catalog
-/// when it is in use, counts as a clause; the rest resolve against the catalogs in use.
-pub fn split_controls(
-    written: &[Located<String>],
-    frameworks: &Frameworks,
-    file: &str,
-    out: &mut Vec<Diagnostic>,
-) -> (Vec<Located<ControlKey>>, Vec<Located<ClauseRef>>) {
-    let mut controls: Vec<Located<ControlKey>> = Vec::with_capacity(written.len());
-    let mut clauses: Vec<Located<ClauseRef>> = Vec::new();
-    for w in written {
-        let full_clause = w
-            .value
-            .split_once(':')
-            .is_some_and(|(f, _)| f.trim().eq_ignore_ascii_case(CLAUSES_ID));
-        let clause = if full_clause {
-            match resolve(&w.value) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    out.push(e.diagnostic(file, w.position));
-                    continue;
-                }
+/// `6.1.3 (D)` → `6.1.3 d`: lower case, no catalog prefix, no brackets, one space before a letter.
+fn normalise(raw: &str) -> String {
+    let raw = raw.trim();
+    let raw = raw
+        .get(..CLAUSE_CATALOG.len() + 1)
+        .filter(|p| p.eq_ignore_ascii_case(&format!("{CLAUSE_CATALOG}:")))
+        .map_or(raw, |_| &raw[CLAUSE_CATALOG.len() + 1..]);
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars().filter(|c| !matches!(c, '(' | ')')) {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
             }
         } else {
-            match frameworks.resolve(&w.value) {
-                Ok(key) => match ClauseRef::of_control(frameworks, key) {
-                    Some(c) => Some(c),
-                    None => {
-                        if !controls.iter().any(|k| k.value == key) {
-                            controls.push(Located {
-                                value: key,
-                                position: w.position,
-                            });
-                        }
-                        None
-                    }
-                },
-                Err(e) => {
-                    out.push(e.diagnostic(file, w.position));
-                    None
-                }
+            if c.is_alphabetic() && out.ends_with(|p: char| p.is_ascii_digit()) {
+                out.push(' ');
             }
-        };
-        if let Some(c) = clause
-            && !clauses.iter().any(|k| k.value == c)
-        {
-            clauses.push(Located {
-                value: c,
-                position: w.position,
-            });
+            out.extend(c.to_lowercase());
         }
     }
-    (controls, clauses)
+    out.trim().to_string()
 }
 
 #[cfg(test)]
@@ -200,30 +163,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clause_ids_and_lettered_items_resolve() {
-        assert_eq!(resolve("8.1").unwrap().id(), "8.1");
+    fn the_built_in_lists_parse() {
+        let c = clauses();
+        assert_eq!(c.mandatory.len(), 15);
+        assert_eq!(c.ids().count(), 34 + 3);
+        let decided: Vec<&str> = c
+            .mandatory
+            .iter()
+            .filter(|m| m.organisation_decides)
+            .map(|m| m.clause.as_str())
+            .collect();
+        assert_eq!(decided, ["7.5.1 b"]);
+        assert_eq!(c.title("6.1.3 d"), Some("Statement of Applicability"));
         assert_eq!(
-            resolve(" iso27001-2022-clauses:9.2.2 ").unwrap().id(),
-            "9.2.2"
+            c.title("4.3"),
+            Some("Determining the scope of the information security management system")
         );
-        assert_eq!(resolve("6.1.3 d").unwrap().id(), "6.1.3 d");
-        assert_eq!(resolve("7.5.1 B").unwrap().id(), "7.5.1 b");
-        let e = resolve("9.2.3").unwrap_err();
-        assert_eq!(e.message, "`9.2.3` is not a clause of ISO/IEC 27001:2022");
-        assert!(resolve("6.1.3 dd").is_err());
-        assert!(resolve("A.5.1").is_err());
     }
 
     #[test]
-    fn clauses_lie_within_their_parents() {
-        let c = |s: &str| resolve(s).unwrap();
-        assert!(c("9.2.2").is_within(c("9.2")));
-        assert!(c("9.2.2 c").is_within(c("9.2")));
-        assert!(c("9.2.2 c").is_within(c("9.2.2")));
-        assert!(!c("9.2").is_within(c("9.2.2")));
-        assert!(!c("9.2.2").is_within(c("9.2.2 c")));
-        assert!(!c("10.1").is_within(c("10.2")));
-        assert!(!c("9.3.1").is_within(c("9.2")));
-        assert_eq!(leaves().count(), 30);
+    fn entries_resolve_whatever_their_spelling() {
+        let c = clauses();
+        for written in [
+            "6.1.3 d",
+            " 6.1.3D ",
+            "6.1.3 (d)",
+            "6.1.3  d",
+            "iso27001-2022-clauses:6.1.3 d",
+        ] {
+            assert_eq!(c.resolve(written), Ok("6.1.3 d"), "{written}");
+        }
+        assert_eq!(c.resolve("10.2"), Ok("10.2"));
+        assert_eq!(c.resolve("ISO27001-2022-CLAUSES:4.3"), Ok("4.3"));
+    }
+
+    #[test]
+    fn unknown_entries_say_what_to_write() {
+        let c = clauses();
+        let e = c.resolve("6.1.4").unwrap_err();
+        assert_eq!(
+            e.message,
+            "clause `6.1.4` is not a clause of ISO/IEC 27001:2022"
+        );
+        assert!(e.help.starts_with("did you mean"), "{}", e.help);
+        let e = c.resolve("A.5.1").unwrap_err();
+        assert_eq!(
+            e.help,
+            "Annex A controls go in `controls`; `clauses` names clauses of ISO/IEC 27001:2022"
+        );
+        let e = c.resolve("policy").unwrap_err();
+        assert_eq!(
+            e.help,
+            "write a clause of ISO/IEC 27001:2022 (4.1 to 10.2) or a lettered item: 6.1.3 d, 7.2 d, 7.5.1 b"
+        );
     }
 }

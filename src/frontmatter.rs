@@ -137,6 +137,8 @@ pub struct FrontMatter {
     pub next_review: Option<Located<Date>>,
     /// `controls`, as written, with positions.
     pub controls: Vec<Located<String>>,
+    /// `clauses`: the ISO/IEC 27001:2022 clauses whose documented information this is, as written.
+    pub clauses: Vec<Located<String>>,
     /// `tags`.
     pub tags: Vec<String>,
     /// `summary`, one sentence.
@@ -160,6 +162,7 @@ impl FrontMatter {
             review_interval: None,
             next_review: None,
             controls: Vec::new(),
+            clauses: Vec::new(),
             tags: Vec::new(),
             summary: None,
         }
@@ -181,6 +184,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "review_interval",
     "next_review",
     "controls",
+    "clauses",
     "tags",
     "summary",
 ];
@@ -301,6 +305,7 @@ pub fn parse(
         }
     }
     fm.controls = f.string_list("controls", out).unwrap_or_default();
+    fm.clauses = f.string_list("clauses", out).unwrap_or_default();
     fm.tags = f
         .string_list("tags", out)
         .unwrap_or_default()

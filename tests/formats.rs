@@ -487,7 +487,7 @@ warning[review-date-missing]: `Backups` has no review date
 
 warning[unknown-field]: unknown key `color`
   --> procedures/backups.md:4:1
-   = help: known keys: title, owner, id, kind, status, version, approver, classification, effective, last_reviewed, review_interval, next_review, controls, tags, summary
+   = help: known keys: title, owner, id, kind, status, version, approver, classification, effective, last_reviewed, review_interval, next_review, controls, clauses, tags, summary
 
 annexa: 1 error, 2 warnings in 2 documents
 ";

@@ -2,7 +2,8 @@
 //! reports kept, auditors independent of what they audit, and the whole ISMS audited in a cycle.
 
 use crate::catalog::ControlKey;
-use crate::clauses::{self, ClauseRef};
+use crate::clauses::CLAUSE_CATALOG;
+use crate::registers::scope::{clause_of_control, is_within, leaf_clauses};
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::links::Target;
 use crate::model::Project;
@@ -11,6 +12,10 @@ use crate::review::{Interval, Unit, days_between};
 
 use super::plural;
 use super::registers::path_problem;
+
+/// The clause whose documented information is the audit programme and its results: documents
+/// that list it are the programme and the reports, which do not make an auditor partial.
+const PROGRAMME: &str = "9.2";
 
 /// The cycle when `[programme]` sets none: a certification cycle.
 const DEFAULT_CYCLE: Interval = Interval {
@@ -88,7 +93,9 @@ pub fn audit_reports(project: &Project) -> Vec<Diagnostic> {
 
 /// `auditor-not-independent`: the auditor is (case aside) the owner of a document or a risk
 /// mapped into the audit's scope (ISO/IEC 27001:2022 9.2.2 b, objectivity and impartiality).
-/// The audit's own report does not count.
+/// A document is in scope through a control in `scope`, or a clause within `clauses` (its front
+/// matter's `clauses`, or a clause control when the clause catalog is in use). The audit's own
+/// report and the programme (documents of clause 9.2) do not count.
 pub fn auditor_independence(project: &Project) -> Vec<Diagnostic> {
     let file = audits_file(project);
     let mut out = Vec::new();
@@ -136,14 +143,24 @@ fn owned_in_scope(project: &Project, audit: &Audit, auditor: &str) -> Vec<String
         .map(|c| c.value)
         .chain(clause_controls_in_scope(project, audit))
         .flat_map(|key| project.documents_for(key).iter().copied())
-        .filter(|&i| Some(i) != report && is_auditor(project.documents[i].meta.owner.as_deref()))
+        .chain((0..project.documents.len()).filter(|&i| {
+            project.documents[i]
+                .clause_ids()
+                .any(|c| audit.covers_clause(c))
+        }))
+        .filter(|&i| {
+            let doc = &project.documents[i];
+            Some(i) != report
+                && !doc.clause_ids().any(|c| is_within(c, PROGRAMME))
+                && is_auditor(doc.meta.owner.as_deref())
+        })
         .collect();
     documents.sort_unstable();
     documents.dedup();
     let risks = (0..project.risks.len()).filter(|&i| {
         project.risks[i]
             .control_keys()
-            .any(|k| audit.covers_control(k) || ClauseRef::of_control(&project.frameworks, k).is_some_and(|c| audit.covers_clause(c)))
+            .any(|k| audit.covers_control(k) || clause_of_control(&project.frameworks, k).is_some_and(|c| audit.covers_clause(c)))
     });
     let mut owned: Vec<String> = documents
         .into_iter()
@@ -164,13 +181,13 @@ fn clause_controls_in_scope<'a>(
 ) -> impl Iterator<Item = ControlKey> + 'a {
     let frameworks = &project.frameworks;
     frameworks
-        .by_id(clauses::CLAUSES_ID)
+        .by_id(CLAUSE_CATALOG)
         .into_iter()
         .flat_map(move |framework| {
             (0..frameworks.catalogs[framework].controls.len())
                 .map(move |control| ControlKey { framework, control })
         })
-        .filter(move |&k| ClauseRef::of_control(frameworks, k).is_some_and(|c| audit.covers_clause(c)))
+        .filter(move |&k| clause_of_control(frameworks, k).is_some_and(|c| audit.covers_clause(c)))
 }
 
 /// `audit-coverage-gap`: clauses and applicable controls that no audit performed within the
@@ -197,9 +214,9 @@ pub fn audit_coverage(project: &Project) -> Vec<Diagnostic> {
         })
         .collect();
     let mut out = Vec::new();
-    let clauses: Vec<String> = clauses::leaves()
-        .filter(|&c| !within.iter().any(|a| a.covers_clause(c)))
-        .map(ClauseRef::id)
+    let clauses: Vec<String> = leaf_clauses()
+        .filter(|c| !within.iter().any(|a| a.covers_clause(c)))
+        .map(str::to_string)
         .collect();
     if !clauses.is_empty() {
         out.push(gap(project, "clauses of ISO/IEC 27001:2022", &clauses, cycle, at));

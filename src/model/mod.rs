@@ -22,7 +22,7 @@ use crate::registers::{RegisterState, Registers};
 use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
-pub use document::{ControlRef, Document, Resolver};
+pub use document::{ClauseRef, ControlRef, Document, Resolver};
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
 

@@ -4,13 +4,13 @@
 use jiff::civil::Date;
 
 use crate::catalog::{ControlKey, Frameworks};
-use crate::clauses::{self, ClauseRef};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::links::Target;
 use crate::review::Interval;
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
 
+use super::scope::{self, Clause, is_within};
 use super::{interval, open, require, text, unique};
 
 /// The file name of the audit programme.
@@ -37,7 +37,7 @@ pub struct Audit {
     /// The controls in its scope (`scope`), each with its place.
     pub scope: Vec<Located<ControlKey>>,
     /// The clauses in its scope (`clauses`, and full clause ids written in `scope`).
-    pub clauses: Vec<Located<ClauseRef>>,
+    pub clauses: Vec<Located<Clause>>,
     /// When it is planned.
     pub planned: Option<Located<Date>>,
     /// When it was performed; `None` while not yet done.
@@ -64,8 +64,8 @@ impl Audit {
     }
 
     /// Whether clause `clause` is in its scope, itself or through a clause above it.
-    pub fn covers_clause(&self, clause: ClauseRef) -> bool {
-        self.clauses.iter().any(|c| clause.is_within(c.value))
+    pub fn covers_clause(&self, clause: &str) -> bool {
+        self.clauses.iter().any(|c| is_within(clause, c.value))
     }
 }
 
@@ -128,11 +128,9 @@ fn read_audit(
     let id = text(&mut f, "id", out);
     let title = text(&mut f, "title", out);
     let scope = f.string_list("scope", out).unwrap_or_default();
-    let (scope, mut from_scope) = clauses::split_controls(&scope, frameworks, file, out);
+    let (scope, from_scope) = scope::split_controls(&scope, frameworks, file, out);
     let written = f.string_list("clauses", out).unwrap_or_default();
-    let mut clauses = clauses::resolve_all(&written, file, out);
-    from_scope.retain(|c| !clauses.iter().any(|k| k.value == c.value));
-    clauses.append(&mut from_scope);
+    let clauses = scope::merge(scope::resolve_clauses(&written, file, out), from_scope);
     let audit = Audit {
         id: String::new(),
         title: String::new(),

@@ -4,13 +4,13 @@
 use jiff::civil::Date;
 
 use crate::catalog::{ControlKey, Frameworks};
-use crate::clauses::{self, ClauseRef};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::links::Target;
 use crate::review::Interval;
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
 
+use super::scope::{self, Clause};
 use super::{after, interval, open, require, text, unique};
 
 /// The file name of the evidence register.
@@ -54,7 +54,7 @@ pub struct Evidence {
     /// The controls it evidences, each with its place.
     pub controls: Vec<Located<ControlKey>>,
     /// The clauses it evidences (full clause ids written in `controls`).
-    pub clauses: Vec<Located<ClauseRef>>,
+    pub clauses: Vec<Located<Clause>>,
     /// Who keeps it.
     pub owner: Option<String>,
     /// When it was collected.
@@ -145,7 +145,7 @@ fn read_evidence(
     let id = text(&mut f, "id", out);
     let title = text(&mut f, "title", out);
     let controls = f.string_list("controls", out).unwrap_or_default();
-    let (controls, clauses) = clauses::split_controls(&controls, frameworks, file, out);
+    let (controls, clauses) = scope::split_controls(&controls, frameworks, file, out);
     let collected = f.date("collected", out);
     let valid_for = interval(&mut f, "valid_for", "evidence.", out);
     let expires = f.date("expires", out);

@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use crate::action::{Action, read_actions};
 use crate::catalog::{ControlKey, Frameworks};
-use crate::clauses::{self, ClauseRef};
 use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
 
+use super::scope::{self, Clause};
 use super::{AuditProgramme, open, require, text, unique};
 
 /// The file name of the nonconformity record.
@@ -79,7 +79,7 @@ pub struct Finding {
     /// Major, minor, observation or opportunity.
     pub kind: Located<FindingKind>,
     /// The clauses it concerns.
-    pub clauses: Vec<Located<ClauseRef>>,
+    pub clauses: Vec<Located<Clause>>,
     /// The controls it concerns.
     pub controls: Vec<Located<ControlKey>>,
     /// What was found.
@@ -187,11 +187,10 @@ fn read_finding(
     let source = text(&mut f, "source", out);
     let audit = source.as_ref().and_then(|s| audit_of(src, s, audits, out));
     let written = f.string_list("clauses", out).unwrap_or_default();
-    let mut clauses = clauses::resolve_all(&written, file, out);
+    let listed = scope::resolve_clauses(&written, file, out);
     let controls = f.string_list("controls", out).unwrap_or_default();
-    let (controls, mut from_controls) = clauses::split_controls(&controls, frameworks, file, out);
-    from_controls.retain(|c| !clauses.iter().any(|k| k.value == c.value));
-    clauses.append(&mut from_controls);
+    let (controls, from_controls) = scope::split_controls(&controls, frameworks, file, out);
+    let clauses = scope::merge(listed, from_controls);
     let finding = Finding {
         id: String::new(),
         raised: f.date("raised", out),

@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod findings;
 pub mod inputs;
 pub mod reviews;
+pub mod scope;
 pub mod state;
 
 use jiff::civil::Date;
