@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 20 errors, 16 warnings in 10 documents\n",
+            "annexa: 25 errors, 23 warnings in 10 documents\n",
         ));
 }
 

@@ -3,10 +3,10 @@
 
 use crate::catalog::ControlKey;
 use crate::clauses::CLAUSE_CATALOG;
-use crate::registers::scope::{clause_of_control, is_within, leaf_clauses};
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::links::Target;
 use crate::model::Project;
+use crate::registers::scope::{clause_of_control, is_within, leaf_clauses};
 use crate::registers::{AUDITS_FILE, Audit};
 use crate::review::{Interval, Unit, days_between};
 
@@ -24,7 +24,12 @@ const DEFAULT_CYCLE: Interval = Interval {
 };
 
 fn audits_file(project: &Project) -> &str {
-    project.registers.audits.file.as_deref().unwrap_or(AUDITS_FILE)
+    project
+        .registers
+        .audits
+        .file
+        .as_deref()
+        .unwrap_or(AUDITS_FILE)
 }
 
 /// `audit-overdue`: a planned audit's date has passed and it has no `performed`.
@@ -136,7 +141,8 @@ fn owned_in_scope(project: &Project, audit: &Audit, auditor: &str) -> Vec<String
         Some(Target::Document { index, .. }) => Some(*index),
         _ => None,
     };
-    let is_auditor = |owner: Option<&str>| owner.is_some_and(|o| o.trim().eq_ignore_ascii_case(auditor));
+    let is_auditor =
+        |owner: Option<&str>| owner.is_some_and(|o| o.trim().eq_ignore_ascii_case(auditor));
     let mut documents: Vec<usize> = audit
         .scope
         .iter()
@@ -158,9 +164,10 @@ fn owned_in_scope(project: &Project, audit: &Audit, auditor: &str) -> Vec<String
     documents.sort_unstable();
     documents.dedup();
     let risks = (0..project.risks.len()).filter(|&i| {
-        project.risks[i]
-            .control_keys()
-            .any(|k| audit.covers_control(k) || clause_of_control(&project.frameworks, k).is_some_and(|c| audit.covers_clause(c)))
+        project.risks[i].control_keys().any(|k| {
+            audit.covers_control(k)
+                || clause_of_control(&project.frameworks, k).is_some_and(|c| audit.covers_clause(c))
+        })
     });
     let mut owned: Vec<String> = documents
         .into_iter()
@@ -208,9 +215,9 @@ pub fn audit_coverage(project: &Project) -> Vec<Diagnostic> {
         .audits
         .iter()
         .filter(|a| {
-            a.performed
-                .as_ref()
-                .is_some_and(|p| p.value <= today && crate::registers::after(cycle, p.value) > today)
+            a.performed.as_ref().is_some_and(|p| {
+                p.value <= today && crate::registers::after(cycle, p.value) > today
+            })
         })
         .collect();
     let mut out = Vec::new();
@@ -219,15 +226,26 @@ pub fn audit_coverage(project: &Project) -> Vec<Diagnostic> {
         .map(str::to_string)
         .collect();
     if !clauses.is_empty() {
-        out.push(gap(project, "clauses of ISO/IEC 27001:2022", &clauses, cycle, at));
+        out.push(gap(
+            project,
+            "clauses of ISO/IEC 27001:2022",
+            &clauses,
+            cycle,
+            at,
+        ));
     }
     for (f, catalog) in project.frameworks.catalogs.iter().enumerate() {
         if !catalog.is_controls() {
             continue;
         }
         let missed: Vec<String> = (0..catalog.controls.len())
-            .map(|control| ControlKey { framework: f, control })
-            .filter(|&k| project.soa.is_applicable(k) && !within.iter().any(|a| a.covers_control(k)))
+            .map(|control| ControlKey {
+                framework: f,
+                control,
+            })
+            .filter(|&k| {
+                project.soa.is_applicable(k) && !within.iter().any(|a| a.covers_control(k))
+            })
             .map(|k| project.frameworks.display_id(k))
             .collect();
         if !missed.is_empty() {

@@ -31,7 +31,8 @@ pub(super) fn path_problem(project: &Project, dest: &str, target: &Target) -> Op
                 .iter()
                 .map(|d| d.path())
                 .chain(project.assets.iter().map(String::as_str));
-            let help = did_you_mean_path(path, candidates).map(|near| format!("did you mean `{near}`?"));
+            let help =
+                did_you_mean_path(path, candidates).map(|near| format!("did you mean `{near}`?"));
             Some(Diagnostic::new(Lint::BrokenLink, message).with_help_opt(help))
         }
         Target::Unpublished { reason, .. } => Some(
@@ -58,8 +59,12 @@ pub fn finding_actions(project: &Project) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, String> = HashMap::new();
     for risk in &project.risks {
         for action in &risk.actions {
-            seen.entry(action.id.to_lowercase())
-                .or_insert_with(|| format!("risk {} has it in {risks_file} at line {}", risk.id, action.position.line));
+            seen.entry(action.id.to_lowercase()).or_insert_with(|| {
+                format!(
+                    "risk {} has it in {risks_file} at line {}",
+                    risk.id, action.position.line
+                )
+            });
         }
     }
     for finding in &project.registers.findings.findings {
@@ -78,7 +83,10 @@ pub fn finding_actions(project: &Project) -> Vec<Diagnostic> {
             } else {
                 seen.insert(
                     key,
-                    format!("finding {} has it at line {}", finding.id, action.position.line),
+                    format!(
+                        "finding {} has it at line {}",
+                        finding.id, action.position.line
+                    ),
                 );
             }
             let Some(due) = action.due.filter(|_| action.is_overdue(project.today)) else {
@@ -157,7 +165,11 @@ pub fn evidence(project: &Project) -> Vec<Diagnostic> {
     let today = project.today;
     let mut out = Vec::new();
     let state = &project.register_state;
-    for &i in state.expired_evidence.iter().chain(&state.expiring_evidence) {
+    for &i in state
+        .expired_evidence
+        .iter()
+        .chain(&state.expiring_evidence)
+    {
         let item = &register.items[i];
         let (Some(expires), Some(expiry)) = (item.expires(), &item.expiry) else {
             continue;
@@ -166,10 +178,13 @@ pub fn evidence(project: &Project) -> Vec<Diagnostic> {
             Diagnostic::new(
                 Lint::EvidenceExpired,
                 format!(
-                    "evidence {} ({}) expired on {expires}, {} ago",
+                    "evidence {} ({}) expired on {expires} ({})",
                     item.id,
                     item.title,
-                    plural(days_between(expires, today), "day")
+                    match days_between(expires, today) {
+                        0 => "today".to_string(),
+                        days => format!("{} ago", plural(days, "day")),
+                    }
                 ),
             )
         } else {
@@ -184,11 +199,9 @@ pub fn evidence(project: &Project) -> Vec<Diagnostic> {
             )
         };
         let owner = item.owner.as_deref().unwrap_or("unassigned");
-        out.push(
-            d.in_file(file)
-                .at(expiry.position())
-                .with_help(format!("owner: {owner}; collect it again and update `collected` (or `expires`)")),
-        );
+        out.push(d.in_file(file).at(expiry.position()).with_help(format!(
+            "owner: {owner}; collect it again and update `collected` (or `expires`)"
+        )));
     }
     for item in &register.items {
         if let (Some(location), Some(target)) = (&item.location, &item.location_target)
@@ -210,7 +223,10 @@ pub fn management_reviews(project: &Project) -> Vec<Diagnostic> {
     let state = &project.register_state;
     let mut out = Vec::new();
     if let Some(last) = state.last_review.map(|i| &record.reviews[i]) {
-        if let Some(due) = state.next_review_due.filter(|_| state.review_overdue(today)) {
+        if let Some(due) = state
+            .next_review_due
+            .filter(|_| state.review_overdue(today))
+        {
             out.push(
                 Diagnostic::new(
                     Lint::ManagementReviewOverdue,

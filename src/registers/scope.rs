@@ -124,6 +124,8 @@ mod tests {
         assert!(!is_within("9.3.1", "9.2"));
         let leaves: Vec<&str> = leaf_clauses().collect();
         assert_eq!(leaves.len(), 30);
-        assert!(leaves.contains(&"9.2.2") && !leaves.contains(&"9.2") && !leaves.contains(&"6.1.3 d"));
+        assert!(
+            leaves.contains(&"9.2.2") && !leaves.contains(&"9.2") && !leaves.contains(&"6.1.3 d")
+        );
     }
 }
