@@ -3,6 +3,7 @@
 
 mod controls;
 mod documents;
+mod history;
 mod risks;
 
 use crate::catalog::ControlKey;
@@ -10,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Project;
 pub use controls::*;
 pub use documents::*;
+pub use history::*;
 pub use risks::*;
 
 /// A lint over the whole project.
@@ -30,6 +32,7 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    changed_after_approval,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.
