@@ -196,7 +196,10 @@ impl<'p> Renderer<'p> {
         let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
         // The 404 page is served at any depth: it belongs to no section.
         let section = route.section;
-        let context = self.context(url, section, route.title, crumbs)?;
+        let mut context = self.context(url, section, route.title, crumbs)?;
+        if id == RouteId::Changes {
+            context.insert("changes", &crate::render::view::changes_view(self.project));
+        }
         self.write_page(out, url, template_of(id), &context)
     }
 

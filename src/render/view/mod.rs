@@ -2,6 +2,7 @@
 //! site root without a leading `/` (templates prefix them with `root`, the way back to the root
 //! from the current page), so the site works under any base URL and from disk.
 
+mod changes;
 mod controls;
 mod document;
 mod history;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::catalog::ControlKey;
 use crate::model::Project;
 use crate::routes::{self, control_url, owner_url, register_url};
+pub use changes::{ChangeItemView, ChangeSectionView, ChangesView, changes_view};
 pub use controls::{
     AttributeFilterView, AttributeView, ControlView, CoverageView, FrameworkView, GroupView,
     ReasonView, attribute_filters, coverage_label, framework_view, humanise, implementation_label,
@@ -170,6 +172,8 @@ pub struct SiteView {
     pub recent_changes: Vec<ChangeView>,
     /// Whether the Git history was read (the site then has history sections).
     pub has_history: bool,
+    /// `[changes] since`, when set (the dashboard links the change report).
+    pub changes_since: Option<String>,
     /// For a site built as it stood at a commit (`--at`): that commit, for the banner.
     pub as_of: Option<AsOfView>,
     /// The main navigation, from the route table.
@@ -472,6 +476,7 @@ impl SiteView {
             control_filters: attribute_filters(&frameworks),
             recent_changes: recent_changes(project),
             has_history: project.history.is_some(),
+            changes_since: config.changes_since.as_ref().map(|s| s.value.clone()),
             as_of: as_of_view(project),
             nav: nav(!project.risks.is_empty()),
             exports: exports(),
