@@ -68,7 +68,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "line": 4,
                 "column": 1,
                 "message": "unknown key `colour`",
-                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints",
+                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints, front_matter, documents",
             },
             {
                 "lint": "review-overdue",
@@ -506,7 +506,7 @@ warning[review-date-missing]: `Backups` has no review date
 
 warning[unknown-field]: unknown key `color`
   --> procedures/backups.md:4:1
-   = help: known keys: title, owner, id, kind, status, version, approver, approved_on, classification, effective, last_reviewed, review_interval, next_review, controls, tags, summary
+   = help: known keys: title, owner, id, kind, status, version, approver, approved_on, classification, effective, last_reviewed, review_interval, next_review, controls, clauses, tags, summary
 
 annexa: 1 error, 2 warnings in 2 documents
 ";

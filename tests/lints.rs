@@ -140,6 +140,38 @@ fn unknown_control_points_at_the_id_with_a_did_you_mean() {
 }
 
 #[test]
+fn unknown_clause_points_at_the_entry_with_a_did_you_mean() {
+    let repo = Repo::new().file(
+        "isms/scope.md",
+        "+++\ntitle = \"Scope\"\nowner = \"B\"\nlast_reviewed = 2026-06-01\nclauses = [\"4.3\", \"6.1.3 (d)\", \"9.2.3\", \"A.5.1\"]\n+++\n\n# Scope\n",
+    );
+    let report = repo.check(&[]);
+    assert_eq!(report.code, 1);
+    let found: Vec<(String, &str, Option<&str>)> = report
+        .of("unknown-control")
+        .iter()
+        .map(|d| (d.place(), d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "unknown-control isms/scope.md:5:32".to_string(),
+                "clause `9.2.3` is not a clause of ISO/IEC 27001:2022",
+                Some("did you mean `9.2.1`?")
+            ),
+            (
+                "unknown-control isms/scope.md:5:41".to_string(),
+                "clause `A.5.1` is not a clause of ISO/IEC 27001:2022",
+                Some(
+                    "Annex A controls go in `controls`; `clauses` names clauses of ISO/IEC 27001:2022"
+                )
+            ),
+        ]
+    );
+}
+
+#[test]
 fn broken_link_with_a_did_you_mean() {
     let repo = Repo::new()
         .file(

@@ -34,13 +34,19 @@ pub fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-/// `unknown-control`: a document lists a control that is in no framework in use.
+/// `unknown-control`: a document lists a control that is in no framework in use, or a clause
+/// that is not one of ISO/IEC 27001:2022.
 pub fn unknown_controls(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for doc in &project.documents {
         for control in &doc.controls {
             if let Err(e) = &control.key {
                 out.push(e.diagnostic(doc.path(), control.written.position));
+            }
+        }
+        for clause in &doc.clauses {
+            if let Err(e) = &clause.id {
+                out.push(e.diagnostic(doc.path(), clause.written.position));
             }
         }
     }

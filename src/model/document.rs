@@ -6,6 +6,7 @@ use std::ops::Deref;
 use jiff::civil::Date;
 
 use crate::catalog::{ControlKey, Frameworks, Unresolved};
+use crate::clauses::{self, UnknownClause};
 use crate::config::Config;
 use crate::document::{LinkSite, ParsedDocument};
 use crate::links::{Published, Target};
@@ -21,6 +22,15 @@ pub struct ControlRef {
     pub key: Result<ControlKey, Unresolved>,
 }
 
+/// A `clauses` entry as a document lists it, resolved against the clauses of ISO/IEC 27001:2022.
+#[derive(Debug, Clone)]
+pub struct ClauseRef {
+    /// The entry as written, with its place in the front matter.
+    pub written: Located<String>,
+    /// The canonical id (`6.1.3 d`), or why there is none.
+    pub id: Result<&'static str, UnknownClause>,
+}
+
 /// A document of the project, resolved. It reads as its [`ParsedDocument`] (title, front
 /// matter, headings, raw links) and adds what only the whole project can tell.
 #[derive(Debug, Clone)]
@@ -31,6 +41,8 @@ pub struct Document {
     pub targets: Vec<Target>,
     /// The listed controls, resolved.
     pub controls: Vec<ControlRef>,
+    /// The listed clauses, resolved.
+    pub clauses: Vec<ClauseRef>,
     /// The review schedule as of the project's day.
     pub review: Review,
 }
@@ -72,11 +84,21 @@ impl Resolver<'_> {
                 written: written.clone(),
             })
             .collect();
+        let clauses = parsed
+            .meta
+            .clauses
+            .iter()
+            .map(|written| ClauseRef {
+                id: clauses::clauses().resolve(&written.value),
+                written: written.clone(),
+            })
+            .collect();
         let review = self.review(&parsed);
         Document {
             parsed,
             targets,
             controls,
+            clauses,
             review,
         }
     }
@@ -107,6 +129,13 @@ impl Document {
     /// What a link written as `dest` in this document points at, when parsing found it.
     pub fn target_of(&self, dest: &str) -> Option<&Target> {
         self.links().find(|(l, _)| l.dest == dest).map(|(_, t)| t)
+    }
+
+    /// The canonical ids of the listed clauses that resolved, in the order listed.
+    pub fn clause_ids(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.clauses
+            .iter()
+            .filter_map(|c| c.id.as_ref().ok().copied())
     }
 
     /// The keys of the listed controls that resolved, in the order listed.

@@ -21,7 +21,7 @@ use crate::load::{self, Inputs};
 use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
-pub use document::{ControlRef, Document, Resolver};
+pub use document::{ClauseRef, ControlRef, Document, Resolver};
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
 

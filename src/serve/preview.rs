@@ -18,6 +18,7 @@ use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
 use crate::search::{self, KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
+use crate::write::Tree;
 
 /// What a burst of file changes requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +206,8 @@ impl Preview {
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
         let rendered = theme::load(&analysis.project.root).and_then(|templates| {
             let r = Renderer::with_templates(&analysis.project, templates);
-            render::render_site_into::<KeptDocs>(&r, &dir).map(|(stats, docs)| (r, stats, docs))
+            render::render_site_into::<KeptDocs>(&r, &Tree::plain(&dir))
+                .map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
             Ok(result) => result,
@@ -278,7 +280,7 @@ impl Preview {
                 targets.insert(i);
             }
         }
-        let dir = last.dir.clone();
+        let dir = Tree::plain(&last.dir);
         let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
             .map(|&i| {
