@@ -109,6 +109,7 @@ lints! {
     EvidenceExpiring = "evidence-expiring", Warning, "A piece of evidence expiring within `due_soon_days`.";
     ManagementReviewOverdue = "management-review-overdue", Error, "No management review within `interval` of the last one.";
     ManagementReviewIncomplete = "management-review-incomplete", Warning, "The last management review did not cover every input of ISO/IEC 27001:2022 9.3.2.";
+    ChangedAfterApproval = "changed-after-approval", Warning, "An approved document whose body or front matter changed in a commit after its `approved_on` (or `last_reviewed`), and was not approved again.";
 }
 
 impl Lint {

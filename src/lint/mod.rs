@@ -4,6 +4,7 @@
 mod audits;
 mod controls;
 mod documents;
+mod history;
 mod registers;
 mod risks;
 
@@ -13,6 +14,7 @@ use crate::model::Project;
 pub use audits::*;
 pub use controls::*;
 pub use documents::*;
+pub use history::*;
 pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
 
@@ -42,6 +44,7 @@ pub const LINTS: &[LintFn] = &[
     finding_status,
     evidence,
     management_reviews,
+    changed_after_approval,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.
