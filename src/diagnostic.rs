@@ -98,6 +98,8 @@ lints! {
     RiskAboveAppetite = "risk-above-appetite", Warning, "An accepted or closed risk whose residual score exceeds the appetite.";
     RiskAcceptanceExpired = "risk-acceptance-expired", Error, "A risk's `acceptance_expires` has passed.";
     RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
+    MandatoryDocumentMissing = "mandatory-document-missing", Warning, "An item of the documented information ISO/IEC 27001:2022 requires that no document (naming its clause in `clauses`) and no register satisfies.";
+    MandatoryDocumentStale = "mandatory-document-stale", Warning, "An item of mandatory documented information that only drafts, documents in review or documents overdue for review satisfy.";
 }
 
 impl Lint {
@@ -116,6 +118,7 @@ impl Lint {
                 | Lint::ReviewDateMissing
                 | Lint::RiskAcceptanceExpired
                 | Lint::RiskActionOverdue
+                | Lint::MandatoryDocumentStale
         )
     }
 }

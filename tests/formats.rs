@@ -55,6 +55,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
     let expected = json!({
         "diagnostics": [
             {
+                "lint": "mandatory-document-missing",
+                "severity": "warning",
+                "file": "annexa.toml",
+                "line": null,
+                "column": null,
+                "message": "no documented information for 9.1 Evidence of monitoring and measurement results: ISO/IEC 27001:2022 requires it",
+                "help": "add `clauses = [\"9.1\"]` to the front matter of the document that holds it",
+            },
+            {
                 "lint": "unknown-field",
                 "severity": "warning",
                 "file": "annexa.toml",
@@ -170,6 +179,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 19,
                 "message": "TOML syntax error: unclosed array, expected `]`",
                 "help": null,
+            },
+            {
+                "lint": "mandatory-document-stale",
+                "severity": "warning",
+                "file": "records/draft.md",
+                "line": 6,
+                "column": 12,
+                "message": "documented information for 10.2 Nature of nonconformities and actions taken; results of corrective action is not current: `Logging Standard` is a draft",
+                "help": "approve `records/draft.md` (`status = \"approved\"`, with `last_reviewed`)",
             },
             {
                 "lint": "empty-document",
@@ -379,7 +397,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 20, "warnings": 16, "documents": 10 }
+        "summary": { "errors": 20, "warnings": 18, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -425,6 +443,9 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "risk-above-appetite",
         "risk-acceptance-expired",
         "risk-action-overdue",
+        // Mandatory documented information (ISO/IEC 27001:2022 clauses 4 to 10).
+        "mandatory-document-missing",
+        "mandatory-document-stale",
     ]
     .into_iter()
     .map(String::from)
@@ -448,7 +469,9 @@ fn json_severities_follow_the_documented_defaults() {
             | "control-weak-coverage"
             | "soa-inclusion-unjustified"
             | "soa-unapproved"
-            | "risk-above-appetite" => "warning",
+            | "risk-above-appetite"
+            | "mandatory-document-missing"
+            | "mandatory-document-stale" => "warning",
             _ => "error",
         };
         assert_eq!(d.severity, expected, "{d:?}");
@@ -536,7 +559,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 20 errors, 16 warnings in 10 documents")
+        Some("annexa: 20 errors, 18 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -592,7 +615,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 29);
+    assert_eq!(rule_ids.len(), 31);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -663,7 +686,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        29
+        31
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod controls;
 mod documents;
+mod mandatory;
 mod risks;
 
 use crate::catalog::ControlKey;
@@ -10,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Project;
 pub use controls::*;
 pub use documents::*;
+pub use mandatory::*;
 pub use risks::*;
 
 /// A lint over the whole project.
@@ -30,6 +32,8 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    mandatory_missing,
+    mandatory_stale,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.

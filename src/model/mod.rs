@@ -3,6 +3,7 @@
 
 mod controls;
 mod document;
+pub mod readiness;
 pub mod site_map;
 pub mod summary;
 
@@ -22,6 +23,7 @@ use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
 pub use document::{ClauseRef, ControlRef, Document, Resolver};
+use readiness::Readiness;
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
 
@@ -54,6 +56,8 @@ pub struct Project {
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
+    /// Certification readiness: the mandatory documented information and the Stage 1 verdicts.
+    pub readiness: Readiness,
     by_path: HashMap<String, usize>,
     /// The controls that name each control as related, the reverse of `related`.
     related_from: HashMap<ControlKey, Vec<ControlKey>>,
@@ -147,6 +151,7 @@ impl Project {
             risks_file,
             site,
             summary: Summary::default(),
+            readiness: Readiness::default(),
             by_path,
             related_from,
             mapped,
@@ -155,6 +160,7 @@ impl Project {
         };
         // Figures derived from the whole, once.
         project.summary = Summary::of(&project);
+        project.readiness = Readiness::of(&project);
         Loaded {
             project,
             diagnostics,
