@@ -129,7 +129,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         None => project.root.join(&project.config.output_dir),
     };
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
-    let stats = match crate::render::render_site(project, staging.dir()) {
+    let stats = match crate::render::render_site(project, staging.tree()) {
         Ok(stats) => stats,
         Err(e) => {
             staging.abort();
@@ -143,7 +143,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         crate::report::count(stats.pages, "page"),
         crate::report::count(stats.files, "file"),
         crate::report::count(project.documents.len(), "document"),
-        written.display(),
+        written.path.display(),
         started.elapsed().as_millis()
     )
     .map_err(write_error)?;

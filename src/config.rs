@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Level, Lint, did_you_mean};
+use crate::frontmatter::{KNOWN_KEYS, Reading, Status};
 use crate::review::{Interval, Unit};
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
@@ -38,6 +39,8 @@ pub struct Config {
     pub reviews: ReviewSettings,
     /// Lint levels set in `[lints]`.
     pub lints: HashMap<Lint, Level>,
+    /// How front matter is read: `[front_matter] aliases`, `[documents] default_status`.
+    pub reading: Reading,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
                 due_soon_days: 30,
             },
             lints: HashMap::new(),
+            reading: Reading::default(),
         }
     }
 }
@@ -73,6 +77,8 @@ const TOP_KEYS: &[&str] = &[
     "repo_url",
     "reviews",
     "lints",
+    "front_matter",
+    "documents",
 ];
 const REVIEW_KEYS: &[&str] = &["default_interval", "due_soon_days"];
 
@@ -152,6 +158,24 @@ impl Config {
         if let Some(lints) = fields.table("lints", out) {
             config.lints = read_lints(src, lints, out);
         }
+        if let Some(table) = fields.table("front_matter", out) {
+            config.reading.aliases = read_aliases(src, table, out);
+        }
+        if let Some(table) = fields.table("documents", out) {
+            let mut documents = Fields::new(src, table, "documents.");
+            if let Some(status) = documents.string("default_status", out) {
+                config.reading.default_status = src
+                    .choose(
+                        &status,
+                        &Status::ALL,
+                        Status::as_str,
+                        "documents.default_status",
+                        out,
+                    )
+                    .unwrap_or(Status::Approved);
+            }
+            documents.finish(&["default_status"], out);
+        }
         fields.finish(TOP_KEYS, out);
         config
     }
@@ -181,6 +205,38 @@ fn read_reviews(
         settings.due_soon_days = days.value as u32;
     }
     fields.finish(REVIEW_KEYS, out);
+}
+
+/// `[front_matter] aliases = { reviewed = "last_reviewed" }`: each target must be a field.
+fn read_aliases(
+    src: TomlSource<'_>,
+    table: &toml::de::DeTable<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut fields = Fields::new(src, table, "front_matter.");
+    let mut aliases = Vec::new();
+    if let Some(map) = fields.table("aliases", out) {
+        let names = Fields::new(src, map, "front_matter.aliases.");
+        for (alias, _, value) in names.entries() {
+            let target = value.get_ref().as_str().unwrap_or("");
+            if KNOWN_KEYS.contains(&target) {
+                aliases.push((alias.to_string(), target.to_string()));
+                continue;
+            }
+            let help = did_you_mean(target, KNOWN_KEYS.iter().copied())
+                .map(|k| format!("did you mean \"{k}\"?"))
+                .unwrap_or_else(|| format!("front-matter fields: {}", KNOWN_KEYS.join(", ")));
+            out.push(
+                src.error(
+                    value.span().start,
+                    format!("`front_matter.aliases.{alias}` must name a front-matter field, found {target:?}"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    fields.finish(&["aliases"], out);
+    aliases
 }
 
 fn read_lints(

@@ -69,7 +69,7 @@ macro_rules! lints {
 }
 
 lints! {
-    InvalidFrontMatter = "invalid-front-matter", Error, "A document has no or an unterminated `+++` block, a TOML syntax error, a value of the wrong type, or a bad date or interval.";
+    InvalidFrontMatter = "invalid-front-matter", Error, "A document has no or an unterminated `+++` (TOML) or `---` (YAML) block, a syntax error, a value of the wrong type, or a bad date or interval.";
     MissingField = "missing-field", Error, "A document lacks a required field (`title`, `owner`).";
     UnknownField = "unknown-field", Warning, "A key annexa does not know, in front matter or a configuration file.";
     DuplicateId = "duplicate-id", Error, "Two documents (or two risks) share an `id`.";

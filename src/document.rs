@@ -115,15 +115,20 @@ impl ParsedDocument {
         }
     }
 
-    /// Parses a document's front matter and body, reporting problems into `out`.
-    pub fn parse(source: SourceText, out: &mut Vec<Diagnostic>) -> Self {
+    /// Parses a document's front matter (read as `reading` says) and body, reporting problems
+    /// into `out`.
+    pub fn parse(
+        source: SourceText,
+        reading: &frontmatter::Reading,
+        out: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut doc = ParsedDocument::unreadable(source);
         let mut closing_line = 0;
         match frontmatter::split(&doc.source.text) {
             Ok(split) => {
                 doc.body_start = split.body_start;
                 closing_line = split.toml.end;
-                if let Some(meta) = frontmatter::parse(&doc.source, split.toml, out) {
+                if let Some(meta) = frontmatter::parse(&doc.source, &split, reading, out) {
                     doc.meta = meta;
                     doc.meta_read = true;
                 }
@@ -203,6 +208,7 @@ mod tests {
         let mut diagnostics = Vec::new();
         let mut doc = ParsedDocument::parse(
             SourceText::new("policies/t.md", text.to_string()),
+            &Default::default(),
             &mut diagnostics,
         );
         type Outline = (Vec<(String, u32)>, Vec<(String, Position)>);

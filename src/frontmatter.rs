@@ -1,4 +1,5 @@
-//! Document front matter: finding the `+++` block and reading its typed fields.
+//! Document front matter: finding the `+++` (TOML) or `---` (YAML) block and reading its typed
+//! fields, one field table for both formats.
 
 use std::ops::Range;
 
@@ -9,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::review::Interval;
 use crate::source::SourceText;
 use crate::tomlread::{Fields, Located, TomlSource};
+use crate::yamlread;
 
 /// What sort of document it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -189,16 +191,104 @@ pub const KNOWN_KEYS: &[&str] = &[
     "summary",
 ];
 
+/// Other tools' names for front-matter fields, offered as a did-you-mean even without
+/// `[front_matter] aliases` (which maps them for good).
+pub const COMMON_ALIASES: &[(&str, &str)] = &[
+    ("reviewed", "last_reviewed"),
+    ("last_review", "last_reviewed"),
+    ("review_date", "last_reviewed"),
+    ("reviewed_on", "last_reviewed"),
+    ("next_review_date", "next_review"),
+    ("approved_by", "approver"),
+    ("author", "owner"),
+    ("authors", "owner"),
+    ("description", "summary"),
+    ("type", "kind"),
+    ("state", "status"),
+    ("effective_date", "effective"),
+    ("labels", "tags"),
+    ("name", "title"),
+    ("acronym", "id"),
+];
+
+/// How front matter is read, from `annexa.toml`: `[front_matter] aliases` and
+/// `[documents] default_status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// Other tools' field names and the annexa field each stands for.
+    pub aliases: Vec<(String, String)>,
+    /// The status of a document that sets none.
+    pub default_status: Status,
+}
+
+impl Default for Reading {
+    fn default() -> Self {
+        Reading {
+            aliases: Vec::new(),
+            default_status: Status::Approved,
+        }
+    }
+}
+
+impl Reading {
+    /// Renames aliased keys of `table` to annexa's names (unless that name is set too).
+    fn apply_aliases(&self, table: &mut toml::de::DeTable<'_>) {
+        if self.aliases.is_empty() {
+            return;
+        }
+        let entries: Vec<_> = std::mem::take(table).into_iter().collect();
+        let has = |name: &str| entries.iter().any(|(k, _)| k.get_ref().as_ref() == name);
+        let renamed: Vec<_> = entries
+            .iter()
+            .map(|(key, _)| {
+                let name: &str = key.get_ref().as_ref();
+                self.aliases
+                    .iter()
+                    .find(|(alias, target)| alias == name && !has(target))
+                    .map(|(_, target)| target.clone())
+            })
+            .collect();
+        for ((key, value), new) in entries.into_iter().zip(renamed) {
+            let key = match new {
+                Some(name) => toml::Spanned::new(key.span(), std::borrow::Cow::Owned(name)),
+                None => key,
+            };
+            table.insert(key, value);
+        }
+    }
+}
+
+/// The language of a front matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML between `+++` lines.
+    Toml,
+    /// YAML between `---` lines.
+    Yaml,
+}
+
+impl Format {
+    /// The fence line of the format.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Format::Toml => "+++",
+            Format::Yaml => "---",
+        }
+    }
+}
+
 /// Where the front matter and the body sit in a file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
-    /// Byte range of the TOML between the `+++` lines.
+    /// Byte range of the front matter between the fence lines (TOML or YAML, see `format`).
     pub toml: Range<usize>,
     /// Byte offset where the body starts.
     pub body_start: usize,
+    /// The front matter's language.
+    pub format: Format,
 }
 
-/// Finds the `+++` block at the top of `text`.
+/// Finds the `+++` (TOML) or `---` (YAML) block at the top of `text`.
 pub fn split(text: &str) -> Result<Split, (Position, String, Option<String>)> {
     let start = Position { line: 1, column: 1 };
     if text.trim().is_empty() {
@@ -210,31 +300,37 @@ pub fn split(text: &str) -> Result<Split, (Position, String, Option<String>)> {
     }
     let mut lines = line_spans(text);
     let (first_start, first_end, first_next) = lines.next().unwrap_or((0, 0, 0));
-    let first = text[first_start..first_end].trim_end();
-    if first != "+++" {
-        let help = if first == "---" {
-            "annexa front matter is TOML between `+++` lines; YAML `---` blocks are not read"
-        } else {
-            "start the file with a `+++` line, TOML front matter, and a closing `+++` line"
-        };
-        return Err((
-            start,
-            "no front matter: the first line must be `+++`".into(),
-            Some(help.into()),
-        ));
-    }
+    let format = match text[first_start..first_end].trim_end() {
+        "+++" => Format::Toml,
+        "---" => Format::Yaml,
+        _ => {
+            return Err((
+                start,
+                "no front matter: the first line must be `+++` (TOML) or `---` (YAML)".into(),
+                Some(
+                    "start the file with a `+++` line, TOML front matter, and a closing `+++` line"
+                        .into(),
+                ),
+            ));
+        }
+    };
+    let fence = format.fence();
     for (line_start, line_end, next) in lines {
-        if text[line_start..line_end].trim_end() == "+++" {
+        let line = text[line_start..line_end].trim_end();
+        if line == fence || (format == Format::Yaml && line == "...") {
             return Ok(Split {
                 toml: first_next..line_start,
                 body_start: next,
+                format,
             });
         }
     }
     Err((
         start,
-        "unterminated front matter: no closing `+++` line".into(),
-        Some("end the front matter with a line holding only `+++`".into()),
+        format!("unterminated front matter: no closing `{fence}` line"),
+        Some(format!(
+            "end the front matter with a line holding only `{fence}`"
+        )),
     ))
 }
 
@@ -255,21 +351,37 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     })
 }
 
-/// Reads the front matter in `source` at `range`, reporting problems into `out`.
-/// Returns `None` when the TOML itself cannot be parsed.
+/// Reads the front matter of `source` that `split` found, reporting problems into `out`.
+/// Returns `None` when the TOML or YAML itself cannot be parsed.
 pub fn parse(
     source: &SourceText,
-    range: Range<usize>,
+    split: &Split,
+    reading: &Reading,
     out: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
+    let range = split.toml.clone();
     let src = TomlSource {
         source,
         base: range.start,
         lint: Lint::InvalidFrontMatter,
     };
-    let table = src.parse(&source.text[range], out)?;
+    let mut table = match split.format {
+        Format::Toml => src.parse(&source.text[range], out)?,
+        Format::Yaml => match yamlread::parse(&source.text[range]) {
+            Ok(table) => table,
+            Err((offset, message)) => {
+                out.push(src.error(offset, message));
+                return None;
+            }
+        },
+    };
+    reading.apply_aliases(&mut table);
     let mut f = Fields::new(src, &table, "");
+    if split.format == Format::Yaml {
+        f = f.yaml();
+    }
     let mut fm = FrontMatter::empty(Kind::from_folder(&source.path));
+    fm.status = reading.default_status;
     fm.title = required(&mut f, "title", out);
     fm.owner = required(&mut f, "owner", out);
     fm.id = f.string("id", out).filter(|id| !id.value.trim().is_empty());
@@ -314,7 +426,7 @@ pub fn parse(
         .filter(|t| !t.is_empty())
         .collect();
     fm.summary = non_empty(f.string("summary", out));
-    f.finish(KNOWN_KEYS, out);
+    f.finish_with_hints(KNOWN_KEYS, COMMON_ALIASES, out);
     Some(fm)
 }
 
@@ -345,7 +457,11 @@ fn required(f: &mut Fields<'_, '_>, key: &str, out: &mut Vec<Diagnostic>) -> Opt
                 )
                 .in_file(&src.source.path)
                 .at(Position { line: 1, column: 1 })
-                .with_help(format!("add `{key} = \"…\"` to the front matter")),
+                .with_help(if f.is_yaml() {
+                    format!("add `{key}: …` to the front matter")
+                } else {
+                    format!("add `{key} = \"…\"` to the front matter")
+                }),
             );
             None
         }
@@ -381,7 +497,8 @@ mod tests {
     fn rejects_missing_and_unterminated_blocks() {
         assert!(split("").is_err());
         assert!(split("# Title\n").is_err());
-        assert!(split("---\ntitle: x\n---\n").is_err());
+        assert_eq!(split("---\ntitle: x\n---\n").unwrap().format, Format::Yaml);
+        assert!(split("---\ntitle: x\n+++\n").is_err());
         assert!(split("+++\ntitle = \"x\"\n").is_err());
     }
 

@@ -42,6 +42,7 @@ pub mod text;
 pub mod timing;
 pub mod tomlread;
 pub mod write;
+pub mod yamlread;
 
 /// Frees `value` on a thread of its own. A build's model and template context hold every
 /// document several times over; freeing them takes a tenth of a second at 10,000 documents, which

@@ -113,6 +113,7 @@ pub struct Fields<'a, 't> {
     table: &'a DeTable<'t>,
     prefix: String,
     used: Vec<String>,
+    yaml: bool,
 }
 
 impl<'a, 't> Fields<'a, 't> {
@@ -123,7 +124,20 @@ impl<'a, 't> Fields<'a, 't> {
             table,
             prefix: prefix.to_string(),
             used: Vec::new(),
+            yaml: false,
         }
+    }
+
+    /// Reads a table made from YAML (see [`crate::yamlread`]): every scalar is a string there,
+    /// read as a date, number or boolean where one is expected.
+    pub fn yaml(mut self) -> Self {
+        self.yaml = true;
+        self
+    }
+
+    /// Whether the table was made from YAML.
+    pub fn is_yaml(&self) -> bool {
+        self.yaml
     }
 
     /// The source this table is read from.
@@ -196,6 +210,9 @@ impl<'a, 't> Fields<'a, 't> {
         let value = self.raw(key)?;
         match value.get_ref() {
             DeValue::Boolean(b) => Some(self.located(value, *b)),
+            DeValue::String(s) if self.yaml && yaml_bool(s).is_some() => {
+                Some(self.located(value, yaml_bool(s)?))
+            }
             _ => {
                 self.wrong_type(key, value, "true or false", out);
                 None
@@ -215,6 +232,7 @@ impl<'a, 't> Fields<'a, 't> {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
                 .ok()
                 .or_else(|| i.as_str().replace('_', "").parse().ok()),
+            DeValue::String(s) if self.yaml => s.trim().parse().ok(),
             _ => None,
         };
         match parsed {
@@ -270,6 +288,7 @@ impl<'a, 't> Fields<'a, 't> {
                     None
                 }
             },
+            DeValue::String(s) if self.yaml => self.yaml_date(key, value, s, out),
             DeValue::String(s) => {
                 let mut d = self.src.error(
                     value.span().start,
@@ -283,6 +302,37 @@ impl<'a, 't> Fields<'a, 't> {
             }
             _ => {
                 self.wrong_type(key, value, "a date such as 2025-03-01", out);
+                None
+            }
+        }
+    }
+
+    /// A date in YAML: a plain or quoted `YYYY-MM-DD`; an empty value is no date.
+    fn yaml_date(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        text: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Located<Date>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<Date>() {
+            Ok(date) if text.len() == 10 => Some(self.located(value, date)),
+            _ => {
+                out.push(
+                    self.src
+                        .error(
+                            value.span().start,
+                            format!(
+                                "`{}{key}` must be a date such as 2025-03-01, found \"{text}\"",
+                                self.prefix
+                            ),
+                        )
+                        .with_help("write a bare date: YYYY-MM-DD"),
+                );
                 None
             }
         }
@@ -305,7 +355,11 @@ impl<'a, 't> Fields<'a, 't> {
                 ),
             );
             if let DeValue::String(s) = value.get_ref() {
-                d = d.with_help(format!("write {key} = [\"{s}\"]"));
+                d = d.with_help(if self.yaml {
+                    format!("write {key}: [{s}]")
+                } else {
+                    format!("write {key} = [\"{s}\"]")
+                });
             }
             out.push(d);
             return None;
@@ -395,14 +449,33 @@ impl<'a, 't> Fields<'a, 't> {
 
     /// Reports every key not read as `unknown-field`, with a did-you-mean among `known`.
     pub fn finish(self, known: &[&str], out: &mut Vec<Diagnostic>) {
+        self.finish_with_hints(known, &[], out);
+    }
+
+    /// As [`Fields::finish`], and a key that `hints` names (another tool's name for a known
+    /// key) gets that key as its did-you-mean.
+    pub fn finish_with_hints(
+        self,
+        known: &[&str],
+        hints: &[(&str, &str)],
+        out: &mut Vec<Diagnostic>,
+    ) {
         for (key, value) in self.table.iter() {
             let name: &str = key.get_ref().as_ref();
             if self.used.iter().any(|u| u == name) {
                 continue;
             }
             let _ = value;
-            let help = did_you_mean(name, known.iter().copied())
-                .map(|k| format!("did you mean `{}{k}`?", self.prefix));
+            let hinted = hints.iter().find(|(alias, _)| *alias == name).map(|(_, k)| {
+                format!(
+                    "did you mean `{}{k}`? (or map it in annexa.toml: `[front_matter] aliases = {{ {name} = \"{k}\" }}`)",
+                    self.prefix
+                )
+            });
+            let help = hinted.or_else(|| {
+                did_you_mean(name, known.iter().copied())
+                    .map(|k| format!("did you mean `{}{k}`?", self.prefix))
+            });
             let help = help.or_else(|| {
                 Some(format!(
                     "known keys{}: {}",
@@ -424,6 +497,15 @@ impl<'a, 't> Fields<'a, 't> {
                 .with_help_opt(help),
             );
         }
+    }
+}
+
+/// A YAML 1.2 boolean's value.
+fn yaml_bool(text: &str) -> Option<bool> {
+    match text.trim() {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
     }
 }
 

@@ -45,7 +45,9 @@ fn no_front_matter() {
     let report = check(&repo);
     assert_eq!(
         found(&report, "policies/a.md"),
-        ["invalid-front-matter policies/a.md:1:1 no front matter: the first line must be `+++`"]
+        [
+            "invalid-front-matter policies/a.md:1:1 no front matter: the first line must be `+++` (TOML) or `---` (YAML)"
+        ]
     );
     assert_eq!(
         report.in_file("policies/a.md")[0].help.as_deref(),
@@ -54,15 +56,18 @@ fn no_front_matter() {
 }
 
 #[test]
-fn yaml_front_matter_gets_a_hint() {
-    let repo = repo().file("policies/a.md", "---\ntitle: A\nowner: B\n---\n\n# A\n");
+fn yaml_front_matter_is_read_and_an_unterminated_block_named() {
+    let repo = repo()
+        .file("policies/a.md", "---\ntitle: A\nowner: B\n---\n\n# A\n")
+        .file("policies/b.md", "---\ntitle: B\nowner: B\n\n# B\n");
     let report = check(&repo);
-    let d = report.in_file("policies/a.md");
-    assert_eq!(d.len(), 1);
-    assert_eq!(d[0].place(), "invalid-front-matter policies/a.md:1:1");
     assert_eq!(
-        d[0].help.as_deref(),
-        Some("annexa front matter is TOML between `+++` lines; YAML `---` blocks are not read")
+        found(&report, "policies/a.md"),
+        ["review-date-missing policies/a.md:1:1 `A` has no review date"]
+    );
+    assert_eq!(
+        found(&report, "policies/b.md"),
+        ["invalid-front-matter policies/b.md:1:1 unterminated front matter: no closing `---` line"]
     );
 }
 

@@ -70,7 +70,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "line": 4,
                 "column": 1,
                 "message": "unknown key `colour`",
-                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, reviews, lints",
+                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, reviews, lints, front_matter, documents",
             },
             {
                 "lint": "review-overdue",

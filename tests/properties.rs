@@ -199,9 +199,44 @@ fn markdown_text() -> BoxedStrategy<String> {
     prop_oneof![any_text(), tokens(MARKDOWN, 60)].boxed()
 }
 
+/// Pieces of YAML front matter, valid and broken, for the YAML reading.
+const YAML_FRONT_MATTER: &[&str] = &[
+    "title: A\n",
+    "owner: O\n",
+    "version: 1.10\n",
+    "last_reviewed: 2025-03-01\n",
+    "controls:\n",
+    "  - A.5.1\n",
+    "- ",
+    ": ",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "!!str ",
+    "|\n",
+    ">-\n",
+    "\n",
+    "\r\n",
+    "\t",
+    "  ",
+    "#",
+    "x",
+    "é",
+    "😀",
+    "~",
+    "null",
+];
+
 fn document_text() -> BoxedStrategy<String> {
     prop_oneof![
         any_text(),
+        (tokens(YAML_FRONT_MATTER, 24), tokens(MARKDOWN, 30))
+            .prop_map(|(yaml, body)| format!("---\n{yaml}\n---\n{body}")),
         (tokens(FRONT_MATTER, 24), tokens(MARKDOWN, 30))
             .prop_map(|(toml, body)| format!("+++\n{toml}\n+++\n{body}")),
         (tokens(FRONT_MATTER, 24), tokens(MARKDOWN, 30))
@@ -275,7 +310,7 @@ proptest! {
                 for at in [split.toml.start, split.toml.end, split.body_start] {
                     prop_assert!(text.is_char_boundary(at), "{split:?}");
                 }
-                let _ = frontmatter::parse(&source, split.toml, &mut out);
+                let _ = frontmatter::parse(&source, &split, &Default::default(), &mut out);
             }
             Err((position, _, _)) => assert_within(text, position)?,
         }
@@ -294,7 +329,7 @@ proptest! {
         let source = SourceText::new("policies/a.md", input);
         let text = source.text.clone();
         let mut out = Vec::new();
-        let doc = document::ParsedDocument::parse(source, &mut out);
+        let doc = document::ParsedDocument::parse(source, &Default::default(), &mut out);
         for position in out.iter().filter_map(|d| d.position) {
             assert_within(&text, position)?;
         }

@@ -12,6 +12,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::document::ParsedDocument;
 use crate::error::Fatal;
+use crate::frontmatter::Reading;
 use crate::risks::RISKS_FILE;
 use crate::soa::SOA_FILE;
 use crate::source::SourceText;
@@ -103,6 +104,8 @@ pub struct DocCache {
     /// Documents let go of their text once parsed (see [`ParsedDocument::release_text`]).
     release_text: bool,
     entries: std::collections::HashMap<String, CachedDoc>,
+    /// How the cached documents' front matter was read.
+    reading: Reading,
 }
 
 #[derive(Debug)]
@@ -151,8 +154,14 @@ fn file_stamp(path: &Path) -> Stamp {
 
 /// Reads and parses the document at `path`, for the cache with its file's `stamp`; the document
 /// lets go of its text when `release_text` is set.
-fn parse_fresh(root: &Path, path: &str, stamp: Stamp, release_text: bool) -> CachedDoc {
-    let (mut document, diagnostics) = read_document(root, path);
+fn parse_fresh(
+    root: &Path,
+    path: &str,
+    stamp: Stamp,
+    release_text: bool,
+    reading: &Reading,
+) -> CachedDoc {
+    let (mut document, diagnostics) = read_document(root, path, reading);
     if release_text {
         document.release_text();
     }
@@ -186,8 +195,13 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     } else {
         vec![(None, 0); listing.documents.len()]
     };
-    // Each document is either kept from the cache (its file unchanged) or to be parsed.
+    // Each document is either kept from the cache (its file unchanged, and front matter read
+    // the same way) or to be parsed.
     let mut previous = std::mem::take(&mut cache.entries);
+    if cache.reading != config.reading {
+        previous.clear();
+        cache.reading = config.reading.clone();
+    }
     let slots: Vec<Result<CachedDoc, Stamp>> = listing
         .documents
         .iter()
@@ -205,7 +219,9 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         .into_par_iter()
         .zip(listing.documents.par_iter())
         .map(|(slot, path)| {
-            slot.unwrap_or_else(|stamp| parse_fresh(root, path, stamp, release_text))
+            slot.unwrap_or_else(|stamp| {
+                parse_fresh(root, path, stamp, release_text, &config.reading)
+            })
         })
         .collect();
     let docs = if cache.enabled {
@@ -357,7 +373,7 @@ fn not_utf8(source: &SourceText, at: usize) -> Diagnostic {
 
 /// Reads and parses one document. A file that cannot be read still yields a document, so
 /// that links to it resolve, with the reason as a diagnostic.
-fn read_document(root: &Path, rel: &str) -> (ParsedDocument, Vec<Diagnostic>) {
+fn read_document(root: &Path, rel: &str, reading: &Reading) -> (ParsedDocument, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let source = match read_lossy(&root.join(rel)) {
         Ok((text, bad)) => {
@@ -379,7 +395,7 @@ fn read_document(root: &Path, rel: &str) -> (ParsedDocument, Vec<Diagnostic>) {
             );
         }
     };
-    let document = ParsedDocument::parse(source, &mut diagnostics);
+    let document = ParsedDocument::parse(source, reading, &mut diagnostics);
     (document, diagnostics)
 }
 

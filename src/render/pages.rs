@@ -2,10 +2,6 @@
 //! Site-wide data is Tera's global context `site`, set once; each page's own context holds only
 //! what is particular to it.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
-
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
@@ -18,6 +14,7 @@ use crate::render::theme;
 use crate::render::view::{FolderView, LinkView, SiteView};
 use crate::routes::{self, Page, RouteId};
 use crate::search::{self, SearchFields, SearchSink};
+use crate::write::Tree;
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]
@@ -108,7 +105,7 @@ impl<'p> Renderer<'p> {
     pub fn document_chunk<S: SearchSink>(
         &self,
         chunk: usize,
-        out: &Path,
+        out: &Tree,
         sink: &mut S,
     ) -> Result<(), Fatal> {
         let first = chunk * search::CHUNK;
@@ -128,7 +125,7 @@ impl<'p> Renderer<'p> {
     pub fn document(
         &self,
         index: usize,
-        out: &Path,
+        out: &Tree,
     ) -> Result<(SearchFields<'p>, String, String), Fatal> {
         let text = self.document_page(index, out)?;
         let fields = SearchFields::of(self.project, index);
@@ -137,7 +134,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders the page of document `index`; returns its body as plain text (for search).
-    fn document_page(&self, index: usize, out: &Path) -> Result<String, Fatal> {
+    fn document_page(&self, index: usize, out: &Tree) -> Result<String, Fatal> {
         let doc = &self.project.documents[index];
         let root = root_for(&doc.url);
         let markdown = crate::load::document_body(&self.project.root, doc)?;
@@ -173,7 +170,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders every generated page of the site map; returns how many.
-    pub fn aggregate_pages(&self, out: &Path) -> Result<usize, Fatal> {
+    pub fn aggregate_pages(&self, out: &Tree) -> Result<usize, Fatal> {
         use rayon::prelude::*;
         let pages = &self.project.site.pages;
         // The big lists (register, matrix, SoA, reviews) come first, so they do not finish last.
@@ -185,7 +182,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders one generated page.
-    fn page(&self, out: &Path, page: &Page) -> Result<(), Fatal> {
+    fn page(&self, out: &Tree, page: &Page) -> Result<(), Fatal> {
         match page {
             Page::Fixed(id) => self.fixed_page(out, *id),
             Page::Control(key) => self.control_page(out, *key),
@@ -195,7 +192,7 @@ impl<'p> Renderer<'p> {
         }
     }
 
-    fn fixed_page(&self, out: &Path, id: RouteId) -> Result<(), Fatal> {
+    fn fixed_page(&self, out: &Tree, id: RouteId) -> Result<(), Fatal> {
         let route = routes::route(id);
         let url = route.pattern;
         let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
@@ -205,7 +202,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, url, template_of(id), &context)
     }
 
-    fn owner_page(&self, out: &Path, slug: &str) -> Result<(), Fatal> {
+    fn owner_page(&self, out: &Tree, slug: &str) -> Result<(), Fatal> {
         let Some(o) = self.site.owners.iter().position(|o| o.slug == slug) else {
             return Ok(());
         };
@@ -217,7 +214,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, &owner.url, template_of(RouteId::Owner), &context)
     }
 
-    fn control_page(&self, out: &Path, key: ControlKey) -> Result<(), Fatal> {
+    fn control_page(&self, out: &Tree, key: ControlKey) -> Result<(), Fatal> {
         let Some((framework, control)) = self.site.control(key) else {
             return Ok(());
         };
@@ -240,7 +237,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, &control.url, template_of(RouteId::Control), &context)
     }
 
-    fn requirements_page(&self, out: &Path, f: usize) -> Result<(), Fatal> {
+    fn requirements_page(&self, out: &Tree, f: usize) -> Result<(), Fatal> {
         let Some(framework) = self.site.frameworks.get(f) else {
             return Ok(());
         };
@@ -254,7 +251,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, url, template_of(RouteId::Requirements), &context)
     }
 
-    fn folder_page(&self, out: &Path, folder: &str) -> Result<(), Fatal> {
+    fn folder_page(&self, out: &Tree, folder: &str) -> Result<(), Fatal> {
         let view = FolderView::new(self.project, folder);
         let crumbs = crumbs_for_document(&view.url);
         let title = format!("{folder}/");
@@ -320,7 +317,7 @@ impl<'p> Renderer<'p> {
 
     fn write_page(
         &self,
-        out: &Path,
+        out: &Tree,
         url: &str,
         template: &str,
         context: &Context,
@@ -330,31 +327,22 @@ impl<'p> Renderer<'p> {
 
     fn render_to(
         &self,
-        out: &Path,
+        out: &Tree,
         file: &str,
         template: &str,
         context: &Context,
         url: &str,
     ) -> Result<(), Fatal> {
-        let path = out.join(file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-        }
-        let handle = File::create(&path)
-            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
-        let mut writer = BufWriter::with_capacity(64 * 1024, handle);
+        let mut page = Vec::with_capacity(64 * 1024);
         self.tera
-            .render_to(template, context, &mut writer)
+            .render_to(template, context, &mut page)
             .map_err(|e| {
                 Fatal::new(format!(
                     "cannot render /{url} with template `{template}`: {}",
                     theme::error_chain(&e)
                 ))
             })?;
-        writer
-            .flush()
-            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+        out.write(file, &page)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
 use crate::search::{self, KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
+use crate::write::Tree;
 
 /// What a burst of file changes requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +209,8 @@ impl Preview {
         let history = crate::history::recent_changes(&self.root);
         let rendered = theme::load(&analysis.project.root).and_then(|templates| {
             let r = Renderer::with_templates(&analysis.project, templates, &history);
-            render::render_site_into::<KeptDocs>(&r, &dir).map(|(stats, docs)| (r, stats, docs))
+            render::render_site_into::<KeptDocs>(&r, &Tree::plain(&dir))
+                .map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
             Ok(result) => result,
@@ -282,7 +284,7 @@ impl Preview {
                 targets.insert(i);
             }
         }
-        let dir = last.dir.clone();
+        let dir = Tree::plain(&last.dir);
         let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
             .map(|&i| {
