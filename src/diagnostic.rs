@@ -100,6 +100,7 @@ lints! {
     RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
     MandatoryDocumentMissing = "mandatory-document-missing", Warning, "An item of the documented information ISO/IEC 27001:2022 requires that no document (naming its clause in `clauses`) and no register satisfies.";
     MandatoryDocumentStale = "mandatory-document-stale", Warning, "An item of mandatory documented information that only drafts, documents in review or documents overdue for review satisfy.";
+    ChangedAfterApproval = "changed-after-approval", Warning, "An approved document whose body or front matter changed in a commit after its `approved_on` (or `last_reviewed`), and was not approved again.";
 }
 
 impl Lint {

@@ -3,6 +3,7 @@
 
 mod controls;
 mod documents;
+mod history;
 mod mandatory;
 mod risks;
 
@@ -11,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Project;
 pub use controls::*;
 pub use documents::*;
+pub use history::*;
 pub use mandatory::*;
 pub use risks::*;
 
@@ -34,6 +36,7 @@ pub const LINTS: &[LintFn] = &[
     risk_actions,
     mandatory_missing,
     mandatory_stale,
+    changed_after_approval,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.
