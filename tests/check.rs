@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 20 errors, 19 warnings in 10 documents\n",
+            "annexa: 25 errors, 26 warnings in 10 documents\n",
         ));
 }
 

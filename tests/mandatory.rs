@@ -84,11 +84,29 @@ fn every_item_but_7_5_1_b_is_missing_in_an_empty_repository() {
                 )
             ),
             plain("9.1", "Evidence of monitoring and measurement results"),
-            plain("9.2.2", "Audit programme(s) and audit results"),
-            plain("9.3.3", "Results of management reviews"),
-            plain(
+            missing(
+                "9.2.2",
+                "Audit programme(s) and audit results",
+                &format!(
+                    "keep the audit programme in audits.toml, or {}",
+                    name_it("9.2.2")
+                )
+            ),
+            missing(
+                "9.3.3",
+                "Results of management reviews",
+                &format!(
+                    "record the reviews held in management-reviews.toml, or {}",
+                    name_it("9.3.3")
+                )
+            ),
+            missing(
                 "10.2",
-                "Nature of nonconformities and actions taken; results of corrective action"
+                "Nature of nonconformities and actions taken; results of corrective action",
+                &format!(
+                    "keep the nonconformities in findings.toml, or {}",
+                    name_it("10.2")
+                )
             ),
         ]
     );
@@ -240,4 +258,37 @@ fn a_stale_item_never_stops_build_even_as_an_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn the_isms_registers_are_the_audit_programme_reviews_and_nonconformities() {
+    let most = "[\"4.3\", \"5.2\", \"6.1.2\", \"6.1.3\", \"6.1.3 d\", \"6.2\", \"7.2 d\", \"8.1\", \"8.2\", \"8.3\", \"9.1\"]";
+    let repo = Repo::with_config(CONFIG)
+        .file("isms/manual.md", &page("ISMS Manual", most, ""))
+        .file(
+            "audits.toml",
+            "[[audits]]\nid = \"IA-1\"\ntitle = \"Everything\"\nplanned = 2026-12-01\n",
+        )
+        .file("findings.toml", "")
+        // A review planned after today is not yet a result.
+        .file(
+            "management-reviews.toml",
+            "[[reviews]]\ndate = 2026-12-10\n",
+        );
+    assert_eq!(
+        found(&repo, "mandatory-document-missing"),
+        [missing(
+            "9.3.3",
+            "Results of management reviews",
+            &format!(
+                "record the reviews held in management-reviews.toml, or {}",
+                name_it("9.3.3")
+            )
+        )]
+    );
+    let repo = repo.file(
+        "management-reviews.toml",
+        "[[reviews]]\ndate = 2026-06-10\n",
+    );
+    assert_eq!(found(&repo, "mandatory-document-missing"), []);
 }

@@ -26,6 +26,9 @@ pub fn mandatory_missing(project: &Project) -> Vec<Diagnostic> {
                 "8.3" => {
                     format!("record treatment `actions` on the risks in risks.toml, or {name}")
                 }
+                "9.2.2" => format!("keep the audit programme in audits.toml, or {name}"),
+                "9.3.3" => format!("record the reviews held in management-reviews.toml, or {name}"),
+                "10.2" => format!("keep the nonconformities in findings.toml, or {name}"),
                 _ => name,
             };
             Diagnostic::new(

@@ -40,6 +40,12 @@ pub enum Register {
     RiskAssessment,
     /// `risks.toml` with its treatment actions: the treatment results (8.3).
     RiskTreatment,
+    /// `audits.toml` with an audit: the audit programme and results (9.2.2).
+    AuditProgramme,
+    /// `management-reviews.toml` with a review held: the results of management reviews (9.3.3).
+    ManagementReviews,
+    /// `findings.toml`: the nonconformities and corrective actions (10.2).
+    Findings,
 }
 
 impl Register {
@@ -49,6 +55,9 @@ impl Register {
             Register::Soa => "Statement of Applicability",
             Register::RiskAssessment => "risk register",
             Register::RiskTreatment => "risk treatment actions",
+            Register::AuditProgramme => "audit programme",
+            Register::ManagementReviews => "management reviews",
+            Register::Findings => "nonconformity log",
         }
     }
 }
@@ -215,40 +224,52 @@ fn item_status(project: &Project, item: &'static MandatoryItem) -> ItemStatus {
 
 /// The registers that are the documented information of `clause`, when the project has them.
 fn registers_for(project: &Project, clause: &str) -> Vec<RegisterRef> {
-    let mut out = Vec::new();
-    match clause {
-        "6.1.3 d" => {
-            if let Some(file) = project.soa.file.as_ref().filter(|_| project.soa.read) {
-                out.push(RegisterRef {
-                    register: Register::Soa,
-                    file: file.clone(),
-                });
-            }
-        }
-        "8.2" => {
-            if let Some(file) = project
+    let registers = &project.registers;
+    let (file, register) = match clause {
+        "6.1.3 d" => (
+            project.soa.file.as_ref().filter(|_| project.soa.read),
+            Register::Soa,
+        ),
+        "8.2" => (
+            project
                 .risks_file
                 .as_ref()
-                .filter(|_| !project.risks.is_empty())
-            {
-                out.push(RegisterRef {
-                    register: Register::RiskAssessment,
-                    file: file.clone(),
-                });
-            }
-        }
-        "8.3" => {
-            let acted = project.risks.iter().any(|r| !r.actions.is_empty());
-            if let Some(file) = project.risks_file.as_ref().filter(|_| acted) {
-                out.push(RegisterRef {
-                    register: Register::RiskTreatment,
-                    file: file.clone(),
-                });
-            }
-        }
-        _ => {}
-    }
-    out
+                .filter(|_| !project.risks.is_empty()),
+            Register::RiskAssessment,
+        ),
+        "8.3" => (
+            project
+                .risks_file
+                .as_ref()
+                .filter(|_| project.risks.iter().any(|r| !r.actions.is_empty())),
+            Register::RiskTreatment,
+        ),
+        "9.2.2" => (
+            registers
+                .audits
+                .file
+                .as_ref()
+                .filter(|_| !registers.audits.audits.is_empty()),
+            Register::AuditProgramme,
+        ),
+        "9.3.3" => (
+            registers
+                .reviews
+                .file
+                .as_ref()
+                .filter(|_| project.register_state.last_review.is_some()),
+            Register::ManagementReviews,
+        ),
+        // A log without entries is a record too: no nonconformity raised yet.
+        "10.2" => (registers.findings.file.as_ref(), Register::Findings),
+        _ => (None, Register::Soa),
+    };
+    file.map(|file| RegisterRef {
+        register,
+        file: file.clone(),
+    })
+    .into_iter()
+    .collect()
 }
 
 fn requirements(project: &Project, readiness: &Readiness) -> Vec<Requirement> {
@@ -309,7 +330,93 @@ fn requirements(project: &Project, readiness: &Readiness) -> Vec<Requirement> {
             )
         },
     };
-    vec![documented, statement, risks]
+    let registers = register_requirements(project);
+    [documented, statement, risks]
+        .into_iter()
+        .chain(registers)
+        .collect()
+}
+
+/// The verdicts on what the ISMS registers record: audits, management review, nonconformities
+/// and evidence.
+fn register_requirements(project: &Project) -> [Requirement; 4] {
+    let r = &project.registers;
+    let s = &project.register_state;
+    let today = project.today;
+    let audits = Requirement {
+        name: "Internal audits, performed on plan",
+        clauses: "9.2",
+        verdict: verdict(s.audits_performed == 0, !s.audits_on_plan()),
+        detail: if s.audits == 0 {
+            "no audits in an audit programme (audits.toml)".to_string()
+        } else {
+            format!(
+                "{}, {} performed, {} overdue",
+                plural(s.audits, "audit"),
+                s.audits_performed,
+                s.audits_overdue.len()
+            )
+        },
+    };
+    let last = s.last_review.map(|i| &r.reviews.reviews[i]);
+    let review = Requirement {
+        name: "Management review, within its interval and covering every input",
+        clauses: "9.3",
+        verdict: verdict(
+            last.is_none(),
+            s.review_overdue(today) || !s.missing_inputs.is_empty(),
+        ),
+        detail: match last {
+            None => "no management review held (management-reviews.toml)".to_string(),
+            Some(review) => {
+                let mut detail = format!("last held {}", review.date.value);
+                if let Some(next) = s.next_review_due {
+                    detail.push_str(&format!(", next due {next}"));
+                }
+                if !s.missing_inputs.is_empty() {
+                    let items: Vec<&str> =
+                        s.missing_inputs.iter().map(|i| i.item.as_str()).collect();
+                    detail.push_str(&format!("; 9.3.2 inputs not covered: {}", items.join(", ")));
+                }
+                detail
+            }
+        },
+    };
+    let findings = Requirement {
+        name: "Nonconformities corrected on time",
+        clauses: "10.2",
+        verdict: verdict(
+            r.findings.file.is_none(),
+            !s.overdue_actions.is_empty() || !s.open_majors.is_empty(),
+        ),
+        detail: if r.findings.file.is_none() {
+            "no nonconformity log (findings.toml)".to_string()
+        } else {
+            format!(
+                "{}, {} open ({} major), {} overdue",
+                plural(s.findings, "finding"),
+                s.open_findings.len(),
+                s.open_majors.len(),
+                plural(s.overdue_actions.len(), "corrective action")
+            )
+        },
+    };
+    let evidence = Requirement {
+        name: "Evidence to sample, in date",
+        clauses: "9.1, Annex A",
+        verdict: verdict(false, s.evidence == 0 || !s.expired_evidence.is_empty()),
+        detail: if s.evidence == 0 {
+            "no evidence recorded (evidence.toml)".to_string()
+        } else {
+            format!(
+                "{}, {} expired, {} expiring soon",
+                plural(s.evidence, "evidence item"),
+                s.expired_evidence.len(),
+                s.expiring_evidence.len()
+            )
+        },
+    };
+    [audits, review, findings, evidence]
 }
 
 /// `n unit`, plural but for one.
