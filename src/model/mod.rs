@@ -3,6 +3,7 @@
 
 mod controls;
 mod document;
+pub mod readiness;
 pub mod site_map;
 pub mod summary;
 
@@ -18,10 +19,12 @@ use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
 use crate::error::Fatal;
 use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
+use crate::registers::{RegisterState, Registers};
 use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
 pub use document::{ClauseRef, ControlRef, Document, Resolver};
+use readiness::Readiness;
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
 
@@ -50,10 +53,16 @@ pub struct Project {
     pub risk_criteria: Criteria,
     /// `risks.toml` when the project has one.
     pub risks_file: Option<String>,
+    /// The audit programme, findings, evidence and management reviews.
+    pub registers: Registers,
+    /// Where the registers stand today, in figures.
+    pub register_state: RegisterState,
     /// Every page and file the site publishes besides the documents.
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
+    /// Certification readiness: the mandatory documented information and the Stage 1 verdicts.
+    pub readiness: Readiness,
     /// The Git history, when it is read (`[history] enabled`, git, a repository).
     pub history: Option<std::sync::Arc<crate::history::History>>,
     /// For a project built as it stood at a commit (`--at`), that commit.
@@ -128,6 +137,7 @@ impl Project {
             framework_files,
             soa,
             risks,
+            registers,
             mut diagnostics,
         } = inputs;
         let frameworks = frameworks_in_use(&config, &framework_files, &mut diagnostics);
@@ -138,6 +148,7 @@ impl Project {
             .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
             .unwrap_or_default();
         let (risks, risk_criteria, risks_file) = (register.risks, register.criteria, register.file);
+        let mut registers = Registers::parse(&registers, &frameworks, &mut diagnostics);
         let by_path: HashMap<String, usize> = documents
             .iter()
             .enumerate()
@@ -162,6 +173,9 @@ impl Project {
             config: &config,
             today,
         };
+        registers.resolve_paths(|dest| resolver.published.resolve("", dest));
+        let register_state =
+            RegisterState::of(&registers, today, i64::from(config.reviews.due_soon_days));
         let documents: Vec<Document> = documents
             .into_par_iter()
             .map(|parsed| resolver.resolve(parsed))
@@ -182,8 +196,11 @@ impl Project {
             risks,
             risk_criteria,
             risks_file,
+            registers,
+            register_state,
             site,
             summary: Summary::default(),
+            readiness: Readiness::default(),
             history: None,
             as_of: None,
             by_path,
@@ -194,6 +211,7 @@ impl Project {
         };
         // Figures derived from the whole, once.
         project.summary = Summary::of(&project);
+        project.readiness = Readiness::of(&project);
         Loaded {
             project,
             diagnostics,
