@@ -826,10 +826,8 @@ fn base_url_keeps_links_relative() {
     for (rel, bytes) in &a {
         if rel == "404.html" {
             // Only in the base its script sets.
-            let with_base = String::from_utf8_lossy(&b[rel]).replace(
-                "data-base=\"/isms/\"",
-                "data-base=\"/\"",
-            );
+            let with_base =
+                String::from_utf8_lossy(&b[rel]).replace("data-base=\"/isms/\"", "data-base=\"/\"");
             assert_eq!(String::from_utf8_lossy(bytes), with_base, "{rel}");
         } else if rel.ends_with(".html") {
             assert!(*bytes == b[rel], "{rel} differs under --base-url");
