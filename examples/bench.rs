@@ -86,6 +86,11 @@ impl Job {
     }
 }
 
+/// The strings of `v`, borrowed.
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 /// Appends (or changes) one line of the document at `doc`: a different text each time.
 fn edit_document(doc: &Path, n: usize) {
     let text = fs::read_to_string(doc).unwrap();
@@ -295,7 +300,6 @@ fn main() {
         }
         let rebuild_args = build_args(c, out("annexa-rebuild").to_str().unwrap());
         let edited_args = build_args(e, out("annexa-edited").to_str().unwrap());
-        let strs = |v: &[String]| v.iter().map(String::as_str).collect::<Vec<_>>();
         let jobs = [
             Job::new(
                 &floor,
