@@ -5,8 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use annexa::commands::{self, BuildOptions, CheckOptions, Outcome, ReviewsOptions};
+use annexa::commands::{
+    self, At, BuildOptions, ChangesOptions, CheckOptions, Outcome, ReviewsOptions,
+};
 use annexa::error::Fatal;
+use annexa::history::Point;
+use annexa::render::changes::ChangesFormat;
 use annexa::report::Format;
 use annexa::review::Interval;
 use annexa::reviews::{ReviewFilter, ReviewFormat};
@@ -53,8 +57,38 @@ enum Command {
     /// The preview is built into a private temporary folder (never the output folder). Content
     /// errors show as an overlay on every page until fixed; the server keeps running.
     Serve(ServeArgs),
+    /// The change report between two points of the Git history.
+    ///
+    /// Documents added, removed and renamed; bodies (sections touched, lines added and
+    /// removed) and metadata changed; SoA decisions changed; risks added, closed and re-scored;
+    /// control coverage gained and lost. A date means the last commit on or before that day on
+    /// the current branch.
+    Changes(ChangesArgs),
     /// Scaffold a new ISMS repository; refuses a folder that is not empty.
     Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+struct AtArg {
+    /// Run on the ISMS as it stood at this commit, branch, tag or date (the last commit on or
+    /// before that day), read from Git's objects; --today defaults to its date.
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    at: Option<Point>,
+}
+
+#[derive(Args, Debug)]
+struct ChangesArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// The earlier point: a commit, branch, tag, or a date as YYYY-MM-DD.
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    since: Point,
+    /// The later point (default: HEAD).
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    until: Option<Point>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChangesFormat::Human)]
+    format: ChangesFormat,
 }
 
 #[derive(Args, Debug)]
@@ -76,6 +110,8 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings as well as errors.
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -93,6 +129,8 @@ struct BuildArgs {
     force: bool,
     #[command(flatten)]
     day: DayArg,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -110,6 +148,8 @@ struct ReviewsArgs {
     format: ReviewFormat,
     #[command(flatten)]
     day: DayArg,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +181,19 @@ fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|e| format!("expected a date as YYYY-MM-DD: {e}"))
 }
 
+fn parse_point(text: &str) -> Result<Point, String> {
+    Point::parse(text)
+}
+
+impl AtArg {
+    fn with(&self, day: &DayArg) -> Option<At> {
+        self.at.clone().map(|point| At {
+            point,
+            today: day.today,
+        })
+    }
+}
+
 fn parse_interval(text: &str) -> Result<Interval, String> {
     text.parse::<Interval>().map_err(|e| e.to_string())
 }
@@ -167,6 +220,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
     let for_people = match &cli.command {
         Command::Check(args) => args.format == Format::Human,
         Command::Reviews(args) => args.format == ReviewFormat::Table,
+        Command::Changes(args) => args.format == ChangesFormat::Human,
         Command::Build(_) | Command::Serve(_) | Command::Init(_) => true,
     };
     let mut stdout = report_stream(for_people);
@@ -178,6 +232,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 base_url: args.base_url.as_deref(),
                 today: args.day.date(),
                 force: args.force,
+                at: args.at.with(&args.day),
             },
             &mut anstream::stderr().lock(),
         ),
@@ -187,6 +242,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 today: args.day.date(),
                 format: args.format,
                 deny_warnings: args.deny_warnings,
+                at: args.at.with(&args.day),
             },
             &mut stdout,
         ),
@@ -208,11 +264,21 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                         owner: args.owner,
                     },
                     format: args.format,
+                    at: args.at.with(&args.day),
                 },
                 &mut stdout,
                 &mut anstream::stderr().lock(),
             )
         }
+        Command::Changes(args) => commands::changes(
+            &ChangesOptions {
+                dir: args.dir.as_deref(),
+                since: args.since,
+                until: args.until,
+                format: args.format,
+            },
+            &mut stdout,
+        ),
         Command::Serve(args) => annexa::serve::serve(
             &annexa::serve::ServeOptions {
                 dir: args.dir,

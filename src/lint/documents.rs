@@ -120,7 +120,7 @@ fn missing_target(
     Diagnostic::new(Lint::BrokenLink, message).with_help_opt(help)
 }
 
-fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Option<Diagnostic> {
+pub(super) fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Option<Diagnostic> {
     if target.headings.iter().any(|h| h.id == anchor) {
         return None;
     }

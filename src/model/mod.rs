@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
 use crate::error::Fatal;
 use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
+use crate::registers::{RegisterState, Registers};
 use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
@@ -50,10 +51,18 @@ pub struct Project {
     pub risk_criteria: Criteria,
     /// `risks.toml` when the project has one.
     pub risks_file: Option<String>,
+    /// The audit programme, findings, evidence and management reviews.
+    pub registers: Registers,
+    /// Where the registers stand today, in figures.
+    pub register_state: RegisterState,
     /// Every page and file the site publishes besides the documents.
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
+    /// The Git history, when it is read (`[history] enabled`, git, a repository).
+    pub history: Option<std::sync::Arc<crate::history::History>>,
+    /// For a project built as it stood at a commit (`--at`), that commit.
+    pub as_of: Option<crate::history::Resolved>,
     by_path: HashMap<String, usize>,
     /// The controls that name each control as related, the reverse of `related`.
     related_from: HashMap<ControlKey, Vec<ControlKey>>,
@@ -74,8 +83,41 @@ pub struct Loaded {
 /// Reads and resolves the project at `root`, computing reviews for `today`, re-using unchanged
 /// documents from `cache` (a default cache keeps nothing).
 pub fn load(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Loaded, Fatal> {
-    let inputs = load::read(root, cache)?;
-    Ok(Project::build(inputs, today))
+    load_from(root, today, cache, &crate::history::Source::Head)
+}
+
+/// Like [`load`], with the Git history from `source`, read while the files are (when
+/// `[history] enabled` is not false).
+pub fn load_from(
+    root: &Path,
+    today: Date,
+    cache: &mut load::DocCache,
+    source: &crate::history::Source,
+) -> Result<Loaded, Fatal> {
+    let wanted = history_wanted(root);
+    let history = std::thread::scope(|scope| {
+        let reader = wanted.then(|| scope.spawn(|| source.history(root)));
+        let inputs = load::read(root, cache);
+        let history = reader.and_then(|r| r.join().ok()).flatten();
+        inputs.map(|inputs| (inputs, history))
+    });
+    let (inputs, history) = history?;
+    let mut loaded = Project::build(inputs, today);
+    if loaded.project.config.history_enabled {
+        loaded.project.history = history;
+    }
+    loaded.project.as_of = source.as_of().cloned();
+    Ok(loaded)
+}
+
+/// Whether `annexa.toml` at `root` leaves history on (read ahead of the rest, so that the log
+/// runs while the files are read; its problems are reported when it is read properly).
+fn history_wanted(root: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) else {
+        return false;
+    };
+    let source = crate::source::SourceText::new(crate::config::CONFIG_FILE, text);
+    Config::parse(&source, &mut Vec::new()).history_enabled
 }
 
 impl Project {
@@ -91,6 +133,7 @@ impl Project {
             framework_files,
             soa,
             risks,
+            registers,
             mut diagnostics,
         } = inputs;
         let frameworks = frameworks_in_use(&config, &framework_files, &mut diagnostics);
@@ -101,6 +144,7 @@ impl Project {
             .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
             .unwrap_or_default();
         let (risks, risk_criteria, risks_file) = (register.risks, register.criteria, register.file);
+        let mut registers = Registers::parse(&registers, &frameworks, &mut diagnostics);
         let by_path: HashMap<String, usize> = documents
             .iter()
             .enumerate()
@@ -125,6 +169,9 @@ impl Project {
             config: &config,
             today,
         };
+        registers.resolve_paths(|dest| resolver.published.resolve("", dest));
+        let register_state =
+            RegisterState::of(&registers, today, i64::from(config.reviews.due_soon_days));
         let documents: Vec<Document> = documents
             .into_par_iter()
             .map(|parsed| resolver.resolve(parsed))
@@ -145,8 +192,12 @@ impl Project {
             risks,
             risk_criteria,
             risks_file,
+            registers,
+            register_state,
             site,
             summary: Summary::default(),
+            history: None,
+            as_of: None,
             by_path,
             related_from,
             mapped,

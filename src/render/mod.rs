@@ -1,6 +1,7 @@
 //! Render: the site's pages from the model and the theme, the search index and the exports,
 //! written into a folder (the staging folder of a build, or the preview folder of `serve`).
 
+pub mod changes;
 pub mod exports;
 pub mod highlight;
 pub mod html;

@@ -7,11 +7,10 @@ use tera::{Context, Tera, Value};
 
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
-use crate::history::Change;
 use crate::model::{Document, Project};
 use crate::render::html::render_body;
 use crate::render::theme;
-use crate::render::view::{FolderView, LinkView, SiteView};
+use crate::render::view::{FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
 use crate::search::{self, SearchFields, SearchSink};
 use crate::write::Tree;
@@ -57,18 +56,13 @@ type NavKey = (String, &'static str, Option<String>);
 impl<'p> Renderer<'p> {
     /// Loads the templates and builds the site-wide views.
     pub fn new(project: &'p Project) -> Result<Self, Fatal> {
-        let history = crate::history::recent_changes(&project.root);
-        Ok(Self::with_templates(
-            project,
-            theme::load(&project.root)?,
-            &history,
-        ))
+        Ok(Self::with_templates(project, theme::load(&project.root)?))
     }
 
-    /// Like [`Renderer::new`], with templates and Git history read before (`serve` keeps them
-    /// between rebuilds of documents).
-    pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
-        let site = SiteView::new(project, history);
+    /// Like [`Renderer::new`], with templates read before (`serve` keeps them between
+    /// rebuilds of documents).
+    pub fn with_templates(project: &'p Project, mut tera: Tera) -> Self {
+        let site = SiteView::new(project);
         let (site_value, doc_values) = site_values(&site);
         tera.global_context().insert_value("site", site_value);
         Renderer {
@@ -165,6 +159,7 @@ impl<'p> Renderer<'p> {
             .collect();
         context.insert("toc", &toc);
         context.insert("referenced_by", self.project.referenced_by(index));
+        context.insert("history", &history_view(self.project, index));
         self.write_page(out, &doc.url, template_of(RouteId::Document), &context)?;
         Ok(body.text)
     }
@@ -198,7 +193,10 @@ impl<'p> Renderer<'p> {
         let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
         // The 404 page is served at any depth: it belongs to no section.
         let section = route.section;
-        let context = self.context(url, section, route.title, crumbs)?;
+        let mut context = self.context(url, section, route.title, crumbs)?;
+        if id == RouteId::Changes {
+            context.insert("changes", &crate::render::view::changes_view(self.project));
+        }
         self.write_page(out, url, template_of(id), &context)
     }
 

@@ -47,8 +47,9 @@ pub struct Staging {
 /// What a finished render reports, recorded beside the site with the build's fingerprint.
 #[derive(Debug, Clone, Copy)]
 pub struct Done {
-    /// The fingerprint of the build's inputs ([`fingerprint`]), taken before it read them.
-    pub fingerprint: Hash,
+    /// The fingerprint of the build's inputs ([`fingerprint`]), taken before it read them;
+    /// `None` for a build that is never cached (`--at`).
+    pub fingerprint: Option<Hash>,
     /// HTML pages rendered.
     pub pages: usize,
     /// Files copied.
@@ -156,18 +157,23 @@ impl Staging {
         let written = rendered.written.len();
         let cache = beside.cache();
         fs::remove_file(&cache).ok();
-        let record = inputs::Cached {
-            fingerprint: done.fingerprint,
+        let record = done.fingerprint.map(|fingerprint| inputs::Cached {
+            fingerprint,
             manifest: manifest::hash(rendered.manifest.text().as_bytes()),
             pages: done.pages,
             files: done.files,
+        });
+        let record = |cache: &Path| {
+            if let Some(record) = &record {
+                record.write(cache);
+            }
         };
         if let Some((live_manifest, survey)) = &live
             && survey.clean()
             && *live_manifest == rendered.manifest
             && rendered.written.is_empty()
         {
-            record.write(&cache);
+            record(&cache);
             return Ok(Committed {
                 path: target,
                 unchanged: true,
@@ -212,7 +218,7 @@ impl Staging {
                 target.display()
             ))
         })?;
-        record.write(&cache);
+        record(&cache);
         if old.exists() {
             sync::catch_up(&old, &target, &alt, &rendered.manifest, live.as_ref());
         }
