@@ -5,6 +5,7 @@ mod audits;
 mod controls;
 mod documents;
 mod history;
+mod mandatory;
 mod registers;
 mod risks;
 
@@ -15,6 +16,7 @@ pub use audits::*;
 pub use controls::*;
 pub use documents::*;
 pub use history::*;
+pub use mandatory::*;
 pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
 
@@ -36,6 +38,8 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    mandatory_missing,
+    mandatory_stale,
     audits_overdue,
     audit_reports,
     auditor_independence,
