@@ -45,11 +45,29 @@ pub struct CheckOptions<'a> {
     pub format: Format,
     /// Whether warnings fail the check.
     pub deny_warnings: bool,
+    /// `--fix`: apply the certain fixes first (what was done goes to `err`).
+    pub fix: Option<crate::fix::FixMode>,
+    /// `--verbose`: show every diagnostic in human output, uncapped.
+    pub verbose: bool,
 }
 
-/// `annexa check`: runs every lint and writes the report.
-pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let analysis = analyse(options.dir, options.today)?;
+/// `annexa check`: runs every lint and writes the report; with `--fix`, applies the certain
+/// fixes first and reports what is left (in a dry run, prints the fixes as a diff).
+pub fn check(
+    options: &CheckOptions<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let analysis = match options.fix {
+        Some(mode) => {
+            let analysis = crate::fix::run(options.dir, options.today, mode, out, err)?;
+            if mode.dry_run {
+                return Ok(Outcome::Clean);
+            }
+            analysis
+        }
+        None => analyse(options.dir, options.today)?,
+    };
     let files = checked_files(&analysis.project);
     let report = Report {
         diagnostics: &analysis.diagnostics,

@@ -3,6 +3,7 @@
 
 mod controls;
 mod documents;
+mod ids;
 mod risks;
 
 use crate::catalog::ControlKey;
@@ -10,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Project;
 pub use controls::*;
 pub use documents::*;
+pub use ids::*;
 pub use risks::*;
 
 /// A lint over the whole project.
@@ -19,6 +21,7 @@ pub type LintFn = fn(&Project) -> Vec<Diagnostic>;
 pub const LINTS: &[LintFn] = &[
     duplicate_ids,
     unknown_controls,
+    legacy_control_ids,
     broken_links,
     reviews,
     unmapped_controls,

@@ -169,6 +169,8 @@ pub struct Diag {
     pub column: Option<u64>,
     pub message: String,
     pub help: Option<String>,
+    /// The fix: start (line, column), end (line, column), replacement.
+    pub fix: Option<((u64, u64), (u64, u64), String)>,
 }
 
 impl Diag {
@@ -213,13 +215,15 @@ impl Report {
             .expect("diagnostics is an array")
             .iter()
             .map(|d| {
-                assert_eq!(
-                    keys(d),
-                    [
-                        "column", "file", "help", "line", "lint", "message", "severity"
-                    ],
-                    "keys of {d}"
-                );
+                let mut expected_keys = vec![
+                    "column", "file", "help", "line", "lint", "message", "severity",
+                ];
+                if d.get("fix").is_some() {
+                    expected_keys.insert(2, "fix");
+                    let fix = &d["fix"];
+                    assert_eq!(keys(fix), ["end", "replacement", "start"], "keys of {fix}");
+                }
+                assert_eq!(keys(d), expected_keys, "keys of {d}");
                 let text = |k: &str| d[k].as_str().map(str::to_string);
                 Diag {
                     lint: text("lint").unwrap(),
@@ -229,6 +233,19 @@ impl Report {
                     column: d["column"].as_u64(),
                     message: text("message").unwrap(),
                     help: text("help"),
+                    fix: d.get("fix").map(|f| {
+                        let at = |k: &str| {
+                            (
+                                f[k]["line"].as_u64().unwrap(),
+                                f[k]["column"].as_u64().unwrap(),
+                            )
+                        };
+                        (
+                            at("start"),
+                            at("end"),
+                            f["replacement"].as_str().unwrap().to_string(),
+                        )
+                    }),
                 }
             })
             .collect();
