@@ -159,6 +159,9 @@ pub fn doc(title: &str, body: &str) -> String {
     )
 }
 
+/// A JSON fix: start (line, column), end (line, column), replacement.
+pub type FixSpan = ((u64, u64), (u64, u64), String);
+
 /// One diagnostic of the JSON report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diag {
@@ -170,7 +173,7 @@ pub struct Diag {
     pub message: String,
     pub help: Option<String>,
     /// The fix: start (line, column), end (line, column), replacement.
-    pub fix: Option<((u64, u64), (u64, u64), String)>,
+    pub fix: Option<FixSpan>,
 }
 
 impl Diag {
