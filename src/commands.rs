@@ -9,8 +9,10 @@ use jiff::civil::Date;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Fatal;
+use crate::history::Point;
+use crate::history::at::Snapshot;
 use crate::model::Project;
-use crate::pipeline::analyse;
+use crate::pipeline::{Analysis, analyse};
 use crate::report::{Format, Report};
 use crate::reviews::{self, ReviewFilter, ReviewFormat};
 use crate::scaffold;
@@ -49,6 +51,57 @@ pub struct CheckOptions<'a> {
     pub fix: Option<crate::fix::FixMode>,
     /// `--verbose`: show every diagnostic in human output, uncapped.
     pub verbose: bool,
+    /// Check the project as it stood at a commit (`--at`).
+    pub at: Option<At>,
+}
+
+/// `--at REF|DATE`: a command run on the project as it stood at a commit.
+#[derive(Debug, Clone)]
+pub struct At {
+    /// The commit or date.
+    pub point: Point,
+    /// `--today` when given; else the commit's date.
+    pub today: Option<Date>,
+}
+
+/// Load, model and lint the project at `dir`, or with `at`, as it stood at that commit (its
+/// files written from Git's objects into a temporary folder, kept alive by the snapshot).
+fn analyse_at(
+    dir: Option<&Path>,
+    today: Date,
+    at: Option<&At>,
+    what: &str,
+) -> Result<(Analysis, Option<Snapshot>), Fatal> {
+    let Some(at) = at else {
+        let analysis = analyse(dir, today)?;
+        note_shallow(&analysis);
+        return Ok((analysis, None));
+    };
+    let root = crate::load::find_root(dir)?;
+    let snapshot = crate::history::at::snapshot(&root, &at.point, what)?;
+    let today = at.today.unwrap_or(snapshot.commit.date);
+    let analysis = crate::pipeline::analyse_from(
+        snapshot.root(),
+        today,
+        &mut crate::load::DocCache::releasing_text(),
+        &snapshot.source,
+    )?;
+    note_shallow(&analysis);
+    Ok((analysis, Some(snapshot)))
+}
+
+/// Says on stderr that a shallow clone's history is cut off (its history and approval
+/// checks see only part of it).
+fn note_shallow(analysis: &Analysis) {
+    if let Some(history) = &analysis.project.history
+        && history.repo.shallow
+    {
+        let _ = writeln!(
+            anstream::stderr(),
+            "annexa: note: {}",
+            history.repo.shallow_message()
+        );
+    }
 }
 
 /// `annexa check`: runs every lint and writes the report; with `--fix`, applies the certain
@@ -58,15 +111,25 @@ pub fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
-    let analysis = match options.fix {
+    let (analysis, snapshot) = match options.fix {
+        Some(_) if options.at.is_some() => {
+            return Err(Fatal::new(
+                "--fix edits the files as they are now: it cannot run with --at",
+            ));
+        }
         Some(mode) => {
             let analysis = crate::fix::run(options.dir, options.today, mode, out, err)?;
             if mode.dry_run {
                 return Ok(Outcome::Clean);
             }
-            analysis
+            (analysis, None)
         }
-        None => analyse(options.dir, options.today)?,
+        None => analyse_at(
+            options.dir,
+            options.today,
+            options.at.as_ref(),
+            "check --at",
+        )?,
     };
     let files = checked_files(&analysis.project);
     let report = Report {
@@ -80,6 +143,7 @@ pub fn check(
     let tally = analysis.tally();
     let failed = tally.errors > 0 || (options.deny_warnings && tally.warnings > 0);
     crate::drop_in_background(analysis);
+    drop(snapshot);
     Ok(if failed {
         Outcome::ContentErrors
     } else {
@@ -107,6 +171,8 @@ pub struct BuildOptions<'a> {
     pub today: Date,
     /// Replace the output folder even if it holds files annexa did not write.
     pub force: bool,
+    /// Build the site as it stood at a commit (`--at`; needs `out`).
+    pub at: Option<At>,
 }
 
 /// `annexa build`: checks the project and, unless content errors other than review findings
@@ -114,7 +180,18 @@ pub struct BuildOptions<'a> {
 /// the summary go to `err`.
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
-    let mut analysis = analyse(options.dir, options.today)?;
+    if options.at.is_some() && options.out.is_none() {
+        return Err(Fatal::new(
+            "`build --at` needs `-o OUT`: the ISMS as it stood then never replaces the live site"
+                .to_string(),
+        ));
+    }
+    let (mut analysis, snapshot) = analyse_at(
+        options.dir,
+        options.today,
+        options.at.as_ref(),
+        "build --at",
+    )?;
     if let Some(base) = options.base_url {
         analysis.project.config.base_url = crate::config::normalise_base_url(base);
     }
@@ -147,7 +224,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         None => project.root.join(&project.config.output_dir),
     };
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
-    let stats = match crate::render::render_site(project, staging.dir()) {
+    let stats = match crate::render::render_site(project, staging.tree()) {
         Ok(stats) => stats,
         Err(e) => {
             staging.abort();
@@ -161,11 +238,12 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         crate::report::count(stats.pages, "page"),
         crate::report::count(stats.files, "file"),
         crate::report::count(project.documents.len(), "document"),
-        written.display(),
+        written.path.display(),
         started.elapsed().as_millis()
     )
     .map_err(write_error)?;
     crate::drop_in_background(analysis);
+    drop(snapshot);
     Ok(Outcome::Clean)
 }
 
@@ -180,6 +258,8 @@ pub struct ReviewsOptions<'a> {
     pub filter: ReviewFilter,
     /// Output format.
     pub format: ReviewFormat,
+    /// List the reviews as they stood at a commit (`--at`).
+    pub at: Option<At>,
 }
 
 /// `annexa reviews`: lists overdue and upcoming reviews. Content errors that stop a document
@@ -190,13 +270,19 @@ pub fn reviews(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
-    let analysis = analyse(options.dir, options.today)?;
+    let (analysis, _snapshot) = analyse_at(
+        options.dir,
+        options.today,
+        options.at.as_ref(),
+        "reviews --at",
+    )?;
+    let today = analysis.project.today;
     let rows = reviews::rows(&analysis.project, &options.filter);
     let write_error = |e: std::io::Error| Fatal::new(format!("cannot write the report: {e}"));
     reviews::write(
         &rows,
         options.format,
-        options.today,
+        today,
         options.filter.within_days,
         out,
     )
@@ -237,6 +323,28 @@ pub fn reviews(
     } else {
         Outcome::Clean
     })
+}
+
+/// Options of `annexa changes`.
+#[derive(Debug, Clone)]
+pub struct ChangesOptions<'a> {
+    /// The project folder, or `None` to search from the current folder.
+    pub dir: Option<&'a Path>,
+    /// The earlier point.
+    pub since: Point,
+    /// The later point; `HEAD` when absent.
+    pub until: Option<Point>,
+    /// Output format.
+    pub format: crate::render::changes::ChangesFormat,
+}
+
+/// `annexa changes`: the change report between two points of the project's history.
+pub fn changes(options: &ChangesOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let root = crate::load::find_root(options.dir)?;
+    let report = crate::history::report::between(&root, &options.since, options.until.as_ref())?;
+    crate::render::changes::write(&report, options.format, out)
+        .map_err(|e| Fatal::new(format!("cannot write the report: {e}")))?;
+    Ok(Outcome::Clean)
 }
 
 /// `annexa init`: scaffolds a new ISMS repository in `dir`, which must be empty or absent.

@@ -35,8 +35,15 @@ pub struct Config {
     pub output_dir: String,
     /// Base URL of the repository's file browser, for "view source" links.
     pub repo_url: Option<String>,
+    /// The URL of a commit, with `{commit}` where its hash goes; derived from `repo_url` when
+    /// absent.
+    pub repo_commit_url: Option<String>,
     /// Review settings.
     pub reviews: ReviewSettings,
+    /// `[history] enabled`: whether the Git history is read (default true).
+    pub history_enabled: bool,
+    /// `[changes] since`: the point (a date or a ref) the site's change report starts from.
+    pub changes_since: Option<Located<String>>,
     /// Lint levels set in `[lints]`.
     pub lints: HashMap<Lint, Level>,
     /// How front matter is read: `[front_matter] aliases`, `[documents] default_status`.
@@ -55,6 +62,9 @@ impl Default for Config {
             }],
             output_dir: "public".to_string(),
             repo_url: None,
+            repo_commit_url: None,
+            history_enabled: true,
+            changes_since: None,
             reviews: ReviewSettings {
                 default_interval: Interval {
                     count: 12,
@@ -75,7 +85,10 @@ const TOP_KEYS: &[&str] = &[
     "frameworks",
     "output_dir",
     "repo_url",
+    "repo_commit_url",
     "reviews",
+    "history",
+    "changes",
     "lints",
     "front_matter",
     "documents",
@@ -152,6 +165,34 @@ impl Config {
                 );
             }
         }
+        if let Some(url) = fields.string("repo_commit_url", out) {
+            if is_web_url(&url.value) && url.value.contains("{commit}") {
+                config.repo_commit_url = Some(url.value.trim().to_string());
+            } else {
+                out.push(
+                    Diagnostic::new(
+                        Lint::InvalidConfig,
+                        format!(
+                            "`repo_commit_url` must be an http: or https: URL holding `{{commit}}`, found {:?}",
+                            url.value
+                        ),
+                    )
+                    .in_file(&source.path)
+                    .at(url.position)
+                    .with_help("for example \"https://git.example.com/acme/isms/commit/{commit}\""),
+                );
+            }
+        }
+        if let Some(history) = fields.table("history", out) {
+            let mut fields = Fields::new(src, history, "history.");
+            if let Some(enabled) = fields.boolean("enabled", out) {
+                config.history_enabled = enabled.value;
+            }
+            fields.finish(&["enabled"], out);
+        }
+        if let Some(changes) = fields.table("changes", out) {
+            config.changes_since = read_changes(src, changes, out);
+        }
         if let Some(reviews) = fields.table("reviews", out) {
             read_reviews(src, reviews, &mut config.reviews, out);
         }
@@ -178,6 +219,40 @@ impl Config {
         }
         fields.finish(TOP_KEYS, out);
         config
+    }
+}
+
+/// `[changes] since`: a TOML date, or a string naming a date or a ref.
+fn read_changes(
+    src: TomlSource<'_>,
+    table: &toml::de::DeTable<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Located<String>> {
+    let mut fields = Fields::new(src, table, "changes.");
+    let since = if fields.has("since")
+        && matches!(
+            fields.raw("since").map(|v| v.get_ref()),
+            Some(toml::de::DeValue::Datetime(_))
+        ) {
+        fields.date("since", out).map(|d| Located {
+            value: d.value.to_string(),
+            position: d.position,
+        })
+    } else {
+        fields.string("since", out)
+    };
+    fields.finish(&["since"], out);
+    let since = since?;
+    match crate::history::Point::parse(&since.value) {
+        Ok(_) => Some(since),
+        Err(e) => {
+            out.push(
+                Diagnostic::new(Lint::InvalidConfig, format!("`changes.since`: {e}"))
+                    .in_file(&src.source.path)
+                    .at(since.position),
+            );
+            None
+        }
     }
 }
 

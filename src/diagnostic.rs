@@ -99,6 +99,7 @@ lints! {
     RiskAboveAppetite = "risk-above-appetite", Warning, "An accepted or closed risk whose residual score exceeds the appetite.";
     RiskAcceptanceExpired = "risk-acceptance-expired", Error, "A risk's `acceptance_expires` has passed.";
     RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
+    ChangedAfterApproval = "changed-after-approval", Warning, "An approved document whose body or front matter changed in a commit after its `approved_on` (or `last_reviewed`), and was not approved again.";
 }
 
 impl Lint {

@@ -127,6 +127,8 @@ pub struct FrontMatter {
     pub version: Option<String>,
     /// `approver`.
     pub approver: Option<String>,
+    /// `approved_on`: the date of the approval of this version, with its place.
+    pub approved_on: Option<Located<Date>>,
     /// `classification`, shown as a label.
     pub classification: Option<String>,
     /// `effective` date.
@@ -160,6 +162,7 @@ impl FrontMatter {
             status: Status::Approved,
             version: None,
             approver: None,
+            approved_on: None,
             classification: None,
             effective: None,
             last_reviewed: None,
@@ -183,6 +186,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "status",
     "version",
     "approver",
+    "approved_on",
     "classification",
     "effective",
     "last_reviewed",
@@ -400,6 +404,7 @@ pub fn parse(
     }
     fm.version = f.string_or_number("version", out).map(|v| v.value);
     fm.approver = non_empty(f.string("approver", out));
+    fm.approved_on = f.date("approved_on", out);
     fm.classification = non_empty(f.string("classification", out));
     fm.effective = f.date("effective", out).map(|d| d.value);
     fm.last_reviewed = f.date("last_reviewed", out);

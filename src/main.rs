@@ -5,8 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use annexa::commands::{self, BuildOptions, CheckOptions, Outcome, ReviewsOptions};
+use annexa::commands::{
+    self, At, BuildOptions, ChangesOptions, CheckOptions, Outcome, ReviewsOptions,
+};
 use annexa::error::Fatal;
+use annexa::history::Point;
+use annexa::render::changes::ChangesFormat;
 use annexa::report::Format;
 use annexa::review::Interval;
 use annexa::reviews::{ReviewFilter, ReviewFormat};
@@ -53,8 +57,38 @@ enum Command {
     /// The preview is built into a private temporary folder (never the output folder). Content
     /// errors show as an overlay on every page until fixed; the server keeps running.
     Serve(ServeArgs),
+    /// The change report between two points of the Git history.
+    ///
+    /// Documents added, removed and renamed; bodies (sections touched, lines added and
+    /// removed) and metadata changed; SoA decisions changed; risks added, closed and re-scored;
+    /// control coverage gained and lost. A date means the last commit on or before that day on
+    /// the current branch.
+    Changes(ChangesArgs),
     /// Scaffold a new ISMS repository; refuses a folder that is not empty.
     Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+struct AtArg {
+    /// Run on the ISMS as it stood at this commit, branch, tag or date (the last commit on or
+    /// before that day), read from Git's objects; --today defaults to its date.
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    at: Option<Point>,
+}
+
+#[derive(Args, Debug)]
+struct ChangesArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// The earlier point: a commit, branch, tag, or a date as YYYY-MM-DD.
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    since: Point,
+    /// The later point (default: HEAD).
+    #[arg(long, value_name = "REF|DATE", value_parser = parse_point)]
+    until: Option<Point>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChangesFormat::Human)]
+    format: ChangesFormat,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +123,8 @@ struct CheckArgs {
     /// Show every diagnostic (human output caps line-less ones at ten per lint).
     #[arg(long, short)]
     verbose: bool,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -106,6 +142,8 @@ struct BuildArgs {
     force: bool,
     #[command(flatten)]
     day: DayArg,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -123,6 +161,8 @@ struct ReviewsArgs {
     format: ReviewFormat,
     #[command(flatten)]
     day: DayArg,
+    #[command(flatten)]
+    at: AtArg,
 }
 
 #[derive(Args, Debug)]
@@ -154,6 +194,19 @@ fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|e| format!("expected a date as YYYY-MM-DD: {e}"))
 }
 
+fn parse_point(text: &str) -> Result<Point, String> {
+    Point::parse(text)
+}
+
+impl AtArg {
+    fn with(&self, day: &DayArg) -> Option<At> {
+        self.at.clone().map(|point| At {
+            point,
+            today: day.today,
+        })
+    }
+}
+
 fn parse_interval(text: &str) -> Result<Interval, String> {
     text.parse::<Interval>().map_err(|e| e.to_string())
 }
@@ -180,6 +233,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
     let for_people = match &cli.command {
         Command::Check(args) => args.format == Format::Human,
         Command::Reviews(args) => args.format == ReviewFormat::Table,
+        Command::Changes(args) => args.format == ChangesFormat::Human,
         Command::Build(_) | Command::Serve(_) | Command::Init(_) => true,
     };
     let mut stdout = report_stream(for_people);
@@ -191,6 +245,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 base_url: args.base_url.as_deref(),
                 today: args.day.date(),
                 force: args.force,
+                at: args.at.with(&args.day),
             },
             &mut anstream::stderr().lock(),
         ),
@@ -205,6 +260,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                     allow_dirty: args.allow_dirty,
                 }),
                 verbose: args.verbose,
+                at: args.at.with(&args.day),
             },
             &mut stdout,
             &mut anstream::stderr().lock(),
@@ -227,11 +283,21 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                         owner: args.owner,
                     },
                     format: args.format,
+                    at: args.at.with(&args.day),
                 },
                 &mut stdout,
                 &mut anstream::stderr().lock(),
             )
         }
+        Command::Changes(args) => commands::changes(
+            &ChangesOptions {
+                dir: args.dir.as_deref(),
+                since: args.since,
+                until: args.until,
+                format: args.format,
+            },
+            &mut stdout,
+        ),
         Command::Serve(args) => annexa::serve::serve(
             &annexa::serve::ServeOptions {
                 dir: args.dir,

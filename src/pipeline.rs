@@ -47,11 +47,22 @@ pub fn analyse_cached(
     today: Date,
     cache: &mut load::DocCache,
 ) -> Result<Analysis, Fatal> {
+    analyse_from(root, today, cache, &crate::history::Source::Head)
+}
+
+/// Like [`analyse_cached`], with the Git history from `source` (for `--at`, the live
+/// repository at the commit the snapshot at `root` was written from).
+pub fn analyse_from(
+    root: &Path,
+    today: Date,
+    cache: &mut load::DocCache,
+    source: &crate::history::Source,
+) -> Result<Analysis, Fatal> {
     let mut timer = crate::timing::Stages::start();
     let Loaded {
         project,
         mut diagnostics,
-    } = model::load(root, today, cache)?;
+    } = model::load_from(root, today, cache, source)?;
     timer.mark("load and model");
     diagnostics.extend(lint::run(&project));
     let diagnostics = finalise(diagnostics, |l| project.config.level(l));

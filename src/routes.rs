@@ -34,6 +34,8 @@ pub enum RouteId {
     Search,
     /// The listing of a folder's documents (for links to a folder).
     Folder,
+    /// The change report since `[changes] since`.
+    Changes,
     /// The page a web server shows for a missing URL.
     NotFound,
     /// `exports/documents.json`.
@@ -204,6 +206,14 @@ pub const ROUTES: &[Route] = &[
         "Search",
         "search",
         nav("Search"),
+    ),
+    page(
+        RouteId::Changes,
+        "changes/",
+        "changes.html",
+        "Changes",
+        "dashboard",
+        None,
     ),
     page(
         RouteId::Document,

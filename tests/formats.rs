@@ -5,13 +5,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Repo, Report, TODAY, annexa, doc, fixture};
+use common::{Repo, Report, TODAY, annexa, doc};
 use serde_json::{Value, json};
 
 fn every_lint(format: &str) -> (i32, String) {
     let output = annexa()
         .arg("check")
-        .arg(fixture("every-lint"))
+        .arg(common::git::every_lint())
         .args(["--today", TODAY, "--format", format])
         .output()
         .unwrap();
@@ -29,7 +29,7 @@ fn every_lint(format: &str) -> (i32, String) {
 fn every_lint_json() -> Report {
     let output = annexa()
         .arg("check")
-        .arg(fixture("every-lint"))
+        .arg(common::git::every_lint())
         .args(["--today", TODAY, "--format", "json"])
         .output()
         .unwrap();
@@ -52,6 +52,13 @@ fn all_lint_names() -> BTreeSet<String> {
 fn json_on_every_lint_is_exactly_the_documented_report() {
     let report = every_lint_json();
     assert_eq!(report.code, 1);
+    // The commit that edited the approved policy (its hash follows the fixture's content).
+    let edit = common::git::git_at(
+        common::git::every_lint(),
+        "2026-01-01",
+        &["rev-parse", "--short=7", "HEAD"],
+    );
+    let edit = edit.trim();
     let expected = json!({
         "diagnostics": [
             {
@@ -61,7 +68,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "line": 4,
                 "column": 1,
                 "message": "unknown key `colour`",
-                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, reviews, lints, front_matter, documents",
+                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints, front_matter, documents",
             },
             {
                 "lint": "review-overdue",
@@ -71,6 +78,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 17,
                 "message": "review overdue: `Access Control Policy` was due for review on 2026-09-30 (32 days ago)",
                 "help": "review the document, then set `last_reviewed` (owner: Head of IT)",
+            },
+            {
+                "lint": "changed-after-approval",
+                "severity": "warning",
+                "file": "policies/access-control.md",
+                "line": 7,
+                "column": 17,
+                "message": "changed after its approval on 2025-09-30 (`last_reviewed`) and not approved again",
+                "help": format!("commit {edit} (2025-11-15, Bob Builder: Review access quarterly) changed it; have the change approved and set `approved_on` to that date"),
             },
             {
                 "lint": "unknown-control",
@@ -399,7 +415,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 21, "warnings": 16, "documents": 10 }
+        "summary": { "errors": 21, "warnings": 17, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -446,6 +462,8 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "risk-above-appetite",
         "risk-acceptance-expired",
         "risk-action-overdue",
+        // Document control from Git: the fixture's repository edits an approved policy.
+        "changed-after-approval",
     ]
     .into_iter()
     .map(String::from)
@@ -469,7 +487,8 @@ fn json_severities_follow_the_documented_defaults() {
             | "control-weak-coverage"
             | "soa-inclusion-unjustified"
             | "soa-unapproved"
-            | "risk-above-appetite" => "warning",
+            | "risk-above-appetite"
+            | "changed-after-approval" => "warning",
             _ => "error",
         };
         assert_eq!(d.severity, expected, "{d:?}");
@@ -508,7 +527,7 @@ warning[review-date-missing]: `Backups` has no review date
 
 warning[unknown-field]: unknown key `color`
   --> procedures/backups.md:4:1
-   = help: known keys: title, owner, id, kind, status, version, approver, classification, effective, last_reviewed, review_interval, next_review, controls, clauses, tags, summary
+   = help: known keys: title, owner, id, kind, status, version, approver, approved_on, classification, effective, last_reviewed, review_interval, next_review, controls, clauses, tags, summary
 
 annexa: 1 error, 2 warnings in 2 documents
 ";
@@ -557,7 +576,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 21 errors, 16 warnings in 10 documents")
+        Some("annexa: 21 errors, 17 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -619,7 +638,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 30);
+    assert_eq!(rule_ids.len(), 31);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -712,7 +731,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        30
+        31
     );
 }
 

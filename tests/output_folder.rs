@@ -93,8 +93,8 @@ fn a_rebuild_exchanges_the_trees_and_leaves_no_folder_beside() {
     let _ = (first, second);
     assert_eq!(
         setup.beside(),
-        [".out.annexa-lock", "out", "repo"],
-        "no staging or old folder left"
+        [".out.annexa-alt", ".out.annexa-lock", "out", "repo"],
+        "the previous site kept as the alternate tree; no staging or old folder left"
     );
 }
 
@@ -115,12 +115,17 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
         &setup.tmp.path().join(".out.annexa-tmp-456/.annexa-site"),
         "partial",
     );
+    // An alternate tree without a manifest (a build killed while updating it) is not trusted:
+    // it is removed, and written anew when a build needs it.
+    write(
+        &setup.tmp.path().join(".out.annexa-alt/index.html"),
+        "half written",
+    );
     // Names that are not annexa's temporary folders for `out`.
     for name in [
         ".out.annexa-tmp-x/keep.txt",
         ".other.annexa-old-1/keep.txt",
         "out.annexa-tmp-1/keep.txt",
-        ".out.annexa-alt/keep.txt",
     ] {
         write(&setup.tmp.path().join(name), "mine");
     }
@@ -134,7 +139,6 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
         setup.beside(),
         [
             ".other.annexa-old-1",
-            ".out.annexa-alt",
             ".out.annexa-lock",
             ".out.annexa-old-77",
             ".out.annexa-tmp-x",
@@ -164,11 +168,12 @@ fn a_failed_build_keeps_the_previous_site_and_adds_nothing() {
 fn assert_whole_site(out: &Path, when: &str) {
     let marker = fs::read_to_string(out.join(".annexa-site"))
         .unwrap_or_else(|e| panic!("{when}: no site at {}: {e}", out.display()));
-    assert!(marker.starts_with("annexa-site manifest 2\n"), "{when}");
+    assert!(marker.starts_with("annexa-site manifest 3\n"), "{when}");
     let files: Vec<&str> = marker
         .lines()
         .skip(1)
         .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_once(' ').expect("hash and path").1)
         .collect();
     assert!(files.len() > 100, "{when}: {} files", files.len());
     for file in files {
@@ -351,11 +356,11 @@ fn a_site_of_the_previous_version_is_replaced_once() {
     assert!(!setup.out.join("procedures/deleted").exists());
     let marker = fs::read_to_string(setup.out.join(".annexa-site")).unwrap();
     assert!(
-        marker.starts_with("annexa-site manifest 2\n"),
+        marker.starts_with("annexa-site manifest 3\n"),
         "now a manifest: {marker}"
     );
     assert!(
-        marker.contains("\nprocedures/backup/index.html\n"),
+        marker.contains(" procedures/backup/index.html\n"),
         "{marker}"
     );
 }

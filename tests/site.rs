@@ -2099,9 +2099,14 @@ fn rebuilds_replace_annexas_own_folder_whole() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n != "repo" && n != "out" && n != ".out.annexa-lock")
         .collect();
+    assert_eq!(
+        leftovers,
+        [".out.annexa-alt"],
+        "no staging folders left, only the alternate tree"
+    );
     assert!(
-        leftovers.is_empty(),
-        "no staging folders left: {leftovers:?}"
+        !tmp.path().join(".out.annexa-alt/.DS_Store").exists(),
+        "nor in the alternate tree, the previous site brought up to date"
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod controls;
 mod documents;
+mod history;
 mod ids;
 mod risks;
 
@@ -11,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Project;
 pub use controls::*;
 pub use documents::*;
+pub use history::*;
 pub use ids::*;
 pub use risks::*;
 
@@ -33,6 +35,7 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    changed_after_approval,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.

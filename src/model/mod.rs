@@ -54,6 +54,10 @@ pub struct Project {
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
+    /// The Git history, when it is read (`[history] enabled`, git, a repository).
+    pub history: Option<std::sync::Arc<crate::history::History>>,
+    /// For a project built as it stood at a commit (`--at`), that commit.
+    pub as_of: Option<crate::history::Resolved>,
     by_path: HashMap<String, usize>,
     /// The controls that name each control as related, the reverse of `related`.
     related_from: HashMap<ControlKey, Vec<ControlKey>>,
@@ -74,8 +78,41 @@ pub struct Loaded {
 /// Reads and resolves the project at `root`, computing reviews for `today`, re-using unchanged
 /// documents from `cache` (a default cache keeps nothing).
 pub fn load(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Loaded, Fatal> {
-    let inputs = load::read(root, cache)?;
-    Ok(Project::build(inputs, today))
+    load_from(root, today, cache, &crate::history::Source::Head)
+}
+
+/// Like [`load`], with the Git history from `source`, read while the files are (when
+/// `[history] enabled` is not false).
+pub fn load_from(
+    root: &Path,
+    today: Date,
+    cache: &mut load::DocCache,
+    source: &crate::history::Source,
+) -> Result<Loaded, Fatal> {
+    let wanted = history_wanted(root);
+    let history = std::thread::scope(|scope| {
+        let reader = wanted.then(|| scope.spawn(|| source.history(root)));
+        let inputs = load::read(root, cache);
+        let history = reader.and_then(|r| r.join().ok()).flatten();
+        inputs.map(|inputs| (inputs, history))
+    });
+    let (inputs, history) = history?;
+    let mut loaded = Project::build(inputs, today);
+    if loaded.project.config.history_enabled {
+        loaded.project.history = history;
+    }
+    loaded.project.as_of = source.as_of().cloned();
+    Ok(loaded)
+}
+
+/// Whether `annexa.toml` at `root` leaves history on (read ahead of the rest, so that the log
+/// runs while the files are read; its problems are reported when it is read properly).
+fn history_wanted(root: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) else {
+        return false;
+    };
+    let source = crate::source::SourceText::new(crate::config::CONFIG_FILE, text);
+    Config::parse(&source, &mut Vec::new()).history_enabled
 }
 
 impl Project {
@@ -147,6 +184,8 @@ impl Project {
             risks_file,
             site,
             summary: Summary::default(),
+            history: None,
+            as_of: None,
             by_path,
             related_from,
             mapped,

@@ -3,7 +3,6 @@
 //! actions) as iCalendar (RFC 5545).
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -12,10 +11,11 @@ use crate::model::Project;
 use crate::render::view::{ControlView, DocView, SiteView, action_summary, level_label};
 use crate::render::xlsx::{self, Cell, Sheet};
 use crate::text::{Csv, CsvCell, csv_text, ics_text};
+use crate::write::Tree;
 use crate::write::write_file;
 
 /// Writes every export into `out/exports/`.
-pub fn write_all(project: &Project, site: &SiteView, out: &Path) -> Result<(), Fatal> {
+pub fn write_all(project: &Project, site: &SiteView, out: &Tree) -> Result<(), Fatal> {
     let soa = soa_table(site);
     write_file(out, "exports/soa.csv", &table_csv(&soa)?)?;
     write_file(out, "exports/soa.xlsx", &soa_xlsx(project, site, &soa)?)?;

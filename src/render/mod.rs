@@ -1,6 +1,7 @@
 //! Render: the site's pages from the model and the theme, the search index and the exports,
 //! written into a folder (the staging folder of a build, or the preview folder of `serve`).
 
+pub mod changes;
 pub mod exports;
 pub mod highlight;
 pub mod html;
@@ -9,14 +10,13 @@ pub mod theme;
 pub mod view;
 pub mod xlsx;
 
-use std::path::Path;
-
 use rayon::prelude::*;
 
 use crate::error::Fatal;
 use crate::model::Project;
 use crate::search;
 use crate::write;
+use crate::write::Tree;
 
 pub use pages::Renderer;
 
@@ -32,7 +32,7 @@ pub struct RenderStats {
 }
 
 /// Renders the whole site of `project` into `out` (an empty folder).
-pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> {
+pub fn render_site(project: &Project, out: &Tree) -> Result<RenderStats, Fatal> {
     let mut timer = crate::timing::Stages::start();
     let renderer = Renderer::new(project)?;
     timer.mark("templates and views");
@@ -45,7 +45,7 @@ pub fn render_site(project: &Project, out: &Path) -> Result<RenderStats, Fatal> 
 /// `S` (the index itself for `build`, kept per document for `serve`).
 pub fn render_site_into<S: search::SearchSink>(
     renderer: &Renderer<'_>,
-    out: &Path,
+    out: &Tree,
 ) -> Result<(RenderStats, S::Kept), Fatal> {
     let mut timer = crate::timing::Stages::start();
     let project = renderer.project();
@@ -88,7 +88,7 @@ pub fn chunks(project: &Project) -> std::ops::Range<usize> {
 }
 
 /// Copies theme assets, the generated highlight stylesheet, document attachments and `static/`.
-fn copy_files(project: &Project, out: &Path) -> Result<usize, Fatal> {
+fn copy_files(project: &Project, out: &Tree) -> Result<usize, Fatal> {
     let mut count = 0;
     for (rel, bytes) in theme::static_files() {
         write::write_file(out, &format!("{}/{rel}", theme::ASSETS_DIR), &bytes)?;

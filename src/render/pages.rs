@@ -2,22 +2,18 @@
 //! Site-wide data is Tera's global context `site`, set once; each page's own context holds only
 //! what is particular to it.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
-
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
-use crate::history::Change;
 use crate::model::{Document, Project};
 use crate::render::html::render_body;
 use crate::render::theme;
-use crate::render::view::{FolderView, LinkView, SiteView};
+use crate::render::view::{FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
 use crate::search::{self, SearchFields, SearchSink};
+use crate::write::Tree;
 
 /// A page's own context: where it is and how to get home.
 #[derive(Debug, Serialize)]
@@ -60,18 +56,13 @@ type NavKey = (String, &'static str, Option<String>);
 impl<'p> Renderer<'p> {
     /// Loads the templates and builds the site-wide views.
     pub fn new(project: &'p Project) -> Result<Self, Fatal> {
-        let history = crate::history::recent_changes(&project.root);
-        Ok(Self::with_templates(
-            project,
-            theme::load(&project.root)?,
-            &history,
-        ))
+        Ok(Self::with_templates(project, theme::load(&project.root)?))
     }
 
-    /// Like [`Renderer::new`], with templates and Git history read before (`serve` keeps them
-    /// between rebuilds of documents).
-    pub fn with_templates(project: &'p Project, mut tera: Tera, history: &[Change]) -> Self {
-        let site = SiteView::new(project, history);
+    /// Like [`Renderer::new`], with templates read before (`serve` keeps them between
+    /// rebuilds of documents).
+    pub fn with_templates(project: &'p Project, mut tera: Tera) -> Self {
+        let site = SiteView::new(project);
         let (site_value, doc_values) = site_values(&site);
         tera.global_context().insert_value("site", site_value);
         Renderer {
@@ -108,7 +99,7 @@ impl<'p> Renderer<'p> {
     pub fn document_chunk<S: SearchSink>(
         &self,
         chunk: usize,
-        out: &Path,
+        out: &Tree,
         sink: &mut S,
     ) -> Result<(), Fatal> {
         let first = chunk * search::CHUNK;
@@ -128,7 +119,7 @@ impl<'p> Renderer<'p> {
     pub fn document(
         &self,
         index: usize,
-        out: &Path,
+        out: &Tree,
     ) -> Result<(SearchFields<'p>, String, String), Fatal> {
         let text = self.document_page(index, out)?;
         let fields = SearchFields::of(self.project, index);
@@ -137,7 +128,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders the page of document `index`; returns its body as plain text (for search).
-    fn document_page(&self, index: usize, out: &Path) -> Result<String, Fatal> {
+    fn document_page(&self, index: usize, out: &Tree) -> Result<String, Fatal> {
         let doc = &self.project.documents[index];
         let root = root_for(&doc.url);
         let markdown = crate::load::document_body(&self.project.root, doc)?;
@@ -168,12 +159,13 @@ impl<'p> Renderer<'p> {
             .collect();
         context.insert("toc", &toc);
         context.insert("referenced_by", self.project.referenced_by(index));
+        context.insert("history", &history_view(self.project, index));
         self.write_page(out, &doc.url, template_of(RouteId::Document), &context)?;
         Ok(body.text)
     }
 
     /// Renders every generated page of the site map; returns how many.
-    pub fn aggregate_pages(&self, out: &Path) -> Result<usize, Fatal> {
+    pub fn aggregate_pages(&self, out: &Tree) -> Result<usize, Fatal> {
         use rayon::prelude::*;
         let pages = &self.project.site.pages;
         // The big lists (register, matrix, SoA, reviews) come first, so they do not finish last.
@@ -185,7 +177,7 @@ impl<'p> Renderer<'p> {
     }
 
     /// Renders one generated page.
-    fn page(&self, out: &Path, page: &Page) -> Result<(), Fatal> {
+    fn page(&self, out: &Tree, page: &Page) -> Result<(), Fatal> {
         match page {
             Page::Fixed(id) => self.fixed_page(out, *id),
             Page::Control(key) => self.control_page(out, *key),
@@ -195,17 +187,20 @@ impl<'p> Renderer<'p> {
         }
     }
 
-    fn fixed_page(&self, out: &Path, id: RouteId) -> Result<(), Fatal> {
+    fn fixed_page(&self, out: &Tree, id: RouteId) -> Result<(), Fatal> {
         let route = routes::route(id);
         let url = route.pattern;
         let crumbs = if url.is_empty() { vec![] } else { vec![home()] };
         // The 404 page is served at any depth: it belongs to no section.
         let section = route.section;
-        let context = self.context(url, section, route.title, crumbs)?;
+        let mut context = self.context(url, section, route.title, crumbs)?;
+        if id == RouteId::Changes {
+            context.insert("changes", &crate::render::view::changes_view(self.project));
+        }
         self.write_page(out, url, template_of(id), &context)
     }
 
-    fn owner_page(&self, out: &Path, slug: &str) -> Result<(), Fatal> {
+    fn owner_page(&self, out: &Tree, slug: &str) -> Result<(), Fatal> {
         let Some(o) = self.site.owners.iter().position(|o| o.slug == slug) else {
             return Ok(());
         };
@@ -217,7 +212,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, &owner.url, template_of(RouteId::Owner), &context)
     }
 
-    fn control_page(&self, out: &Path, key: ControlKey) -> Result<(), Fatal> {
+    fn control_page(&self, out: &Tree, key: ControlKey) -> Result<(), Fatal> {
         let Some((framework, control)) = self.site.control(key) else {
             return Ok(());
         };
@@ -240,7 +235,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, &control.url, template_of(RouteId::Control), &context)
     }
 
-    fn requirements_page(&self, out: &Path, f: usize) -> Result<(), Fatal> {
+    fn requirements_page(&self, out: &Tree, f: usize) -> Result<(), Fatal> {
         let Some(framework) = self.site.frameworks.get(f) else {
             return Ok(());
         };
@@ -254,7 +249,7 @@ impl<'p> Renderer<'p> {
         self.write_page(out, url, template_of(RouteId::Requirements), &context)
     }
 
-    fn folder_page(&self, out: &Path, folder: &str) -> Result<(), Fatal> {
+    fn folder_page(&self, out: &Tree, folder: &str) -> Result<(), Fatal> {
         let view = FolderView::new(self.project, folder);
         let crumbs = crumbs_for_document(&view.url);
         let title = format!("{folder}/");
@@ -320,7 +315,7 @@ impl<'p> Renderer<'p> {
 
     fn write_page(
         &self,
-        out: &Path,
+        out: &Tree,
         url: &str,
         template: &str,
         context: &Context,
@@ -330,31 +325,22 @@ impl<'p> Renderer<'p> {
 
     fn render_to(
         &self,
-        out: &Path,
+        out: &Tree,
         file: &str,
         template: &str,
         context: &Context,
         url: &str,
     ) -> Result<(), Fatal> {
-        let path = out.join(file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-        }
-        let handle = File::create(&path)
-            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
-        let mut writer = BufWriter::with_capacity(64 * 1024, handle);
+        let mut page = Vec::with_capacity(64 * 1024);
         self.tera
-            .render_to(template, context, &mut writer)
+            .render_to(template, context, &mut page)
             .map_err(|e| {
                 Fatal::new(format!(
                     "cannot render /{url} with template `{template}`: {}",
                     theme::error_chain(&e)
                 ))
             })?;
-        writer
-            .flush()
-            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+        out.write(file, &page)
     }
 }
 

@@ -1,13 +1,12 @@
 //! A document's search result entry (what a result shows: its fields and a snippet text of
 //! its body), and the chunk files that hold the entries.
 
-use std::path::Path;
-
 use super::SEARCH_DIR;
 use super::fields::SearchFields;
 use super::scan::{BYTE_CLASS, LANE_HIGHS, LANE_ONES, SPACE, find_byte};
 use super::script::{push_script_string, push_script_string_content, write_script};
 use crate::error::Fatal;
+use crate::write::Tree;
 
 /// Characters of body text kept per document for snippets.
 const SNIPPET_TEXT_CHARS: usize = 4000;
@@ -49,7 +48,7 @@ pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String 
 }
 
 /// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
-pub fn write_chunk(out: &Path, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
+pub fn write_chunk(out: &Tree, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
     write_script(
         out,
         &format!("{SEARCH_DIR}/docs/{chunk}.js"),

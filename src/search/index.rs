@@ -3,7 +3,6 @@
 //! `search/meta.js`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -11,6 +10,7 @@ use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::script::{push_script_string, write_script};
 use super::{CHUNK, SEARCH_DIR};
 use crate::error::Fatal;
+use crate::write::Tree;
 
 /// Shards larger than this (bytes of JSON) are split by one more character.
 const SHARD_SPLIT_BYTES: usize = 48 * 1024;
@@ -110,7 +110,7 @@ impl SearchIndex {
     }
 
     /// Writes the shards and `search/meta.js`.
-    pub fn write(self, out: &Path) -> Result<IndexStats, Fatal> {
+    pub fn write(self, out: &Tree) -> Result<IndexStats, Fatal> {
         let n = self.lengths.len();
         let mut lengths = vec![
             0u32;

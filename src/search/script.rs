@@ -1,10 +1,9 @@
 //! Script files: JSON string literals that are safe inside a script, and writing the files.
 //! Every search file is a script that hands its data to `annexaSearch`.
 
-use std::path::Path;
-
 use super::scan::{LANE_HIGHS, LANE_ONES, find_byte, zero_lanes};
 use crate::error::Fatal;
+use crate::write::Tree;
 
 /// Bytes that a JSON string in a script cannot hold as they are: `"`, `\\`, control characters,
 /// `<` (so that no `</script>` can appear) and 0xE2, the lead byte of U+2028 and U+2029.
@@ -94,7 +93,7 @@ fn next_needing_escape(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Writes `text` to `rel` in the site folder `out`.
-pub(super) fn write_script(out: &Path, rel: &str, text: &str) -> Result<(), Fatal> {
+pub(super) fn write_script(out: &Tree, rel: &str, text: &str) -> Result<(), Fatal> {
     crate::write::write_file(out, rel, text.as_bytes())
 }
 

@@ -1,13 +1,12 @@
 //! Where rendered documents' search data goes: straight into the index (`build`), or kept per
 //! document for `serve`, which re-indexes and rewrites chunk files after a partial rebuild.
 
-use std::path::Path;
-
 use super::CHUNK;
 use super::entry::write_chunk;
 use super::fields::{DocTerms, SearchFields};
 use super::index::{IndexStats, SearchIndex};
 use crate::error::Fatal;
+use crate::write::Tree;
 
 /// Where the search data of rendered documents goes: straight into an index (`build`), or kept
 /// per document so that a later partial rebuild can re-index (`serve`).
@@ -19,7 +18,7 @@ pub trait SearchSink: Default + Send {
     /// Combines two partial sinks.
     fn merge(self, other: Self) -> Self;
     /// Writes the shards and `search/meta.js`.
-    fn finish(self, out: &Path) -> Result<(IndexStats, Self::Kept), Fatal>;
+    fn finish(self, out: &Tree) -> Result<(IndexStats, Self::Kept), Fatal>;
 }
 
 impl SearchSink for SearchIndex {
@@ -33,7 +32,7 @@ impl SearchSink for SearchIndex {
         SearchIndex::merge(self, other)
     }
 
-    fn finish(self, out: &Path) -> Result<(IndexStats, ()), Fatal> {
+    fn finish(self, out: &Tree) -> Result<(IndexStats, ()), Fatal> {
         Ok((self.write(out)?, ()))
     }
 }
@@ -74,7 +73,7 @@ impl SearchSink for KeptDocs {
         self
     }
 
-    fn finish(mut self, out: &Path) -> Result<(IndexStats, Vec<KeptDoc>), Fatal> {
+    fn finish(mut self, out: &Tree) -> Result<(IndexStats, Vec<KeptDoc>), Fatal> {
         self.0.sort_by_key(|(index, _)| *index);
         let docs: Vec<KeptDoc> = self.0.into_iter().map(|(_, doc)| doc).collect();
         Ok((write_kept_index(out, &docs)?, docs))
@@ -82,7 +81,7 @@ impl SearchSink for KeptDocs {
 }
 
 /// Writes the index from kept documents, in document order.
-pub fn write_kept_index(out: &Path, docs: &[KeptDoc]) -> Result<IndexStats, Fatal> {
+pub fn write_kept_index(out: &Tree, docs: &[KeptDoc]) -> Result<IndexStats, Fatal> {
     let mut index = SearchIndex::default();
     for (i, doc) in docs.iter().enumerate() {
         index.add_ref(i, &doc.terms);
@@ -91,7 +90,7 @@ pub fn write_kept_index(out: &Path, docs: &[KeptDoc]) -> Result<IndexStats, Fata
 }
 
 /// Rewrites chunk file `chunk` from kept documents.
-pub fn write_kept_chunk(out: &Path, docs: &[KeptDoc], chunk: usize) -> Result<(), Fatal> {
+pub fn write_kept_chunk(out: &Tree, docs: &[KeptDoc], chunk: usize) -> Result<(), Fatal> {
     let first = chunk * CHUNK;
     let end = (first + CHUNK).min(docs.len());
     let entries: Vec<&str> = docs[first..end].iter().map(|d| d.entry.as_str()).collect();

@@ -181,10 +181,19 @@ fn watch(
     log: &mut dyn std::io::Write,
 ) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut head = HeadWatch::new(root);
     while !stop.load(Ordering::SeqCst) {
         let received = rx.recv_timeout(Duration::from_millis(200));
         for note in shared.take_notes() {
             let _ = writeln!(log, "{note}");
+        }
+        if head.moved() {
+            let report = preview.rebuild(Change::Full, shared);
+            let _ = writeln!(
+                log,
+                "annexa: new commit; {}",
+                report.summary().trim_start_matches("annexa: ")
+            );
         }
         let Ok(first) = received else {
             continue;
@@ -211,6 +220,35 @@ fn watch(
         };
         let report = preview.rebuild(change, shared);
         let _ = writeln!(log, "{}", report.summary());
+    }
+}
+
+/// The commit `HEAD` names, looked at between bursts of file changes: `.git/HEAD` and the ref
+/// it points to (or `packed-refs`) are read, a few small files, no process. A new commit, a
+/// checkout or a reset rebuilds the site with the new history.
+struct HeadWatch {
+    repo: Option<crate::history::Repo>,
+    head: Option<String>,
+}
+
+impl HeadWatch {
+    fn new(root: &Path) -> Self {
+        let repo = crate::history::Repo::discover_cached(root);
+        let head = repo.as_ref().and_then(|r| r.head());
+        HeadWatch { repo, head }
+    }
+
+    /// Whether `HEAD` names another commit than when last asked.
+    fn moved(&mut self) -> bool {
+        let Some(repo) = &self.repo else {
+            return false;
+        };
+        let head = repo.head();
+        if head == self.head {
+            return false;
+        }
+        self.head = head;
+        true
     }
 }
 

@@ -18,6 +18,7 @@ use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
 use crate::search::{self, KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
+use crate::write::Tree;
 
 /// What a burst of file changes requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +66,6 @@ impl RebuildReport {
 
 struct Last {
     dir: PathBuf,
-    history: Vec<crate::history::Change>,
     templates: tera::Tera,
     views: Vec<crate::render::view::DocView>,
     paths: Vec<String>,
@@ -204,11 +204,10 @@ impl Preview {
         let dir = self.work.path().join(format!("site-{}", self.generation));
         std::fs::create_dir_all(&dir)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
-        // Read once: the renderer shows it, and partial rebuilds keep it.
-        let history = crate::history::recent_changes(&self.root);
         let rendered = theme::load(&analysis.project.root).and_then(|templates| {
-            let r = Renderer::with_templates(&analysis.project, templates, &history);
-            render::render_site_into::<KeptDocs>(&r, &dir).map(|(stats, docs)| (r, stats, docs))
+            let r = Renderer::with_templates(&analysis.project, templates);
+            render::render_site_into::<KeptDocs>(&r, &Tree::plain(&dir))
+                .map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
             Ok(result) => result,
@@ -226,7 +225,6 @@ impl Preview {
         let (links, backlinks) = link_maps(&analysis.project);
         let previous = self.last.replace(Last {
             dir,
-            history,
             templates: renderer.templates().clone(),
             views: renderer.site().documents.clone(),
             paths: analysis
@@ -264,7 +262,7 @@ impl Preview {
             .as_mut()
             .expect("partial rebuilds follow a full one");
         let (links, backlinks) = link_maps(project);
-        let renderer = Renderer::with_templates(project, last.templates.clone(), &last.history);
+        let renderer = Renderer::with_templates(project, last.templates.clone());
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
         // it: re-render changed documents, documents whose referrers changed, and the targets
@@ -282,7 +280,7 @@ impl Preview {
                 targets.insert(i);
             }
         }
-        let dir = last.dir.clone();
+        let dir = Tree::plain(&last.dir);
         let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
             .map(|&i| {

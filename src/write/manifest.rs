@@ -1,8 +1,8 @@
-//! Manifest: the marker file `.annexa-site` of a site lists every file annexa wrote into it, so
-//! that a folder holding anything else is not replaced blindly. (A user's own files are always
-//! at paths annexa did not write, so paths are what the check compares; reading every file
-//! back to hash it would cost a tenth of a 10,000-document build.)
+//! Manifest: the marker file `.annexa-site` of a site lists every file annexa wrote into it,
+//! each with the SHA-256 of its bytes, so that a folder holding anything else is not replaced
+//! blindly, and a rebuild writes only the files whose bytes differ from what a tree holds.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
@@ -11,12 +11,15 @@ use crate::error::Fatal;
 /// The file that marks a folder as a site annexa built, and lists what it wrote there.
 pub const MARKER: &str = ".annexa-site";
 
-/// The first line of a manifest: its format and hash.
-const HEADER: &str = "annexa-site manifest 2";
+/// The first line of a manifest: its format.
+const HEADER: &str = "annexa-site manifest 3";
+
+/// The first line of the manifests of the previous version (paths, no hashes).
+const HEADER_2: &str = "annexa-site manifest 2";
 
 const EXPLANATION: &str = "\
-# This folder was built by annexa. `annexa build` replaces it as a whole, and refuses to if it
-# holds files not listed here. Each line is the path of a file annexa wrote ('%', control
+# This folder was built by annexa. `annexa build` updates it, and refuses to if it holds files
+# not listed here. Each line is the SHA-256 of a file annexa wrote and its path ('%', control
 # characters and non-UTF-8 bytes as %XX).
 ";
 
@@ -26,61 +29,132 @@ const LEGACY: &str = "This folder was built by annexa. `annexa build` replaces i
 /// Files the operating system leaves in folders it shows: never the user's work.
 const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
 
-/// The files of a site, by path.
-#[derive(Debug, Default)]
+/// The SHA-256 of a file's bytes.
+pub type Hash = [u8; 32];
+
+/// The SHA-256 of `bytes`.
+pub fn hash(bytes: &[u8]) -> Hash {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// The files of a site, by path, with their hashes (none in a manifest of the previous version).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct Manifest {
-    /// Sorted.
-    files: Vec<String>,
+    /// Sorted by path.
+    files: Vec<(String, Option<Hash>)>,
 }
 
 impl Manifest {
-    /// Lists every file below `dir`, the finished staging tree.
-    pub(super) fn scan(dir: &Path) -> Result<Manifest, Fatal> {
-        let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-            let entry = entry.map_err(|e| Fatal::new(format!("cannot read the new site: {e}")))?;
-            let marker = entry.depth() == 1 && entry.file_name() == MARKER;
-            if !entry.file_type().is_dir() && !marker {
-                files.push(key(entry.path().strip_prefix(dir).unwrap_or(entry.path())));
-            }
+    /// The manifest of the files `written` (paths and hashes, in any order).
+    pub(super) fn of(mut written: Vec<(String, Hash)>) -> Manifest {
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        written.dedup_by(|a, b| a.0 == b.0);
+        Manifest {
+            files: written.into_iter().map(|(p, h)| (p, Some(h))).collect(),
         }
-        files.sort_unstable();
-        Ok(Manifest { files })
+    }
+
+    /// The text of the manifest.
+    fn text(&self) -> String {
+        let mut text = String::with_capacity(self.files.len() * 112 + 512);
+        text.push_str(HEADER);
+        text.push('\n');
+        text.push_str(EXPLANATION);
+        for (path, hash) in &self.files {
+            for b in hash.unwrap_or_default() {
+                text.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                text.push(char::from(b"0123456789abcdef"[usize::from(b & 0xF)]));
+            }
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
+        }
+        text
     }
 
     /// Writes the manifest as the marker of `dir`.
     pub(super) fn write(&self, dir: &Path) -> Result<(), Fatal> {
-        let mut text = String::with_capacity(self.files.len() * 48 + 512);
-        text.push_str(HEADER);
-        text.push('\n');
-        text.push_str(EXPLANATION);
-        for path in &self.files {
-            text.push_str(path);
-            text.push('\n');
-        }
         let path = dir.join(MARKER);
-        fs::write(&path, text)
+        fs::write(&path, self.text())
             .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
     }
 
     fn parse(text: &str) -> Manifest {
         let mut lines = text.lines();
-        if lines.next() != Some(HEADER) {
-            return Manifest::default();
+        let hashed = match lines.next() {
+            Some(HEADER) => true,
+            Some(HEADER_2) => false,
+            _ => return Manifest::default(),
+        };
+        let mut files = Vec::new();
+        for line in lines.filter(|line| !line.is_empty() && !line.starts_with('#')) {
+            if !hashed {
+                files.push((line.to_string(), None));
+                continue;
+            }
+            let Some((hex, path)) = line.split_once(' ') else {
+                return Manifest::default();
+            };
+            let Some(hash) = parse_hex(hex) else {
+                return Manifest::default();
+            };
+            files.push((path.to_string(), Some(hash)));
         }
-        let mut files: Vec<String> = lines
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(str::to_string)
-            .collect();
-        files.sort_unstable();
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Manifest { files }
     }
 
-    fn contains(&self, path: &str) -> bool {
+    fn find(&self, path: &str) -> Option<&(String, Option<Hash>)> {
         self.files
-            .binary_search_by(|p| p.as_str().cmp(path))
-            .is_ok()
+            .binary_search_by(|p| p.0.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
     }
+
+    fn contains(&self, path: &str) -> bool {
+        self.find(path).is_some()
+    }
+
+    /// Whether every file has a hash (a manifest of this version).
+    pub(super) fn hashed(&self) -> bool {
+        self.files.iter().all(|(_, h)| h.is_some())
+    }
+
+    /// The hash of every listed file that has one.
+    pub(super) fn hashes(&self) -> impl Iterator<Item = (&str, Hash)> {
+        self.files
+            .iter()
+            .filter_map(|(p, h)| Some((p.as_str(), (*h)?)))
+    }
+
+    /// The listed paths, sorted.
+    pub(super) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(p, _)| p.as_str())
+    }
+
+    /// The hash listed for `path`.
+    pub(super) fn hash_of(&self, path: &str) -> Option<Hash> {
+        self.find(path).and_then(|(_, h)| *h)
+    }
+
+    /// The number of files.
+    pub(super) fn len(&self) -> usize {
+        self.files.len()
+    }
+}
+
+fn parse_hex(hex: &str) -> Option<Hash> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut hash = [0; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        hash[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(hash)
 }
 
 /// What the marker of an existing folder says.
@@ -153,6 +227,91 @@ pub(super) fn foreign_files(
     Ok(foreign)
 }
 
+/// What a walk of a site with a manifest found besides the files its manifest lists as annexa
+/// wrote them.
+#[derive(Debug, Default)]
+pub(super) struct Survey {
+    /// Files annexa did not write, sorted.
+    pub(super) foreign: Vec<String>,
+    /// OS litter and stray files of annexa's own names inside the site.
+    pub(super) litter: Vec<String>,
+    /// Listed files that are missing, or were changed after the manifest was written (their
+    /// status-change time is later than the marker's): their hashes no longer say what they hold.
+    pub(super) dirty: HashSet<String>,
+}
+
+impl Survey {
+    /// Whether the site holds exactly what its manifest lists.
+    pub(super) fn clean(&self) -> bool {
+        self.foreign.is_empty() && self.litter.is_empty() && self.dirty.is_empty()
+    }
+}
+
+/// Walks the site `dir` whose manifest is `manifest`: what it holds besides the files listed.
+pub(super) fn survey(dir: &Path, manifest: &Manifest) -> Result<Survey, Fatal> {
+    let marked = fs::symlink_metadata(dir.join(MARKER))
+        .map(|m| changed_at(&m))
+        .unwrap_or((i64::MIN, 0));
+    let mut survey = Survey::default();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry =
+            entry.map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", dir.display())))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = key(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+        if entry.depth() == 1 && rel == MARKER {
+            continue;
+        }
+        if ignored(entry.file_name()) {
+            survey.litter.push(rel);
+        } else if !manifest.contains(&rel) {
+            survey.foreign.push(rel);
+        } else {
+            seen += 1;
+            let fresh = entry.file_type().is_file()
+                && entry.metadata().is_ok_and(|m| changed_at(&m) <= marked);
+            if !fresh {
+                survey.dirty.insert(rel);
+            }
+        }
+    }
+    if seen < manifest.len() {
+        let mut present = HashSet::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+        {
+            present.insert(key(entry.path().strip_prefix(dir).unwrap_or(entry.path())));
+        }
+        for path in manifest.paths().filter(|p| !present.contains(*p)) {
+            survey.dirty.insert(path.to_string());
+        }
+    }
+    survey.foreign.sort_unstable();
+    Ok(survey)
+}
+
+/// When a file's status last changed (ctime on Unix, which no tool can set back).
+fn changed_at(meta: &fs::Metadata) -> (i64, i64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ctime(), meta.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    {
+        let since = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        (since.as_secs() as i64, i64::from(since.subsec_nanos()))
+    }
+}
+
 /// Whether the file at `path` is an HTML page with annexa's generator tag near its start.
 fn generated_page(path: &Path) -> bool {
     use std::io::Read;
@@ -168,7 +327,7 @@ fn generated_page(path: &Path) -> bool {
 
 /// A relative path as the manifest writes it: `/`-separated, with `%`, control characters and
 /// (in a name that is not UTF-8) every non-ASCII byte as `%XX`, so that it fits on one line.
-fn key(rel: &Path) -> String {
+pub(super) fn key(rel: &Path) -> String {
     let mut key = String::new();
     for (i, part) in rel.iter().enumerate() {
         if i > 0 {
@@ -201,6 +360,39 @@ fn key(rel: &Path) -> String {
     key
 }
 
+/// The relative path a manifest key stands for (the inverse of [`key`]).
+pub(super) fn unkey(key: &str) -> std::path::PathBuf {
+    let bytes = key.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        std::path::PathBuf::from(std::ffi::OsString::from_vec(out))
+    }
+    #[cfg(not(unix))]
+    {
+        std::path::PathBuf::from(String::from_utf8_lossy(&out).into_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,22 +409,60 @@ mod tests {
             fs::create_dir_all(site.join(rel).parent().unwrap()).unwrap();
             fs::write(site.join(rel), text).unwrap();
         }
-        let manifest = Manifest::scan(site).unwrap();
+        let written = ["index.html", "a b/100%.txt", "x/y/z.css"]
+            .iter()
+            .map(|rel| {
+                let bytes = fs::read(site.join(rel)).unwrap();
+                (key(Path::new(rel)), hash(&bytes))
+            })
+            .collect();
+        let manifest = Manifest::of(written);
         manifest.write(site).unwrap();
         let text = fs::read_to_string(site.join(MARKER)).unwrap();
         assert!(text.starts_with(&format!("{HEADER}\n# ")), "{text}");
+        let hex =
+            |bytes: &[u8]| -> String { hash(bytes).iter().map(|b| format!("{b:02x}")).collect() };
+        assert_eq!(
+            hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert!(
-            text.ends_with("\na b/100%25.txt\nindex.html\nx/y/z.css\n"),
+            text.ends_with(&format!(
+                "\n{} a b/100%25.txt\n{} index.html\n{} x/y/z.css\n",
+                hex(b"odd"),
+                hex(b"home"),
+                hex(b"")
+            )),
             "{text}"
         );
         let Marker::Manifest(read) = Marker::read(site) else {
             panic!("a manifest");
         };
-        assert_eq!(read.files, manifest.files);
+        assert_eq!(read, manifest);
+        assert!(read.hashed());
+        assert_eq!(read.hash_of("x/y/z.css"), Some(hash(b"")));
         assert!(read.contains("a b/100%25.txt") && !read.contains("a b/100%.txt"));
+        assert_eq!(unkey("a b/100%25.txt"), Path::new("a b/100%.txt"));
+        let survey = survey(site, &read).unwrap();
+        assert!(survey.clean(), "{survey:?}");
+        fs::write(site.join("index.html"), "edited").unwrap();
+        fs::write(site.join("notes.txt"), "mine").unwrap();
+        fs::write(site.join("x/.DS_Store"), "litter").unwrap();
+        let survey = super::survey(site, &read).unwrap();
+        assert_eq!(survey.foreign, ["notes.txt"]);
+        assert_eq!(survey.litter, ["x/.DS_Store"]);
+        assert_eq!(survey.dirty.into_iter().collect::<Vec<_>>(), ["index.html"]);
+    }
+
+    /// A manifest of the previous version lists paths without hashes.
+    #[test]
+    fn a_manifest_of_the_previous_version_reads_as_paths() {
+        let read = Manifest::parse("annexa-site manifest 2\n# comment\nb.html\na.html\n");
+        assert_eq!(read.paths().collect::<Vec<_>>(), ["a.html", "b.html"]);
+        assert!(!read.hashed());
         assert_eq!(
-            foreign_files(site, &Marker::Manifest(read), None).unwrap(),
-            Vec::<String>::new()
+            Manifest::parse("annexa-site manifest 3\nzz a.html\n"),
+            Manifest::default()
         );
     }
 

@@ -1,51 +1,73 @@
-//! Write: a site is built into a hidden folder beside the output folder, holding a lock on it,
-//! and exchanged with the previous site only when complete, so a failed or killed build leaves
-//! the previous site as it was. Each site's marker lists the files annexa wrote; a folder that
-//! holds others, the project root and its parents are not replaced.
+//! Write: a site is built in an alternate tree beside the output folder, holding a lock on it,
+//! and exchanged with the live site only when complete, so a failed or killed build leaves the
+//! live site as it was. Each tree's marker lists the files annexa wrote, with their hashes: a
+//! build writes into the alternate tree only the files whose bytes differ from what it holds,
+//! and after the exchange brings the previous site (now the alternate tree) up to date the same
+//! way. A folder that holds files annexa did not write, the project root and its parents are
+//! not replaced.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
 use exchange::Method;
 use lock::OutputLock;
-use manifest::{Manifest, Marker};
+use manifest::{Manifest, Marker, Survey, unkey};
 use names::Beside;
 
 mod exchange;
 mod lock;
 mod manifest;
 mod names;
+mod sync;
+mod tree;
 
 pub use manifest::MARKER;
+pub use tree::Tree;
 
-/// A site being written into a temporary folder beside its final place, with the output
-/// folder locked against other builds until it is committed or aborted.
+/// A site being written into the alternate tree beside its final place, with the output folder
+/// locked against other builds until it is committed or aborted.
 #[derive(Debug)]
 pub struct Staging {
     root: PathBuf,
     target: PathBuf,
     force: bool,
-    temp: PathBuf,
     beside: Beside,
+    /// The live site's manifest and what else it holds, when it has a manifest with hashes.
+    live: Option<(Manifest, Survey)>,
+    /// What the alternate tree holds, when its marker can be trusted.
+    held: Option<Manifest>,
+    tree: Tree,
     _lock: OutputLock,
 }
 
+/// What a committed build did to the output folder.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// The output folder.
+    pub path: PathBuf,
+    /// Whether the new site is the live one, byte for byte: then nothing was written.
+    pub unchanged: bool,
+    /// Files written into the alternate tree (and copied into the previous site after).
+    pub written: usize,
+}
+
 impl Staging {
-    /// The folder to write the new site into.
-    pub fn dir(&self) -> &Path {
-        &self.temp
+    /// The folder the new site is rendered into.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
     }
 
     /// Checks that `target` may be replaced (`force`: even if it holds files annexa did not
-    /// write), locks it, removes what killed builds left beside it, and creates the temporary
-    /// folder. A refusal changes nothing, in or beside `target`.
+    /// write), locks it, removes what killed builds left beside it, and opens the alternate
+    /// tree. A refusal changes nothing, in or beside `target`.
     pub fn begin(root: &Path, target: &Path, force: bool) -> Result<Staging, Fatal> {
         let target = absolute(target)?;
         let root = root
             .canonicalize()
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", root.display())))?;
-        check_replaceable(&root, &target, force, None)?;
+        let live = check_replaceable(&root, &target, force, None)?;
         let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
             return Err(Fatal::new(format!(
                 "`{}` cannot be an output folder",
@@ -57,48 +79,118 @@ impl Staging {
         let beside = Beside::new(parent, name);
         let lock = OutputLock::acquire(&beside.lock(), &target)?;
         beside.remove_leftovers();
-        let temp = beside.temp();
-        fs::create_dir(&temp)
-            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", temp.display())))?;
+        let alt = beside.alt();
+        let held = sync::trusted(&alt);
+        let hashes =
+            |m: Option<&Manifest>, skip: Option<&Survey>| -> HashMap<String, manifest::Hash> {
+                m.into_iter()
+                    .flat_map(|m| m.hashes())
+                    .filter(|(p, _)| skip.is_none_or(|s| !s.dirty.contains(*p)))
+                    .map(|(p, h)| (p.to_string(), h))
+                    .collect()
+            };
+        let tree = Tree::staged(
+            &alt,
+            hashes(held.as_ref(), None),
+            hashes(live.as_ref().map(|l| &l.0), live.as_ref().map(|l| &l.1)),
+        );
         Ok(Staging {
             root,
             target,
             force,
-            temp,
             beside,
+            live,
+            held,
+            tree,
             _lock: lock,
         })
     }
 
-    /// Writes the manifest of the finished site, checks again (holding the lock) that the
-    /// folder it replaces holds only what annexa wrote, and exchanges the two: the previous
-    /// site is removed, or stays whole if anything fails.
-    pub fn commit(self) -> Result<PathBuf, Fatal> {
-        if let Err(e) = self.prepare() {
-            fs::remove_dir_all(&self.temp).ok();
+    /// Finishes the alternate tree (copies what it lacks from the live site, removes what the
+    /// new site no longer has, writes its manifest), checks again for a site of the previous
+    /// version that it holds only what annexa wrote, and exchanges the two trees; then brings
+    /// the previous site, now the alternate tree, up to date. When the new site is the live one
+    /// byte for byte, nothing is written and nothing exchanged.
+    pub fn commit(self) -> Result<Committed, Fatal> {
+        let Staging {
+            root,
+            target,
+            force,
+            beside,
+            live,
+            held,
+            tree,
+            _lock,
+        } = self;
+        let alt = tree.dir().to_path_buf();
+        let rendered = tree.finish();
+        let written = rendered.written.len();
+        if let Some((live_manifest, survey)) = &live
+            && survey.clean()
+            && *live_manifest == rendered.manifest
+            && rendered.written.is_empty()
+        {
+            return Ok(Committed {
+                path: target,
+                unchanged: true,
+                written: 0,
+            });
+        }
+        if live.is_none()
+            && let Err(e) = check_replaceable(&root, &target, force, Some(&rendered.manifest))
+        {
+            if held.is_none() {
+                fs::remove_dir_all(&alt).ok();
+            }
             return Err(e);
         }
-        let old = self.beside.old();
-        if let Err(e) = exchange::replace(&self.temp, &self.target, &old, Method::Exchange) {
-            fs::remove_dir_all(&self.temp).ok();
-            return Err(Fatal::new(format!(
-                "cannot move the new site into `{}`: {e}",
-                self.target.display()
-            )));
+        sync::open(&alt)?;
+        for name in &rendered.from_live {
+            let bytes = fs::read(target.join(unkey(name)))
+                .ok()
+                .filter(|b| Some(manifest::hash(b)) == rendered.manifest.hash_of(name));
+            let Some(bytes) = bytes else {
+                return Err(Fatal::new(format!(
+                    "`{}` changed during the build; build again",
+                    target.join(unkey(name)).display()
+                )));
+            };
+            let path = alt.join(unkey(name));
+            tree::put(&alt, &path, &bytes)
+                .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
         }
-        fs::remove_dir_all(&old).ok();
-        Ok(self.target.clone())
+        if let Some(held) = &held {
+            sync::remove(
+                &alt,
+                held.paths()
+                    .filter(|p| rendered.manifest.hash_of(p).is_none()),
+            );
+        }
+        rendered.manifest.write(&alt)?;
+        let old = beside.old();
+        exchange::replace(&alt, &target, &old, Method::Exchange).map_err(|e| {
+            Fatal::new(format!(
+                "cannot move the new site into `{}`: {e}",
+                target.display()
+            ))
+        })?;
+        if old.exists() {
+            sync::catch_up(&old, &target, &alt, &rendered.manifest, live.as_ref());
+        }
+        Ok(Committed {
+            path: target,
+            unchanged: false,
+            written,
+        })
     }
 
-    fn prepare(&self) -> Result<(), Fatal> {
-        let manifest = Manifest::scan(&self.temp)?;
-        check_replaceable(&self.root, &self.target, self.force, Some(&manifest))?;
-        manifest.write(&self.temp)
-    }
-
-    /// Removes the temporary folder (after a failed build).
+    /// Gives up the build (after a failed render): the live site is untouched. An alternate
+    /// tree this build created is removed; one it found is, if anything was written into it, no
+    /// longer trusted, and written anew next time.
     pub fn abort(self) {
-        fs::remove_dir_all(&self.temp).ok();
+        if self.held.is_none() {
+            fs::remove_dir_all(self.tree.dir()).ok();
+        }
     }
 }
 
@@ -139,13 +231,14 @@ fn absolute(path: &Path) -> Result<PathBuf, Fatal> {
 
 /// Refuses `target` if it is the project root or contains it, is a file, or (unless `force`)
 /// holds files annexa did not write: judged by its marker, and for a legacy site against the
-/// new site's files `staged` once they exist.
+/// new site's files `staged` once they exist. A site with a manifest of this version comes back
+/// with its manifest and what a walk found besides.
 fn check_replaceable(
     root: &Path,
     target: &Path,
     force: bool,
     staged: Option<&Manifest>,
-) -> Result<(), Fatal> {
+) -> Result<Option<(Manifest, Survey)>, Fatal> {
     if root.starts_with(target) {
         return Err(Fatal::new(format!(
             "refusing to use `{}` as the output folder: it is the project root or contains it",
@@ -153,7 +246,7 @@ fn check_replaceable(
         )));
     }
     let Ok(meta) = target.metadata() else {
-        return Ok(());
+        return Ok(None);
     };
     if !meta.is_dir() {
         return Err(Fatal::new(format!(
@@ -161,10 +254,19 @@ fn check_replaceable(
             target.display()
         )));
     }
-    if force {
-        return Ok(());
-    }
     let marker = Marker::read(target);
+    if let Marker::Manifest(manifest) = &marker
+        && manifest.hashed()
+    {
+        let survey = manifest::survey(target, manifest)?;
+        if !force && !survey.foreign.is_empty() {
+            return Err(foreign_error(target, &survey.foreign));
+        }
+        return Ok(Some((manifest.clone(), survey)));
+    }
+    if force {
+        return Ok(None);
+    }
     if let Marker::Absent = marker {
         let mut entries = fs::read_dir(target)
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", target.display())))?;
@@ -174,42 +276,34 @@ fn check_replaceable(
                 target.display()
             )));
         }
-        return Ok(());
+        return Ok(None);
     }
     let foreign = manifest::foreign_files(target, &marker, staged)?;
     if foreign.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
+    Err(foreign_error(target, &foreign))
+}
+
+/// The refusal of a folder that holds the files `foreign` (sorted) annexa did not write.
+fn foreign_error(target: &Path, foreign: &[String]) -> Fatal {
     const SHOWN: usize = 3;
     let mut list = foreign[..foreign.len().min(SHOWN)].join(", ");
     if foreign.len() > SHOWN {
         list.push_str(&format!(" (and {} more)", foreign.len() - SHOWN));
     }
-    Err(Fatal::new(format!(
+    Fatal::new(format!(
         "`{}` holds files annexa did not write: {list}; move them, choose another -o, or pass --force",
         target.display()
-    )))
+    ))
 }
 
-/// Writes `bytes` to `rel` below `dir`, creating folders as needed.
-pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), Fatal> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-    }
-    fs::write(&path, bytes)
-        .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+/// Writes `bytes` to `rel` below the folder `out`, unless it holds them already.
+pub fn write_file(out: &Tree, rel: &str, bytes: &[u8]) -> Result<(), Fatal> {
+    out.write(rel, bytes)
 }
 
-/// Copies the file at `from` to `rel` below `dir`.
-pub fn copy_file(from: &Path, dir: &Path, rel: &str) -> Result<(), Fatal> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-    }
-    fs::copy(from, &path)
-        .map(|_| ())
-        .map_err(|e| Fatal::new(format!("cannot copy `{}`: {e}", from.display())))
+/// Copies the file at `from` to `rel` below the folder `out`, unless it holds its bytes.
+pub fn copy_file(from: &Path, out: &Tree, rel: &str) -> Result<(), Fatal> {
+    out.copy(from, rel)
 }

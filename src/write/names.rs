@@ -1,6 +1,8 @@
 //! Names: annexa's folders and files beside an output folder `NAME` are recognisable by their
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
-//! `.NAME.annexa-old-PID` while the previous one is removed, `.NAME.annexa-lock`), so that a
+//! `.NAME.annexa-old-PID` while the previous one is removed or brought up to date,
+//! `.NAME.annexa-alt` for the alternate tree that the next build writes into, and
+//! `.NAME.annexa-lock`), so that a
 //! build holding the lock can remove what killed builds left (or put back a previous site one
 //! left without a live one), and nothing else.
 
@@ -13,6 +15,7 @@ use super::MARKER;
 const TEMP: &str = ".annexa-tmp-";
 const OLD: &str = ".annexa-old-";
 const LOCK: &str = ".annexa-lock";
+const ALT: &str = ".annexa-alt";
 
 /// The places beside one output folder.
 #[derive(Debug, Clone)]
@@ -38,14 +41,14 @@ impl Beside {
         self.parent.join(file)
     }
 
-    /// The folder a new site is written into by this process.
-    pub(super) fn temp(&self) -> PathBuf {
-        self.path(TEMP, &std::process::id().to_string())
-    }
-
     /// Where this process puts the previous site while removing it.
     pub(super) fn old(&self) -> PathBuf {
         self.path(OLD, &std::process::id().to_string())
+    }
+
+    /// The alternate tree: the previous site, which the next build brings up to date.
+    pub(super) fn alt(&self) -> PathBuf {
+        self.path(ALT, "")
     }
 
     /// The lock file.

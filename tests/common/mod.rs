@@ -2,6 +2,7 @@
 //! repositories, and a parsed `check --format json` report.
 #![allow(dead_code)]
 
+pub mod git;
 pub mod site;
 pub mod xlsx;
 

@@ -39,6 +39,8 @@ pub struct DocView {
     pub owner_url: Option<String>,
     /// Approver.
     pub approver: Option<String>,
+    /// Approval date.
+    pub approved_on: Option<String>,
     /// Version.
     pub version: Option<String>,
     /// Classification.
@@ -131,6 +133,7 @@ pub fn doc_view(project: &Project, index: usize, doc: &Document) -> DocView {
         owner: meta.owner.clone(),
         owner_url: meta.owner.as_deref().map(owner_url),
         approver: meta.approver.clone(),
+        approved_on: meta.approved_on.as_ref().map(|d| d.value.to_string()),
         version: meta.version.clone(),
         classification: meta.classification.clone(),
         effective: meta.effective.map(|d| d.to_string()),

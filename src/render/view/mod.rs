@@ -2,8 +2,10 @@
 //! site root without a leading `/` (templates prefix them with `root`, the way back to the root
 //! from the current page), so the site works under any base URL and from disk.
 
+mod changes;
 mod controls;
 mod document;
+mod history;
 mod requirements;
 mod risks;
 mod soa;
@@ -11,15 +13,16 @@ mod soa;
 use serde::Serialize;
 
 use crate::catalog::ControlKey;
-use crate::history::Change;
 use crate::model::Project;
 use crate::routes::{self, control_url, owner_url, register_url};
+pub use changes::{ChangeItemView, ChangeSectionView, ChangesView, changes_view};
 pub use controls::{
     AttributeFilterView, AttributeView, ControlView, CoverageView, FrameworkView, GroupView,
     ReasonView, attribute_filters, coverage_label, framework_view, humanise, implementation_label,
     reason_label,
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
+pub use history::{AsOfView, HistoryRowView, HistoryView, as_of_view, commit_url, history_view};
 pub use requirements::{RequirementView, RequirementsCoverageView, SubRequirementView};
 pub use risks::{
     ActionView, BandView, CriteriaView, HeatCellView, HeatRowView, RiskView, action_summary,
@@ -167,6 +170,12 @@ pub struct SiteView {
     pub control_filters: Vec<AttributeFilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
+    /// Whether the Git history was read (the site then has history sections).
+    pub has_history: bool,
+    /// `[changes] since`, when set (the dashboard links the change report).
+    pub changes_since: Option<String>,
+    /// For a site built as it stood at a commit (`--at`): that commit, for the banner.
+    pub as_of: Option<AsOfView>,
     /// The main navigation, from the route table.
     pub nav: Vec<NavView>,
     /// The exports, from the route table, for the footer.
@@ -429,7 +438,7 @@ impl SiteView {
     }
 
     /// Builds the views of a whole project.
-    pub fn new(project: &Project, history: &[Change]) -> Self {
+    pub fn new(project: &Project) -> Self {
         use rayon::prelude::*;
         let (documents, frameworks) = rayon::join(
             || {
@@ -465,7 +474,10 @@ impl SiteView {
             stats: stats(project),
             filters: filters(&documents),
             control_filters: attribute_filters(&frameworks),
-            recent_changes: recent_changes(project, history),
+            recent_changes: recent_changes(project),
+            has_history: project.history.is_some(),
+            changes_since: config.changes_since.as_ref().map(|s| s.value.clone()),
+            as_of: as_of_view(project),
             nav: nav(!project.risks.is_empty()),
             exports: exports(),
             statement: statement_view(project),
@@ -477,14 +489,18 @@ impl SiteView {
 }
 
 /// The latest changes to documents in the Git history, newest first (at most 8).
-fn recent_changes(project: &Project, history: &[Change]) -> Vec<ChangeView> {
+fn recent_changes(project: &Project) -> Vec<ChangeView> {
+    let Some(history) = &project.history else {
+        return Vec::new();
+    };
     history
-        .iter()
-        .filter_map(|change| {
+        .recent(usize::MAX)
+        .into_iter()
+        .filter_map(|(path, commit)| {
             Some(ChangeView {
-                index: project.document_by_path(&change.path)?,
-                date: change.date.clone(),
-                subject: change.subject.clone(),
+                index: project.document_by_path(path)?,
+                date: commit.date.to_string(),
+                subject: commit.subject.clone(),
             })
         })
         .take(8)
