@@ -83,7 +83,7 @@ lints! {
     ReviewDateMissing = "review-date-missing", Warning, "A tracked document has neither `last_reviewed` nor `next_review`.";
     UnmappedControl = "unmapped-control", Warning, "An applicable control that no approved or in-review document maps to.";
     SoaConflict = "soa-conflict", Warning, "A control marked not applicable in the SoA that an approved document maps to.";
-    InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml` or a framework file has a TOML syntax error or a bad value, or is a folder.";
+    InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml`, a register file or a framework file has a TOML syntax error or a bad value, or is a folder.";
     UnreadableFile = "unreadable-file", Error, "A file or folder cannot be read, or its text or its name is not valid UTF-8.";
     IgnoredFile = "ignored-file", Warning, "A file annexa does not read: not a regular file (a FIFO, socket or device), or a symbolic link leading outside the repository.";
     EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";
@@ -99,6 +99,17 @@ lints! {
     RiskAboveAppetite = "risk-above-appetite", Warning, "An accepted or closed risk whose residual score exceeds the appetite.";
     RiskAcceptanceExpired = "risk-acceptance-expired", Error, "A risk's `acceptance_expires` has passed.";
     RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
+    AuditOverdue = "audit-overdue", Error, "A planned audit's date has passed and it has no `performed`.";
+    AuditReportMissing = "audit-report-missing", Error, "A performed audit names no `report`, or one that does not exist or is not published.";
+    AuditorNotIndependent = "auditor-not-independent", Warning, "An audit's auditor owns a document or risk in the audit's scope (ISO/IEC 27001:2022 9.2.2 b).";
+    AuditCoverageGap = "audit-coverage-gap", Warning, "Clauses or applicable controls not in the scope of any audit performed within the programme's `cycle`.";
+    FindingActionOverdue = "finding-action-overdue", Error, "A corrective action past its `due` date and not done.";
+    FindingOpenMajor = "finding-open-major", Warning, "A major nonconformity still open.";
+    FindingUnverified = "finding-unverified", Warning, "A closed nonconformity without `verified_by`.";
+    EvidenceExpired = "evidence-expired", Error, "A piece of evidence past its expiry.";
+    EvidenceExpiring = "evidence-expiring", Warning, "A piece of evidence expiring within `due_soon_days`.";
+    ManagementReviewOverdue = "management-review-overdue", Error, "No management review within `interval` of the last one.";
+    ManagementReviewIncomplete = "management-review-incomplete", Warning, "The last management review did not cover every input of ISO/IEC 27001:2022 9.3.2.";
     ChangedAfterApproval = "changed-after-approval", Warning, "An approved document whose body or front matter changed in a commit after its `approved_on` (or `last_reviewed`), and was not approved again.";
 }
 
@@ -118,6 +129,11 @@ impl Lint {
                 | Lint::ReviewDateMissing
                 | Lint::RiskAcceptanceExpired
                 | Lint::RiskActionOverdue
+                | Lint::AuditOverdue
+                | Lint::FindingActionOverdue
+                | Lint::EvidenceExpired
+                | Lint::EvidenceExpiring
+                | Lint::ManagementReviewOverdue
         )
     }
 }

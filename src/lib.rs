@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod publish;
+pub mod registers;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -6,7 +6,14 @@ use std::path::Path;
 
 /// The TOML files at the root that annexa reads besides `annexa.toml` (which is found before
 /// the walk): each is optional, and a symbolic link to one is followed wherever it points.
-pub const ROOT_INPUTS: &[&str] = &[crate::soa::SOA_FILE, crate::risks::RISKS_FILE];
+pub const ROOT_INPUTS: &[&str] = &[
+    crate::soa::SOA_FILE,
+    crate::risks::RISKS_FILE,
+    crate::registers::AUDITS_FILE,
+    crate::registers::FINDINGS_FILE,
+    crate::registers::EVIDENCE_FILE,
+    crate::registers::MANAGEMENT_REVIEWS_FILE,
+];
 
 /// The folder of static files, published at the site root.
 pub const STATIC_DIR: &str = "static";

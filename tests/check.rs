@@ -51,8 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 21 errors, 17 warnings in 10 documents
-",
+            "annexa: 26 errors, 24 warnings in 10 documents\n",
         ));
 }
 

@@ -1,6 +1,8 @@
 //! `annexa check` output formats (README, "Output formats"), on the `every-lint` fixture where every lint
 //! fires, and on a small repository whose output is spelled out in full.
 
+#![recursion_limit = "256"]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -69,6 +71,114 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 1,
                 "message": "unknown key `colour`",
                 "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints, front_matter, documents",
+            },
+            {
+                "lint": "audit-coverage-gap",
+                "severity": "warning",
+                "file": "audits.toml",
+                "line": 1,
+                "column": 1,
+                "message": "clauses of ISO/IEC 27001:2022 not in the scope of an audit performed in the last 3 years (30): 4.1, 4.2, 4.3, 4.4, 5.1, 5.2, 5.3, 6.1.1, 6.1.2, 6.1.3, 6.2, 6.3, 7.1, 7.2, 7.3, 7.4, 7.5.1, 7.5.2, 7.5.3, 8.1, 8.2, 8.3, 9.1, 9.2.1, 9.2.2, 9.3.1, 9.3.2, 9.3.3, 10.1, 10.2",
+                "help": "the programme must audit the whole ISMS each cycle (ISO/IEC 27001:2022 9.2.2): add them to the `scope` or `clauses` of a planned audit",
+            },
+            {
+                "lint": "audit-coverage-gap",
+                "severity": "warning",
+                "file": "audits.toml",
+                "line": 1,
+                "column": 1,
+                "message": "applicable controls of Acme control set not in the scope of an audit performed in the last 3 years (4): AC-2, BK-1, LG-1, RQ-1",
+                "help": "the programme must audit the whole ISMS each cycle (ISO/IEC 27001:2022 9.2.2): add them to the `scope` or `clauses` of a planned audit",
+            },
+            {
+                "lint": "auditor-not-independent",
+                "severity": "warning",
+                "file": "audits.toml",
+                "line": 9,
+                "column": 11,
+                "message": "auditor Head of IT of audit IA-1 owns what it audits: policies/access-control.md, search.md",
+                "help": "auditors must be objective and impartial (ISO/IEC 27001:2022 9.2.2 b): have someone who does not own these audit them",
+            },
+            {
+                "lint": "audit-report-missing",
+                "severity": "error",
+                "file": "audits.toml",
+                "line": 10,
+                "column": 10,
+                "message": "the report of audit IA-1: `records/audit-ia-1.md` does not exist",
+                "help": null,
+            },
+            {
+                "lint": "audit-overdue",
+                "severity": "error",
+                "file": "audits.toml",
+                "line": 16,
+                "column": 11,
+                "message": "audit IA-2 was planned for 2026-10-01 (31 days ago) and has not been performed",
+                "help": "record `performed = <date>` once it is done, or plan it again with a new `planned` date",
+            },
+            {
+                "lint": "evidence-expired",
+                "severity": "error",
+                "file": "evidence.toml",
+                "line": 6,
+                "column": 11,
+                "message": "evidence EV-1 (Access review) expired on 2026-10-01 (31 days ago)",
+                "help": "owner: unassigned; collect it again and update `collected` (or `expires`)",
+            },
+            {
+                "lint": "evidence-expiring",
+                "severity": "warning",
+                "file": "evidence.toml",
+                "line": 12,
+                "column": 11,
+                "message": "evidence EV-2 (Restore test) expires on 2026-11-20, in 19 days",
+                "help": "owner: unassigned; collect it again and update `collected` (or `expires`)",
+            },
+            {
+                "lint": "finding-open-major",
+                "severity": "warning",
+                "file": "findings.toml",
+                "line": 6,
+                "column": 8,
+                "message": "major nonconformity NC-1 is still open",
+                "help": "a certification body will not certify with a major nonconformity open: correct it, then record `closed` and `verified_by`",
+            },
+            {
+                "lint": "finding-action-overdue",
+                "severity": "error",
+                "file": "findings.toml",
+                "line": 7,
+                "column": 12,
+                "message": "corrective action CA-1 of finding NC-1 was due on 2026-10-01 (31 days ago): Review access quarterly",
+                "help": "owner: unassigned; set `done` to the date it was done, or agree a new `due` date",
+            },
+            {
+                "lint": "finding-unverified",
+                "severity": "warning",
+                "file": "findings.toml",
+                "line": 12,
+                "column": 10,
+                "message": "nonconformity NC-2 was closed on 2026-06-01 without `verified_by`",
+                "help": "record who checked that the corrective actions worked (ISO/IEC 27001:2022 10.2 d)",
+            },
+            {
+                "lint": "management-review-overdue",
+                "severity": "error",
+                "file": "management-reviews.toml",
+                "line": 3,
+                "column": 8,
+                "message": "no management review since 2025-06-01: the next was due by 2026-06-01 (153 days ago)",
+                "help": "top management reviews the ISMS at planned intervals (ISO/IEC 27001:2022 9.3.1; `management.interval` is 12 months)",
+            },
+            {
+                "lint": "management-review-incomplete",
+                "severity": "warning",
+                "file": "management-reviews.toml",
+                "line": 3,
+                "column": 8,
+                "message": "the management review of 2025-06-01 did not cover 9.3.2 c (Changes in interested parties' needs and expectations affecting the ISMS), d.1 (Trends: nonconformities and corrective actions), d.2 (Trends: monitoring and measurement results), d.3 (Trends: audit results), d.4 (Trends: achievement of information security objectives), e (Feedback received from interested parties), f (Risk assessment outcomes and progress of the risk treatment plan), g (Opportunities to continually improve)",
+                "help": "consider every input of ISO/IEC 27001:2022 9.3.2 and list it in `inputs` (d counts when d.1 to d.4 are all listed)",
             },
             {
                 "lint": "review-overdue",
@@ -415,7 +525,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 21, "warnings": 17, "documents": 10 }
+        "summary": { "errors": 26, "warnings": 24, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -462,6 +572,18 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "risk-above-appetite",
         "risk-acceptance-expired",
         "risk-action-overdue",
+        // The ISMS registers (ISO/IEC 27001:2022 9.2, 9.3, 10.2).
+        "audit-overdue",
+        "audit-report-missing",
+        "auditor-not-independent",
+        "audit-coverage-gap",
+        "finding-action-overdue",
+        "finding-open-major",
+        "finding-unverified",
+        "evidence-expired",
+        "evidence-expiring",
+        "management-review-overdue",
+        "management-review-incomplete",
         // Document control from Git: the fixture's repository edits an approved policy.
         "changed-after-approval",
     ]
@@ -488,6 +610,12 @@ fn json_severities_follow_the_documented_defaults() {
             | "soa-inclusion-unjustified"
             | "soa-unapproved"
             | "risk-above-appetite"
+            | "auditor-not-independent"
+            | "audit-coverage-gap"
+            | "finding-open-major"
+            | "finding-unverified"
+            | "evidence-expiring"
+            | "management-review-incomplete"
             | "changed-after-approval" => "warning",
             _ => "error",
         };
@@ -576,7 +704,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 21 errors, 17 warnings in 10 documents")
+        Some("annexa: 26 errors, 24 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -638,7 +766,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 31);
+    assert_eq!(rule_ids.len(), 42);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -731,7 +859,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        31
+        42
     );
 }
 
@@ -743,7 +871,7 @@ fn junit_parses_and_has_one_failure_per_error() {
     let xml = roxmltree::Document::parse(&text).expect("JUnit output is well-formed XML");
     let root = xml.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("21"));
+    assert_eq!(root.attribute("failures"), Some("26"));
     let failures: Vec<roxmltree::Node> = xml
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -777,6 +905,10 @@ fn junit_parses_and_has_one_failure_per_error() {
         names,
         [
             "annexa.toml",
+            "audits.toml",
+            "evidence.toml",
+            "findings.toml",
+            "management-reviews.toml",
             "policies/access-control.md",
             "policies/duplicate.md",
             "procedures/backups.md",

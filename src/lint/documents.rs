@@ -92,10 +92,10 @@ pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
                 Target::Document {
                     index,
                     anchor: Some(anchor),
-                } => missing_anchor(&project.documents[*index], anchor, &link.dest)
+                } => anchor_problem(&project.documents[*index], anchor, &link.dest)
                     .map(|(d, fix)| d.with_fix_opt(link_fix(link, fix))),
                 Target::SameDocument { anchor } if !anchor.is_empty() => {
-                    missing_anchor(doc, anchor, &link.dest)
+                    anchor_problem(doc, anchor, &link.dest)
                         .map(|(d, fix)| d.with_fix_opt(link_fix(link, fix)))
                 }
                 _ => None,
@@ -156,9 +156,14 @@ fn missing_target(
     Diagnostic::new(Lint::BrokenLink, message).with_help_opt(help)
 }
 
+/// `broken-anchor` for `anchor` in `target`, if no heading has it.
+pub(super) fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Option<Diagnostic> {
+    anchor_problem(target, anchor, dest).map(|(d, _)| d)
+}
+
 /// `broken-anchor` for `anchor` in `target`, if no heading has it, with the destination
 /// rewritten to the only close heading id, if there is one.
-fn missing_anchor(
+fn anchor_problem(
     target: &Document,
     anchor: &str,
     dest: &str,

@@ -1,19 +1,23 @@
 //! Lint: each check is a small function over the resolved `Project` returning diagnostics.
 //! (Problems found while reading files come from `load` and `model`.)
 
+mod audits;
 mod controls;
 mod documents;
 mod history;
 mod ids;
+mod registers;
 mod risks;
 
 use crate::catalog::ControlKey;
 use crate::diagnostic::Diagnostic;
 use crate::model::Project;
+pub use audits::*;
 pub use controls::*;
 pub use documents::*;
 pub use history::*;
 pub use ids::*;
+pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
 
 /// A lint over the whole project.
@@ -35,6 +39,14 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    audits_overdue,
+    audit_reports,
+    auditor_independence,
+    audit_coverage,
+    finding_actions,
+    finding_status,
+    evidence,
+    management_reviews,
     changed_after_approval,
 ];
 

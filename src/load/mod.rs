@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Lint, Position};
 use crate::document::ParsedDocument;
 use crate::error::Fatal;
 use crate::frontmatter::Reading;
+use crate::registers::{self, RegisterFiles};
 use crate::risks::RISKS_FILE;
 use crate::soa::SOA_FILE;
 use crate::source::SourceText;
@@ -42,6 +43,8 @@ pub struct Inputs {
     pub soa: Option<SourceText>,
     /// `risks.toml`, when present.
     pub risks: Option<SourceText>,
+    /// The other registers (`audits.toml`, `findings.toml`…), those present.
+    pub registers: RegisterFiles,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -253,6 +256,12 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
     };
     let soa = optional(SOA_FILE, &mut diagnostics);
     let risks = optional(RISKS_FILE, &mut diagnostics);
+    let registers = RegisterFiles {
+        audits: optional(registers::AUDITS_FILE, &mut diagnostics),
+        findings: optional(registers::FINDINGS_FILE, &mut diagnostics),
+        evidence: optional(registers::EVIDENCE_FILE, &mut diagnostics),
+        reviews: optional(registers::MANAGEMENT_REVIEWS_FILE, &mut diagnostics),
+    };
     Ok(Inputs {
         root: root.to_path_buf(),
         config,
@@ -263,6 +272,7 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         framework_files,
         soa,
         risks,
+        registers,
         diagnostics,
     })
 }

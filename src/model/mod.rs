@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Lint, did_you_mean};
 use crate::error::Fatal;
 use crate::links::{Published, Target};
 use crate::load::{self, Inputs};
+use crate::registers::{RegisterState, Registers};
 use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
@@ -50,6 +51,10 @@ pub struct Project {
     pub risk_criteria: Criteria,
     /// `risks.toml` when the project has one.
     pub risks_file: Option<String>,
+    /// The audit programme, findings, evidence and management reviews.
+    pub registers: Registers,
+    /// Where the registers stand today, in figures.
+    pub register_state: RegisterState,
     /// Every page and file the site publishes besides the documents.
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
@@ -128,6 +133,7 @@ impl Project {
             framework_files,
             soa,
             risks,
+            registers,
             mut diagnostics,
         } = inputs;
         let frameworks = frameworks_in_use(&config, &framework_files, &mut diagnostics);
@@ -138,6 +144,7 @@ impl Project {
             .map(|r| risks::parse(&r, &frameworks, &mut diagnostics))
             .unwrap_or_default();
         let (risks, risk_criteria, risks_file) = (register.risks, register.criteria, register.file);
+        let mut registers = Registers::parse(&registers, &frameworks, &mut diagnostics);
         let by_path: HashMap<String, usize> = documents
             .iter()
             .enumerate()
@@ -162,6 +169,9 @@ impl Project {
             config: &config,
             today,
         };
+        registers.resolve_paths(|dest| resolver.published.resolve("", dest));
+        let register_state =
+            RegisterState::of(&registers, today, i64::from(config.reviews.due_soon_days));
         let documents: Vec<Document> = documents
             .into_par_iter()
             .map(|parsed| resolver.resolve(parsed))
@@ -182,6 +192,8 @@ impl Project {
             risks,
             risk_criteria,
             risks_file,
+            registers,
+            register_state,
             site,
             summary: Summary::default(),
             history: None,
