@@ -99,6 +99,8 @@ lints! {
     RiskAboveAppetite = "risk-above-appetite", Warning, "An accepted or closed risk whose residual score exceeds the appetite.";
     RiskAcceptanceExpired = "risk-acceptance-expired", Error, "A risk's `acceptance_expires` has passed.";
     RiskActionOverdue = "risk-action-overdue", Error, "A risk treatment action past its `due` date and not done.";
+    MandatoryDocumentMissing = "mandatory-document-missing", Warning, "An item of the documented information ISO/IEC 27001:2022 requires that no document (naming its clause in `clauses`) and no register satisfies.";
+    MandatoryDocumentStale = "mandatory-document-stale", Warning, "An item of mandatory documented information that only drafts, documents in review or documents overdue for review satisfy.";
     AuditOverdue = "audit-overdue", Error, "A planned audit's date has passed and it has no `performed`.";
     AuditReportMissing = "audit-report-missing", Error, "A performed audit names no `report`, or one that does not exist or is not published.";
     AuditorNotIndependent = "auditor-not-independent", Warning, "An audit's auditor owns a document or risk in the audit's scope (ISO/IEC 27001:2022 9.2.2 b).";
@@ -129,6 +131,7 @@ impl Lint {
                 | Lint::ReviewDateMissing
                 | Lint::RiskAcceptanceExpired
                 | Lint::RiskActionOverdue
+                | Lint::MandatoryDocumentStale
                 | Lint::AuditOverdue
                 | Lint::FindingActionOverdue
                 | Lint::EvidenceExpired

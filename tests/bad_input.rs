@@ -492,7 +492,7 @@ fn crlf_line_endings() {
 #[test]
 fn crlf_in_annexa_toml() {
     let repo = Repo::with_config(
-        "title = \"T\"\r\nfrobnicate = 1\r\n\r\n[lints]\r\nunmapped-control = \"off\"\r\n",
+        "title = \"T\"\r\nfrobnicate = 1\r\n\r\n[lints]\r\nunmapped-control = \"off\"\r\nmandatory-document-missing = \"off\"\r\n",
     )
     .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
     let report = check(&repo);
@@ -522,7 +522,7 @@ fn annexa_toml_syntax_error_is_invalid_config_and_documents_are_still_checked() 
 #[test]
 fn annexa_toml_wrong_values_are_invalid_config() {
     let repo = Repo::with_config(
-        "title = 5\nframeworks = [\"iso27001-2020\"]\noutput_dir = \"\"\n\n[reviews]\ndue_soon_days = \"30\"\ndefault_interval = \"1 fortnight\"\n\n[lints]\nunmapped-control = \"off\"\nbroken-link = \"fatal\"\n",
+        "title = 5\nframeworks = [\"iso27001-2020\"]\noutput_dir = \"\"\n\n[reviews]\ndue_soon_days = \"30\"\ndefault_interval = \"1 fortnight\"\n\n[lints]\nunmapped-control = \"off\"\nbroken-link = \"fatal\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
     let report = check(&repo);
@@ -581,7 +581,7 @@ fn annexa_toml_wrong_values_are_invalid_config() {
 #[test]
 fn annexa_toml_wrong_type_for_frameworks() {
     let repo = Repo::with_config(
-        "title = \"T\"\nframeworks = \"iso27001-2022\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\nframeworks = \"iso27001-2022\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(WITNESS, &doc("Witness", "# Witness\n\n[gone](gone.md)\n"));
     let report = check(&repo);
@@ -743,7 +743,7 @@ fn non_utf8_annexa_toml_is_reported_and_the_run_goes_on() {
     let repo = repo();
     repo.write(
         "annexa.toml",
-        b"title = \"Caf\xe9 ISMS\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        b"title = \"Caf\xe9 ISMS\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     );
     let report = check(&repo);
     assert_eq!(
@@ -1086,7 +1086,7 @@ fn walk_errors_name_their_file_at_line_1_and_their_folder() {
 fn repo_url_must_be_http_or_https_and_a_bad_one_is_not_used() {
     let config = |url: &str, level: &str| {
         format!(
-            "title = \"T\"\nrepo_url = \"{url}\"\n\n[lints]\nunmapped-control = \"off\"\ninvalid-config = \"{level}\"\n"
+            "title = \"T\"\nrepo_url = \"{url}\"\n\n[lints]\nunmapped-control = \"off\"\ninvalid-config = \"{level}\"\nmandatory-document-missing = \"off\"\n"
         )
     };
     let bad = "javascript:alert(document.domain)//x";

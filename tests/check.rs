@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 26 errors, 24 warnings in 10 documents\n",
+            "annexa: 26 errors, 26 warnings in 10 documents\n",
         ));
 }
 
@@ -202,7 +202,7 @@ fn bad_annexa_today_is_exit_2() {
 #[test]
 fn lints_levels_override_defaults() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-date-missing = \"error\"\nbroken-link = \"warning\"\n",
+        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-date-missing = \"error\"\nbroken-link = \"warning\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(
         "policies/a.md",
@@ -227,7 +227,7 @@ fn lints_levels_override_defaults() {
 #[test]
 fn lints_off_silences_and_warning_does_not_fail() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-date-missing = \"off\"\nbroken-link = \"warning\"\n",
+        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-date-missing = \"off\"\nbroken-link = \"warning\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(
         "policies/a.md",
@@ -242,7 +242,7 @@ fn lints_off_silences_and_warning_does_not_fail() {
 #[test]
 fn unknown_lint_name_is_an_unknown_field_warning_with_did_you_mean() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-due-son = \"error\"\nno-such-check = \"off\"\n",
+        "title = \"T\"\n\n[lints]\nunmapped-control = \"off\"\nreview-due-son = \"error\"\nno-such-check = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("policies/a.md", &doc("A", "# A\n"));
     let report = repo.check(&[]);
@@ -281,7 +281,7 @@ fn unknown_lint_name_is_an_unknown_field_warning_with_did_you_mean() {
 #[test]
 fn due_soon_days_sets_the_window() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[reviews]\ndue_soon_days = 7\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\n\n[reviews]\ndue_soon_days = 7\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(
         "policies/in.md",
@@ -300,7 +300,7 @@ fn due_soon_days_sets_the_window() {
 #[test]
 fn default_interval_applies_when_a_document_sets_none() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[reviews]\ndefault_interval = \"6 months\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\n\n[reviews]\ndefault_interval = \"6 months\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(
         "policies/default.md",
@@ -362,7 +362,7 @@ fn hidden_templates_static_frameworks_output_and_readme_are_not_documents() {
 fn a_custom_output_folder_is_not_read_but_public_then_is() {
     let junk = "no front matter\n";
     let repo = Repo::with_config(
-        "title = \"T\"\noutput_dir = \"site/out\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\noutput_dir = \"site/out\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("policies/a.md", &doc("A", "# A\n"))
     .file("site/out/policies/a.md", junk)
@@ -712,7 +712,7 @@ fn nist_ids_resolve_only_when_the_framework_is_in_use() {
 #[test]
 fn unknown_ids_in_a_framework_in_use() {
     let report = controls_repo(
-        "title = \"T\"\nframeworks = [\"iso27001-2022\", \"nist-csf-2.0\"]\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\nframeworks = [\"iso27001-2022\", \"nist-csf-2.0\"]\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
         "\"iso27001-2022:A.5.99\", \"A.9.1.1\"",
     )
     .check(&[]);

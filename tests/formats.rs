@@ -64,6 +64,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
     let expected = json!({
         "diagnostics": [
             {
+                "lint": "mandatory-document-missing",
+                "severity": "warning",
+                "file": "annexa.toml",
+                "line": null,
+                "column": null,
+                "message": "no documented information for 6.2 Information security objectives: ISO/IEC 27001:2022 requires it",
+                "help": "add `clauses = [\"6.2\"]` to the front matter of the document that holds it",
+            },
+            {
                 "lint": "unknown-field",
                 "severity": "warning",
                 "file": "annexa.toml",
@@ -318,6 +327,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": null,
             },
             {
+                "lint": "mandatory-document-stale",
+                "severity": "warning",
+                "file": "records/draft.md",
+                "line": 6,
+                "column": 12,
+                "message": "documented information for 9.1 Evidence of monitoring and measurement results is not current: `Logging Standard` is a draft",
+                "help": "approve `records/draft.md` (`status = \"approved\"`, with `last_reviewed`)",
+            },
+            {
                 "lint": "empty-document",
                 "severity": "warning",
                 "file": "records/incident-log.md",
@@ -525,7 +543,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 26, "warnings": 24, "documents": 10 }
+        "summary": { "errors": 26, "warnings": 26, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -572,6 +590,9 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "risk-above-appetite",
         "risk-acceptance-expired",
         "risk-action-overdue",
+        // Mandatory documented information (ISO/IEC 27001:2022 clauses 4 to 10).
+        "mandatory-document-missing",
+        "mandatory-document-stale",
         // The ISMS registers (ISO/IEC 27001:2022 9.2, 9.3, 10.2).
         "audit-overdue",
         "audit-report-missing",
@@ -610,6 +631,8 @@ fn json_severities_follow_the_documented_defaults() {
             | "soa-inclusion-unjustified"
             | "soa-unapproved"
             | "risk-above-appetite"
+            | "mandatory-document-missing"
+            | "mandatory-document-stale"
             | "auditor-not-independent"
             | "audit-coverage-gap"
             | "finding-open-major"
@@ -704,7 +727,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 26 errors, 24 warnings in 10 documents")
+        Some("annexa: 26 errors, 26 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -766,7 +789,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 42);
+    assert_eq!(rule_ids.len(), 44);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -859,7 +882,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        42
+        44
     );
 }
 

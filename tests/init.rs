@@ -42,11 +42,15 @@ fn init_creates_a_repository_that_check_loads() {
         report.diagnostics
     );
     // The scaffold's own files are clean: only what a new ISMS has yet to do remains (its
-    // unmapped controls, and an SoA without justifications and approval).
+    // unmapped controls, an SoA without justifications and approval, and the mandatory
+    // documented information it has yet to write).
     assert!(
         report.diagnostics.iter().all(|d| matches!(
             d.lint.as_str(),
-            "unmapped-control" | "soa-inclusion-unjustified" | "soa-unapproved"
+            "unmapped-control"
+                | "soa-inclusion-unjustified"
+                | "soa-unapproved"
+                | "mandatory-document-missing"
         )),
         "{:#?}",
         report.diagnostics

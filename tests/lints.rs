@@ -75,7 +75,7 @@ fn unknown_field_in_front_matter_has_a_did_you_mean() {
 #[test]
 fn unknown_field_in_annexa_toml_and_its_tables() {
     let repo = Repo::with_config(
-        "title = \"T\"\norganization = \"Acme\"\n\n[reviews]\ndue_soon = 14\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\norganization = \"Acme\"\n\n[reviews]\ndue_soon = 14\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("policies/a.md", &doc("A", "# A\n"));
     let report = repo.check(&[]);
@@ -406,7 +406,7 @@ fn unmapped_control_for_applicable_controls_no_approved_document_maps() {
 
 #[test]
 fn unmapped_control_without_soa_is_reported_against_annexa_toml() {
-    let repo = Repo::with_config("title = \"T\"\n").file(
+    let repo = Repo::with_config("title = \"T\"\n\n[lints]\nmandatory-document-missing = \"off\"\n").file(
         "policies/a.md",
         "+++\ntitle = \"A\"\nowner = \"B\"\nlast_reviewed = 2026-06-01\ncontrols = [\"A.5.1\"]\n+++\n\n# A\n",
     );

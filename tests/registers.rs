@@ -161,7 +161,7 @@ const REVIEWS: &str = "[management]\ninterval = \"3 months\"\n\n\
 /// risk owned by the Security Compliance Manager, and an audit report.
 fn registers_repo() -> Repo {
     Repo::with_config(
-        "title = \"T\"\nframeworks = [\"acme\"]\n\n[lints]\nunmapped-control = \"off\"\nsoa-unapproved = \"off\"\nsoa-inclusion-unjustified = \"off\"\n",
+        "title = \"T\"\nframeworks = [\"acme\"]\n\n[lints]\nunmapped-control = \"off\"\nsoa-unapproved = \"off\"\nsoa-inclusion-unjustified = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("frameworks/acme.toml", ACME)
     .file(

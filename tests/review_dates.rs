@@ -222,7 +222,7 @@ fn the_due_soon_window_includes_its_last_day() {
 #[test]
 fn a_zero_day_window_flags_only_reviews_due_today() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[reviews]\ndue_soon_days = 0\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\n\n[reviews]\ndue_soon_days = 0\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file(
         "policies/today.md",
@@ -340,7 +340,7 @@ fn a_review_interval_over_100000_units_is_invalid_front_matter() {
 fn the_default_interval_may_be_100000_units_long_and_no_more() {
     let config = |interval: &str| {
         format!(
-            "title = \"T\"\n\n[reviews]\ndefault_interval = \"{interval}\"\n\n[lints]\nunmapped-control = \"off\"\n"
+            "title = \"T\"\n\n[reviews]\ndefault_interval = \"{interval}\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n"
         )
     };
     let document = reviewed("2026-06-01", None);
@@ -420,7 +420,7 @@ fn an_interval_longer_than_the_calendar_is_invalid_front_matter() {
 #[test]
 fn a_default_interval_longer_than_the_calendar_is_invalid_config() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[reviews]\ndefault_interval = \"19999 years\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\n\n[reviews]\ndefault_interval = \"19999 years\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("policies/a.md", &reviewed("2025-01-01", None));
     let report = check_normally(&repo);
@@ -459,7 +459,7 @@ fn a_next_review_past_the_calendar_is_reported_not_taken_for_no_date() {
 #[test]
 fn a_default_interval_that_leads_past_the_calendar_is_reported_at_last_reviewed() {
     let repo = Repo::with_config(
-        "title = \"T\"\n\n[reviews]\ndefault_interval = \"9000 years\"\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\n\n[reviews]\ndefault_interval = \"9000 years\"\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("policies/a.md", &reviewed("2025-01-01", None))
     // 0999-01-01 plus 9000 years is 9999-01-01: far off, but a date.

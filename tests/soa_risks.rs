@@ -19,7 +19,7 @@ const RULES: &str = "id = \"rules\"\nname = \"Acme rules\"\nkind = \"requirement
 /// maps C-1, and `soa.toml`.
 fn repo(soa: &str) -> Repo {
     Repo::with_config(
-        "title = \"T\"\nframeworks = [\"acme\", \"rules\"]\n\n[lints]\nunmapped-control = \"off\"\n",
+        "title = \"T\"\nframeworks = [\"acme\", \"rules\"]\n\n[lints]\nunmapped-control = \"off\"\nmandatory-document-missing = \"off\"\n",
     )
     .file("frameworks/acme.toml", ACME)
     .file("frameworks/rules.toml", RULES)

@@ -94,7 +94,7 @@ fn aliases_map_other_tools_field_names() {
     assert_eq!(
         lines(&repo),
         [
-            "invalid-config annexa.toml:9:74 `front_matter.aliases.name` must name a front-matter field, found \"titel\" | did you mean \"title\"?",
+            "invalid-config annexa.toml:10:74 `front_matter.aliases.name` must name a front-matter field, found \"titel\" | did you mean \"title\"?",
         ]
     );
 }
@@ -112,7 +112,7 @@ fn default_status_applies_to_documents_that_set_none() {
     assert_eq!(
         lines(&repo),
         [
-            "invalid-config annexa.toml:9:18 `documents.default_status` \"drafts\" is not one of draft, review, approved, retired | did you mean \"draft\"?",
+            "invalid-config annexa.toml:10:18 `documents.default_status` \"drafts\" is not one of draft, review, approved, retired | did you mean \"draft\"?",
             "review-date-missing policies/a.md:1:1 `A` has no review date | set `last_reviewed` (the next review follows the interval) or `next_review`",
         ]
     );

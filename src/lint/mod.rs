@@ -6,6 +6,7 @@ mod controls;
 mod documents;
 mod history;
 mod ids;
+mod mandatory;
 mod registers;
 mod risks;
 
@@ -17,6 +18,7 @@ pub use controls::*;
 pub use documents::*;
 pub use history::*;
 pub use ids::*;
+pub use mandatory::*;
 pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
 
@@ -39,6 +41,8 @@ pub const LINTS: &[LintFn] = &[
     risk_controls,
     risk_acceptance,
     risk_actions,
+    mandatory_missing,
+    mandatory_stale,
     audits_overdue,
     audit_reports,
     auditor_independence,

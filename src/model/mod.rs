@@ -3,6 +3,7 @@
 
 mod controls;
 mod document;
+pub mod readiness;
 pub mod site_map;
 pub mod summary;
 
@@ -23,6 +24,7 @@ use crate::risks::{self, Criteria, Risk};
 use crate::soa::Soa;
 pub use controls::{ControlStatus, CoverageState};
 pub use document::{ClauseRef, ControlRef, Document, Resolver};
+use readiness::Readiness;
 use site_map::{SiteInputs, SiteMap};
 use summary::Summary;
 
@@ -59,6 +61,8 @@ pub struct Project {
     pub site: SiteMap,
     /// The project in figures (coverage, review groups, owners, counts).
     pub summary: Summary,
+    /// Certification readiness: the mandatory documented information and the Stage 1 verdicts.
+    pub readiness: Readiness,
     /// The Git history, when it is read (`[history] enabled`, git, a repository).
     pub history: Option<std::sync::Arc<crate::history::History>>,
     /// For a project built as it stood at a commit (`--at`), that commit.
@@ -196,6 +200,7 @@ impl Project {
             register_state,
             site,
             summary: Summary::default(),
+            readiness: Readiness::default(),
             history: None,
             as_of: None,
             by_path,
@@ -206,6 +211,7 @@ impl Project {
         };
         // Figures derived from the whole, once.
         project.summary = Summary::of(&project);
+        project.readiness = Readiness::of(&project);
         Loaded {
             project,
             diagnostics,

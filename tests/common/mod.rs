@@ -21,7 +21,7 @@ pub const TODAY: &str = "2026-11-01";
 /// (`unmapped-control`, `soa-inclusion-unjustified`) and of the SoA's own record
 /// (`soa-unapproved`), so that a small repository's report holds only what a test is about
 /// (the default ISO catalog has 93 controls). Those lints have tests of their own.
-pub const QUIET_CONFIG: &str = "title = \"Test ISMS\"\n\n[lints]\nunmapped-control = \"off\"\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\n";
+pub const QUIET_CONFIG: &str = "title = \"Test ISMS\"\n\n[lints]\nunmapped-control = \"off\"\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\nmandatory-document-missing = \"off\"\n";
 
 /// The real binary, with the environment that could change its output removed.
 pub fn annexa() -> Command {
@@ -105,8 +105,7 @@ pub fn iso_annex_a_ids() -> Vec<String> {
 
 /// The `[lints]` that silence the SoA's own record and justification lints, for tests of
 /// coverage that leave `unmapped-control` on.
-pub const SOA_LINTS_OFF: &str =
-    "[lints]\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\n";
+pub const SOA_LINTS_OFF: &str = "[lints]\nsoa-inclusion-unjustified = \"off\"\nsoa-unapproved = \"off\"\nmandatory-document-missing = \"off\"\n";
 
 /// A repository for the gap tests, whose `annexa.toml` leaves `unmapped-control` on. Its SoA
 /// excludes A.7.1; an approved policy maps A.5.15 and a document in review A.5.19 (both count);
