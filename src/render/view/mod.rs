@@ -6,6 +6,7 @@ mod changes;
 mod controls;
 mod document;
 mod history;
+mod registers;
 mod requirements;
 mod risks;
 mod soa;
@@ -23,6 +24,11 @@ pub use controls::{
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
 pub use history::{AsOfView, HistoryRowView, HistoryView, as_of_view, commit_url, history_view};
+pub use registers::{
+    AuditView, ClauseView, ControlRecordsView, EvidenceView, FindingView, PathView, RecordRefView,
+    audit_state, audit_view, evidence_state, evidence_view, finding_view,
+    kind_label as finding_kind_label,
+};
 pub use requirements::{RequirementView, RequirementsCoverageView, SubRequirementView};
 pub use risks::{
     ActionView, BandView, CriteriaView, HeatCellView, HeatRowView, RiskView, action_summary,
@@ -170,6 +176,8 @@ pub struct SiteView {
     pub control_filters: Vec<AttributeFilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
+    /// Whether `evidence.toml` has items (the matrix then shows which controls are ready).
+    pub has_evidence: bool,
     /// Whether the Git history was read (the site then has history sections).
     pub has_history: bool,
     /// `[changes] since`, when set (the dashboard links the change report).
@@ -195,8 +203,15 @@ pub struct NavView {
     pub section: &'static str,
 }
 
-fn nav(has_risks: bool) -> Vec<NavView> {
-    routes::nav_entries(has_risks)
+fn nav(project: &Project) -> Vec<NavView> {
+    let registers = &project.registers;
+    let shown = routes::Shown {
+        risks: !project.risks.is_empty(),
+        audits: !registers.audits.audits.is_empty(),
+        findings: !registers.findings.findings.is_empty(),
+        evidence: !registers.evidence.items.is_empty(),
+    };
+    routes::nav_entries(shown)
         .map(|(route, nav)| NavView {
             label: nav.label,
             expansion: nav.expansion,
@@ -475,10 +490,11 @@ impl SiteView {
             filters: filters(&documents),
             control_filters: attribute_filters(&frameworks),
             recent_changes: recent_changes(project),
+            has_evidence: !project.registers.evidence.items.is_empty(),
             has_history: project.history.is_some(),
             changes_since: config.changes_since.as_ref().map(|s| s.value.clone()),
             as_of: as_of_view(project),
-            nav: nav(!project.risks.is_empty()),
+            nav: nav(project),
             exports: exports(),
             statement: statement_view(project),
             reviews: reviews(project),
