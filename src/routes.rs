@@ -26,6 +26,10 @@ pub enum RouteId {
     Reviews,
     /// The risk register.
     Risks,
+    /// Certification readiness: the mandatory documented information and the Stage 1 verdicts.
+    Readiness,
+    /// The audit pack document, printable (the same as `annexa pack`'s).
+    AuditPack,
     /// The list of owners.
     Owners,
     /// An owner's page.
@@ -192,6 +196,14 @@ pub const ROUTES: &[Route] = &[
         }),
     ),
     page(
+        RouteId::Readiness,
+        "readiness/",
+        "readiness.html",
+        "Certification readiness",
+        "readiness",
+        nav("Readiness"),
+    ),
+    page(
         RouteId::Owners,
         "owners/",
         "owners.html",
@@ -206,6 +218,14 @@ pub const ROUTES: &[Route] = &[
         "Search",
         "search",
         nav("Search"),
+    ),
+    page(
+        RouteId::AuditPack,
+        "audit-pack/",
+        "audit-pack.html",
+        "Audit pack",
+        "readiness",
+        None,
     ),
     page(
         RouteId::Changes,
@@ -451,6 +471,7 @@ mod tests {
                 "SoA",
                 "Reviews",
                 "Risks",
+                "Readiness",
                 "Owners",
                 "Search"
             ]

@@ -6,6 +6,8 @@ mod changes;
 mod controls;
 mod document;
 mod history;
+mod pack;
+mod readiness;
 mod requirements;
 mod risks;
 mod soa;
@@ -23,6 +25,10 @@ pub use controls::{
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
 pub use history::{AsOfView, HistoryRowView, HistoryView, as_of_view, commit_url, history_view};
+pub use pack::{PackDocView, PackView, pack_view};
+pub use readiness::{
+    ItemView, ReadinessView, RequirementView as StageRequirementView, SatisfierView, readiness_view,
+};
 pub use requirements::{RequirementView, RequirementsCoverageView, SubRequirementView};
 pub use risks::{
     ActionView, BandView, CriteriaView, HeatCellView, HeatRowView, RiskView, action_summary,
@@ -180,6 +186,8 @@ pub struct SiteView {
     pub nav: Vec<NavView>,
     /// The exports, from the route table, for the footer.
     pub exports: Vec<LinkView>,
+    /// Certification readiness (the dashboard's headline, `/readiness/`, the audit pack).
+    pub readiness: ReadinessView,
 }
 
 /// An entry of the main navigation.
@@ -481,6 +489,7 @@ impl SiteView {
             nav: nav(!project.risks.is_empty()),
             exports: exports(),
             statement: statement_view(project),
+            readiness: readiness_view(project),
             reviews: reviews(project),
             frameworks,
             documents,
