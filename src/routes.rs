@@ -40,6 +40,18 @@ pub enum RouteId {
     Folder,
     /// The change report since `[changes] since`.
     Changes,
+    /// The internal audit programme.
+    Audits,
+    /// An audit's page.
+    Audit,
+    /// The findings: nonconformities, observations, opportunities.
+    Findings,
+    /// A finding's page.
+    Finding,
+    /// The evidence register.
+    Evidence,
+    /// An evidence item's page.
+    EvidenceItem,
     /// The page a web server shows for a missing URL.
     NotFound,
     /// `exports/documents.json`.
@@ -54,6 +66,12 @@ pub enum RouteId {
     RisksXlsx,
     /// `exports/control-matrix.csv`.
     MatrixCsv,
+    /// `exports/audits.csv`.
+    AuditsCsv,
+    /// `exports/findings.csv`.
+    FindingsCsv,
+    /// `exports/evidence.csv`.
+    EvidenceCsv,
     /// `exports/reviews.ics`.
     ReviewsIcs,
     /// The theme's stylesheets, scripts and icons.
@@ -69,6 +87,38 @@ pub enum When {
     Always,
     /// Only when the project has a risk register with risks.
     WithRisks,
+    /// Only when `audits.toml` has audits.
+    WithAudits,
+    /// Only when `findings.toml` has findings.
+    WithFindings,
+    /// Only when `evidence.toml` has evidence.
+    WithEvidence,
+}
+
+/// Which optional registers a site has entries in, for the nav entries shown only with them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// Risks in `risks.toml`.
+    pub risks: bool,
+    /// Audits in `audits.toml`.
+    pub audits: bool,
+    /// Findings in `findings.toml`.
+    pub findings: bool,
+    /// Evidence in `evidence.toml`.
+    pub evidence: bool,
+}
+
+impl Shown {
+    /// Whether an entry shown `when` is shown.
+    pub fn allows(self, when: When) -> bool {
+        match when {
+            When::Always => true,
+            When::WithRisks => self.risks,
+            When::WithAudits => self.audits,
+            When::WithFindings => self.findings,
+            When::WithEvidence => self.evidence,
+        }
+    }
 }
 
 /// A route's entry in the main navigation.
@@ -196,6 +246,42 @@ pub const ROUTES: &[Route] = &[
         }),
     ),
     page(
+        RouteId::Audits,
+        "audits/",
+        "audits.html",
+        "Internal audits",
+        "audits",
+        Some(Nav {
+            label: "Audits",
+            expansion: None,
+            when: When::WithAudits,
+        }),
+    ),
+    page(
+        RouteId::Findings,
+        "findings/",
+        "findings.html",
+        "Findings",
+        "findings",
+        Some(Nav {
+            label: "Findings",
+            expansion: None,
+            when: When::WithFindings,
+        }),
+    ),
+    page(
+        RouteId::Evidence,
+        "evidence/",
+        "evidence.html",
+        "Evidence",
+        "evidence",
+        Some(Nav {
+            label: "Evidence",
+            expansion: None,
+            when: When::WithEvidence,
+        }),
+    ),
+    page(
         RouteId::Readiness,
         "readiness/",
         "readiness.html",
@@ -268,6 +354,30 @@ pub const ROUTES: &[Route] = &[
         None,
     ),
     page(
+        RouteId::Audit,
+        "audits/{audit}/",
+        "audit.html",
+        "",
+        "audits",
+        None,
+    ),
+    page(
+        RouteId::Finding,
+        "findings/{finding}/",
+        "finding.html",
+        "",
+        "findings",
+        None,
+    ),
+    page(
+        RouteId::EvidenceItem,
+        "evidence/{item}/",
+        "evidence-item.html",
+        "",
+        "evidence",
+        None,
+    ),
+    page(
         RouteId::Folder,
         "{folder}/",
         "folder.html",
@@ -296,6 +406,9 @@ pub const ROUTES: &[Route] = &[
         "control-matrix.csv",
     ),
     file(RouteId::RisksCsv, "exports/risks.csv", "risks.csv"),
+    file(RouteId::AuditsCsv, "exports/audits.csv", "audits.csv"),
+    file(RouteId::FindingsCsv, "exports/findings.csv", "findings.csv"),
+    file(RouteId::EvidenceCsv, "exports/evidence.csv", "evidence.csv"),
     file(RouteId::RisksXlsx, "exports/risks.xlsx", "risks.xlsx"),
     file(RouteId::ReviewsIcs, "exports/reviews.ics", "reviews.ics"),
     file(RouteId::Assets, "_assets/{file}", "theme assets"),
@@ -339,6 +452,12 @@ pub enum Page {
     Owner(String),
     /// A folder's listing, by the folder's path.
     Folder(String),
+    /// An audit's page, by the slug of its id.
+    Audit(String),
+    /// A finding's page, by the slug of its id.
+    Finding(String),
+    /// An evidence item's page, by the slug of its id.
+    Evidence(String),
 }
 
 impl Page {
@@ -350,6 +469,9 @@ impl Page {
             Page::Requirements(_) => RouteId::Requirements,
             Page::Owner(_) => RouteId::Owner,
             Page::Folder(_) => RouteId::Folder,
+            Page::Audit(_) => RouteId::Audit,
+            Page::Finding(_) => RouteId::Finding,
+            Page::Evidence(_) => RouteId::EvidenceItem,
         })
     }
 
@@ -361,6 +483,9 @@ impl Page {
             Page::Requirements(framework) => requirements_url(frameworks, *framework),
             Page::Owner(slug) => owner_slug_url(slug),
             Page::Folder(folder) => crate::publish::folder_url(folder),
+            Page::Audit(slug) => format!("{}{slug}/", url(RouteId::Audits)),
+            Page::Finding(slug) => format!("{}{slug}/", url(RouteId::Findings)),
+            Page::Evidence(slug) => format!("{}{slug}/", url(RouteId::Evidence)),
         }
     }
 }
@@ -382,14 +507,26 @@ pub fn fixed_files() -> impl Iterator<Item = &'static str> {
 }
 
 /// The nav entries shown on a site, with their URLs and sections.
-pub fn nav_entries(has_risks: bool) -> impl Iterator<Item = (&'static Route, Nav)> {
+pub fn nav_entries(shown: Shown) -> impl Iterator<Item = (&'static Route, Nav)> {
     ROUTES.iter().filter_map(move |r| {
         let nav = r.nav?;
-        match nav.when {
-            When::Always => Some((r, nav)),
-            When::WithRisks => has_risks.then_some((r, nav)),
-        }
+        shown.allows(nav.when).then_some((r, nav))
     })
+}
+
+/// The page URL of an audit (`audits/ia-2026-02/`).
+pub fn audit_url(id: &str) -> String {
+    Page::Audit(slug(id)).url(&Frameworks::default())
+}
+
+/// The page URL of a finding (`findings/nc-2026-03/`).
+pub fn finding_url(id: &str) -> String {
+    Page::Finding(slug(id)).url(&Frameworks::default())
+}
+
+/// The page URL of an evidence item (`evidence/ev-014/`).
+pub fn evidence_url(id: &str) -> String {
+    Page::Evidence(slug(id)).url(&Frameworks::default())
 }
 
 /// A URL-safe slug: lower case letters and digits, other runs become one hyphen.
@@ -461,9 +598,15 @@ mod tests {
 
     #[test]
     fn the_nav_follows_the_table() {
-        let labels = |risks| -> Vec<&str> { nav_entries(risks).map(|(_, n)| n.label).collect() };
+        let labels = |shown| -> Vec<&str> { nav_entries(shown).map(|(_, n)| n.label).collect() };
+        let all = Shown {
+            risks: true,
+            audits: true,
+            findings: true,
+            evidence: true,
+        };
         assert_eq!(
-            labels(true),
+            labels(all),
             [
                 "Dashboard",
                 "Documents",
@@ -471,12 +614,27 @@ mod tests {
                 "SoA",
                 "Reviews",
                 "Risks",
+                "Audits",
+                "Findings",
+                "Evidence",
                 "Readiness",
                 "Owners",
                 "Search"
             ]
         );
-        assert!(!labels(false).contains(&"Risks"));
+        assert_eq!(
+            labels(Shown::default()),
+            [
+                "Dashboard",
+                "Documents",
+                "Controls",
+                "SoA",
+                "Reviews",
+                "Readiness",
+                "Owners",
+                "Search"
+            ]
+        );
     }
 
     #[test]
@@ -490,6 +648,9 @@ mod tests {
                 "exports/soa.xlsx",
                 "exports/control-matrix.csv",
                 "exports/risks.csv",
+                "exports/audits.csv",
+                "exports/findings.csv",
+                "exports/evidence.csv",
                 "exports/risks.xlsx",
                 "exports/reviews.ics"
             ]
@@ -530,6 +691,9 @@ mod tests {
             "policies/hr/"
         );
         assert_eq!(Page::Owner("jo".into()).url(&none), "owners/jo/");
+        assert_eq!(audit_url("IA-2026-02"), "audits/ia-2026-02/");
+        assert_eq!(finding_url("NC-2026-03"), "findings/nc-2026-03/");
+        assert_eq!(evidence_url("EV-014"), "evidence/ev-014/");
         let clauses = Frameworks {
             catalogs: vec![crate::catalog::built_in("iso27001-2022-clauses").unwrap()],
         };

@@ -345,3 +345,148 @@ fn empty_registers_raise_no_date_driven_finding() {
     assert_eq!(found(&report, &[]), []);
     assert_eq!(report.code, 0);
 }
+
+/// A repository whose registers hold only findings that come from the date, so that it builds.
+fn site_repo() -> Repo {
+    registers_repo()
+        .file("records/restore.md", "+++\ntitle = \"Restore test\"\nowner = \"IT\"\nlast_reviewed = 2026-06-01\n+++\n\n# Restore\n")
+        .file("records/minutes.md", "+++\ntitle = \"Minutes\"\nowner = \"CEO\"\nlast_reviewed = 2026-06-01\n+++\n\n# Minutes\n")
+        .file("records/missing.md", "+++\ntitle = \"IA-3 report\"\nowner = \"External auditor\"\nlast_reviewed = 2026-06-01\n+++\n\n# Report\n")
+        .file("evidence.toml", &EVIDENCE.replace("#nope", "#findings").replace("https://drive.example.com/ev-1", "javascript:alert(1)"))
+        .file("findings.toml", &FINDINGS.replace("\"rt-1\"", "\"CA-9\""))
+        .file("audits.toml", &AUDITS.replace("\nid = \"IA-4\"\ntitle = \"Old\"\nscope = [\"C-2\"]\nperformed = 2025-01-01\n", "\nid = \"IA-4\"\ntitle = \"Old\"\nscope = [\"C-2\"]\nperformed = 2025-01-01\nreport = \"records/restore.md\"\n"))
+}
+
+fn read(site: &std::path::Path, file: &str) -> String {
+    std::fs::read_to_string(site.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn the_registers_have_pages_exports_and_calendar_events() {
+    let repo = site_repo();
+    let report = repo.check(&[]);
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == "error")
+        .map(|d| d.lint.clone())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "audit-overdue",
+            "evidence-expired",
+            "evidence-expired",
+            "finding-action-overdue",
+            "finding-action-overdue",
+            "management-review-overdue"
+        ]
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = annexa()
+        .arg("build")
+        .arg(repo.path())
+        .arg("-o")
+        .arg(&site)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    for page in [
+        "audits/index.html",
+        "audits/ia-1/index.html",
+        "audits/ia-5/index.html",
+        "findings/index.html",
+        "findings/nc-1/index.html",
+        "evidence/index.html",
+        "evidence/ev-1/index.html",
+    ] {
+        assert!(site.join(page).is_file(), "{page}");
+    }
+    let audit = read(&site, "audits/ia-1/index.html");
+    assert!(
+        audit.contains("<a href=\"../../records/report-1/\">records/report-1.md</a>"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(
+            "<a class=\"mono\" href=\"../../findings/nc-1/\">NC-1</a> Major nonconformity"
+        ),
+        "{audit}"
+    );
+    let evidence = read(&site, "evidence/ev-1/index.html");
+    // A location with another scheme than http(s) is never a link.
+    assert!(
+        evidence.contains("<dd>javascript:alert(1)</dd>"),
+        "{evidence}"
+    );
+    assert!(!evidence.contains("href=\"javascript"), "{evidence}");
+    let control = read(&site, "controls/acme/c-1/index.html");
+    for line in [
+        "<a class=\"mono\" href=\"../../../evidence/ev-1/\">EV-1</a> Access review <span class=\"badge badge-record badge-record-expired\">Expired</span>",
+        "<a class=\"mono\" href=\"../../../findings/nc-1/\">NC-1</a> Major nonconformity <span class=\"badge badge-record badge-record-open\">Open</span>",
+        "<a class=\"mono\" href=\"../../../audits/ia-1/\">IA-1</a> Suppliers <span class=\"badge badge-record badge-record-performed\">Performed</span>",
+    ] {
+        assert!(control.contains(line), "{line}\n{control}");
+    }
+    let matrix = read(&site, "controls/index.html");
+    assert!(matrix.contains("<th scope=\"col\" class=\"col-ready\">Ready</th>"));
+    let csv = read(&site, "exports/findings.csv");
+    assert_eq!(
+        csv.lines().next(),
+        Some(
+            "id,raised,source,kind,clauses,controls,description,owner,cause,actions,closed,verified_by,status"
+        )
+    );
+    assert_eq!(
+        csv.lines().nth(1),
+        Some(
+            "NC-1,2026-02-12,IA-1,major,,C-1,,,,\"CA-1 Fix it (due 2026-10-01, overdue); CA-9 Again (due 2027-01-01, open)\",,,open"
+        )
+    );
+    let audits = read(&site, "exports/audits.csv");
+    assert_eq!(
+        audits.lines().take(2).collect::<Vec<_>>(),
+        [
+            "id,title,scope,clauses,planned,performed,status,auditor,report,findings",
+            "IA-1,Suppliers,C-1; C-2,8.1,2026-02-10,2026-02-12,performed,security compliance manager,records/report-1.md,NC-1",
+        ]
+    );
+    let evidence = read(&site, "exports/evidence.csv");
+    assert_eq!(
+        evidence.lines().take(3).collect::<Vec<_>>(),
+        [
+            "id,title,controls,owner,collected,expires,status,location",
+            "EV-1,Access review,C-1,IT,2026-07-01,2026-10-01,expired,javascript:alert(1)",
+            "EV-2,Backup test,,,,2026-11-15,expiring,records/restore.md",
+        ]
+    );
+    let ics = read(&site, "exports/reviews.ics");
+    for uid in [
+        "UID:audit-IA-2@annexa",
+        "UID:audit-IA-5@annexa",
+        "UID:action-CA-1@annexa",
+        "UID:action-CA-3@annexa",
+        "UID:evidence-EV-1@annexa",
+        "UID:management-review@annexa",
+    ] {
+        assert!(ics.contains(uid), "{uid}\n{ics}");
+    }
+    assert!(
+        !ics.contains("UID:audit-IA-1@annexa"),
+        "a performed audit has no event"
+    );
+    assert!(
+        !ics.contains("UID:action-CA-2@annexa"),
+        "a done action has no event"
+    );
+    assert!(
+        ics.contains("SUMMARY:Corrective action due: CA-1 Fix it (NC-1)\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("DTSTART;VALUE=DATE:20260918\r\n"),
+        "the next review: {ics}"
+    );
+}

@@ -113,6 +113,19 @@ impl Project {
         state
     }
 
+    /// Whether `key` is ready for an auditor: applicable, covered (an approved document within
+    /// its review date maps to it) and backed by evidence that has not expired.
+    pub fn is_ready(&self, key: ControlKey) -> bool {
+        self.soa.is_applicable(key)
+            && self.coverage_state(key) == CoverageState::Covered
+            && self
+                .registers
+                .for_control(key)
+                .evidence
+                .iter()
+                .any(|&i| !self.registers.evidence.items[i].is_expired(self.today))
+    }
+
     /// The risks that list `key`.
     pub fn risks_for(&self, key: ControlKey) -> &[usize] {
         self.risks_by_control

@@ -160,6 +160,7 @@ impl Project {
             static_files: &static_files,
             dirs: &dirs,
             frameworks: &frameworks,
+            registers: &registers,
         });
         let resolver = Resolver {
             published: Published {

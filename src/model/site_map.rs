@@ -39,6 +39,8 @@ pub struct SiteInputs<'a> {
     pub dirs: &'a std::collections::HashSet<String>,
     /// The catalogs in use.
     pub frameworks: &'a Frameworks,
+    /// The audits, findings and evidence, which have pages of their own.
+    pub registers: &'a crate::registers::Registers,
 }
 
 impl SiteMap {
@@ -48,6 +50,7 @@ impl SiteMap {
         map.add_fixed_pages();
         map.add_control_pages(inputs.frameworks);
         map.add_owner_pages(inputs.documents);
+        map.add_register_pages(inputs.registers);
         map.add_files(inputs);
         map.add_folders(inputs);
         map
@@ -97,6 +100,27 @@ impl SiteMap {
         let none = Frameworks::default();
         for slug in slugs {
             self.add(Page::Owner(slug), &none);
+        }
+    }
+
+    /// A page for each audit, finding and evidence item, at the slug of its id (ids that slug
+    /// alike share the first one's page).
+    fn add_register_pages(&mut self, registers: &crate::registers::Registers) {
+        let none = Frameworks::default();
+        let slugs = |ids: &mut dyn Iterator<Item = &str>| -> BTreeSet<String> {
+            ids.map(routes::slug).collect()
+        };
+        let audits = slugs(&mut registers.audits.audits.iter().map(|a| a.id.as_str()));
+        let findings = slugs(&mut registers.findings.findings.iter().map(|f| f.id.as_str()));
+        let evidence = slugs(&mut registers.evidence.items.iter().map(|e| e.id.as_str()));
+        for slug in audits {
+            self.add(Page::Audit(slug), &none);
+        }
+        for slug in findings {
+            self.add(Page::Finding(slug), &none);
+        }
+        for slug in evidence {
+            self.add(Page::Evidence(slug), &none);
         }
     }
 

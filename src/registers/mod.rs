@@ -5,6 +5,7 @@
 pub mod audits;
 pub mod evidence;
 pub mod findings;
+pub mod index;
 pub mod inputs;
 pub mod reviews;
 pub mod scope;
@@ -22,6 +23,7 @@ use crate::tomlread::{Fields, Located, TomlSource};
 pub use audits::{AUDITS_FILE, Audit, AuditProgramme};
 pub use evidence::{EVIDENCE_FILE, Evidence, EvidenceRegister, Expiry};
 pub use findings::{FINDINGS_FILE, Finding, FindingKind, FindingLog};
+pub use index::ControlRecords;
 pub use reviews::{MANAGEMENT_REVIEWS_FILE, ManagementReview, ReviewRecord};
 pub use state::RegisterState;
 
@@ -49,6 +51,8 @@ pub struct Registers {
     pub evidence: EvidenceRegister,
     /// Management reviews held.
     pub reviews: ReviewRecord,
+    /// The entries that name each control.
+    by_control: std::collections::HashMap<crate::catalog::ControlKey, ControlRecords>,
 }
 
 impl Registers {
@@ -79,12 +83,25 @@ impl Registers {
             .as_ref()
             .map(|s| reviews::parse(s, out))
             .unwrap_or_default();
-        Registers {
+        let mut registers = Registers {
             audits,
             findings,
             evidence,
             reviews,
-        }
+            by_control: Default::default(),
+        };
+        registers.by_control = index::by_control(&registers, frameworks);
+        registers
+    }
+
+    /// The audits, findings and evidence items that name control `key`.
+    pub fn for_control(&self, key: crate::catalog::ControlKey) -> &ControlRecords {
+        static NONE: ControlRecords = ControlRecords {
+            audits: Vec::new(),
+            findings: Vec::new(),
+            evidence: Vec::new(),
+        };
+        self.by_control.get(&key).unwrap_or(&NONE)
     }
 
     /// Resolves every path the registers name (audit reports, evidence locations, minutes) with

@@ -1,6 +1,8 @@
 //! Exports: the SoA as CSV and XLSX, the control matrix as CSV, the risk register as CSV and
-//! XLSX, the document register as JSON, and the review calendar (reviews and risk treatment
-//! actions) as iCalendar (RFC 5545).
+//! XLSX, the registers as CSV, the document register as JSON, and the review calendar (reviews,
+//! risk treatment and corrective actions, audits, evidence expiries) as iCalendar (RFC 5545).
+
+mod registers;
 
 use std::borrow::Cow;
 
@@ -26,6 +28,21 @@ pub fn write_all(project: &Project, site: &SiteView, out: &Tree) -> Result<(), F
         out,
         "exports/risks.xlsx",
         &risks_xlsx(project, site, &risks)?,
+    )?;
+    write_file(
+        out,
+        "exports/audits.csv",
+        &table_csv(&registers::audits_table(project))?,
+    )?;
+    write_file(
+        out,
+        "exports/findings.csv",
+        &table_csv(&registers::findings_table(project))?,
+    )?;
+    write_file(
+        out,
+        "exports/evidence.csv",
+        &table_csv(&registers::evidence_table(project))?,
     )?;
     write_file(
         out,
@@ -422,8 +439,8 @@ fn documents_json(project: &Project, site: &SiteView) -> Result<Vec<u8>, Fatal> 
     serde_json::to_vec_pretty(&output).map_err(|e| Fatal::new(format!("cannot write JSON: {e}")))
 }
 
-/// An all-day event per tracked document with a next review date, and per open risk treatment
-/// action with a due date.
+/// An all-day event per tracked document with a next review date, per open risk treatment
+/// action with a due date, and the registers' events (see [`registers::ics_events`]).
 fn reviews_ics(project: &Project, site: &SiteView) -> String {
     let stamp = format!("{}T000000Z", compact(&site.today));
     let mut lines = vec![
@@ -501,6 +518,7 @@ fn reviews_ics(project: &Project, site: &SiteView) -> String {
             ]);
         }
     }
+    registers::ics_events(project, &stamp, &mut lines);
     lines.push("END:VCALENDAR".to_string());
     let mut out = String::new();
     for line in lines {

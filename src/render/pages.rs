@@ -206,6 +206,9 @@ impl<'p> Renderer<'p> {
             Page::Requirements(framework) => self.requirements_page(out, *framework),
             Page::Owner(slug) => self.owner_page(out, slug),
             Page::Folder(folder) => self.folder_page(out, folder),
+            Page::Audit(slug) => self.register_page(out, RouteId::Audits, slug),
+            Page::Finding(slug) => self.register_page(out, RouteId::Findings, slug),
+            Page::Evidence(slug) => self.register_page(out, RouteId::Evidence, slug),
         }
     }
 
@@ -226,7 +229,97 @@ impl<'p> Renderer<'p> {
                 &crate::render::view::pack_view(self.project, &root)?,
             );
         }
+        self.insert_register(&mut context, id);
         self.write_page(out, url, template_of(id), &context)
+    }
+
+    /// The list of a register page (`audits/`, `findings/`, `evidence/`), when `id` is one.
+    fn insert_register(&self, context: &mut Context, id: RouteId) {
+        use crate::render::view::{audit_view, evidence_view, finding_view};
+        let p = self.project;
+        let registers = &p.registers;
+        match id {
+            RouteId::Audits => {
+                let audits: Vec<_> = (0..registers.audits.audits.len())
+                    .map(|i| audit_view(p, i))
+                    .collect();
+                context.insert("audits", &audits);
+                let cycle = registers.audits.cycle.as_ref().map(|c| c.value.to_string());
+                context.insert("cycle", &cycle);
+            }
+            RouteId::Findings => {
+                let findings: Vec<_> = (0..registers.findings.findings.len())
+                    .map(|i| finding_view(p, i))
+                    .collect();
+                context.insert("findings", &findings);
+            }
+            RouteId::Evidence => {
+                let items: Vec<_> = (0..registers.evidence.items.len())
+                    .map(|i| evidence_view(p, i))
+                    .collect();
+                context.insert("items", &items);
+            }
+            _ => {}
+        }
+    }
+
+    /// The page of the first audit, finding or evidence item (of the register at `list`) whose
+    /// id slugs to `slug`.
+    fn register_page(&self, out: &Tree, list: RouteId, slug: &str) -> Result<(), Fatal> {
+        use crate::render::view::{audit_view, evidence_view, finding_view};
+        let p = self.project;
+        let registers = &p.registers;
+        let find = |ids: &mut dyn Iterator<Item = &str>| {
+            let mut ids = ids;
+            Iterator::position(&mut ids, |id| routes::slug(id) == slug)
+        };
+        let (entry, template, title, url) = match list {
+            RouteId::Audits => {
+                let Some(i) = find(&mut registers.audits.audits.iter().map(|a| a.id.as_str()))
+                else {
+                    return Ok(());
+                };
+                let view = audit_view(p, i);
+                let title = format!("{} {}", view.id, view.title);
+                let url = view.url.clone();
+                (Value::from_serializable(&view), RouteId::Audit, title, url)
+            }
+            RouteId::Findings => {
+                let Some(i) = find(&mut registers.findings.findings.iter().map(|f| f.id.as_str()))
+                else {
+                    return Ok(());
+                };
+                let view = finding_view(p, i);
+                let title = format!("{} {}", view.id, view.kind_label);
+                let url = view.url.clone();
+                (
+                    Value::from_serializable(&view),
+                    RouteId::Finding,
+                    title,
+                    url,
+                )
+            }
+            _ => {
+                let Some(i) = find(&mut registers.evidence.items.iter().map(|e| e.id.as_str()))
+                else {
+                    return Ok(());
+                };
+                let view = evidence_view(p, i);
+                let title = format!("{} {}", view.id, view.title);
+                let url = view.url.clone();
+                (
+                    Value::from_serializable(&view),
+                    RouteId::EvidenceItem,
+                    title,
+                    url,
+                )
+            }
+        };
+        let route = routes::route(list);
+        let crumbs = vec![home(), link(route.title, route.pattern)];
+        let mut context = self.context(&url, route.section, &title, crumbs)?;
+        context.insert_value("entry", entry);
+        self.write_page(out, &url, template_of(template), &context)
     }
 
     fn owner_page(&self, out: &Tree, slug: &str) -> Result<(), Fatal> {

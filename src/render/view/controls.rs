@@ -77,6 +77,10 @@ pub struct ControlView {
     pub attribute_kinds: Vec<AttributeView>,
     /// In a requirements catalog: its coverage, parent and sub-clauses; `None` for a control.
     pub requirement: Option<RequirementView>,
+    /// Whether it is ready for an auditor: applicable, covered and backed by unexpired evidence.
+    pub ready: bool,
+    /// The audits, findings and evidence that name it.
+    pub records: super::registers::ControlRecordsView,
 }
 
 /// One kind of attribute of a control (`control_type`) and its values.
@@ -436,6 +440,8 @@ fn control_view(project: &Project, key: ControlKey) -> ControlView {
             .map(|(name, values)| attribute_view(name, values))
             .collect(),
         requirement: requirement_view(project, key),
+        ready: project.is_ready(key),
+        records: super::registers::control_records(project, key),
     }
 }
 

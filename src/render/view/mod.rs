@@ -8,6 +8,7 @@ mod document;
 mod history;
 mod pack;
 mod readiness;
+mod registers;
 mod requirements;
 mod risks;
 mod soa;
@@ -28,6 +29,11 @@ pub use history::{AsOfView, HistoryRowView, HistoryView, as_of_view, commit_url,
 pub use pack::{PackDocView, PackView, pack_view};
 pub use readiness::{
     ItemView, ReadinessView, RequirementView as StageRequirementView, SatisfierView, readiness_view,
+};
+pub use registers::{
+    AuditView, ClauseView, ControlRecordsView, EvidenceView, FindingView, PathView, RecordRefView,
+    audit_state, audit_view, evidence_state, evidence_view, finding_view,
+    kind_label as finding_kind_label,
 };
 pub use requirements::{RequirementView, RequirementsCoverageView, SubRequirementView};
 pub use risks::{
@@ -176,6 +182,8 @@ pub struct SiteView {
     pub control_filters: Vec<AttributeFilterView>,
     /// The latest changes to documents in the Git history (empty without Git).
     pub recent_changes: Vec<ChangeView>,
+    /// Whether `evidence.toml` has items (the matrix then shows which controls are ready).
+    pub has_evidence: bool,
     /// Whether the Git history was read (the site then has history sections).
     pub has_history: bool,
     /// `[changes] since`, when set (the dashboard links the change report).
@@ -203,8 +211,15 @@ pub struct NavView {
     pub section: &'static str,
 }
 
-fn nav(has_risks: bool) -> Vec<NavView> {
-    routes::nav_entries(has_risks)
+fn nav(project: &Project) -> Vec<NavView> {
+    let registers = &project.registers;
+    let shown = routes::Shown {
+        risks: !project.risks.is_empty(),
+        audits: !registers.audits.audits.is_empty(),
+        findings: !registers.findings.findings.is_empty(),
+        evidence: !registers.evidence.items.is_empty(),
+    };
+    routes::nav_entries(shown)
         .map(|(route, nav)| NavView {
             label: nav.label,
             expansion: nav.expansion,
@@ -483,10 +498,11 @@ impl SiteView {
             filters: filters(&documents),
             control_filters: attribute_filters(&frameworks),
             recent_changes: recent_changes(project),
+            has_evidence: !project.registers.evidence.items.is_empty(),
             has_history: project.history.is_some(),
             changes_since: config.changes_since.as_ref().map(|s| s.value.clone()),
             as_of: as_of_view(project),
-            nav: nav(!project.risks.is_empty()),
+            nav: nav(project),
             exports: exports(),
             statement: statement_view(project),
             readiness: readiness_view(project),

@@ -173,8 +173,10 @@ fn register_url(register: Register) -> &'static str {
     match register {
         Register::Soa => routes::url(RouteId::Soa),
         Register::RiskAssessment | Register::RiskTreatment => routes::url(RouteId::Risks),
-        // The registers' own pages, once the site has them; until then the readiness page.
-        _ => routes::url(RouteId::Readiness),
+        Register::AuditProgramme => routes::url(RouteId::Audits),
+        Register::Findings => routes::url(RouteId::Findings),
+        // The last management review is shown on the readiness page itself.
+        Register::ManagementReviews => routes::url(RouteId::Readiness),
     }
 }
 
@@ -183,6 +185,9 @@ fn requirement_url(clauses: &str) -> Option<String> {
     match clauses {
         "6.1.3 d" => Some(routes::url(RouteId::Soa).to_string()),
         "6.1.2, 6.1.3, 8.2, 8.3" => Some(routes::url(RouteId::Risks).to_string()),
+        "9.2" => Some(routes::url(RouteId::Audits).to_string()),
+        "10.2" => Some(routes::url(RouteId::Findings).to_string()),
+        "9.1, Annex A" => Some(routes::url(RouteId::Evidence).to_string()),
         _ => None,
     }
 }

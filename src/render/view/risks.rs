@@ -113,7 +113,8 @@ pub fn action_summary(action: &Action, today: Date) -> String {
     format!("{} {} ({due}{state})", action.id, action.action)
 }
 
-fn action_view(action: &Action, today: Date) -> ActionView {
+/// The view of an action on `today`.
+pub(super) fn action_view(action: &Action, today: Date) -> ActionView {
     let (state, state_label) = action_state(action, today);
     ActionView {
         id: action.id.clone(),
