@@ -833,3 +833,43 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
     );
     assert!(server.child.try_wait().unwrap().is_none());
 }
+
+#[test]
+fn a_new_commit_shows_in_the_history_without_a_restart() {
+    let server = launch("small-site", &[], |root| {
+        let config = std::fs::read_to_string(root.join("annexa.toml")).unwrap();
+        let config = config.replace("[history]\nenabled = false\n", "");
+        std::fs::write(root.join("annexa.toml"), config).unwrap();
+        common::git::init(root);
+        common::git::commit(root, "2026-01-05", "Ann Author", "Import the ISMS");
+    });
+    let page = "/procedures/backup/";
+    assert!(
+        get(server.port, page)
+            .body
+            .contains("<td>Import the ISMS</td>")
+    );
+    // An edit rebuilds at once; the commit that follows moves HEAD, which rebuilds again.
+    let path = server.root.join("procedures/backup.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nRestores are tested monthly.\n")).unwrap();
+    assert!(eventually(Duration::from_secs(10), || {
+        get(server.port, page)
+            .body
+            .contains("Restores are tested monthly.")
+    }));
+    common::git::commit(
+        &server.root,
+        "2026-02-01",
+        "Bob Builder",
+        "Test restores monthly",
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            get(server.port, page)
+                .body
+                .contains("<td>Test restores monthly</td>")
+        }),
+        "the new commit never showed"
+    );
+}

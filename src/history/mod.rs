@@ -159,9 +159,11 @@ impl History {
     }
 
     /// The history of the project whose git commands run in `dir` at commit `rev` (`None`:
-    /// `HEAD`), read once per commit: later calls for the same commit share it.
+    /// `HEAD`), read once per commit: later calls for the same commit share it. `None` without
+    /// git, outside a repository, before the first commit, or when no commit touched the folder.
     pub fn cached(dir: &Path, rev: Option<&str>) -> Option<Arc<History>> {
-        static CACHE: Mutex<Vec<(PathBuf, String, Arc<History>)>> = Mutex::new(Vec::new());
+        type Kept = Vec<(PathBuf, String, Option<Arc<History>>)>;
+        static CACHE: Mutex<Kept> = Mutex::new(Vec::new());
         let repo = Repo::discover_cached(dir)?;
         let head = match rev {
             Some(rev) => rev.to_string(),
@@ -169,13 +171,16 @@ impl History {
         };
         let mut cache = CACHE.lock().ok()?;
         if let Some((_, _, h)) = cache.iter().find(|(d, c, _)| d == dir && *c == head) {
-            return Some(Arc::clone(h));
+            return h.clone();
         }
-        let history = Arc::new(History::read(&repo, &head)?);
+        // A folder nothing of which was ever committed (say, one git ignores) has no history.
+        let history = History::read(&repo, &head)
+            .filter(|h| !h.commits.is_empty())
+            .map(Arc::new);
         cache.retain(|(d, _, _)| d != dir);
         cache.truncate(3);
-        cache.push((dir.to_path_buf(), head, Arc::clone(&history)));
-        Some(history)
+        cache.push((dir.to_path_buf(), head, history.clone()));
+        history
     }
 
     /// The changes of the file at `path` (relative to the project root), newest first.
