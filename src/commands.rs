@@ -163,6 +163,15 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
                 .to_string(),
         ));
     }
+    // Taken before anything is read: a file changed while the build reads it changes the next
+    // build's fingerprint. The ISMS as it stood at a commit is read from Git: never cached.
+    let fingerprint = match options.at {
+        Some(_) => None,
+        None => Some(crate::write::fingerprint(
+            &crate::load::find_root(options.dir)?,
+            &format!("{} {:?}", options.today, options.base_url),
+        )),
+    };
     let (mut analysis, snapshot) = analyse_at(
         options.dir,
         options.today,
@@ -201,21 +210,32 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         None => project.root.join(&project.config.output_dir),
     };
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
-    let stats = match crate::render::render_site(project, staging.tree()) {
-        Ok(stats) => stats,
-        Err(e) => {
-            staging.abort();
-            return Err(e);
+    let (pages, files, written) = match fingerprint.and_then(|f| staging.up_to_date(&f)) {
+        // Nothing the site is made from changed since the build that wrote it.
+        Some((pages, files)) => (pages, files, staging.target().to_path_buf()),
+        None => {
+            let stats = match crate::render::render_site(project, staging.tree()) {
+                Ok(stats) => stats,
+                Err(e) => {
+                    staging.abort();
+                    return Err(e);
+                }
+            };
+            let done = crate::write::Done {
+                fingerprint,
+                pages: stats.pages,
+                files: stats.files,
+            };
+            (stats.pages, stats.files, staging.commit(done)?.path)
         }
     };
-    let written = staging.commit()?;
     writeln!(
         err,
         "annexa: built {} and {} from {} into {} in {} ms",
-        crate::report::count(stats.pages, "page"),
-        crate::report::count(stats.files, "file"),
+        crate::report::count(pages, "page"),
+        crate::report::count(files, "file"),
         crate::report::count(project.documents.len(), "document"),
-        written.path.display(),
+        written.display(),
         started.elapsed().as_millis()
     )
     .map_err(write_error)?;

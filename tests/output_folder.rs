@@ -93,7 +93,13 @@ fn a_rebuild_exchanges_the_trees_and_leaves_no_folder_beside() {
     let _ = (first, second);
     assert_eq!(
         setup.beside(),
-        [".out.annexa-alt", ".out.annexa-lock", "out", "repo"],
+        [
+            ".out.annexa-alt",
+            ".out.annexa-cache",
+            ".out.annexa-lock",
+            "out",
+            "repo"
+        ],
         "the previous site kept as the alternate tree; no staging or old folder left"
     );
 }
@@ -139,6 +145,7 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
         setup.beside(),
         [
             ".other.annexa-old-1",
+            ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-old-77",
             ".out.annexa-tmp-x",
@@ -221,7 +228,10 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
     }
     assert_built(&setup.build(&[]));
     assert_whole_site(&setup.out, "the build after");
-    assert_eq!(setup.beside(), [".out.annexa-lock", "out", "repo"]);
+    assert_eq!(
+        setup.beside(),
+        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +266,10 @@ fn a_second_build_into_the_same_folder_stops_naming_the_first() {
         ),
     );
     assert_eq!(snapshot(&setup.out), site, "the site is untouched");
-    assert_eq!(setup.beside(), [".out.annexa-lock", "out", "repo"]);
+    assert_eq!(
+        setup.beside(),
+        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"]
+    );
     drop(lock);
     assert_built(&setup.build(&[]));
 }

@@ -133,7 +133,7 @@ fn a_rebuild_of_an_unchanged_repository_writes_nothing() {
     );
     assert_eq!(
         setup.beside(),
-        [".out.annexa-lock", "out", "repo"],
+        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"],
         "no alternate tree written either"
     );
 
@@ -235,7 +235,13 @@ fn a_build_killed_while_writing_changes_leaves_the_old_or_the_new_site_whole() {
     assert_matches_manifest(&setup.alt(), "the alternate tree after");
     assert_eq!(
         setup.beside(),
-        [".out.annexa-alt", ".out.annexa-lock", "out", "repo"]
+        [
+            ".out.annexa-alt",
+            ".out.annexa-cache",
+            ".out.annexa-lock",
+            "out",
+            "repo"
+        ]
     );
 }
 
@@ -279,4 +285,67 @@ fn the_alternate_tree_is_never_taken_for_the_users_files() {
     build_here();
     assert_matches_manifest(&setup.repo.join("public"), "built in the repository");
     assert_matches_manifest(&alt, "the alternate tree");
+}
+
+/// The stages a build ran, from its `ANNEXA_TIMINGS` lines.
+fn stages(setup: &Setup, today: &str, out: &Path) -> Vec<String> {
+    let output = common::annexa()
+        .arg("build")
+        .arg(&setup.repo)
+        .arg("-o")
+        .arg(out)
+        .args(["--today", today])
+        .env("ANNEXA_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert_built(&output);
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing: "))
+        .map(|l| l.split("  ").next().unwrap().to_string())
+        .collect()
+}
+
+/// Every file below `dir`, by path.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    stamps(dir).into_iter().map(|(k, v)| (k, v.3)).collect()
+}
+
+#[test]
+fn a_rebuild_renders_nothing_when_no_input_changed_and_matches_a_build_without_the_cache() {
+    let setup = Setup::new();
+    let rendered = ["load and model", "lint", "templates and views"];
+    assert!(stages(&setup, TODAY, &setup.out).starts_with(&rendered.map(String::from)));
+    setup.edit(1);
+    assert!(stages(&setup, TODAY, &setup.out).starts_with(&rendered.map(String::from)));
+    let before = stamps(&setup.out);
+    // Nothing changed: the site is not rendered at all.
+    assert_eq!(
+        stages(&setup, TODAY, &setup.out),
+        ["load and model", "lint"]
+    );
+    assert_eq!(stamps(&setup.out), before);
+    // Byte for byte what a build without the cache (into a new folder) writes.
+    let fresh = setup.tmp.path().join("fresh");
+    assert!(stages(&setup, TODAY, &fresh).contains(&"templates and views".to_string()));
+    assert_eq!(contents(&setup.out), contents(&fresh));
+
+    // A file touched (same bytes) is rendered again, and nothing is written.
+    let doc = setup.repo.join(EDITED);
+    fs::write(&doc, fs::read(&doc).unwrap()).unwrap();
+    assert!(stages(&setup, TODAY, &setup.out).contains(&"templates and views".to_string()));
+    assert_eq!(stamps(&setup.out), before);
+    // Another day (review states) is rendered again.
+    assert!(stages(&setup, "2027-06-01", &setup.out).contains(&"templates and views".to_string()));
+    let later = setup.tmp.path().join("later");
+    stages(&setup, "2027-06-01", &later);
+    assert_eq!(contents(&setup.out), contents(&later));
+    // The cache file may be deleted: the next build renders, and writes the same site.
+    fs::remove_file(setup.tmp.path().join(".out.annexa-cache")).unwrap();
+    assert!(stages(&setup, "2027-06-01", &setup.out).contains(&"templates and views".to_string()));
+    assert_eq!(contents(&setup.out), contents(&later));
+    // A file dropped into the site or changed there by hand is never covered by the cache.
+    fs::write(setup.out.join("index.html"), "edited by hand").unwrap();
+    assert!(stages(&setup, "2027-06-01", &setup.out).contains(&"templates and views".to_string()));
+    assert_eq!(contents(&setup.out), contents(&later));
 }

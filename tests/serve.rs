@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// A running `annexa serve`, killed on drop.
+/// A running `annexa serve`, stopped on drop: asked with SIGTERM (so that it removes its
+/// preview folder), killed if it has not stopped within a few seconds.
 struct Server {
     child: Child,
     port: u16,
@@ -22,9 +23,23 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop(&mut self.child);
     }
+}
+
+/// Stops `child` with SIGTERM, or kills it after five seconds.
+fn stop(child: &mut Child) {
+    // SAFETY: a signal to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn start(fixture: &str) -> Server {
@@ -832,6 +847,63 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
         back.elapsed()
     );
     assert!(server.child.try_wait().unwrap().is_none());
+}
+
+/// The preview folder is removed when `serve` stops on SIGTERM (or Ctrl-C), and a later
+/// `serve` removes the folders of ones that were killed outright, and no others.
+#[cfg(unix)]
+#[test]
+fn serve_removes_its_preview_folder_and_those_of_killed_serves() {
+    let temp = tempfile::tempdir().unwrap();
+    let folders = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let mine = format!("annexa-serve-{}-alive", std::process::id());
+    for name in [
+        "annexa-serve-2147483646-dead",
+        &mine,
+        "annexa-serve-old",
+        "other",
+    ] {
+        std::fs::create_dir(temp.path().join(name)).unwrap();
+    }
+    let tmpdir = temp.path().to_path_buf();
+    let server = launch_with(
+        "small-site",
+        &[],
+        |_| {},
+        |c| {
+            c.env("TMPDIR", &tmpdir);
+        },
+    );
+    let pid = server.child.id();
+    let own = folders()
+        .into_iter()
+        .find(|n| n.starts_with(&format!("annexa-serve-{pid}-")))
+        .expect("the preview folder is named after its serve");
+    assert_eq!(
+        folders(),
+        {
+            let mut expected = vec![
+                own.clone(),
+                mine.clone(),
+                "annexa-serve-old".into(),
+                "other".into(),
+            ];
+            expected.sort();
+            expected
+        },
+        "the dead serve's folder is gone, the others kept"
+    );
+    drop(server);
+    let mut expected = vec![mine, "annexa-serve-old".to_string(), "other".to_string()];
+    expected.sort();
+    assert_eq!(folders(), expected, "removed on SIGTERM");
 }
 
 #[test]

@@ -2097,7 +2097,9 @@ fn rebuilds_replace_annexas_own_folder_whole() {
     let leftovers: Vec<String> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "repo" && n != "out" && n != ".out.annexa-lock")
+        .filter(|n| {
+            n != "repo" && n != "out" && n != ".out.annexa-lock" && n != ".out.annexa-cache"
+        })
         .collect();
     assert_eq!(
         leftovers,
@@ -2200,10 +2202,11 @@ fn content_errors_leave_the_previous_site_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        3,
-        "nothing written beside it but the first build's lock file: {names:?}"
+        4,
+        "nothing written beside it but the first build's lock and cache files: {names:?}"
     );
     assert!(names.iter().any(|n| n == ".out.annexa-lock"), "{names:?}");
+    assert!(names.iter().any(|n| n == ".out.annexa-cache"), "{names:?}");
 }
 
 #[test]

@@ -65,6 +65,13 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| Fatal::new(format!("cannot watch `{}`: {e}", root.display())))?;
 
+    // Ctrl-C, SIGTERM and SIGHUP end the watch loop, so that the preview folder is removed.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
+    }
     let shared = Arc::new(http::Shared::default());
     let mut preview = Preview::new(&root, options.today)?;
     let report = preview.rebuild(Change::Full, &shared);
@@ -93,12 +100,6 @@ pub fn serve(options: &ServeOptions, log: &mut dyn std::io::Write) -> Result<(),
         open_browser(&url);
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .map_err(|e| Fatal::new(format!("cannot handle Ctrl-C: {e}")))?;
-    }
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {

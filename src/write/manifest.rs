@@ -56,7 +56,7 @@ impl Manifest {
     }
 
     /// The text of the manifest.
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let mut text = String::with_capacity(self.files.len() * 112 + 512);
         text.push_str(HEADER);
         text.push('\n');
@@ -144,7 +144,8 @@ impl Manifest {
     }
 }
 
-fn parse_hex(hex: &str) -> Option<Hash> {
+/// The hash written as 64 hex digits.
+pub(super) fn parse_hex(hex: &str) -> Option<Hash> {
     let bytes = hex.as_bytes();
     if bytes.len() != 64 {
         return None;

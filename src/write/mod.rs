@@ -17,13 +17,15 @@ use manifest::{Manifest, Marker, Survey, unkey};
 use names::Beside;
 
 mod exchange;
+mod inputs;
 mod lock;
 mod manifest;
 mod names;
 mod sync;
 mod tree;
 
-pub use manifest::MARKER;
+pub use inputs::fingerprint;
+pub use manifest::{Hash, MARKER};
 pub use tree::Tree;
 
 /// A site being written into the alternate tree beside its final place, with the output folder
@@ -42,6 +44,18 @@ pub struct Staging {
     _lock: OutputLock,
 }
 
+/// What a finished render reports, recorded beside the site with the build's fingerprint.
+#[derive(Debug, Clone, Copy)]
+pub struct Done {
+    /// The fingerprint of the build's inputs ([`fingerprint`]), taken before it read them;
+    /// `None` for a build that is never cached (`--at`).
+    pub fingerprint: Option<Hash>,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files copied.
+    pub files: usize,
+}
+
 /// What a committed build did to the output folder.
 #[derive(Debug, Clone)]
 pub struct Committed {
@@ -54,6 +68,11 @@ pub struct Committed {
 }
 
 impl Staging {
+    /// The output folder (absolute).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// The folder the new site is rendered into.
     pub fn tree(&self) -> &Tree {
         &self.tree
@@ -106,12 +125,23 @@ impl Staging {
         })
     }
 
+    /// The pages and files of the live site, when the build that wrote it had the same
+    /// `fingerprint` and the site is still exactly what it wrote: then nothing needs rendering.
+    pub fn up_to_date(&self, fingerprint: &Hash) -> Option<(usize, usize)> {
+        let (manifest, survey) = self.live.as_ref()?;
+        let cached = inputs::Cached::read(&self.beside.cache())?;
+        (survey.clean()
+            && cached.fingerprint == *fingerprint
+            && cached.manifest == manifest::hash(manifest.text().as_bytes()))
+        .then_some((cached.pages, cached.files))
+    }
+
     /// Finishes the alternate tree (copies what it lacks from the live site, removes what the
     /// new site no longer has, writes its manifest), checks again for a site of the previous
     /// version that it holds only what annexa wrote, and exchanges the two trees; then brings
     /// the previous site, now the alternate tree, up to date. When the new site is the live one
     /// byte for byte, nothing is written and nothing exchanged.
-    pub fn commit(self) -> Result<Committed, Fatal> {
+    pub fn commit(self, done: Done) -> Result<Committed, Fatal> {
         let Staging {
             root,
             target,
@@ -125,11 +155,25 @@ impl Staging {
         let alt = tree.dir().to_path_buf();
         let rendered = tree.finish();
         let written = rendered.written.len();
+        let cache = beside.cache();
+        fs::remove_file(&cache).ok();
+        let record = done.fingerprint.map(|fingerprint| inputs::Cached {
+            fingerprint,
+            manifest: manifest::hash(rendered.manifest.text().as_bytes()),
+            pages: done.pages,
+            files: done.files,
+        });
+        let record = |cache: &Path| {
+            if let Some(record) = &record {
+                record.write(cache);
+            }
+        };
         if let Some((live_manifest, survey)) = &live
             && survey.clean()
             && *live_manifest == rendered.manifest
             && rendered.written.is_empty()
         {
+            record(&cache);
             return Ok(Committed {
                 path: target,
                 unchanged: true,
@@ -174,6 +218,7 @@ impl Staging {
                 target.display()
             ))
         })?;
+        record(&cache);
         if old.exists() {
             sync::catch_up(&old, &target, &alt, &rendered.manifest, live.as_ref());
         }

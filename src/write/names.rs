@@ -1,8 +1,8 @@
 //! Names: annexa's folders and files beside an output folder `NAME` are recognisable by their
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
 //! `.NAME.annexa-old-PID` while the previous one is removed or brought up to date,
-//! `.NAME.annexa-alt` for the alternate tree that the next build writes into, and
-//! `.NAME.annexa-lock`), so that a
+//! `.NAME.annexa-alt` for the alternate tree that the next build writes into,
+//! `.NAME.annexa-cache` and `.NAME.annexa-lock`), so that a
 //! build holding the lock can remove what killed builds left (or put back a previous site one
 //! left without a live one), and nothing else.
 
@@ -16,6 +16,7 @@ const TEMP: &str = ".annexa-tmp-";
 const OLD: &str = ".annexa-old-";
 const LOCK: &str = ".annexa-lock";
 const ALT: &str = ".annexa-alt";
+const CACHE: &str = ".annexa-cache";
 
 /// The places beside one output folder.
 #[derive(Debug, Clone)]
@@ -49,6 +50,11 @@ impl Beside {
     /// The alternate tree: the previous site, which the next build brings up to date.
     pub(super) fn alt(&self) -> PathBuf {
         self.path(ALT, "")
+    }
+
+    /// The cache file: the fingerprint of the build that wrote the live site.
+    pub(super) fn cache(&self) -> PathBuf {
+        self.path(CACHE, "")
     }
 
     /// The lock file.
