@@ -30,13 +30,15 @@ const SOA: &str = "[controls.\"A.5.15\"]\napplicable = true\nimplementation = \"
 
 const RISKS: &str = "[[risks]]\nid = \"R-1\"\ntitle = \"Phishing\"\nowner = \"CISO\"\nlikelihood = 3\nimpact = 5\ntreatment = \"mitigate\"\ncontrols = [\"A.5.15\"]\n\n[[risks]]\nid = \"R-2\"\ntitle = \"Laptop theft\"\nowner = \"IT\"\nlikelihood = 2\nimpact = 2\ntreatment = \"mitigate\"\n";
 
+const FINDING: &str = "[[findings]]\nid = \"OB-1\"\nraised = 2026-01-02\nkind = \"observation\"\ndescription = \"Leavers disabled late\"\n";
+
 /// The repository of most tests, with its commits' hashes, oldest first:
 /// 1. 2026-01-05 Ann: import (access policy approved 2026-01-10, HR policy, SoA, risks);
 /// 2. 2026-02-01 Bob: edit the access policy's Authentication section and the HR policy;
 /// 3. 2026-02-10 Ann: approve the HR policy again;
 /// 4. 2026-03-01 Ann: rename the access policy;
 /// 5. 2026-04-01 Bob: implement A.5.15, exclude A.7.1 no more, re-score R-1, close R-2,
-///    add R-3 and a supplier policy (covering A.5.19).
+///    add R-3 and a supplier policy (covering A.5.19), close finding OB-1, raise OB-2.
 struct Isms {
     dir: tempfile::TempDir,
     commits: Vec<String>,
@@ -75,6 +77,7 @@ fn isms() -> Isms {
     );
     write(root, "soa.toml", SOA);
     write(root, "risks.toml", RISKS);
+    write(root, "findings.toml", FINDING);
     let mut commits = vec![commit(root, "2026-01-05", "Ann Author", "Import the ISMS")];
     write(
         root,
@@ -135,6 +138,14 @@ fn isms() -> Isms {
         &format!(
             "{}\nstatus = \"closed\"\n\n[[risks]]\nid = \"R-3\"\ntitle = \"Supplier breach\"\nowner = \"CISO\"\nlikelihood = 2\nimpact = 4\ntreatment = \"mitigate\"\n",
             RISKS.replace("likelihood = 3", "likelihood = 2")
+        ),
+    );
+    write(
+        root,
+        "findings.toml",
+        &format!(
+            "{}closed = 2026-03-30\n\n[[findings]]\nid = \"OB-2\"\nraised = 2026-03-31\nkind = \"observation\"\ndescription = \"Supplier list out of date\"\n",
+            FINDING
         ),
     );
     write(
@@ -433,6 +444,10 @@ Risks
 
 Control coverage
   Gained: A.5.19 Information security in supplier relationships: gap → covered
+
+Registers
+  findings added: OB-2 Supplier list out of date
+  findings closed: OB-1 Leavers disabled late
 "
         )
     );
@@ -468,6 +483,11 @@ fn changes_in_markdown_form() {
 ### Control coverage
 
 - Gained: `A.5.19` Information security in supplier relationships: gap → covered
+
+### Registers
+
+- findings added: `OB-2` Supplier list out of date
+- findings closed: `OB-1` Leavers disabled late
 "
         )
     );
@@ -518,7 +538,13 @@ fn changes_in_json_form() {
         "coverage": {
             "gained": [ { "control": "A.5.19", "title": "Information security in supplier relationships", "old": "gap", "new": "covered" } ],
             "lost": []
-        }
+        },
+        "registers": [ {
+            "register": "findings",
+            "added": [ { "id": "OB-2", "title": "Supplier list out of date" } ],
+            "closed": [ { "id": "OB-1", "title": "Leavers disabled late" } ],
+            "removed": []
+        } ]
     });
     assert_eq!(json, expected);
 }

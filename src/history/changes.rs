@@ -172,6 +172,8 @@ pub struct ChangeReport {
     pub risks: RiskChanges,
     /// Coverage gained and lost, in matrix order.
     pub coverage: CoverageChanges,
+    /// The registers (audits, findings, evidence, management reviews) that changed.
+    pub registers: Vec<super::registers::RegisterChange>,
 }
 
 impl ChangeReport {
@@ -190,6 +192,7 @@ impl ChangeReport {
             && r.rescored.is_empty()
             && self.coverage.gained.is_empty()
             && self.coverage.lost.is_empty()
+            && self.registers.is_empty()
     }
 }
 
@@ -248,6 +251,7 @@ pub fn compare(
         soa: soa(old, new),
         risks: risks(old, new),
         coverage: coverage(old, new),
+        registers: super::registers::compare(old, new),
     }
 }
 

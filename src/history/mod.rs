@@ -10,6 +10,7 @@ pub mod changes;
 pub mod diff;
 pub mod git;
 pub mod log;
+pub mod registers;
 pub mod report;
 
 use std::collections::HashMap;

@@ -143,7 +143,28 @@ fn lines(report: &ChangeReport, s: &Style) -> String {
     let mut items = coverage("Gained", &report.coverage.gained);
     items.extend(coverage("Lost", &report.coverage.lost));
     section("Control coverage", items);
+    section("Registers", registers(report, s));
     text
+}
+
+fn registers(report: &ChangeReport, s: &Style) -> Vec<String> {
+    let mut items = Vec::new();
+    for r in &report.registers {
+        let named = |e: &crate::history::registers::EntryRef| {
+            format!("{} {}", (s.code)(&e.id), (s.text)(&e.title))
+        };
+        for (label, list) in [
+            ("added", &r.added),
+            ("closed", &r.closed),
+            ("removed", &r.removed),
+        ] {
+            items.extend(
+                list.iter()
+                    .map(|e| format!("{} {label}: {}", r.register, named(e))),
+            );
+        }
+    }
+    items
 }
 
 fn documents(report: &ChangeReport, s: &Style) -> Vec<String> {

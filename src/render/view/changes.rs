@@ -221,11 +221,27 @@ fn sections(project: &Project, report: &ChangeReport) -> Vec<ChangeSectionView> 
     };
     let mut coverage = coverage_items("Gained", &report.coverage.gained);
     coverage.extend(coverage_items("Lost", &report.coverage.lost));
+    let mut registers: Vec<ChangeItemView> = Vec::new();
+    for r in &report.registers {
+        for (label, list) in [
+            ("Added", &r.added),
+            ("Closed", &r.closed),
+            ("Removed", &r.removed),
+        ] {
+            registers.extend(list.iter().map(|e| ChangeItemView {
+                label,
+                name: format!("{} {}", e.id, e.title),
+                url: None,
+                detail: r.register.to_string(),
+            }));
+        }
+    }
     [
         ("Documents", "documents", documents),
         ("Statement of Applicability", "soa", soa),
         ("Risks", "risks", risks),
         ("Control coverage", "coverage", coverage),
+        ("Registers", "registers", registers),
     ]
     .into_iter()
     .filter(|(_, _, items)| !items.is_empty())
