@@ -47,6 +47,10 @@ pub struct CheckOptions<'a> {
     pub format: Format,
     /// Whether warnings fail the check.
     pub deny_warnings: bool,
+    /// `--fix`: apply the certain fixes first (what was done goes to `err`).
+    pub fix: Option<crate::fix::FixMode>,
+    /// `--verbose`: show every diagnostic in human output, uncapped.
+    pub verbose: bool,
     /// Check the project as it stood at a commit (`--at`).
     pub at: Option<At>,
 }
@@ -100,14 +104,33 @@ fn note_shallow(analysis: &Analysis) {
     }
 }
 
-/// `annexa check`: runs every lint and writes the report.
-pub fn check(options: &CheckOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let (analysis, snapshot) = analyse_at(
-        options.dir,
-        options.today,
-        options.at.as_ref(),
-        "check --at",
-    )?;
+/// `annexa check`: runs every lint and writes the report; with `--fix`, applies the certain
+/// fixes first and reports what is left (in a dry run, prints the fixes as a diff).
+pub fn check(
+    options: &CheckOptions<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let (analysis, snapshot) = match options.fix {
+        Some(_) if options.at.is_some() => {
+            return Err(Fatal::new(
+                "--fix edits the files as they are now: it cannot run with --at",
+            ));
+        }
+        Some(mode) => {
+            let analysis = crate::fix::run(options.dir, options.today, mode, out, err)?;
+            if mode.dry_run {
+                return Ok(Outcome::Clean);
+            }
+            (analysis, None)
+        }
+        None => analyse_at(
+            options.dir,
+            options.today,
+            options.at.as_ref(),
+            "check --at",
+        )?,
+    };
     let files = checked_files(&analysis.project);
     let report = Report {
         diagnostics: &analysis.diagnostics,

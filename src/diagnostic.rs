@@ -74,6 +74,7 @@ lints! {
     UnknownField = "unknown-field", Warning, "A key annexa does not know, in front matter or a configuration file.";
     DuplicateId = "duplicate-id", Error, "Two documents (or two risks) share an `id`.";
     UnknownControl = "unknown-control", Error, "A control id that is in no framework in use.";
+    LegacyControlId = "legacy-control-id", Error, "An ISO/IEC 27001:2013 Annex A id (`A.9.2.3`) in a document's `controls`; the help names the 2022 control(s) it became.";
     AmbiguousControl = "ambiguous-control", Error, "A bare control id that names controls of two frameworks in use (`6.1`).";
     BrokenLink = "broken-link", Error, "A relative link to a file or document that does not exist.";
     BrokenAnchor = "broken-anchor", Error, "A link's `#anchor` names no heading in its target.";
@@ -170,6 +171,37 @@ pub struct Diagnostic {
     pub message: String,
     /// A suggestion such as a did-you-mean.
     pub help: Option<String>,
+    /// The edit that certainly resolves it, for `check --fix` and the machine formats.
+    pub fix: Option<Fix>,
+}
+
+/// A certain edit: replace the text from `start` to `end` (exclusive; on one line) with
+/// `replacement`. `check --fix` applies it only when the file still holds `original` there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Where the text to replace starts.
+    pub start: Position,
+    /// Just after its last character.
+    pub end: Position,
+    /// The text written there now.
+    pub original: String,
+    /// The text to write instead.
+    pub replacement: String,
+}
+
+impl Fix {
+    /// Replaces `original`, which starts at `start` and holds no line break, with `replacement`.
+    pub fn replace(start: Position, original: &str, replacement: impl Into<String>) -> Self {
+        Fix {
+            start,
+            end: Position {
+                line: start.line,
+                column: start.column + original.chars().count() as u32,
+            },
+            original: original.to_string(),
+            replacement: replacement.into(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -182,6 +214,7 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             help: None,
+            fix: None,
         }
     }
 
@@ -209,6 +242,18 @@ impl Diagnostic {
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds the edit that certainly resolves the finding.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Adds the fix when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
         self
     }
 
@@ -290,6 +335,21 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Every one of `candidates` within a few edits of `wanted` (a quarter of its length): a
+/// suggestion is certain (a fix) only when it is the one.
+pub fn close_matches<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .filter(|c| {
+            strsim::normalized_damerau_levenshtein(&wanted_lower, &c.to_lowercase()) >= 0.75
+        })
+        .collect()
+}
+
 /// The closest of `candidates` (paths relative to the root) to the path `wanted`. Paths that
 /// share a folder look alike however different their file names are, so a candidate must
 /// first have a file name close to the wanted one; then the nearest whole path wins.
@@ -297,6 +357,30 @@ pub fn did_you_mean_path<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    path_matches(wanted, candidates)
+        .into_iter()
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// The one path of `candidates` whose file name is close to that of `wanted`, if only one is:
+/// a suggestion certain enough to apply.
+pub fn only_path_match<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let matches = path_matches(wanted, candidates);
+    match matches.as_slice() {
+        [(_, only)] => Some(*only),
+        _ => None,
+    }
+}
+
+/// The candidates with a file name close to that of `wanted`, each with a score.
+fn path_matches<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<(f64, &'a str)> {
     fn file_name(path: &str) -> String {
         path.rsplit('/').next().unwrap_or(path).to_lowercase()
     }
@@ -311,8 +395,7 @@ pub fn did_you_mean_path<'a>(
                 (name_score + path_score, c)
             })
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub struct LinkSite {
     pub position: Position,
     /// Whether it is an image.
     pub image: bool,
+    /// Where the destination is written in the file, when a fix can edit it there.
+    pub dest_position: Option<Position>,
 }
 
 /// A heading with its id and line in the file.
@@ -185,6 +187,7 @@ impl ParsedDocument {
                 dest: l.dest,
                 position: self.source.position(base + l.offset),
                 image: l.image,
+                dest_position: l.dest_offset.map(|o| self.source.position(base + o)),
             })
             .collect();
     }

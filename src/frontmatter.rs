@@ -141,6 +141,8 @@ pub struct FrontMatter {
     pub next_review: Option<Located<Date>>,
     /// `controls`, as written, with positions.
     pub controls: Vec<Located<String>>,
+    /// Where the text of each of `controls` starts, inside its quotes: what a fix edits.
+    pub control_text: Vec<Option<Position>>,
     /// `clauses`: the ISO/IEC 27001:2022 clauses whose documented information this is, as written.
     pub clauses: Vec<Located<String>>,
     /// `tags`.
@@ -167,6 +169,7 @@ impl FrontMatter {
             review_interval: None,
             next_review: None,
             controls: Vec::new(),
+            control_text: Vec::new(),
             clauses: Vec::new(),
             tags: Vec::new(),
             summary: None,
@@ -422,6 +425,7 @@ pub fn parse(
         }
     }
     fm.controls = f.string_list("controls", out).unwrap_or_default();
+    fm.control_text = fm.controls.iter().map(|c| text_start(source, c)).collect();
     fm.clauses = f.string_list("clauses", out).unwrap_or_default();
     fm.tags = f
         .string_list("tags", out)
@@ -472,6 +476,27 @@ fn required(f: &mut Fields<'_, '_>, key: &str, out: &mut Vec<Diagnostic>) -> Opt
         }
         None => None,
     }
+}
+
+/// Where the text of a string value starts: after its opening quote, if it has one; `None` for
+/// a multi-line string or a value whose text is not written as it reads.
+fn text_start(source: &SourceText, value: &Located<String>) -> Option<Position> {
+    let at = source.offset(value.position)?;
+    let rest = &source.text[at..];
+    if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        return None;
+    }
+    let (start, body) = match rest.strip_prefix(['"', '\'']) {
+        Some(body) => (
+            Position {
+                line: value.position.line,
+                column: value.position.column + 1,
+            },
+            body,
+        ),
+        None => (value.position, rest),
+    };
+    body.starts_with(value.value.as_str()).then_some(start)
 }
 
 fn non_empty(value: Option<Located<String>>) -> Option<String> {

@@ -110,6 +110,19 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings as well as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Apply every certain fix (a link or anchor with one candidate, a misspelt or 2013
+    /// control id with one 2022 control, a quoted date), then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print the fixes as a unified diff, change nothing.
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
+    /// With --fix: fix files that have uncommitted changes in Git too.
+    #[arg(long, requires = "fix")]
+    allow_dirty: bool,
+    /// Show every diagnostic (human output caps line-less ones at ten per lint).
+    #[arg(long, short)]
+    verbose: bool,
     #[command(flatten)]
     at: AtArg,
 }
@@ -242,9 +255,15 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 today: args.day.date(),
                 format: args.format,
                 deny_warnings: args.deny_warnings,
+                fix: args.fix.then_some(annexa::fix::FixMode {
+                    dry_run: args.dry_run,
+                    allow_dirty: args.allow_dirty,
+                }),
+                verbose: args.verbose,
                 at: args.at.with(&args.day),
             },
             &mut stdout,
+            &mut anstream::stderr().lock(),
         ),
         Command::Reviews(args) => {
             let today = args.day.date();

@@ -112,6 +112,19 @@ impl Report<'_> {
             column: Option<u32>,
             message: &'a str,
             help: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fix: Option<JsonFix<'a>>,
+        }
+        #[derive(Serialize)]
+        struct JsonFix<'a> {
+            start: At,
+            end: At,
+            replacement: &'a str,
+        }
+        #[derive(Serialize)]
+        struct At {
+            line: u32,
+            column: u32,
         }
         #[derive(Serialize)]
         struct Summary {
@@ -137,6 +150,17 @@ impl Report<'_> {
                     column: d.position.map(|p| p.column),
                     message: &d.message,
                     help: d.help.as_deref(),
+                    fix: d.fix.as_ref().map(|f| JsonFix {
+                        start: At {
+                            line: f.start.line,
+                            column: f.start.column,
+                        },
+                        end: At {
+                            line: f.end.line,
+                            column: f.end.column,
+                        },
+                        replacement: &f.replacement,
+                    }),
                 })
                 .collect(),
             summary: Summary {
@@ -159,13 +183,19 @@ impl Report<'_> {
                 props.push(format!("line={}", p.line));
                 props.push(format!("col={}", p.column));
             }
+            let mut message = d.message.clone();
+            if let Some(fix) = &d.fix {
+                props.push(format!("endLine={}", fix.end.line));
+                props.push(format!("endColumn={}", fix.end.column));
+                message = format!("{message} (fix: replace with `{}`)", fix.replacement);
+            }
             props.push(format!("title={}", d.lint));
             writeln!(
                 out,
                 "::{} {}::{}",
                 d.severity,
                 props.join(","),
-                github_data(&d.message)
+                github_data(&message)
             )?;
         }
         writeln!(out, "{}", self.summary_line())
@@ -290,6 +320,9 @@ impl Report<'_> {
                             serde_json::json!({ "startLine": p.line, "startColumn": p.column });
                     }
                     result["locations"] = serde_json::json!([location]);
+                    if let Some(fix) = &d.fix {
+                        result["fixes"] = sarif_fix(file, fix);
+                    }
                 }
                 result
             })
@@ -311,6 +344,25 @@ impl Report<'_> {
         serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)
     }
+}
+
+/// A SARIF `fixes` array replacing the fix's region of `file`.
+fn sarif_fix(file: &str, fix: &crate::diagnostic::Fix) -> serde_json::Value {
+    serde_json::json!([{
+        "description": { "text": format!("Replace with `{}`", fix.replacement) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": crate::links::encode_path(file), "uriBaseId": "%SRCROOT%" },
+            "replacements": [{
+                "deletedRegion": {
+                    "startLine": fix.start.line,
+                    "startColumn": fix.start.column,
+                    "endLine": fix.end.line,
+                    "endColumn": fix.end.column,
+                },
+                "insertedContent": { "text": fix.replacement },
+            }],
+        }],
+    }])
 }
 
 /// `1 document`, `2 documents`.

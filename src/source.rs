@@ -114,10 +114,34 @@ impl SourceText {
         self.lines.position(&self.text, offset)
     }
 
+    /// The byte offset of `position` (line and character column), if the text has it.
+    pub fn offset(&self, position: Position) -> Option<usize> {
+        offset_of(&self.text, position)
+    }
+
     /// Lets go of the text and its line index (every position is then line 1).
     pub fn release_text(&mut self) {
         self.text = Default::default();
         self.lines = Arc::new(LineIndex::new(""));
+    }
+}
+
+/// The byte offset in `text` of `position` (1-based line, column in characters), if the text
+/// has that line and column (one past the line's last character is the line's end).
+pub fn offset_of(text: &str, position: Position) -> Option<usize> {
+    let line = position.line.checked_sub(1)? as usize;
+    let start = if line == 0 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text.as_bytes()).nth(line - 1)? + 1
+    };
+    let rest = &text[start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let column = position.column.checked_sub(1)? as usize;
+    match line_text.char_indices().nth(column) {
+        Some((i, _)) => Some(start + i),
+        None if line_text.chars().count() == column => Some(start + line_text.len()),
+        None => None,
     }
 }
 

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, Fix, Lint, Position, did_you_mean};
 use crate::source::SourceText;
 
 /// A value with the position it was read from.
@@ -296,6 +296,16 @@ impl<'a, 't> Fields<'a, 't> {
                 );
                 if s.parse::<Date>().is_ok() {
                     d = d.with_help(format!("write the date without quotes: {key} = {s}"));
+                    let span = value.span();
+                    let original = self
+                        .src
+                        .source
+                        .text
+                        .get(self.src.base + span.start..self.src.base + span.end);
+                    if let Some(original) = original.filter(|o| !o.contains('\n')) {
+                        let start = self.src.position(span.start);
+                        d = d.with_fix(Fix::replace(start, original, s.to_string()));
+                    }
                 }
                 out.push(d);
                 None

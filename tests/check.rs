@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 25 errors, 26 warnings in 10 documents\n",
+            "annexa: 26 errors, 26 warnings in 10 documents\n",
         ));
 }
 
@@ -728,9 +728,10 @@ fn unknown_ids_in_a_framework_in_use() {
                 "unknown-control policies/a.md:5:13".to_string(),
                 "control `iso27001-2022:A.5.99` is not in framework `iso27001-2022`"
             ),
+            // An ISO/IEC 27001:2013 id is `legacy-control-id`, in place of `unknown-control`.
             (
-                "unknown-control policies/a.md:5:37".to_string(),
-                "control `A.9.1.1` is not in any framework in use"
+                "legacy-control-id policies/a.md:5:37".to_string(),
+                "`A.9.1.1` is an ISO/IEC 27001:2013 control id (Access control policy)"
             ),
         ]
     );

@@ -226,6 +226,16 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "remove it from `controls`, or make it applicable in soa.toml (line 1)",
             },
             {
+                // ISO/IEC 27001:2022 is not in use here: the 2022 id has no title, no fix.
+                "lint": "legacy-control-id",
+                "severity": "error",
+                "file": "policies/access-control.md",
+                "line": 8,
+                "column": 37,
+                "message": "`A.9.2.3` is an ISO/IEC 27001:2013 control id (Management of privileged access rights)",
+                "help": "in ISO/IEC 27001:2022 it is A.8.2",
+            },
+            {
                 "lint": "broken-link",
                 "severity": "error",
                 "file": "policies/access-control.md",
@@ -233,6 +243,11 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 30,
                 "message": "`../procedures/backup.md` does not exist",
                 "help": "did you mean `../procedures/backups.md`?",
+                "fix": {
+                    "start": { "line": 15, "column": 49 },
+                    "end": { "line": 15, "column": 72 },
+                    "replacement": "../procedures/backups.md",
+                },
             },
             {
                 "lint": "broken-anchor",
@@ -242,6 +257,11 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 17,
                 "message": "`../procedures/backups.md#restor`: no heading with id `restor` in `procedures/backups.md`",
                 "help": "did you mean `#restore`?",
+                "fix": {
+                    "start": { "line": 16, "column": 37 },
+                    "end": { "line": 16, "column": 68 },
+                    "replacement": "../procedures/backups.md#restore",
+                },
             },
             {
                 "lint": "broken-anchor",
@@ -523,7 +543,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 25, "warnings": 26, "documents": 10 }
+        "summary": { "errors": 26, "warnings": 26, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -541,6 +561,7 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "unknown-field",
         "duplicate-id",
         "unknown-control",
+        "legacy-control-id",
         "broken-link",
         "broken-anchor",
         "review-overdue",
@@ -692,7 +713,7 @@ fn github_lines_are_workflow_commands() {
     let expected = "\
 ::warning file=policies/a.md,line=4,col=15,title=review-due-soon::review due soon: `A, B: C` is due for review on 2026-11-10 (in 9 days)
 ::error file=policies/a.md,line=5,col=13,title=unknown-control::control `A.5.99` is not in any framework in use
-::error file=policies/a.md,line=10,col=1,title=broken-link::`b.md` does not exist
+::error file=policies/a.md,line=10,col=1,endLine=10,endColumn=9,title=broken-link::`b.md` does not exist (fix: replace with `a.md`)
 annexa: 2 errors, 1 warning in 1 document
 ";
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
@@ -706,7 +727,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 25 errors, 26 warnings in 10 documents")
+        Some("annexa: 26 errors, 26 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -716,12 +737,18 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
             if let (Some(line), Some(col)) = (d.line, d.column) {
                 props.push_str(&format!(",line={line},col={col}"));
             }
-            format!("::{} {props},title={}::{}", d.severity, d.lint, d.message)
+            let mut message = d.message.clone();
+            // A fix gives the span's end and, in the message, its replacement (NOTES 19).
+            if let Some((_, (end_line, end_column), replacement)) = &d.fix {
+                props.push_str(&format!(",endLine={end_line},endColumn={end_column}"));
+                message = format!("{message} (fix: replace with `{replacement}`)");
+            }
+            format!("::{} {props},title={}::{message}", d.severity, d.lint)
         })
         .collect();
     assert_eq!(lines, expected);
     assert!(lines.contains(
-        &"::error file=policies/access-control.md,line=15,col=30,title=broken-link::`../procedures/backup.md` does not exist"
+        &"::error file=policies/access-control.md,line=15,col=30,endLine=15,endColumn=72,title=broken-link::`../procedures/backup.md` does not exist (fix: replace with `../procedures/backups.md`)"
     ));
 }
 
@@ -762,7 +789,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 43);
+    assert_eq!(rule_ids.len(), 44);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -814,6 +841,28 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
         broken["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "policies/access-control.md"
     );
+    assert_eq!(
+        broken["fixes"],
+        json!([{
+            "description": { "text": "Replace with `../procedures/backups.md`" },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": "policies/access-control.md", "uriBaseId": "%SRCROOT%" },
+                "replacements": [{
+                    "deletedRegion": { "startLine": 15, "startColumn": 49, "endLine": 15, "endColumn": 72 },
+                    "insertedContent": { "text": "../procedures/backups.md" },
+                }],
+            }],
+        }])
+    );
+    let fixes = results.iter().filter(|r| r.get("fixes").is_some()).count();
+    assert_eq!(
+        fixes,
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .count()
+    );
 }
 
 #[test]
@@ -833,7 +882,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        43
+        44
     );
 }
 
@@ -845,7 +894,7 @@ fn junit_parses_and_has_one_failure_per_error() {
     let xml = roxmltree::Document::parse(&text).expect("JUnit output is well-formed XML");
     let root = xml.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("25"));
+    assert_eq!(root.attribute("failures"), Some("26"));
     let failures: Vec<roxmltree::Node> = xml
         .descendants()
         .filter(|n| n.has_tag_name("failure"))

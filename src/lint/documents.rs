@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Lint, Position, did_you_mean, did_you_mean_path};
+use crate::diagnostic::{
+    Diagnostic, Fix, Lint, Position, close_matches, did_you_mean, did_you_mean_path,
+    only_path_match,
+};
 use crate::links::{Target, relative_to};
 use crate::model::{Document, Project};
 use crate::review::{PastCalendar, ReviewState};
@@ -39,10 +42,19 @@ pub fn duplicate_ids(project: &Project) -> Vec<Diagnostic> {
 pub fn unknown_controls(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for doc in &project.documents {
-        for control in &doc.controls {
-            if let Err(e) = &control.key {
-                out.push(e.diagnostic(doc.path(), control.written.position));
+        for (i, control) in doc.controls.iter().enumerate() {
+            let Err(e) = &control.key else { continue };
+            if e.lint == Lint::UnknownControl && super::is_legacy(&control.written.value) {
+                continue; // `legacy-control-id`
             }
+            let at = doc.meta.control_text.get(i).copied().flatten();
+            let fix = (e.lint == Lint::UnknownControl)
+                .then(|| super::respelt(project, &control.written.value, at))
+                .flatten();
+            out.push(
+                e.diagnostic(doc.path(), control.written.position)
+                    .with_fix_opt(fix),
+            );
         }
         for clause in &doc.clauses {
             if let Err(e) = &clause.id {
@@ -59,13 +71,14 @@ pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
     for doc in &project.documents {
         for (link, target) in doc.links() {
             let found = match target {
-                Target::Missing { path, reason } => Some(missing_target(
-                    project,
-                    doc,
-                    &link.dest,
-                    path,
-                    reason.as_deref(),
-                )),
+                Target::Missing { path, reason } => {
+                    let d = missing_target(project, doc, &link.dest, path, reason.as_deref());
+                    let fix = reason
+                        .is_none()
+                        .then(|| certain_target(project, doc, &link.dest, path))
+                        .flatten();
+                    Some(d.with_fix_opt(link_fix(link, fix)))
+                }
                 Target::Unpublished { reason, .. } => {
                     let written = link.dest.split('#').next().unwrap_or(&link.dest);
                     Some(
@@ -79,9 +92,11 @@ pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
                 Target::Document {
                     index,
                     anchor: Some(anchor),
-                } => missing_anchor(&project.documents[*index], anchor, &link.dest),
+                } => anchor_problem(&project.documents[*index], anchor, &link.dest)
+                    .map(|(d, fix)| d.with_fix_opt(link_fix(link, fix))),
                 Target::SameDocument { anchor } if !anchor.is_empty() => {
-                    missing_anchor(doc, anchor, &link.dest)
+                    anchor_problem(doc, anchor, &link.dest)
+                        .map(|(d, fix)| d.with_fix_opt(link_fix(link, fix)))
                 }
                 _ => None,
             };
@@ -91,6 +106,27 @@ pub fn broken_links(project: &Project) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The fix replacing a link's destination with `replacement`, where the destination is
+/// written inline.
+fn link_fix(link: &crate::document::LinkSite, replacement: Option<String>) -> Option<Fix> {
+    Some(Fix::replace(link.dest_position?, &link.dest, replacement?))
+}
+
+/// The destination a missing link certainly meant: the only file with a close name.
+fn certain_target(project: &Project, doc: &Document, dest: &str, resolved: &str) -> Option<String> {
+    let candidates = project
+        .documents
+        .iter()
+        .map(|d| d.path())
+        .chain(project.assets.iter().map(String::as_str));
+    let near = only_path_match(resolved, candidates)?;
+    let mut suggestion = relative_to(doc.path(), near);
+    if let Some((_, anchor)) = dest.split_once('#') {
+        suggestion = format!("{suggestion}#{anchor}");
+    }
+    Some(suggestion)
 }
 
 fn missing_target(
@@ -120,17 +156,36 @@ fn missing_target(
     Diagnostic::new(Lint::BrokenLink, message).with_help_opt(help)
 }
 
+/// `broken-anchor` for `anchor` in `target`, if no heading has it.
 pub(super) fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Option<Diagnostic> {
+    anchor_problem(target, anchor, dest).map(|(d, _)| d)
+}
+
+/// `broken-anchor` for `anchor` in `target`, if no heading has it, with the destination
+/// rewritten to the only close heading id, if there is one.
+fn anchor_problem(
+    target: &Document,
+    anchor: &str,
+    dest: &str,
+) -> Option<(Diagnostic, Option<String>)> {
     if target.headings.iter().any(|h| h.id == anchor) {
         return None;
     }
+    let fix = match close_matches(anchor, target.headings.iter().map(|h| h.id.as_str())).as_slice()
+    {
+        [only] => {
+            let before = dest.split_once('#').map_or("", |(b, _)| b);
+            Some(format!("{before}#{only}"))
+        }
+        _ => None,
+    };
     let ids = target.headings.iter().map(|h| h.id.as_str());
     let help = did_you_mean(anchor, ids)
         .map(|id| format!("did you mean `#{id}`?"))
         .or_else(|| {
             (target.headings.is_empty()).then(|| format!("`{}` has no headings", target.path()))
         });
-    Some(
+    Some((
         Diagnostic::new(
             Lint::BrokenAnchor,
             format!(
@@ -139,7 +194,8 @@ pub(super) fn missing_anchor(target: &Document, anchor: &str, dest: &str) -> Opt
             ),
         )
         .with_help_opt(help),
-    )
+        fix,
+    ))
 }
 
 /// `review-overdue`, `review-due-soon` and `review-date-missing`.

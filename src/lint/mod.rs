@@ -5,6 +5,7 @@ mod audits;
 mod controls;
 mod documents;
 mod history;
+mod ids;
 mod mandatory;
 mod registers;
 mod risks;
@@ -16,6 +17,7 @@ pub use audits::*;
 pub use controls::*;
 pub use documents::*;
 pub use history::*;
+pub use ids::*;
 pub use mandatory::*;
 pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
@@ -27,6 +29,7 @@ pub type LintFn = fn(&Project) -> Vec<Diagnostic>;
 pub const LINTS: &[LintFn] = &[
     duplicate_ids,
     unknown_controls,
+    legacy_control_ids,
     broken_links,
     reviews,
     unmapped_controls,

@@ -94,6 +94,9 @@ pub struct RawLink {
     pub offset: usize,
     /// Whether it is an image.
     pub image: bool,
+    /// Byte offset in the body of the destination as written, when it is written inline
+    /// (`[text](dest)`) exactly as `dest` reads: where a fix would edit it.
+    pub dest_offset: Option<usize>,
 }
 
 /// The headings and links of a Markdown body, in order.
@@ -135,11 +138,21 @@ pub fn outline(body: &str) -> Outline {
                 dest_url,
                 ..
             }) if !matches!(link_type, LinkType::Email) => outline.links.push(RawLink {
+                dest_offset: (link_type == LinkType::Inline)
+                    .then(|| inline_dest(body, range.clone(), &dest_url))
+                    .flatten(),
                 dest: dest_url.to_string(),
                 offset: range.start,
                 image: false,
             }),
-            Event::Start(Tag::Image { dest_url, .. }) => outline.links.push(RawLink {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => outline.links.push(RawLink {
+                dest_offset: (link_type == LinkType::Inline)
+                    .then(|| inline_dest(body, range.clone(), &dest_url))
+                    .flatten(),
                 dest: dest_url.to_string(),
                 offset: range.start,
                 image: true,
@@ -163,12 +176,26 @@ pub fn outline(body: &str) -> Outline {
                         dest,
                         offset,
                         image: false,
+                        dest_offset: None,
                     }));
             }
             _ => {}
         }
     }
     outline
+}
+
+/// The body offset of an inline link's destination: just after the link's last `](` (or
+/// `](<`), when the text there is `dest` as written (no escapes, no entities).
+fn inline_dest(body: &str, range: std::ops::Range<usize>, dest: &str) -> Option<usize> {
+    let source = body.get(range.clone())?;
+    let open = source.rfind("](")? + 2;
+    let open = if source[open..].starts_with('<') {
+        open + 1
+    } else {
+        open
+    };
+    (!dest.is_empty() && source[open..].starts_with(dest)).then_some(range.start + open)
 }
 
 /// Where the lines of `html`, the text of an HTML event, are in the body, whose `source` (the

@@ -159,6 +159,9 @@ pub fn doc(title: &str, body: &str) -> String {
     )
 }
 
+/// A JSON fix: start (line, column), end (line, column), replacement.
+pub type FixSpan = ((u64, u64), (u64, u64), String);
+
 /// One diagnostic of the JSON report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diag {
@@ -169,6 +172,8 @@ pub struct Diag {
     pub column: Option<u64>,
     pub message: String,
     pub help: Option<String>,
+    /// The fix: start (line, column), end (line, column), replacement.
+    pub fix: Option<FixSpan>,
 }
 
 impl Diag {
@@ -213,13 +218,15 @@ impl Report {
             .expect("diagnostics is an array")
             .iter()
             .map(|d| {
-                assert_eq!(
-                    keys(d),
-                    [
-                        "column", "file", "help", "line", "lint", "message", "severity"
-                    ],
-                    "keys of {d}"
-                );
+                let mut expected_keys = vec![
+                    "column", "file", "help", "line", "lint", "message", "severity",
+                ];
+                if d.get("fix").is_some() {
+                    expected_keys.insert(2, "fix");
+                    let fix = &d["fix"];
+                    assert_eq!(keys(fix), ["end", "replacement", "start"], "keys of {fix}");
+                }
+                assert_eq!(keys(d), expected_keys, "keys of {d}");
                 let text = |k: &str| d[k].as_str().map(str::to_string);
                 Diag {
                     lint: text("lint").unwrap(),
@@ -229,6 +236,19 @@ impl Report {
                     column: d["column"].as_u64(),
                     message: text("message").unwrap(),
                     help: text("help"),
+                    fix: d.get("fix").map(|f| {
+                        let at = |k: &str| {
+                            (
+                                f[k]["line"].as_u64().unwrap(),
+                                f[k]["column"].as_u64().unwrap(),
+                            )
+                        };
+                        (
+                            at("start"),
+                            at("end"),
+                            f["replacement"].as_str().unwrap().to_string(),
+                        )
+                    }),
                 }
             })
             .collect();
