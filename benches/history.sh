@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--docs N] [--commits N] [--runs N] [--out-dir DIR]" >&2; exit 2 ;;
   esac
 done
-cargo build --release --locked --bins --examples
+[ -n "${NO_BUILD:-}" ] || cargo build --release --locked --bins --examples
 bin=target/release
 work=target/bench/history-$docs-$commits
 if [ ! -f "$work/on/.generated-history" ]; then

@@ -27,6 +27,7 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pack;
 pub mod pipeline;
 pub mod publish;
 pub mod registers;

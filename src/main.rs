@@ -64,8 +64,27 @@ enum Command {
     /// control coverage gained and lost. A date means the last commit on or before that day on
     /// the current branch.
     Changes(ChangesArgs),
+    /// Write the audit pack: a zip to send an auditor before Stage 1.
+    ///
+    /// The printable pack document (cover, contents, the mandatory documents in full, the SoA,
+    /// the risk register and treatment plan, the registers), soa.xlsx, the CSV exports,
+    /// documents.json and MANIFEST.txt (SHA-256 of each). Exit codes as for build; findings
+    /// that come from today's date never stop it. Refuses to replace a file that is not a pack
+    /// annexa wrote.
+    Pack(PackArgs),
     /// Scaffold a new ISMS repository; refuses a folder that is not empty.
     Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+struct PackArgs {
+    /// The ISMS repository (the folder of annexa.toml); default: the current folder or a parent.
+    dir: Option<PathBuf>,
+    /// The zip to write (default: audit-pack-DATE.zip in the current folder).
+    #[arg(short, long, value_name = "FILE.zip")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    day: DayArg,
 }
 
 #[derive(Args, Debug)]
@@ -234,7 +253,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
         Command::Check(args) => args.format == Format::Human,
         Command::Reviews(args) => args.format == ReviewFormat::Table,
         Command::Changes(args) => args.format == ChangesFormat::Human,
-        Command::Build(_) | Command::Serve(_) | Command::Init(_) => true,
+        Command::Build(_) | Command::Serve(_) | Command::Init(_) | Command::Pack(_) => true,
     };
     let mut stdout = report_stream(for_people);
     let outcome = match cli.command {
@@ -309,6 +328,14 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
             &mut anstream::stderr().lock(),
         )
         .map(|()| Outcome::Clean),
+        Command::Pack(args) => annexa::pack::pack(
+            &annexa::pack::PackOptions {
+                dir: args.dir.as_deref(),
+                out: args.output.as_deref(),
+                today: args.day.date(),
+            },
+            &mut anstream::stderr().lock(),
+        ),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
             commands::init(&dir, &mut stdout)

@@ -26,6 +26,10 @@ pub enum RouteId {
     Reviews,
     /// The risk register.
     Risks,
+    /// Certification readiness: the mandatory documented information and the Stage 1 verdicts.
+    Readiness,
+    /// The audit pack document, printable (the same as `annexa pack`'s).
+    AuditPack,
     /// The list of owners.
     Owners,
     /// An owner's page.
@@ -278,6 +282,14 @@ pub const ROUTES: &[Route] = &[
         }),
     ),
     page(
+        RouteId::Readiness,
+        "readiness/",
+        "readiness.html",
+        "Certification readiness",
+        "readiness",
+        nav("Readiness"),
+    ),
+    page(
         RouteId::Owners,
         "owners/",
         "owners.html",
@@ -292,6 +304,14 @@ pub const ROUTES: &[Route] = &[
         "Search",
         "search",
         nav("Search"),
+    ),
+    page(
+        RouteId::AuditPack,
+        "audit-pack/",
+        "audit-pack.html",
+        "Audit pack",
+        "readiness",
+        None,
     ),
     page(
         RouteId::Changes,
@@ -597,6 +617,7 @@ mod tests {
                 "Audits",
                 "Findings",
                 "Evidence",
+                "Readiness",
                 "Owners",
                 "Search"
             ]
@@ -609,6 +630,7 @@ mod tests {
                 "Controls",
                 "SoA",
                 "Reviews",
+                "Readiness",
                 "Owners",
                 "Search"
             ]

@@ -179,6 +179,28 @@ impl<'p> Renderer<'p> {
         Ok(body.text)
     }
 
+    /// The audit pack document as `annexa pack` writes it: the `/audit-pack/` page, standalone.
+    pub fn audit_pack(&self) -> Result<Vec<u8>, Fatal> {
+        let id = RouteId::AuditPack;
+        let route = routes::route(id);
+        let mut context = self.context(route.pattern, route.section, route.title, vec![home()])?;
+        let root = root_for(route.pattern);
+        context.insert(
+            "pack",
+            &crate::render::view::pack_view(self.project, &root)?,
+        );
+        self.tera
+            .render(template_of(id), &context)
+            .map(String::into_bytes)
+            .map_err(|e| {
+                Fatal::new(format!(
+                    "cannot render the audit pack with template `{}`: {}",
+                    template_of(id),
+                    theme::error_chain(&e)
+                ))
+            })
+    }
+
     /// Renders every generated page of the site map; returns how many.
     pub fn aggregate_pages(&self, out: &Tree) -> Result<usize, Fatal> {
         use rayon::prelude::*;
@@ -214,6 +236,13 @@ impl<'p> Renderer<'p> {
         let mut context = self.context(url, section, route.title, crumbs)?;
         if id == RouteId::Changes {
             context.insert("changes", &crate::render::view::changes_view(self.project));
+        }
+        if id == RouteId::AuditPack {
+            let root = root_for(url);
+            context.insert(
+                "pack",
+                &crate::render::view::pack_view(self.project, &root)?,
+            );
         }
         self.insert_register(&mut context, id);
         self.write_page(out, url, template_of(id), &context)

@@ -6,6 +6,8 @@ mod changes;
 mod controls;
 mod document;
 mod history;
+mod pack;
+mod readiness;
 mod registers;
 mod requirements;
 mod risks;
@@ -24,6 +26,10 @@ pub use controls::{
 };
 pub use document::{DocView, doc_status_label, doc_view, kind_label};
 pub use history::{AsOfView, HistoryRowView, HistoryView, as_of_view, commit_url, history_view};
+pub use pack::{PackDocView, PackView, pack_view};
+pub use readiness::{
+    ItemView, ReadinessView, RequirementView as StageRequirementView, SatisfierView, readiness_view,
+};
 pub use registers::{
     AuditView, ClauseView, ControlRecordsView, EvidenceView, FindingView, PathView, RecordRefView,
     audit_state, audit_view, evidence_state, evidence_view, finding_view,
@@ -188,6 +194,8 @@ pub struct SiteView {
     pub nav: Vec<NavView>,
     /// The exports, from the route table, for the footer.
     pub exports: Vec<LinkView>,
+    /// Certification readiness (the dashboard's headline, `/readiness/`, the audit pack).
+    pub readiness: ReadinessView,
 }
 
 /// An entry of the main navigation.
@@ -497,6 +505,7 @@ impl SiteView {
             nav: nav(project),
             exports: exports(),
             statement: statement_view(project),
+            readiness: readiness_view(project),
             reviews: reviews(project),
             frameworks,
             documents,
