@@ -446,6 +446,9 @@ mod tests {
         assert_eq!(unkey("a b/100%25.txt"), Path::new("a b/100%.txt"));
         let survey = survey(site, &read).unwrap();
         assert!(survey.clean(), "{survey:?}");
+        // File times come from the kernel's coarse clock (a tick of up to 10 ms): an edit in the
+        // marker's own tick would carry the marker's time and look unchanged.
+        std::thread::sleep(std::time::Duration::from_millis(30));
         fs::write(site.join("index.html"), "edited").unwrap();
         fs::write(site.join("notes.txt"), "mine").unwrap();
         fs::write(site.join("x/.DS_Store"), "litter").unwrap();
