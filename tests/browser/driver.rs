@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{WAIT, common};
 
-fn program(env: &str, default: &str) -> PathBuf {
+pub(crate) fn program(env: &str, default: &str) -> PathBuf {
     let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
     assert!(
         path.is_file(),
