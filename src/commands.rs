@@ -367,15 +367,23 @@ pub fn changes(options: &ChangesOptions<'_>, out: &mut dyn Write) -> Result<Outc
     Ok(Outcome::Clean)
 }
 
-/// `annexa init`: scaffolds a new ISMS repository in `dir`, which must be empty or absent.
+/// `annexa init`: scaffolds a new ISMS repository in `dir`, which must be absent, empty, or
+/// hold only what a new repository from a Git host holds (see [`scaffold::fresh_repository_entry`]).
 pub fn init(dir: &Path, out: &mut dyn Write) -> Result<Outcome, Fatal> {
     if dir.exists() {
-        let mut entries = fs::read_dir(dir)
+        let entries = fs::read_dir(dir)
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", dir.display())))?;
-        if entries.next().is_some() {
+        let mut other: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !scaffold::fresh_repository_entry(name))
+            .collect();
+        if !other.is_empty() {
+            other.sort_unstable();
             return Err(Fatal::new(format!(
-                "`{}` is not empty: annexa init only scaffolds into an empty or new folder",
-                dir.display()
+                "`{}` is not empty: annexa init only scaffolds into an empty or new folder, or a new Git repository holding only .git, README, LICENSE, .gitignore and .github/ (it also holds: {})",
+                dir.display(),
+                other.join(", ")
             )));
         }
     }

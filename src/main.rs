@@ -72,7 +72,8 @@ enum Command {
     /// that come from today's date never stop it. Refuses to replace a file that is not a pack
     /// annexa wrote.
     Pack(PackArgs),
-    /// Scaffold a new ISMS repository; refuses a folder that is not empty.
+    /// Scaffold a new ISMS repository into an empty folder or a new Git repository (only .git,
+    /// README, LICENSE, .gitignore, .github/); refuses a folder holding anything else.
     Init(InitArgs),
 }
 

@@ -102,17 +102,39 @@ This policy is reviewed at least every twelve months and after any significant c
     )
 }
 
-/// Writes the scaffold into `dir` (created if needed); returns how many files were written.
+/// Whether a file or folder named `name` is one a new repository from a Git host holds, which
+/// `annexa init` scaffolds beside: `.git`, `README*`, `LICENSE*`, `.gitignore`, `.github`.
+pub fn fresh_repository_entry(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    matches!(name, ".git" | ".gitignore" | ".github")
+        || upper.starts_with("README")
+        || upper.starts_with("LICENSE")
+}
+
+/// Writes the scaffold into `dir` (created if needed); returns how many files were written. A
+/// README already there is kept; a `.gitignore` already there gains the lines it lacks.
 pub fn write(dir: &Path) -> Result<usize, Fatal> {
     let today = crate::pipeline::system_today().to_string();
     let files: [(&str, String); 5] = [
         ("annexa.toml", CONFIG.to_string()),
         ("soa.toml", SOA.to_string()),
-        (".gitignore", GITIGNORE.to_string()),
+        (".gitignore", gitignore(dir)),
         ("README.md", README.to_string()),
         ("policies/information-security-policy.md", policy(&today)),
     ];
+    let has_readme = fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .to_ascii_uppercase()
+                .starts_with("README")
+        })
+    });
+    let mut written = 0;
     for (name, text) in &files {
+        if *name == "README.md" && has_readme {
+            continue;
+        }
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
@@ -120,6 +142,22 @@ pub fn write(dir: &Path) -> Result<usize, Fatal> {
         }
         fs::write(&path, text)
             .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
+        written += 1;
     }
-    Ok(files.len())
+    Ok(written)
+}
+
+/// The `.gitignore` to write: the one in `dir`, if any, with the lines annexa needs added.
+fn gitignore(dir: &Path) -> String {
+    let mut text = fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
+    for line in GITIGNORE.lines() {
+        if !text.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }

@@ -99,10 +99,63 @@ fn init_refuses_a_non_empty_folder_and_leaves_it_untouched() {
 }
 
 #[test]
-fn init_refuses_a_folder_holding_only_hidden_files() {
-    let repo = Repo::empty().file(".git/HEAD", "ref: refs/heads/main\n");
-    annexa().arg("init").arg(repo.path()).assert().code(2);
+fn init_refuses_a_folder_holding_a_hidden_file_a_new_repository_does_not_have() {
+    let repo = Repo::empty()
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".env", "SECRET=1\n");
+    annexa()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: `{}` is not empty: annexa init only scaffolds into an empty or new folder, or a new Git repository holding only .git, README, LICENSE, .gitignore and .github/ (it also holds: .env)\n",
+            repo.path().display()
+        ));
     assert!(!repo.path().join("annexa.toml").exists());
+}
+
+/// What a new repository from a Git host holds (`.git`, a README, a LICENSE, `.gitignore`,
+/// `.github/`) is no reason to refuse: the user's README is kept, `.gitignore` gains annexa's
+/// lines, and `check` then loads the repository.
+#[test]
+fn init_scaffolds_beside_what_a_new_git_repository_holds() {
+    let repo = Repo::empty()
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file("README.md", "# Our ISMS\n")
+        .file("LICENSE", "MIT\n")
+        .file(".gitignore", "target/")
+        .file(".github/CODEOWNERS", "* @security\n");
+    let dir = repo.path().display().to_string();
+    annexa()
+        .arg("init")
+        .arg(repo.path())
+        .assert()
+        .code(0)
+        .stdout(format!(
+            "annexa: created an ISMS repository in `{dir}` (4 files)\n\nnext:\n  annexa check {dir}\n  annexa serve {dir}\n"
+        ));
+    assert_eq!(
+        fs::read_to_string(repo.path().join("README.md")).unwrap(),
+        "# Our ISMS\n"
+    );
+    assert_eq!(
+        fs::read_to_string(repo.path().join(".gitignore")).unwrap(),
+        "target/\n/public/\n/.public.annexa-*\n"
+    );
+    assert!(
+        repo.path()
+            .join("policies/information-security-policy.md")
+            .is_file()
+    );
+    let output = annexa().arg("check").arg(repo.path()).output().unwrap();
+    assert!(
+        output.status.code() == Some(0) || output.status.code() == Some(1),
+        "{output:?}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("invalid-"), "{stderr}");
 }
 
 #[test]
