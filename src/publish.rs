@@ -9,11 +9,21 @@ use std::path::Path;
 pub const ROOT_INPUTS: &[&str] = &[
     crate::soa::SOA_FILE,
     crate::risks::RISKS_FILE,
-    crate::registers::AUDITS_FILE,
-    crate::registers::FINDINGS_FILE,
-    crate::registers::EVIDENCE_FILE,
-    crate::registers::MANAGEMENT_REVIEWS_FILE,
+    AUDITS_FILE,
+    FINDINGS_FILE,
+    EVIDENCE_FILE,
+    MANAGEMENT_REVIEWS_FILE,
 ];
+
+/// The internal audit programme (9.2), read by `registers::audits`. The registers' file names
+/// are defined here, the lowest layer, because the walk and the publishing rule need them.
+pub const AUDITS_FILE: &str = "audits.toml";
+/// The nonconformity and corrective action register (10.2), read by `registers::findings`.
+pub const FINDINGS_FILE: &str = "findings.toml";
+/// The evidence register, read by `registers::evidence`.
+pub const EVIDENCE_FILE: &str = "evidence.toml";
+/// The management review record (9.3), read by `registers::reviews`.
+pub const MANAGEMENT_REVIEWS_FILE: &str = "management-reviews.toml";
 
 /// The folder of static files, published at the site root.
 pub const STATIC_DIR: &str = "static";

@@ -128,7 +128,7 @@ impl<'a, 't> Fields<'a, 't> {
         }
     }
 
-    /// Reads a table made from YAML (see [`crate::yamlread`]): every scalar is a string there,
+    /// Reads a table made from YAML front matter (which `yamlread` turns into TOML values): every scalar is a string there,
     /// read as a date, number or boolean where one is expected.
     pub fn yaml(mut self) -> Self {
         self.yaml = true;

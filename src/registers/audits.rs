@@ -14,7 +14,7 @@ use super::scope::{self, Clause, is_within};
 use super::{interval, open, require, text, unique};
 
 /// The file name of the audit programme.
-pub const AUDITS_FILE: &str = "audits.toml";
+pub use crate::publish::AUDITS_FILE;
 
 /// The audit programme: `[programme]` and every `[[audits]]`.
 #[derive(Debug, Clone, Default)]

@@ -14,7 +14,7 @@ use super::scope::{self, Clause};
 use super::{after, interval, open, require, text, unique};
 
 /// The file name of the evidence register.
-pub const EVIDENCE_FILE: &str = "evidence.toml";
+pub use crate::publish::EVIDENCE_FILE;
 
 /// The evidence register: every `[[evidence]]` entry.
 #[derive(Debug, Clone, Default)]

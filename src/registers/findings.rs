@@ -15,7 +15,7 @@ use super::scope::{self, Clause};
 use super::{AuditProgramme, open, require, text, unique};
 
 /// The file name of the nonconformity record.
-pub const FINDINGS_FILE: &str = "findings.toml";
+pub use crate::publish::FINDINGS_FILE;
 
 /// What kind of finding it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

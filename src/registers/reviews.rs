@@ -13,7 +13,7 @@ use super::inputs::{self, ReviewInput};
 use super::{after, interval, open, require, text};
 
 /// The file name of the management review record.
-pub const MANAGEMENT_REVIEWS_FILE: &str = "management-reviews.toml";
+pub use crate::publish::MANAGEMENT_REVIEWS_FILE;
 
 /// The interval between reviews when `[management]` does not set one.
 pub const DEFAULT_INTERVAL: Interval = Interval {
