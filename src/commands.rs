@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Fatal;
 use crate::history::Point;
-use crate::history::at::Snapshot;
 use crate::model::Project;
+use crate::past::at::Snapshot;
 use crate::pipeline::{Analysis, analyse};
 use crate::report::{Format, Report};
 use crate::reviews::{self, ReviewFilter, ReviewFormat};
@@ -78,7 +78,7 @@ fn analyse_at(
         return Ok((analysis, None));
     };
     let root = crate::load::find_root(dir)?;
-    let snapshot = crate::history::at::snapshot(&root, &at.point, what)?;
+    let snapshot = crate::past::at::snapshot(&root, &at.point, what)?;
     let today = at.today.unwrap_or(snapshot.commit.date);
     let analysis = crate::pipeline::analyse_from(
         snapshot.root(),
@@ -361,7 +361,7 @@ pub struct ChangesOptions<'a> {
 /// `annexa changes`: the change report between two points of the project's history.
 pub fn changes(options: &ChangesOptions<'_>, out: &mut dyn Write) -> Result<Outcome, Fatal> {
     let root = crate::load::find_root(options.dir)?;
-    let report = crate::history::report::between(&root, &options.since, options.until.as_ref())?;
+    let report = crate::past::report::between(&root, &options.since, options.until.as_ref())?;
     crate::render::changes::write(&report, options.format, out)
         .map_err(|e| Fatal::new(format!("cannot write the report: {e}")))?;
     Ok(Outcome::Clean)

@@ -28,6 +28,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pack;
+pub mod past;
 pub mod pipeline;
 pub mod publish;
 pub mod registers;

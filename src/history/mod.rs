@@ -1,17 +1,12 @@
 //! Git history: document control from the repository's commits. One `git log` for the whole
 //! project ([`log`]), read once per commit and cached; each document's commits, renames
-//! followed; the approval check ([`approval`]); the ISMS at an earlier commit ([`at`]); and the
-//! change report between two commits ([`changes`]). Without git, or outside a repository,
+//! followed. What is computed from history and the model (the approval check, the ISMS at an
+//! earlier commit, the change report) is in `past`. Without git, or outside a repository,
 //! there is simply no history.
 
-pub mod approval;
-pub mod at;
-pub mod changes;
 pub mod diff;
 pub mod git;
 pub mod log;
-pub mod registers;
-pub mod report;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ pub fn changed_after_approval(project: &Project) -> Vec<Diagnostic> {
     let Some(history) = &project.history else {
         return Vec::new();
     };
-    crate::history::approval::unapproved(project, history)
+    crate::past::approval::unapproved(project, history)
         .into_iter()
         .map(|found| {
             let doc = &project.documents[found.document];

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::history::changes::{ChangeReport, End, FieldChange};
+use crate::past::compare::{ChangeReport, End, FieldChange};
 use crate::text::terminal;
 
 /// How `annexa changes` writes its report.
@@ -127,7 +127,7 @@ fn lines(report: &ChangeReport, s: &Style) -> String {
             .collect(),
     );
     section("Risks", risks(report, s));
-    let coverage = |label: &str, list: &[crate::history::changes::CoverageChange]| {
+    let coverage = |label: &str, list: &[crate::past::compare::CoverageChange]| {
         list.iter()
             .map(|c| {
                 format!(
@@ -150,7 +150,7 @@ fn lines(report: &ChangeReport, s: &Style) -> String {
 fn registers(report: &ChangeReport, s: &Style) -> Vec<String> {
     let mut items = Vec::new();
     for r in &report.registers {
-        let named = |e: &crate::history::registers::EntryRef| {
+        let named = |e: &crate::past::registers::EntryRef| {
             format!("{} {}", (s.code)(&e.id), (s.text)(&e.title))
         };
         for (label, list) in [
@@ -169,7 +169,7 @@ fn registers(report: &ChangeReport, s: &Style) -> Vec<String> {
 
 fn documents(report: &ChangeReport, s: &Style) -> Vec<String> {
     let d = &report.documents;
-    let named = |r: &crate::history::changes::DocRef| {
+    let named = |r: &crate::past::compare::DocRef| {
         format!("{} ({})", (s.title)(&r.title), (s.code)(&r.path))
     };
     let mut items: Vec<String> = Vec::new();
@@ -206,7 +206,7 @@ fn documents(report: &ChangeReport, s: &Style) -> Vec<String> {
 
 fn risks(report: &ChangeReport, s: &Style) -> Vec<String> {
     let r = &report.risks;
-    let named = |risk: &crate::history::changes::RiskRef| {
+    let named = |risk: &crate::past::compare::RiskRef| {
         format!("{} {}", (s.code)(&risk.id), (s.text)(&risk.title))
     };
     let mut items: Vec<String> = Vec::new();

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::history::changes::{ChangeReport, DocRef, End, FieldChange};
 use crate::model::Project;
+use crate::past::compare::{ChangeReport, DocRef, End, FieldChange};
 
 /// One line of a section: a label, what it names (linked when it is a page of the site), and
 /// what changed.
@@ -77,7 +77,7 @@ pub fn changes_view(project: &Project) -> ChangesView {
             ..Default::default()
         };
     };
-    let report = match crate::history::report::for_site(project) {
+    let report = match crate::past::report::for_site(project) {
         None => {
             return ChangesView {
                 state: "no-history",
@@ -209,7 +209,7 @@ fn sections(project: &Project, report: &ChangeReport) -> Vec<ChangeSectionView> 
             .iter()
             .map(|x| risk("Re-scored", &x.risk.id, &x.risk.title, fields(&x.changes))),
     );
-    let coverage_items = |label, list: &[crate::history::changes::CoverageChange]| {
+    let coverage_items = |label, list: &[crate::past::compare::CoverageChange]| {
         list.iter()
             .map(|c| ChangeItemView {
                 label,

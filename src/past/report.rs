@@ -8,9 +8,9 @@ use crate::error::Fatal;
 use crate::model::Project;
 
 use super::at::{self, Snapshot};
-use super::changes::{self, ChangeReport, End};
-use super::git::{self, Point, Resolved};
-use super::{Repo, Source};
+use super::compare::{self as changes, ChangeReport, End};
+use crate::history::git::{self, Point, Resolved};
+use crate::history::{Repo, Source};
 
 /// A project resolved at a commit, with the folder it was read from (its bodies are read from
 /// there again).

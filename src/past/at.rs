@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
 
-use super::git::{self, Point, Resolved};
-use super::{Repo, Source};
+use crate::history::git::{self, Point, Resolved};
+use crate::history::{Repo, Source};
 
 /// A project root written out at a commit; removed when dropped.
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! The change report between two states of the ISMS: documents added, removed and renamed;
 //! bodies (sections touched, lines added and removed) and metadata changed; SoA decisions
 //! changed; risks added, closed, removed and re-scored; control coverage gained and lost.
-//! Computed from two resolved projects; [`crate::render::changes`] writes it out.
+//! Computed from two resolved projects; the renderer's `changes` module writes it out.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -12,8 +12,8 @@ use crate::catalog::ControlKey;
 use crate::model::{CoverageState, Document, Project};
 use crate::risks::{Risk, RiskStatus};
 
-use super::diff;
-use super::git;
+use crate::history::diff;
+use crate::history::git;
 
 /// A point of the report: the commit (or the working tree) and its date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,7 +10,7 @@ use crate::diagnostic::Position;
 use crate::frontmatter::Status;
 use crate::model::{Document, Project};
 
-use super::{Commit, History};
+use crate::history::{Commit, History};
 
 /// Front-matter fields whose change does not change what was approved.
 pub const APPROVAL_FIELDS: &[&str] = &[
