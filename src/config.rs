@@ -92,6 +92,7 @@ const TOP_KEYS: &[&str] = &[
     "lints",
     "front_matter",
     "documents",
+    "language",
 ];
 const REVIEW_KEYS: &[&str] = &["default_interval", "due_soon_days"];
 
@@ -216,6 +217,17 @@ impl Config {
                     .unwrap_or(Status::Approved);
             }
             documents.finish(&["default_status"], out);
+        }
+        if let Some(table) = fields.table("language", out) {
+            let mut language = Fields::new(src, table, "language.");
+            if let Some(phrases) = language.string_list("vague_phrases", out) {
+                config.reading.scan.vague_phrases = phrases
+                    .into_iter()
+                    .map(|p| p.value.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|p| !p.is_empty())
+                    .collect();
+            }
+            language.finish(&["vague_phrases"], out);
         }
         fields.finish(TOP_KEYS, out);
         config

@@ -85,7 +85,7 @@ lints! {
     SoaConflict = "soa-conflict", Warning, "A control marked not applicable in the SoA that an approved document maps to.";
     InvalidConfig = "invalid-config", Error, "`annexa.toml`, `soa.toml`, `risks.toml`, a register file or a framework file has a TOML syntax error or a bad value, or is a folder.";
     UnreadableFile = "unreadable-file", Error, "A file or folder cannot be read, or its text or its name is not valid UTF-8.";
-    IgnoredFile = "ignored-file", Warning, "A file annexa does not read: not a regular file (a FIFO, socket or device), or a symbolic link leading outside the repository.";
+    IgnoredFile = "ignored-file", Warning, "A file annexa does not read: not a regular file (a FIFO, socket or device), a symbolic link leading outside the repository, or a Markdown file under `templates/` or `static/`.";
     EmptyDocument = "empty-document", Warning, "A document has front matter but no content.";
     UrlConflict = "url-conflict", Error, "A document would be published at the URL of a page annexa generates (or of another document).";
     ControlWeakCoverage = "control-weak-coverage", Warning, "An applicable control whose only documents are overdue for review or not yet approved.";
@@ -112,6 +112,11 @@ lints! {
     EvidenceExpiring = "evidence-expiring", Warning, "A piece of evidence expiring within `due_soon_days`.";
     ManagementReviewOverdue = "management-review-overdue", Error, "No management review within `interval` of the last one.";
     ManagementReviewIncomplete = "management-review-incomplete", Warning, "The last management review did not cover every input of ISO/IEC 27001:2022 9.3.2.";
+    PlaceholderText = "placeholder-text", Warning, "A template placeholder left in a document's text (`{{companyShortName}}`, `[insert …]`, `<insert …>`, `TBD`, `TODO`, `XXX`); an error in an approved document.";
+    VagueLanguage = "vague-language", Warning, "Wording in a policy or standard that leaves a requirement open: `where possible`, `as appropriate`, `periodically` with no period, `should` in a list item.";
+    ForeignSyntax = "foreign-syntax", Warning, "Another tool's syntax that the site prints as text: pandoc, MkDocs admonitions, Hugo shortcodes, Liquid.";
+    RawHtmlRemoved = "raw-html-removed", Warning, "Raw HTML in a document that the sanitiser removes from the page: an element, or attributes.";
+    ExternalResource = "external-resource", Warning, "An image, script or other resource from another host, which the site never loads.";
     ChangedAfterApproval = "changed-after-approval", Warning, "An approved document whose body or front matter changed in a commit after its `approved_on` (or `last_reviewed`), and was not approved again.";
 }
 

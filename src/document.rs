@@ -20,6 +20,18 @@ pub struct LinkSite {
     pub dest_position: Option<Position>,
 }
 
+/// A mark of the language lints (a placeholder, foreign syntax, vague wording, removed HTML,
+/// an external resource) with its place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkSite {
+    /// What it is.
+    pub what: markdown::What,
+    /// The text as written.
+    pub text: String,
+    /// Where it starts in the file.
+    pub position: Position,
+}
+
 /// A heading with its id and line in the file.
 #[derive(Debug, Clone)]
 pub struct HeadingSite {
@@ -50,6 +62,8 @@ pub struct ParsedDocument {
     pub headings: Vec<HeadingSite>,
     /// Links and images in order.
     pub links: Vec<LinkSite>,
+    /// What the language lints report, in the order of the file.
+    pub marks: Vec<MarkSite>,
     /// The site path of the document's page: its source path without `.md`, then `/`.
     pub url: String,
     /// Whether this document was parsed afresh by the last read (not taken from a cache).
@@ -112,6 +126,7 @@ impl ParsedDocument {
             title,
             headings: Vec::new(),
             links: Vec::new(),
+            marks: Vec::new(),
             reparsed: true,
             released: None,
         }
@@ -156,12 +171,12 @@ impl ParsedDocument {
                 .at(doc.source.position(closing_line)),
             );
         }
-        doc.read_outline();
+        doc.read_outline(&reading.scan);
         doc
     }
 
-    fn read_outline(&mut self) {
-        let outline = markdown::outline(self.body());
+    fn read_outline(&mut self, scan: &markdown::Scan) {
+        let outline = markdown::outline(self.body(), scan);
         let base = self.body_start;
         self.headings = outline
             .headings
@@ -188,6 +203,16 @@ impl ParsedDocument {
                 position: self.source.position(base + l.offset),
                 image: l.image,
                 dest_position: l.dest_offset.map(|o| self.source.position(base + o)),
+            })
+            .collect();
+        let mut marks = outline.marks;
+        marks.sort_by_key(|m| m.offset);
+        self.marks = marks
+            .into_iter()
+            .map(|m| MarkSite {
+                position: self.source.position(base + m.offset),
+                what: m.what,
+                text: m.text,
             })
             .collect();
     }

@@ -218,14 +218,16 @@ pub const COMMON_ALIASES: &[(&str, &str)] = &[
     ("acronym", "id"),
 ];
 
-/// How front matter is read, from `annexa.toml`: `[front_matter] aliases` and
-/// `[documents] default_status`.
+/// How documents are read, from `annexa.toml`: `[front_matter] aliases`,
+/// `[documents] default_status` and `[language] vague_phrases`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
     /// Other tools' field names and the annexa field each stands for.
     pub aliases: Vec<(String, String)>,
     /// The status of a document that sets none.
     pub default_status: Status,
+    /// How the body's prose is read for the language lints.
+    pub scan: crate::markdown::Scan,
 }
 
 impl Default for Reading {
@@ -233,6 +235,7 @@ impl Default for Reading {
         Reading {
             aliases: Vec::new(),
             default_status: Status::Approved,
+            scan: Default::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod controls;
 mod documents;
 mod history;
 mod ids;
+mod language;
 mod mandatory;
 mod registers;
 mod risks;
@@ -18,6 +19,7 @@ pub use controls::*;
 pub use documents::*;
 pub use history::*;
 pub use ids::*;
+pub use language::*;
 pub use mandatory::*;
 pub use registers::{evidence, finding_actions, finding_status, management_reviews};
 pub use risks::*;
@@ -52,6 +54,11 @@ pub const LINTS: &[LintFn] = &[
     evidence,
     management_reviews,
     changed_after_approval,
+    placeholder_text,
+    vague_language,
+    foreign_syntax,
+    raw_html_removed,
+    external_resources,
 ];
 
 /// Runs every lint over `project` (in parallel) and returns their diagnostics.

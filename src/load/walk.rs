@@ -129,12 +129,59 @@ pub(super) fn walk(root: &Path, output_dir: &str) -> Result<Listing, Fatal> {
         match publish::classify_file(&rel, &output_dir) {
             Role::Document => listing.documents.push(rel),
             Role::Asset => listing.assets.push(rel),
-            Role::Static { .. } => listing.static_files.push(rel),
+            Role::Static { .. } => {
+                if publish::is_markdown(&rel) {
+                    listing
+                        .problems
+                        .push(unpublished_markdown(&rel, publish::STATIC_DIR));
+                }
+                listing.static_files.push(rel);
+            }
             Role::Framework => listing.framework_files.push(rel),
             Role::Unpublished(_) => {}
         }
     }
+    listing.problems.extend(markdown_in_templates(root));
     Ok(listing)
+}
+
+/// `ignored-file` for each Markdown file under `templates/`, a folder the walk does not enter.
+fn markdown_in_templates(root: &Path) -> Vec<Diagnostic> {
+    let templates = root.join(publish::TEMPLATES_DIR);
+    if !templates.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(&templates)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file() && publish::is_markdown(&e.file_name().to_string_lossy())
+        })
+        .map(|e| unpublished_markdown(&relative(root, e.path()), publish::TEMPLATES_DIR))
+        .collect()
+}
+
+/// `ignored-file` for a Markdown file at `rel`, under `folder` (`templates` or `static`), which
+/// is not published as a page.
+fn unpublished_markdown(rel: &str, folder: &str) -> Diagnostic {
+    let (what, holds) = if folder == publish::STATIC_DIR {
+        (
+            "it is copied to the site as it is, not published as a page",
+            "files copied to the site as they are",
+        )
+    } else {
+        ("it is not published", "theme templates")
+    };
+    Diagnostic::new(
+        Lint::IgnoredFile,
+        format!("`{rel}` is a Markdown file under `{folder}/`, so {what}"),
+    )
+    .in_file(rel)
+    .with_help(format!(
+        "`{folder}/` holds {holds}: move the document out of it to publish it as a page"
+    ))
 }
 
 /// Whether annexa reads the file at `rel` as its input: one of [`publish::ROOT_INPUTS`] or a

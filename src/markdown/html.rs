@@ -1,4 +1,5 @@
-//! Links in raw HTML: the `href` and `src` values of start tags, read with html5ever's tokenizer.
+//! The start tags of raw HTML, with their attributes, their places and their `href` and `src`
+//! links, read with html5ever's tokenizer.
 
 use std::cell::RefCell;
 
@@ -13,12 +14,28 @@ use html5ever::tokenizer::{
 pub fn html_links(html: &str) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     HtmlLinks::new().feed(html, &[(0, 0)], &mut found);
-    found
+    found.into_iter().flat_map(|tag| tag.links).collect()
 }
 
-/// Finds the links in a document's raw HTML: the values of the `href` and `src` attributes of
-/// start tags, with the byte offset of each value as written (its opening quote, when it has
-/// one; the attribute's name when it has no value).
+/// A start tag in raw HTML: its name and attributes as the tokenizer read them (decoded, the
+/// first of repeated attributes), where it is, and its `href` and `src` links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartTag {
+    /// The element's name, in lower case.
+    pub name: String,
+    /// Its attributes, (name in lower case, value), in order.
+    pub attrs: Vec<(String, String)>,
+    /// The byte offset of its `<` in the body.
+    pub offset: usize,
+    /// The tag as written, from `<` to `>`.
+    pub written: String,
+    /// Its `href` and `src` values, each with the body offset of the value as written.
+    pub links: Vec<(String, usize)>,
+}
+
+/// Finds the start tags in a document's raw HTML, each with its place and its links: the values
+/// of its `href` and `src` attributes, with the byte offset of each value as written (its
+/// opening quote, when it has one; the attribute's name when it has no value).
 ///
 /// What is a link is decided by html5ever's tokenizer, fed the raw HTML fragments of a body in
 /// order (pulldown-cmark gives an HTML block one fragment a line, and inline HTML one fragment a
@@ -68,15 +85,10 @@ impl HtmlLinks {
         }
     }
 
-    /// Reads the next fragment, `html`, and pushes the links it ends onto `found`.
+    /// Reads the next fragment, `html`, and pushes the start tags it ends onto `found`.
     /// `origins` says where `html` is in the body: pairs of (offset in `html`, offset in the
     /// body), ascending and starting with offset 0 in `html`.
-    pub fn feed(
-        &mut self,
-        html: &str,
-        origins: &[(usize, usize)],
-        found: &mut Vec<(String, usize)>,
-    ) {
+    pub fn feed(&mut self, html: &str, origins: &[(usize, usize)], found: &mut Vec<StartTag>) {
         let base = self.text.len();
         self.pieces
             .extend(origins.iter().map(|&(at, body)| (base + at, body)));
@@ -91,11 +103,11 @@ impl HtmlLinks {
                 .push_back(StrTendril::from_slice(&html[from..end]));
             from = end;
             let _ = self.tokenizer.feed(&self.input);
-            if let Some(links) = self.tokenizer.sink.ended.take() {
+            if let Some(tag) = self.tokenizer.sink.ended.take() {
                 // The piece ended with the `>` of a tag, comment or doctype.
                 let end = base + end;
-                if !links.is_empty() {
-                    self.locate(end, links, found);
+                if let Some(tag) = tag {
+                    found.push(self.locate(end, tag));
                 }
                 self.start = end;
             }
@@ -103,21 +115,16 @@ impl HtmlLinks {
         self.compact();
     }
 
-    /// Pushes the `links` of the start tag that ends just before `end` in `text`.
-    fn locate(
-        &self,
-        end: usize,
-        links: Vec<(&'static str, String)>,
-        found: &mut Vec<(String, usize)>,
-    ) {
+    /// The start tag read as `tag`, which ends just before `end` in `text`, with its place.
+    fn locate(&self, end: usize, tag: Read) -> StartTag {
         let bytes = &self.text.as_bytes()[..end];
         let tag_start = memchr::memchr_iter(b'<', &bytes[self.start..])
             .map(|i| self.start + i)
             .find(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
             .unwrap_or(self.start);
-        let tag = &bytes[tag_start..end - 1];
+        let text = &bytes[tag_start..end - 1];
         let (mut href, mut src) = (None, None);
-        attributes(tag, |name, at| {
+        attributes(text, |name, at| {
             let slot = if name.eq_ignore_ascii_case(b"href") {
                 &mut href
             } else if name.eq_ignore_ascii_case(b"src") {
@@ -128,9 +135,24 @@ impl HtmlLinks {
             // The tokenizer keeps the first of repeated attributes.
             slot.get_or_insert(tag_start + at);
         });
-        for (name, value) in links {
-            let at = if name == "href" { href } else { src };
-            found.push((value, self.body_offset(at.unwrap_or(tag_start))));
+        let links = tag
+            .attrs
+            .iter()
+            .filter_map(|(name, value)| {
+                let at = match name.as_str() {
+                    "href" => href,
+                    "src" => src,
+                    _ => return None,
+                };
+                Some((value.clone(), self.body_offset(at.unwrap_or(tag_start))))
+            })
+            .collect();
+        StartTag {
+            name: tag.name,
+            attrs: tag.attrs,
+            offset: self.body_offset(tag_start),
+            written: String::from_utf8_lossy(&bytes[tag_start..end]).into_owned(),
+            links,
         }
     }
 
@@ -166,13 +188,19 @@ impl HtmlLinks {
     }
 }
 
+/// A start tag as the tokenizer gives it.
+struct Read {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
 /// Takes the tokenizer's tokens: records the end of each tag, comment and doctype, with the
-/// `href` and `src` values of start tags, and puts the tokenizer in the state a browser's tree
+/// name and attributes of start tags, and puts the tokenizer in the state a browser's tree
 /// builder would after the start tag of an element whose text is not HTML.
 #[derive(Default)]
 struct LinkSink {
-    /// Set when a tag, comment or doctype ends: the start tag's (attribute, value) links.
-    ended: RefCell<Option<Vec<(&'static str, String)>>>,
+    /// Set when a tag, comment or doctype ends: the start tag read, if it was one.
+    ended: RefCell<Option<Option<Read>>>,
 }
 
 impl TokenSink for LinkSink {
@@ -181,20 +209,13 @@ impl TokenSink for LinkSink {
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         match token {
             Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
-                let links = tag
+                let attrs = tag
                     .attrs
                     .into_iter()
-                    .filter_map(|attr| {
-                        let name = match &*attr.name.local {
-                            "href" => "href",
-                            "src" => "src",
-                            _ => return None,
-                        };
-                        Some((name, String::from(attr.value)))
-                    })
+                    .map(|attr| (attr.name.local.to_string(), String::from(attr.value)))
                     .collect();
-                *self.ended.borrow_mut() = Some(links);
-                match &*tag.name {
+                let name = tag.name.to_string();
+                let raw = match &*name {
                     "script" => TokenSinkResult::RawData(RawKind::ScriptData),
                     "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
                         TokenSinkResult::RawData(RawKind::Rawtext)
@@ -202,10 +223,12 @@ impl TokenSink for LinkSink {
                     "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
                     "plaintext" => TokenSinkResult::Plaintext,
                     _ => TokenSinkResult::Continue,
-                }
+                };
+                *self.ended.borrow_mut() = Some(Some(Read { name, attrs }));
+                raw
             }
             Token::TagToken(_) | Token::CommentToken(_) | Token::DoctypeToken(_) => {
-                *self.ended.borrow_mut() = Some(Vec::new());
+                *self.ended.borrow_mut() = Some(None);
                 TokenSinkResult::Continue
             }
             _ => TokenSinkResult::Continue,

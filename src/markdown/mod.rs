@@ -1,9 +1,14 @@
 //! Markdown facts shared by the model and the renderer: parser options, GitHub heading ids,
-//! and the headings and links of a document body.
+//! the headings and links of a document body, the marks the language lints report, and the
+//! HTML sanitiser's allow-list.
 
 mod html;
+mod prose;
+mod sanitise;
 
-pub use html::{HtmlLinks, html_links};
+pub use html::{HtmlLinks, StartTag, html_links};
+pub use prose::{Mark, Scan, Syntax, VAGUE_PHRASES, What};
+pub use sanitise::{Removed, sanitiser};
 
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -107,17 +112,35 @@ pub struct Outline {
     /// Links and images, including reference-style ones and raw HTML's `href` and `src`
     /// values; none from code or HTML comments.
     pub links: Vec<RawLink>,
+    /// What the language lints report, in no particular order; none from code.
+    pub marks: Vec<Mark>,
 }
 
-/// Reads the headings and links of `body` in one pass.
-pub fn outline(body: &str) -> Outline {
+/// Whether a link or image destination is on another host: `http:`, `https:`, `ftp:` or a
+/// network path (`//host/…`), in any case.
+pub fn remote_url(dest: &str) -> bool {
+    let dest = dest.trim_matches(|c: char| c <= ' ');
+    let lower = |n: usize| dest.get(..n).map(str::to_ascii_lowercase);
+    ["http:", "https:", "ftp:"]
+        .iter()
+        .any(|scheme| lower(scheme.len()).as_deref() == Some(*scheme))
+        || ["//", "\\\\", "/\\", "\\/"]
+            .iter()
+            .any(|p| dest.starts_with(p))
+}
+
+/// Reads the headings, links and marks of `body` in one pass, with vague wording as `scan` says.
+pub fn outline(body: &str, scan: &Scan) -> Outline {
     let mut outline = Outline::default();
+    let vague = prose::vague_regex(scan);
+    let mut prose = prose::Prose::new(&vague);
     let mut slugger = Slugger::default();
     let mut heading: Option<(u8, String, usize)> = None;
     // Raw HTML is read by one reader for the whole body, made at the first fragment.
     let mut html_reader: Option<HtmlLinks> = None;
     let mut found = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        prose.event(body, &event, range.clone());
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level_number(level), String::new(), range.start));
@@ -149,14 +172,23 @@ pub fn outline(body: &str) -> Outline {
                 link_type,
                 dest_url,
                 ..
-            }) => outline.links.push(RawLink {
-                dest_offset: (link_type == LinkType::Inline)
-                    .then(|| inline_dest(body, range.clone(), &dest_url))
-                    .flatten(),
-                dest: dest_url.to_string(),
-                offset: range.start,
-                image: true,
-            }),
+            }) => {
+                if remote_url(&dest_url) {
+                    outline.marks.push(Mark {
+                        what: What::External("img".to_string()),
+                        offset: range.start,
+                        text: dest_url.to_string(),
+                    });
+                }
+                outline.links.push(RawLink {
+                    dest_offset: (link_type == LinkType::Inline)
+                        .then(|| inline_dest(body, range.clone(), &dest_url))
+                        .flatten(),
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    image: true,
+                })
+            }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, heading_text, _)) = heading.as_mut() {
                     heading_text.push_str(&text);
@@ -170,19 +202,64 @@ pub fn outline(body: &str) -> Outline {
                 } else {
                     reader.feed(&html, &line_origins(&html, source, range.start), &mut found);
                 }
-                outline
-                    .links
-                    .extend(found.drain(..).map(|(dest, offset)| RawLink {
-                        dest,
-                        offset,
-                        image: false,
-                        dest_offset: None,
-                    }));
+                for tag in found.drain(..) {
+                    if let Some(mark) = tag_mark(&tag) {
+                        outline.marks.push(mark);
+                    }
+                    outline
+                        .links
+                        .extend(tag.links.into_iter().map(|(dest, offset)| RawLink {
+                            dest,
+                            offset,
+                            image: false,
+                            dest_offset: None,
+                        }));
+                }
             }
             _ => {}
         }
     }
+    prose.flush();
+    outline.marks.append(&mut prose.marks);
     outline
+}
+
+/// The names of elements that are placeholders: `<insert email address here>`.
+const PLACEHOLDER_TAGS: &[&str] = &[
+    "insert",
+    "enter",
+    "your",
+    "add",
+    "fill",
+    "specify",
+    "describe",
+    "company",
+    "organisation",
+    "organization",
+    "name",
+    "date",
+    "tbd",
+];
+
+/// What a language lint reports about a start tag of raw HTML, if anything: a placeholder,
+/// else a resource from another host, else what the sanitiser removes.
+fn tag_mark(tag: &StartTag) -> Option<Mark> {
+    let mark = |what, text: &str| Mark {
+        what,
+        offset: tag.offset,
+        text: text.to_string(),
+    };
+    if PLACEHOLDER_TAGS.contains(&tag.name.as_str()) {
+        return Some(mark(What::Placeholder, &tag.written));
+    }
+    let remote = tag
+        .attrs
+        .iter()
+        .find(|(name, value)| name == "src" && remote_url(value));
+    if let Some((_, url)) = remote {
+        return Some(mark(What::External(tag.name.clone()), url));
+    }
+    sanitise::removed(tag).map(|removed| mark(What::Removed(removed), &tag.written))
 }
 
 /// The body offset of an inline link's destination: just after the link's last `](` (or
@@ -275,7 +352,7 @@ mod tests {
 
     /// The destinations and offsets of the links `outline` finds in `body`.
     fn outline_links(body: &str) -> Vec<(String, usize)> {
-        outline(body)
+        outline(body, &Scan::default())
             .links
             .into_iter()
             .map(|l| (l.dest, l.offset))
@@ -390,13 +467,13 @@ mod tests {
         assert_eq!(found.len(), 20_000);
         assert_eq!(found[19_999], ("x.md".to_string(), 15 * 19_999 + 8));
         let body = format!("{}\n", "<a href=\"x.md\">x</a> ".repeat(20_000));
-        assert_eq!(outline(&body).links.len(), 20_000);
+        assert_eq!(outline(&body, &Scan::default()).links.len(), 20_000);
     }
 
     #[test]
     fn outline_finds_links_but_not_in_code() {
         let body = "# Intro\n\nSee [a](a.md#x) and `[b](b.md)`.\n\n```\n[c](c.md)\n```\n\n[d][ref]\n\n[ref]: d.md\n\n<img src=\"pic.svg\">\n";
-        let o = outline(body);
+        let o = outline(body, &Scan::default());
         let dests: Vec<&str> = o.links.iter().map(|l| l.dest.as_str()).collect();
         assert_eq!(dests, ["a.md#x", "d.md", "pic.svg"]);
         assert_eq!(o.headings[0].id, "intro");

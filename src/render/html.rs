@@ -39,7 +39,12 @@ pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) ->
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let links = (!has_raw_html).then_some(&rewrite as &dyn Fn(&str) -> String);
-    let converted = Converter::new(doc, &mut text, links).convert(events.into_iter());
+    let events = events.into_iter().map(|event| match event {
+        Event::Html(html) => Event::Html(remote_images_as_links(html)),
+        Event::InlineHtml(html) => Event::InlineHtml(remote_images_as_links(html)),
+        other => other,
+    });
+    let converted = Converter::new(doc, &mut text, links).convert(events);
     pulldown_cmark::html::push_html(&mut html, converted);
     if has_raw_html {
         html = sanitise(&html, &rewrite);
@@ -69,6 +74,12 @@ struct Converter<'c> {
     /// Tables and code blocks so far (for their regions' names).
     tables: usize,
     codes: usize,
+    /// For each open image, when it is from another host (and so written as a link to it, or
+    /// only as its text inside a link): its URL, whether it has alt text yet, and whether it is
+    /// written as a link.
+    images: Vec<Option<(String, bool, bool)>>,
+    /// How many links are open (an image from another host inside one is only its text).
+    links: usize,
 }
 
 impl<'c> Converter<'c> {
@@ -89,6 +100,8 @@ impl<'c> Converter<'c> {
             in_heading: false,
             tables: 0,
             codes: 0,
+            images: Vec::new(),
+            links: 0,
         }
     }
 
@@ -137,6 +150,43 @@ impl<'c> Converter<'c> {
                     [Some(Event::Html(open.into())), Some(event)]
                 }
                 Event::End(TagEnd::Table) => [Some(event), Some(Event::Html("</div>\n".into()))],
+                // An image from another host is a link to it, never loaded: no request leaves
+                // the site. Without alt text, the link reads as its URL.
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if markdown::remote_url(&dest_url) => {
+                    let as_link = self.links == 0;
+                    self.images.push(Some((dest_url.to_string(), false, as_link)));
+                    let link = Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    };
+                    [as_link.then(|| self.event(Event::Start(link))).flatten(), None]
+                }
+                Event::Start(Tag::Image { .. }) => {
+                    self.images.push(None);
+                    [self.event(event), None]
+                }
+                Event::End(TagEnd::Image) => match self.images.pop().flatten() {
+                    Some((url, alt, as_link)) => [
+                        (!alt).then(|| Event::Text(url.into())),
+                        as_link.then_some(Event::End(TagEnd::Link)),
+                    ],
+                    None => [Some(event), None],
+                },
+                Event::Start(Tag::Link { .. }) => {
+                    self.links += 1;
+                    [self.event(event), None]
+                }
+                Event::End(TagEnd::Link) => {
+                    self.links = self.links.saturating_sub(1);
+                    [Some(event), None]
+                }
                 other => [self.event(other), None],
             };
             pair.into_iter().flatten()
@@ -214,6 +264,9 @@ impl<'c> Converter<'c> {
                 None => Event::Start(tag),
             },
             Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(Some((_, alt, _))) = self.images.last_mut() {
+                    *alt |= !t.is_empty();
+                }
                 self.text.push_str(t);
                 if self.in_heading {
                     self.heading.push_str(t);
@@ -350,30 +403,55 @@ fn encode_fragment(fragment: &str) -> String {
     percent_encoding::utf8_percent_encode(fragment, SET).to_string()
 }
 
-/// Cleans HTML that came from raw HTML in a document: no scripts, no event handlers, no
-/// `javascript:` URLs; keeps heading ids, highlight classes, task-list checkboxes and table
-/// alignment. Relative URLs are rewritten with `rewrite`.
+/// Cleans HTML that came from raw HTML in a document with the one allow-list
+/// ([`markdown::sanitiser`]); relative URLs are rewritten with `rewrite`.
 fn sanitise(html: &str, rewrite: &(dyn Fn(&str) -> String + Send + Sync)) -> String {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_generic_attributes(["class", "id", "style"])
-        .add_tags(["input", "figure", "figcaption", "section", "mark"])
-        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
-        .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
-        .add_tag_attributes("pre", ["tabindex", "role", "aria-label"])
-        .add_tag_attributes("a", ["aria-label"])
-        .add_tag_attributes("img", ["width", "height", "loading"])
-        .add_tag_attributes("td", ["colspan", "rowspan"])
-        .add_tag_attributes("th", ["colspan", "rowspan"])
-        .attribute_filter(|element, attribute, value| match (element, attribute) {
-            (_, "style") => is_alignment(value).then_some(Cow::Borrowed(value)),
-            ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
-            (_, "role") => (value == "region").then_some(Cow::Borrowed(value)),
-            (_, "tabindex") => (value == "0").then_some(Cow::Borrowed(value)),
-            _ => Some(Cow::Borrowed(value)),
-        })
-        .url_relative(ammonia::UrlRelative::Custom(Box::new(Rewriter(rewrite))));
+    let mut builder = markdown::sanitiser();
+    builder.url_relative(ammonia::UrlRelative::Custom(Box::new(Rewriter(rewrite))));
     builder.clean(html).to_string()
+}
+
+/// Raw HTML with each `<img>` from another host written as a link to it, named by its alt text
+/// (else its URL): no request leaves the site. (An `<img>` whose tag spans lines of an HTML
+/// block is left to the sanitiser, which drops its `src`.)
+fn remote_images_as_links(html: CowStr<'_>) -> CowStr<'_> {
+    if !html
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"<img"))
+    {
+        return html;
+    }
+    let mut tags = Vec::new();
+    markdown::HtmlLinks::new().feed(&html, &[(0, 0)], &mut tags);
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for tag in &tags {
+        let remote = tag
+            .attrs
+            .iter()
+            .find(|(name, value)| name == "src" && markdown::remote_url(value));
+        let Some((_, url)) = remote.filter(|_| tag.name == "img") else {
+            continue;
+        };
+        let alt = tag
+            .attrs
+            .iter()
+            .find(|(name, value)| name == "alt" && !value.trim().is_empty())
+            .map_or(url, |(_, alt)| alt);
+        out.push_str(&html[at..tag.offset]);
+        out.push_str(&format!(
+            "<a href=\"{}\">{}</a>",
+            highlight::escape(url),
+            highlight::escape(alt)
+        ));
+        at = tag.offset + tag.written.len();
+    }
+    if at == 0 {
+        return html;
+    }
+    out.push_str(&html[at..]);
+    out.into()
 }
 
 /// Rewrites relative URLs in sanitised HTML the way Markdown links are rewritten.
@@ -383,19 +461,6 @@ impl<'r> ammonia::UrlRelativeEvaluate<'r> for Rewriter<'r> {
     fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
         Some(Cow::Owned((self.0)(url)))
     }
-}
-
-fn is_alignment(style: &str) -> bool {
-    let normal: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let normal = normal.trim_end_matches(';');
-    matches!(
-        normal,
-        "text-align:left" | "text-align:center" | "text-align:right"
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,389 @@
+//! The prose of a body, a block at a time and outside code, and the marks the language lints
+//! report in it: placeholders, other tools' syntax, vague wording.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use regex::Regex;
+
+/// Something in a body that a language lint reports, at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// What it is.
+    pub what: What,
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// The text as written (a tag, a phrase, a URL).
+    pub text: String,
+}
+
+/// The kinds of [`Mark`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// A template placeholder (`{{name}}`, `[insert …]`, `<insert …>`, `TBD`).
+    Placeholder,
+    /// Another tool's syntax, printed as it is.
+    Foreign(Syntax),
+    /// A vague phrase (built in or from `[language] vague_phrases`).
+    Vague,
+    /// `periodically` with no period in its sentence.
+    Periodically,
+    /// `should` in a list item or a table cell (not a task, a question or a sentence's start).
+    Should,
+    /// Raw HTML the sanitiser removes, and what of it.
+    Removed(super::Removed),
+    /// An image, script or other resource from another host (the text is its URL); the tag's
+    /// name, or `img` for a Markdown image.
+    External(String),
+}
+
+/// Other tools' syntax that annexa prints as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `\pagebreak`, `\newpage`, `\clearpage`.
+    PageBreak,
+    /// pandoc or kramdown attributes, `{.class}`, `{#id}`, `{: .note}`.
+    Attributes,
+    /// A pandoc fenced div, `:::`.
+    FencedDiv,
+    /// A MkDocs admonition, `!!! note`, `??? note`.
+    Admonition,
+    /// A Hugo shortcode, `{{< … >}}`, `{{% … %}}`.
+    Shortcode,
+    /// Liquid (Jekyll) or Go template code: `{% … %}`, `{{ site.… }}`, `{{ x | f }}`,
+    /// `{{ .Title }}`.
+    Template,
+}
+
+/// How prose is read: the vague phrases added in `annexa.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Phrases reported as vague besides the built-in ones, as written.
+    pub vague_phrases: Vec<String>,
+}
+
+/// The phrases `vague-language` reports in every policy and standard.
+pub const VAGUE_PHRASES: &[&str] = &[
+    "where possible",
+    "wherever possible",
+    "if possible",
+    "as far as possible",
+    "as appropriate",
+    "where appropriate",
+    "if appropriate",
+    "if feasible",
+    "where feasible",
+    "where practicable",
+    "if practicable",
+];
+
+/// The context of the block being read.
+#[derive(Debug, Default)]
+struct Block {
+    text: String,
+    /// (offset in `text`, offset in the body), ascending.
+    pieces: Vec<(usize, usize)>,
+    /// Whether `should` is read here: a list item or a table cell, not a task.
+    requirement: bool,
+}
+
+/// Reads a body's events, a block of prose at a time, into marks.
+#[derive(Debug)]
+pub struct Prose<'s> {
+    vague: &'s Regex,
+    block: Block,
+    /// For each open list item, whether it is a task.
+    items: Vec<bool>,
+    quotes: usize,
+    cells: usize,
+    headings: usize,
+    code: bool,
+    /// The marks found.
+    pub marks: Vec<Mark>,
+}
+
+impl<'s> Prose<'s> {
+    /// A reader of vague wording by `vague` (see [`vague_regex`]).
+    pub fn new(vague: &'s Regex) -> Self {
+        Prose {
+            vague,
+            block: Block::default(),
+            items: Vec::new(),
+            quotes: 0,
+            cells: 0,
+            headings: 0,
+            code: false,
+            marks: Vec::new(),
+        }
+    }
+
+    /// Reads one event of `body`, whose source is at `range`.
+    pub fn event(&mut self, body: &str, event: &Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Text(text) if !self.code => {
+                let source = body.get(range.clone()).unwrap_or_default();
+                let text = if source == &**text { source } else { text };
+                self.push(text, range.start);
+            }
+            Event::Code(_) | Event::FootnoteReference(_) => self.push("\u{FFFC}", range.start),
+            Event::InlineHtml(html) => self.push(html, range.start),
+            Event::SoftBreak | Event::HardBreak => self.push("\n", range.start),
+            Event::TaskListMarker(_) => {
+                if let Some(task) = self.items.last_mut() {
+                    *task = true;
+                }
+            }
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(*tag),
+            _ => self.flush(),
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>) {
+        if matches!(
+            tag,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        ) {
+            return;
+        }
+        self.flush();
+        match tag {
+            Tag::Item => self.items.push(false),
+            Tag::BlockQuote(_) => self.quotes += 1,
+            Tag::TableCell => self.cells += 1,
+            Tag::Heading { .. } => self.headings += 1,
+            Tag::CodeBlock(_) => self.code = true,
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+        ) {
+            return;
+        }
+        self.flush();
+        match tag {
+            TagEnd::Item => {
+                self.items.pop();
+            }
+            TagEnd::BlockQuote(_) => self.quotes = self.quotes.saturating_sub(1),
+            TagEnd::TableCell => self.cells = self.cells.saturating_sub(1),
+            TagEnd::Heading(_) => self.headings = self.headings.saturating_sub(1),
+            TagEnd::CodeBlock => self.code = false,
+            _ => {}
+        }
+    }
+
+    fn push(&mut self, text: &str, at: usize) {
+        if self.block.text.is_empty() {
+            let in_item = self.items.last().is_some_and(|task| !task);
+            self.block.requirement = (in_item || self.cells > 0) && self.headings == 0;
+        }
+        self.block.pieces.push((self.block.text.len(), at));
+        self.block.text.push_str(text);
+    }
+
+    /// Scans the block read so far and starts the next.
+    pub fn flush(&mut self) {
+        if self.block.text.is_empty() {
+            return;
+        }
+        let block = std::mem::take(&mut self.block);
+        let prose = self.quotes == 0 && self.headings == 0;
+        let mut found = Vec::new();
+        syntax_and_placeholders(&block.text, &mut found);
+        if prose {
+            vague(&block.text, self.vague, &mut found);
+            if block.requirement {
+                should(&block.text, &mut found);
+            }
+        }
+        for (what, range) in found {
+            self.marks.push(Mark {
+                what,
+                offset: body_offset(&block.pieces, range.start),
+                text: block.text[range].to_string(),
+            });
+        }
+    }
+}
+
+/// The body offset of `at` in a block's text.
+fn body_offset(pieces: &[(usize, usize)], at: usize) -> usize {
+    let piece = pieces.partition_point(|&(p, _)| p <= at).max(1) - 1;
+    let (p, body) = pieces.get(piece).copied().unwrap_or((0, 0));
+    body + (at - p)
+}
+
+/// The regex of the vague phrases, the built-in ones and those of `scan`: case-insensitive,
+/// word-bounded, any white space between words. It is compiled once for a list of phrases.
+pub fn vague_regex(scan: &Scan) -> Regex {
+    static LAST: std::sync::Mutex<Option<(Vec<String>, Regex)>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((phrases, regex)) = last.as_ref()
+        && *phrases == scan.vague_phrases
+    {
+        return regex.clone();
+    }
+    let regex = compile_vague(scan);
+    *last = Some((scan.vague_phrases.clone(), regex.clone()));
+    regex
+}
+
+fn compile_vague(scan: &Scan) -> Regex {
+    let alternatives: Vec<String> = VAGUE_PHRASES
+        .iter()
+        .copied()
+        .chain(scan.vague_phrases.iter().map(String::as_str))
+        .filter(|p| !p.trim().is_empty())
+        .map(|phrase| {
+            phrase
+                .split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).expect("escaped phrases")
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("a valid built-in pattern")
+}
+
+static BRACES: LazyLock<Regex> = LazyLock::new(|| regex(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}"));
+static OTHER_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?m)(?P<break>\\(?:pagebreak|newpage|clearpage)\b)|(?P<attrs>\{:?[ \t]*[.#][A-Za-z][\w-]*(?:[ \t]+[^{}\n]*)?\})|(?P<div>^[ \t]*:::+[^\n]*)|(?P<admonition>^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w[^\n]*)",
+    )
+});
+static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\[(?:insert\b[^\]\n]*|your\s[^\]\n]+|(?:enter|fill\s+in|specify|describe)\s[^\]\n]+|(?:company|organi[sz]ation|client|customer)(?:\s+name)?|name|date)\]|\b(?-i:TBD|TBC|TODO|FIXME|XXX)\b",
+    )
+});
+static SHOULD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bshould\b"));
+static PERIODICALLY: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bperiodically\b"));
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|biannually|semi-annually)\b|\b(?:every|each|per|a|once\s+a)\s+(?:\d+\s+|one\s+|two\s+|three\s+|four\s+|six\s+|twelve\s+|other\s+)?(?:hour|day|week|month|quarter|year)s?\b|\b\d+\s*(?:hour|day|week|month|year)s?\b|\b(?:at\s+least|no\s+less\s+than)\s+(?:once|twice)\b",
+    )
+});
+
+/// Other tools' syntax and placeholders in `text`; `{{ … }}` is a placeholder unless it is
+/// template code (a path, a filter, a leading `.`) or a shortcode.
+fn syntax_and_placeholders(text: &str, found: &mut Vec<(What, Range<usize>)>) {
+    let mut claimed: Vec<Range<usize>> = Vec::new();
+    for m in BRACES.find_iter(text) {
+        found.push((braces(m.as_str()), m.range()));
+        claimed.push(m.range());
+    }
+    let free = |range: &Range<usize>, claimed: &[Range<usize>]| {
+        claimed
+            .iter()
+            .all(|c| range.end <= c.start || range.start >= c.end)
+    };
+    for caps in OTHER_SYNTAX.captures_iter(text) {
+        let (syntax, m) = [
+            ("break", Syntax::PageBreak),
+            ("attrs", Syntax::Attributes),
+            ("div", Syntax::FencedDiv),
+            ("admonition", Syntax::Admonition),
+        ]
+        .into_iter()
+        .find_map(|(name, syntax)| caps.name(name).map(|m| (syntax, m)))
+        .expect("one group matches");
+        let trimmed = trim(text, m.range());
+        if free(&trimmed, &claimed) {
+            claimed.push(trimmed.clone());
+            found.push((What::Foreign(syntax), trimmed));
+        }
+    }
+    for m in PLACEHOLDERS.find_iter(text) {
+        if free(&m.range(), &claimed) {
+            found.push((What::Placeholder, m.range()));
+        }
+    }
+}
+
+/// A match without its leading and trailing blanks.
+fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+    let found = &text[range.clone()];
+    let start = range.start + (found.len() - found.trim_start().len());
+    start..range.start + found.trim_end().len()
+}
+
+/// What a `{{ … }}` or `{% … %}` is.
+fn braces(found: &str) -> What {
+    if found.starts_with("{%") {
+        return What::Foreign(Syntax::Template);
+    }
+    let inner = found[2..found.len() - 2].trim();
+    if (inner.starts_with('<') && inner.ends_with('>'))
+        || (inner.starts_with('%') && inner.ends_with('%'))
+    {
+        return What::Foreign(Syntax::Shortcode);
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    if inner.is_empty() || inner.chars().all(word) {
+        What::Placeholder
+    } else {
+        What::Foreign(Syntax::Template)
+    }
+}
+
+/// Vague phrases, and `periodically` where its sentence names no period.
+fn vague(text: &str, phrases: &Regex, found: &mut Vec<(What, Range<usize>)>) {
+    for m in phrases.find_iter(text) {
+        found.push((What::Vague, m.range()));
+    }
+    for m in PERIODICALLY.find_iter(text) {
+        let sentence = sentence_around(text, m.range());
+        if !PERIOD.is_match(&text[sentence]) {
+            found.push((What::Periodically, m.range()));
+        }
+    }
+}
+
+/// `should`, except at the start of a sentence ("Should an incident occur, …") or in a question.
+fn should(text: &str, found: &mut Vec<(What, Range<usize>)>) {
+    for m in SHOULD.find_iter(text) {
+        let sentence = sentence_around(text, m.range());
+        let before = &text[sentence.start..m.start()];
+        let starts = !before.chars().any(char::is_alphanumeric);
+        let question = text[sentence].trim_end().ends_with('?');
+        if !starts && !question {
+            found.push((What::Should, m.range()));
+        }
+    }
+}
+
+/// The sentence of `text` holding `range`: from after the `.`, `!`, `?` or `;` followed by white
+/// space (or a line break that ends a line) before it, to the end of the one after it.
+fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let ends = |(i, c): &(usize, char)| {
+        matches!(c, '.' | '!' | '?' | ';')
+            && text[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+    };
+    let start = text[..range.start]
+        .char_indices()
+        .filter(ends)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[range.end..]
+        .char_indices()
+        .find(ends)
+        .map_or(text.len(), |(i, c)| range.end + i + c.len_utf8());
+    start..end
+}
