@@ -51,7 +51,7 @@ fn exit_1_on_every_lint() {
         .assert()
         .code(1)
         .stdout(predicate::str::ends_with(
-            "annexa: 26 errors, 26 warnings in 10 documents\n",
+            "annexa: 26 errors, 31 warnings in 10 documents\n",
         ));
 }
 
@@ -591,6 +591,16 @@ fn a_link_to_a_readme_or_an_unpublished_markdown_file_is_broken() {
                 "`../templates/x.md` is not published on the site".to_string(),
                 Some(
                     "files under templates/ are theme templates and are not published".to_string()
+                )
+            ),
+            // The file itself is reported too: a Markdown file under templates/ is no page.
+            (
+                "ignored-file templates/x.md".to_string(),
+                "`templates/x.md` is a Markdown file under `templates/`, so it is not published"
+                    .to_string(),
+                Some(
+                    "`templates/` holds theme templates: move the document out of it to publish it as a page"
+                        .to_string()
                 )
             ),
         ]

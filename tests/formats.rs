@@ -79,7 +79,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "line": 4,
                 "column": 1,
                 "message": "unknown key `colour`",
-                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints, front_matter, documents",
+                "help": "known keys: title, organisation, base_url, frameworks, output_dir, repo_url, repo_commit_url, reviews, history, changes, lints, front_matter, documents, language",
             },
             {
                 "lint": "audit-coverage-gap",
@@ -300,6 +300,42 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": null,
             },
             {
+                "lint": "vague-language",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 14,
+                "column": 20,
+                "message": "`should` in a requirement of a policy",
+                "help": "write `must` for a requirement, or `may` for a choice",
+            },
+            {
+                "lint": "foreign-syntax",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 16,
+                "column": 1,
+                "message": "pandoc page break `\\pagebreak` is printed on the site as it is",
+                "help": "remove it: a page of the site has no page breaks",
+            },
+            {
+                "lint": "raw-html-removed",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 18,
+                "column": 1,
+                "message": "attribute `onclick` of `<div onclick=\"steal()\">` removed from the page",
+                "help": "the site keeps only safe attributes: no event handlers, styles other than `text-align`, or `javascript:` links",
+            },
+            {
+                "lint": "external-resource",
+                "severity": "warning",
+                "file": "policies/duplicate.md",
+                "line": 20,
+                "column": 1,
+                "message": "image `https://cdn.example.com/logo.png` is on another host",
+                "help": "the site loads nothing from outside, so it is shown as a link to it: copy the image into the repository to show it",
+            },
+            {
                 "lint": "review-date-missing",
                 "severity": "warning",
                 "file": "procedures/backups.md",
@@ -334,6 +370,15 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "column": 12,
                 "message": "documented information for 9.1 Evidence of monitoring and measurement results is not current: `Logging Standard` is a draft",
                 "help": "approve `records/draft.md` (`status = \"approved\"`, with `last_reviewed`)",
+            },
+            {
+                "lint": "placeholder-text",
+                "severity": "warning",
+                "file": "records/draft.md",
+                "line": 9,
+                "column": 20,
+                "message": "placeholder `TBD` left in the text",
+                "help": "replace it with what it stands for before the document is approved",
             },
             {
                 "lint": "empty-document",
@@ -543,7 +588,7 @@ fn json_on_every_lint_is_exactly_the_documented_report() {
                 "help": "write the full id: `acme-controls:RQ-1` or `acme-rules:RQ-1`",
             },
         ],
-        "summary": { "errors": 26, "warnings": 26, "documents": 10 }
+        "summary": { "errors": 26, "warnings": 31, "documents": 10 }
     });
     assert_eq!(report.json, expected);
 }
@@ -607,6 +652,13 @@ fn every_lint_fires_on_the_every_lint_fixture() {
         "management-review-incomplete",
         // Document control from Git: the fixture's repository edits an approved policy.
         "changed-after-approval",
+        // The language of documents: a draft's placeholder, a policy's `should`, pandoc, raw
+        // HTML the sanitiser removes, an image from another host.
+        "placeholder-text",
+        "vague-language",
+        "foreign-syntax",
+        "raw-html-removed",
+        "external-resource",
     ]
     .into_iter()
     .map(String::from)
@@ -639,7 +691,12 @@ fn json_severities_follow_the_documented_defaults() {
             | "finding-unverified"
             | "evidence-expiring"
             | "management-review-incomplete"
-            | "changed-after-approval" => "warning",
+            | "changed-after-approval"
+            | "placeholder-text"
+            | "vague-language"
+            | "foreign-syntax"
+            | "raw-html-removed"
+            | "external-resource" => "warning",
             _ => "error",
         };
         assert_eq!(d.severity, expected, "{d:?}");
@@ -727,7 +784,7 @@ fn github_lines_match_the_json_diagnostics_on_every_lint() {
     let mut lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.pop(),
-        Some("annexa: 26 errors, 26 warnings in 10 documents")
+        Some("annexa: 26 errors, 31 warnings in 10 documents")
     );
     let expected: Vec<String> = report
         .diagnostics
@@ -789,7 +846,7 @@ fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     assert_eq!(driver["name"], "annexa");
     let rules = driver["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids.len(), 44);
+    assert_eq!(rule_ids.len(), 49);
     assert_eq!(
         rule_ids.iter().collect::<BTreeSet<_>>().len(),
         rule_ids.len(),
@@ -882,7 +939,7 @@ fn sarif_of_a_clean_repository_has_rules_and_no_results() {
             .as_array()
             .unwrap()
             .len(),
-        44
+        49
     );
 }
 

@@ -343,10 +343,14 @@ proptest! {
     }
 
     /// `outline` never panics; every heading and link offset is a character boundary inside
-    /// the body, and so is every offset `html_links` gives.
+    /// the body, and so is every offset `html_links` gives and every mark's.
     #[test]
     fn outline_offsets_are_char_boundaries(body in markdown_text()) {
-        let outline = markdown::outline(&body);
+        let scan = markdown::Scan { vague_phrases: vec!["as needed".to_string()] };
+        let outline = markdown::outline(&body, &scan);
+        for mark in &outline.marks {
+            prop_assert!(body.is_char_boundary(mark.offset) && mark.offset <= body.len(), "{mark:?}");
+        }
         for heading in &outline.headings {
             prop_assert!(body.is_char_boundary(heading.offset), "{heading:?}");
             prop_assert!((1..=6).contains(&heading.level));

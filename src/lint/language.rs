@@ -34,7 +34,7 @@ pub fn placeholder_text(project: &Project) -> Vec<Diagnostic> {
         }
         let mut d = Diagnostic::new(
             Lint::PlaceholderText,
-            format!("placeholder `{}` left in the text", mark.text),
+            format!("placeholder `{}` left in the text", shortened(&mark.text)),
         );
         if doc.meta.status == Status::Approved {
             d.severity = Severity::Error;
@@ -57,7 +57,7 @@ pub fn vague_language(project: &Project) -> Vec<Diagnostic> {
         };
         let (message, help) = match mark.what {
             What::Vague => (
-                format!("vague wording `{}` in a {kind}", mark.text),
+                format!("vague wording `{}` in a {kind}", shortened(&mark.text)),
                 "say when it applies and who decides, or state the requirement without it",
             ),
             What::Periodically => (
@@ -106,7 +106,10 @@ pub fn foreign_syntax(project: &Project) -> Vec<Diagnostic> {
         Some(
             Diagnostic::new(
                 Lint::ForeignSyntax,
-                format!("{what} `{}` is printed on the site as it is", mark.text),
+                format!(
+                    "{what} `{}` is printed on the site as it is",
+                    shortened(&mark.text)
+                ),
             )
             .with_help(help),
         )
@@ -176,12 +179,10 @@ pub fn external_resources(project: &Project) -> Vec<Diagnostic> {
     })
 }
 
-/// `text`, cut to 80 characters with `…` when longer, on one line.
+/// `text` on one line (each run of white space one space), cut to 80 characters with `…` when
+/// longer.
 fn shortened(text: &str) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &one_line[..at]),
         None => one_line,

@@ -82,8 +82,9 @@ pub const VAGUE_PHRASES: &[&str] = &[
 #[derive(Debug, Default)]
 struct Block {
     text: String,
-    /// (offset in `text`, offset in the body), ascending.
-    pieces: Vec<(usize, usize)>,
+    /// (offset in `text`, offset in the body, whether the text is the body's there byte for
+    /// byte), ascending.
+    pieces: Vec<(usize, usize, bool)>,
     /// Whether `should` is read here: a list item or a table cell, not a task.
     requirement: bool,
 }
@@ -122,13 +123,17 @@ impl<'s> Prose<'s> {
     pub fn event(&mut self, body: &str, event: &Event<'_>, range: Range<usize>) {
         match event {
             Event::Text(text) if !self.code => {
-                let source = body.get(range.clone()).unwrap_or_default();
-                let text = if source == &**text { source } else { text };
-                self.push(text, range.start);
+                let exact = body.get(range.clone()) == Some(&**text);
+                self.push(text, range.start, exact);
             }
-            Event::Code(_) | Event::FootnoteReference(_) => self.push("\u{FFFC}", range.start),
-            Event::InlineHtml(html) => self.push(html, range.start),
-            Event::SoftBreak | Event::HardBreak => self.push("\n", range.start),
+            Event::Code(_) | Event::FootnoteReference(_) => {
+                self.push("\u{FFFC}", range.start, false)
+            }
+            Event::InlineHtml(html) => {
+                let exact = body.get(range.clone()) == Some(&**html);
+                self.push(html, range.start, exact);
+            }
+            Event::SoftBreak | Event::HardBreak => self.push("\n", range.start, false),
             Event::TaskListMarker(_) => {
                 if let Some(task) = self.items.last_mut() {
                     *task = true;
@@ -182,12 +187,13 @@ impl<'s> Prose<'s> {
         }
     }
 
-    fn push(&mut self, text: &str, at: usize) {
+    /// Adds `text`, which is at `at` in the body (byte for byte when `exact`).
+    fn push(&mut self, text: &str, at: usize, exact: bool) {
         if self.block.text.is_empty() {
             let in_item = self.items.last().is_some_and(|task| !task);
             self.block.requirement = (in_item || self.cells > 0) && self.headings == 0;
         }
-        self.block.pieces.push((self.block.text.len(), at));
+        self.block.pieces.push((self.block.text.len(), at, exact));
         self.block.text.push_str(text);
     }
 
@@ -216,11 +222,15 @@ impl<'s> Prose<'s> {
     }
 }
 
-/// The body offset of `at` in a block's text.
-fn body_offset(pieces: &[(usize, usize)], at: usize) -> usize {
-    let piece = pieces.partition_point(|&(p, _)| p <= at).max(1) - 1;
-    let (p, body) = pieces.get(piece).copied().unwrap_or((0, 0));
-    body + (at - p)
+/// The body offset of `at` in a block's text: in a piece that is not the body's text byte for
+/// byte (an escape, an entity, a code span), the piece's start.
+fn body_offset(pieces: &[(usize, usize, bool)], at: usize) -> usize {
+    let piece = pieces.partition_point(|&(p, _, _)| p <= at).max(1) - 1;
+    match pieces.get(piece) {
+        Some(&(p, body, true)) => body + (at - p),
+        Some(&(_, body, false)) => body,
+        None => 0,
+    }
 }
 
 /// The regex of the vague phrases, the built-in ones and those of `scan`: case-insensitive,
@@ -245,14 +255,28 @@ fn compile_vague(scan: &Scan) -> Regex {
         .chain(scan.vague_phrases.iter().map(String::as_str))
         .filter(|p| !p.trim().is_empty())
         .map(|phrase| {
-            phrase
+            // Whole words: a word boundary at each end that is a word character.
+            let phrase = phrase.trim();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let words = phrase
                 .split_whitespace()
                 .map(regex::escape)
                 .collect::<Vec<_>>()
-                .join(r"\s+")
+                .join(r"\s+");
+            let start = if word(phrase.chars().next()) {
+                r"\b"
+            } else {
+                ""
+            };
+            let end = if word(phrase.chars().last()) {
+                r"\b"
+            } else {
+                ""
+            };
+            format!("{start}{words}{end}")
         })
         .collect();
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).expect("escaped phrases")
+    Regex::new(&format!("(?i)(?:{})", alternatives.join("|"))).expect("escaped phrases")
 }
 
 fn regex(pattern: &str) -> Regex {
@@ -271,6 +295,8 @@ static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static SHOULD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bshould\b"));
+static CONDITIONAL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(?:if|unless|in\s+case|whether)\b"));
 static PERIODICALLY: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bperiodically\b"));
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -353,14 +379,20 @@ fn vague(text: &str, phrases: &Regex, found: &mut Vec<(What, Range<usize>)>) {
     }
 }
 
-/// `should`, except at the start of a sentence ("Should an incident occur, …") or in a question.
+/// `should`, except where it is no requirement: as `Should` at the start of a sentence ("Should
+/// an incident occur, …"), in a condition ("if a laptop should be lost", no comma between), or in a
+/// question.
 fn should(text: &str, found: &mut Vec<(What, Range<usize>)>) {
     for m in SHOULD.find_iter(text) {
         let sentence = sentence_around(text, m.range());
         let before = &text[sentence.start..m.start()];
-        let starts = !before.chars().any(char::is_alphanumeric);
+        let starts = !before.chars().any(char::is_alphanumeric) && m.as_str().starts_with('S');
+        let conditional = CONDITIONAL
+            .find_iter(before)
+            .last()
+            .is_some_and(|c| !before[c.end()..].contains(','));
         let question = text[sentence].trim_end().ends_with('?');
-        if !starts && !question {
+        if !starts && !conditional && !question {
             found.push((What::Should, m.range()));
         }
     }
@@ -381,9 +413,240 @@ fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
         .filter(ends)
         .last()
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[range.end..]
+    let end = text
         .char_indices()
+        .skip_while(|&(i, _)| i < range.end)
         .find(ends)
-        .map_or(text.len(), |(i, c)| range.end + i + c.len_utf8());
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The marks of `body` read as a whole: (what, text, offset).
+    fn marks(body: &str, phrases: &[&str]) -> Vec<(What, String, usize)> {
+        let scan = Scan {
+            vague_phrases: phrases.iter().map(|p| p.to_string()).collect(),
+        };
+        let vague = vague_regex(&scan);
+        let mut prose = Prose::new(&vague);
+        for (event, range) in
+            pulldown_cmark::Parser::new_ext(body, crate::markdown::options()).into_offset_iter()
+        {
+            prose.event(body, &event, range);
+        }
+        prose.flush();
+        let mut found: Vec<_> = prose
+            .marks
+            .into_iter()
+            .map(|m| (m.what, m.text, m.offset))
+            .collect();
+        found.sort_by_key(|m| m.2);
+        found
+    }
+
+    fn texts(body: &str) -> Vec<(What, String)> {
+        marks(body, &[])
+            .into_iter()
+            .map(|(w, t, _)| (w, t))
+            .collect()
+    }
+
+    fn one(what: What, text: &str) -> Vec<(What, String)> {
+        vec![(what, text.to_string())]
+    }
+
+    #[test]
+    fn double_braces_are_placeholders_or_template_code() {
+        assert_eq!(braces("{{companyShortName}}"), What::Placeholder);
+        assert_eq!(braces("{{ company-name }}"), What::Placeholder);
+        assert_eq!(braces("{{}}"), What::Placeholder);
+        assert_eq!(braces("{{ site.title }}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{{ x | upcase }}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{{ .Title }}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{{ two words }}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{% if x %}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{{< figure >}}"), What::Foreign(Syntax::Shortcode));
+        assert_eq!(braces("{{% notice %}}"), What::Foreign(Syntax::Shortcode));
+        assert_eq!(braces("{{< figure }}"), What::Foreign(Syntax::Template));
+        assert_eq!(braces("{{% notice }}"), What::Foreign(Syntax::Template));
+    }
+
+    #[test]
+    fn placeholders_are_found_at_their_offsets_outside_code() {
+        let body = "A {{x}} b `{{y}}` [insert logo] TBD.\n\n```\nTODO\n```\n";
+        assert_eq!(
+            marks(body, &[]),
+            [
+                (What::Placeholder, "{{x}}".to_string(), 2),
+                (What::Placeholder, "[insert logo]".to_string(), 18),
+                (What::Placeholder, "TBD".to_string(), 32),
+            ]
+        );
+        for text in [
+            "[your company]",
+            "[Enter the date]",
+            "[fill in the name]",
+            "[Specify it]",
+            "[describe the scope]",
+            "[Company Name]",
+            "[organization]",
+            "[Organisation name]",
+            "[client]",
+            "[customer name]",
+            "[Name]",
+            "[date]",
+            "TBC",
+            "TODO",
+            "FIXME",
+            "XXX",
+        ] {
+            assert_eq!(
+                texts(&format!("A {text} b\n")),
+                one(What::Placeholder, text)
+            );
+        }
+        for plain in [
+            "Press [Enter] to go on.",
+            "Click [Add user].",
+            "See [1] and [your].",
+            "A todo list, tbd in lower case, XXXL and TBDs.",
+            "[Name of the game]",
+        ] {
+            assert_eq!(texts(plain), [], "{plain}");
+        }
+    }
+
+    #[test]
+    fn foreign_syntax_is_found_once() {
+        assert_eq!(
+            texts("\\newpage and \\clearpage\n"),
+            [
+                (What::Foreign(Syntax::PageBreak), "\\newpage".to_string()),
+                (What::Foreign(Syntax::PageBreak), "\\clearpage".to_string()),
+            ]
+        );
+        assert_eq!(texts("\\pagebreaking news\n"), []);
+        assert_eq!(
+            texts("Text {: .note}\n"),
+            one(What::Foreign(Syntax::Attributes), "{: .note}")
+        );
+        assert_eq!(texts("A set {x} and {1.5}\n"), []);
+        assert_eq!(
+            texts("??? tip\n"),
+            one(What::Foreign(Syntax::Admonition), "??? tip")
+        );
+        assert_eq!(
+            texts("???+ tip\n"),
+            one(What::Foreign(Syntax::Admonition), "???+ tip")
+        );
+        assert_eq!(texts("Why??? Really!!! ok\n"), []);
+        assert_eq!(texts("A ::: in a line\n"), []);
+        // `{ .Title }` inside `{{ .Title }}` is not an attribute block as well.
+        assert_eq!(
+            texts("{{ .Title }}\n"),
+            one(What::Foreign(Syntax::Template), "{{ .Title }}")
+        );
+    }
+
+    #[test]
+    fn vague_phrases_are_whole_words_in_any_case_over_line_breaks() {
+        assert_eq!(
+            marks("If\nFeasible, IT acts.\n", &[]),
+            [(What::Vague, "If\nFeasible".to_string(), 0)]
+        );
+        assert_eq!(texts("Done where possibly.\n"), []);
+        assert_eq!(texts("Done somewhere possible.\n"), []);
+        assert_eq!(texts("As required, IT acts.\n"), []);
+        assert_eq!(
+            marks("As required, IT acts.\n", &["as  required"]),
+            [(What::Vague, "As required".to_string(), 0)]
+        );
+        assert_eq!(marks("Done (asap).\n", &["(asap)"]).len(), 1);
+        assert_eq!(marks("Done x(asap)y.\n", &["(asap)"]).len(), 1);
+        assert_eq!(marks("Done.\n", &["", "  "]), []);
+    }
+
+    #[test]
+    fn periodically_needs_a_period_in_its_sentence() {
+        for with in [
+            "Reviewed periodically (annually).",
+            "Reviewed periodically, every 6 months.",
+            "Reviewed periodically and at least once a year.",
+            "Reviewed periodically, each quarter.",
+            "Reviewed periodically: 12 months at most.",
+            "Reviewed periodically, at least twice.",
+            "Every year, it is reviewed periodically.",
+        ] {
+            assert_eq!(texts(with), [], "{with}");
+        }
+        assert_eq!(
+            texts("Reviewed annually. Tested periodically.\n"),
+            one(What::Periodically, "periodically")
+        );
+        assert_eq!(
+            texts("Tested periodically. Reviewed annually.\n"),
+            one(What::Periodically, "periodically")
+        );
+        assert_eq!(
+            texts("Tested periodically; reviewed annually.\n"),
+            one(What::Periodically, "periodically")
+        );
+    }
+
+    #[test]
+    fn should_is_read_in_list_items_and_table_cells() {
+        let should = || one(What::Should, "should");
+        assert_eq!(texts("- Users should log out.\n"), should());
+        assert_eq!(texts("| a |\n|---|\n| Users should log out |\n"), should());
+        assert_eq!(texts("Users should log out.\n"), []);
+        assert_eq!(texts("# Users should log out\n"), []);
+        assert_eq!(texts("- # Users should log out\n"), []);
+        assert_eq!(texts("> - Users should log out.\n"), []);
+        assert_eq!(texts("- [ ] Users should log out.\n"), []);
+        assert_eq!(texts("- [x] Done.\n  - Users should log out.\n"), should());
+        assert_eq!(texts("- Should users log out, lock.\n"), []);
+        assert_eq!(texts("- Done. Should users log out, lock.\n"), []);
+        assert_eq!(texts("- should users log out.\n"), should());
+        assert_eq!(texts("- Why should users log out?\n"), []);
+        assert_eq!(texts("- If users should leave, lock.\n"), []);
+        assert_eq!(texts("- Unless users should leave, lock.\n"), []);
+        assert_eq!(texts("- In case users should leave, lock.\n"), []);
+        assert_eq!(texts("- If users leave, they should lock.\n"), should());
+        assert_eq!(texts("- Users shoulder it.\n"), []);
+        assert_eq!(texts("- Users `should` log out.\n"), []);
+        // Emphasis and links do not end the item's text.
+        assert_eq!(texts("- *Users* should [log out](x.md).\n"), should());
+    }
+
+    #[test]
+    fn sentences_end_at_stops_followed_by_space() {
+        let text = "One. Two e.g. three; four! Five? 1.5 six";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            &text[sentence_around(text, start..start + word.len())]
+        };
+        assert_eq!(at("One"), "One.");
+        assert_eq!(at("Two"), " Two e.g.");
+        assert_eq!(at("four"), " four!");
+        assert_eq!(at("Five"), " Five?");
+        assert_eq!(at("six"), " 1.5 six");
+    }
+
+    #[test]
+    fn offsets_in_escaped_text_are_the_text_start() {
+        // `\*` makes a text event that is not the body byte for byte.
+        let body = "A \\* TBD\n";
+        let found = marks(body, &[]);
+        assert_eq!(found.len(), 1);
+        assert!(
+            body.is_char_boundary(found[0].2) && found[0].2 <= 6,
+            "{found:?}"
+        );
+        assert_eq!(body_offset(&[(0, 10, true), (4, 20, false)], 2), 12);
+        assert_eq!(body_offset(&[(0, 10, true), (4, 20, false)], 6), 20);
+        assert_eq!(body_offset(&[], 6), 0);
+    }
 }
