@@ -410,8 +410,7 @@ fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
     };
     let start = text[..range.start]
         .char_indices()
-        .filter(ends)
-        .last()
+        .rfind(ends)
         .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text
         .char_indices()
