@@ -113,7 +113,7 @@ lints! {
     ManagementReviewOverdue = "management-review-overdue", Error, "No management review within `interval` of the last one.";
     ManagementReviewIncomplete = "management-review-incomplete", Warning, "The last management review did not cover every input of ISO/IEC 27001:2022 9.3.2.";
     PlaceholderText = "placeholder-text", Warning, "A template placeholder left in a document's text (`{{companyShortName}}`, `[insert …]`, `<insert …>`, `TBD`, `TODO`, `XXX`); an error in an approved document.";
-    VagueLanguage = "vague-language", Warning, "Wording in a policy or standard that leaves a requirement open: `where possible`, `as appropriate`, `periodically` with no period, `should` in a list item.";
+    VagueLanguage = "vague-language", Warning, "Wording in a policy or standard that leaves a requirement open: `where possible`, `as appropriate`, `periodically` or `regularly` with no period, `should` in a list item.";
     ForeignSyntax = "foreign-syntax", Warning, "Another tool's syntax that the site prints as text: pandoc, MkDocs admonitions, Hugo shortcodes, Liquid.";
     RawHtmlRemoved = "raw-html-removed", Warning, "Raw HTML in a document that the sanitiser removes from the page: an element, or attributes.";
     ExternalResource = "external-resource", Warning, "An image, script or other resource from another host, which the site never loads.";

@@ -47,7 +47,8 @@ pub fn placeholder_text(project: &Project) -> Vec<Diagnostic> {
 }
 
 /// `vague-language`: in a policy or a standard, a phrase that leaves a requirement open
-/// ("where possible"), `periodically` with no period, or `should` in a list item or table cell.
+/// ("where possible"), `periodically` (or `periodic`, `regularly`) with no period, or `should` in
+/// a list item or table cell.
 pub fn vague_language(project: &Project) -> Vec<Diagnostic> {
     from_marks(project, Lint::VagueLanguage, |doc, mark| {
         let kind = match doc.meta.kind {

@@ -27,7 +27,7 @@ pub enum What {
     Foreign(Syntax),
     /// A vague phrase (built in or from `[language] vague_phrases`).
     Vague,
-    /// `periodically` with no period in its sentence.
+    /// `periodically`, `periodic` or `regularly` with no period in its sentence.
     Periodically,
     /// `should` in a list item or a table cell (not a task, a question or a sentence's start).
     Should,
@@ -127,6 +127,11 @@ impl<'s> Prose<'s> {
                 self.push(text, range.start, exact);
             }
             Event::Code(_) | Event::FootnoteReference(_) => {
+                self.push("\u{FFFC}", range.start, false)
+            }
+            // A comment is not on the page; a tag is kept as written, so that a shortcode
+            // around it (`{{<figure>}}`) reads whole.
+            Event::InlineHtml(html) if html.starts_with("<!--") => {
                 self.push("\u{FFFC}", range.start, false)
             }
             Event::InlineHtml(html) => {
@@ -297,7 +302,8 @@ static PLACEHOLDERS: LazyLock<Regex> = LazyLock::new(|| {
 static SHOULD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bshould\b"));
 static CONDITIONAL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)\b(?:if|unless|in\s+case|whether)\b"));
-static PERIODICALLY: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bperiodically\b"));
+static PERIODICALLY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(?:periodically|periodic|regularly)\b"));
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|biannually|semi-annually)\b|\b(?:every|each|per|a|once\s+a)\s+(?:\d+\s+|one\s+|two\s+|three\s+|four\s+|six\s+|twelve\s+|other\s+)?(?:hour|day|week|month|quarter|year)s?\b|\b\d+\s*(?:hour|day|week|month|year)s?\b|\b(?:at\s+least|no\s+less\s+than)\s+(?:once|twice)\b",
@@ -366,7 +372,8 @@ fn braces(found: &str) -> What {
     }
 }
 
-/// Vague phrases, and `periodically` where its sentence names no period.
+/// Vague phrases, and `periodically`, `periodic` or `regularly` where its sentence names no
+/// period.
 fn vague(text: &str, phrases: &Regex, found: &mut Vec<(What, Range<usize>)>) {
     for m in phrases.find_iter(text) {
         found.push((What::Vague, m.range()));
@@ -475,6 +482,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_at_their_offsets_outside_code() {
+        assert_eq!(texts("A <!-- TODO: {{x}} --> b.\n\n<!-- TBD -->\n"), []);
         let body = "A {{x}} b `{{y}}` [insert logo] TBD.\n\n```\nTODO\n```\n";
         assert_eq!(
             marks(body, &[]),
@@ -543,6 +551,13 @@ mod tests {
         );
         assert_eq!(texts("Why??? Really!!! ok\n"), []);
         assert_eq!(texts("A ::: in a line\n"), []);
+        assert_eq!(
+            texts("{{<figure src=\"x.png\">}}\n"),
+            one(
+                What::Foreign(Syntax::Shortcode),
+                "{{<figure src=\"x.png\">}}"
+            )
+        );
         // `{ .Title }` inside `{{ .Title }}` is not an attribute block as well.
         assert_eq!(
             texts("{{ .Title }}\n"),
@@ -593,6 +608,15 @@ mod tests {
             texts("Tested periodically; reviewed annually.\n"),
             one(What::Periodically, "periodically")
         );
+        assert_eq!(
+            texts("Audited on a periodic basis. Patched Regularly.\n"),
+            [
+                (What::Periodically, "periodic".to_string()),
+                (What::Periodically, "Regularly".to_string()),
+            ]
+        );
+        assert_eq!(texts("Patched regularly, at least monthly.\n"), []);
+        assert_eq!(texts("A regular user, periodicals.\n"), []);
     }
 
     #[test]
