@@ -520,6 +520,23 @@ mod tests {
     }
 
     #[test]
+    fn an_image_from_another_host_is_a_link_to_it() {
+        let body = "![Logo](https://cdn.example.com/logo.png \"The logo\") ![](//cdn.example.com/x.png)\n\n\
+                    [![Badge **b**](https://img.example.com/b.svg)](https://ci.example.com/) ![Here](img.png)\n";
+        let [a] = &rendered(&[("a.md", body)])[..] else {
+            panic!("one document");
+        };
+        assert_eq!(
+            a.html,
+            "<p><a href=\"https://cdn.example.com/logo.png\" title=\"The logo\">Logo</a> \
+             <a href=\"//cdn.example.com/x.png\">//cdn.example.com/x.png</a></p>\n\
+             <p><a href=\"https://ci.example.com/\">Badge <strong>b</strong></a> \
+             <img src=\"img.png\" alt=\"Here\" /></p>\n"
+        );
+        assert_eq!(a.text, "Logo \nBadge b Here\n");
+    }
+
+    #[test]
     fn raw_html_is_sanitised_with_its_links_rewritten() {
         let body = "## Scope\n\n<div onclick=\"x()\">See <a href=\"b.md\">B</a>.</div>\n\n\
                     [Also B](b.md) and <script>alert(1)</script>\n";
