@@ -336,7 +336,7 @@ annexa: 1 error, 4 warnings in 1 document
 
 #[test]
 fn external_images_and_scripts_are_reported_and_images_render_as_links() {
-    let body = "# A\n\n![Logo](https://cdn.example.com/logo.png) ![](//cdn.example.com/blank.png)\n[![Badge](https://img.example.com/b.svg)](https://ci.example.com/)\n\n<img src=\"https://cdn.example.com/x.png\" alt=\"Diagram\"> <img src=\"HTTP://cdn.example.com/y.png\">\n<script src=\"https://evil.example/x.js\"></script>\n\n![Local](logo.png)\n";
+    let body = "# A\n\n![Logo](https://cdn.example.com/logo.png) ![](//cdn.example.com/blank.png)\n[![Badge](https://img.example.com/b.svg)](https://ci.example.com/)\n\n<img src=\"https://cdn.example.com/x.png\" alt=\"Diagram\"> <img src=\"HTTP://cdn.example.com/y.png\">\n<script src=\"https://evil.example/x.js\"></script>\n\n![Local](logo.png)\n\n<iframe src=\"https://maps.example.com/embed?q=office\"></iframe>\n";
     let repo = Repo::new()
         .file("procedures/a.md", &doc("A", body))
         .file("procedures/logo.png", "png");
@@ -369,7 +369,11 @@ warning[external-resource]: script `https://evil.example/x.js` is on another hos
   --> procedures/a.md:13:1
    = help: the site runs no scripts from documents and loads nothing from outside: remove it
 
-annexa: 0 errors, 6 warnings in 1 document
+warning[external-resource]: resource `https://maps.example.com/embed?q=office` is on another host
+  --> procedures/a.md:17:1
+   = help: the site loads nothing from outside, so it is removed: copy the file into the repository and link to it
+
+annexa: 0 errors, 7 warnings in 1 document
 "
     );
     let out = tempfile::tempdir().unwrap();

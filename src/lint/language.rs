@@ -189,3 +189,20 @@ fn shortened(text: &str) -> String {
         None => one_line,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shortened;
+
+    #[test]
+    fn long_text_is_cut_to_eighty_characters_on_one_line() {
+        assert_eq!(shortened("a\n  b\tc"), "a b c");
+        let long = "x".repeat(80);
+        assert_eq!(shortened(&long), long);
+        assert_eq!(shortened(&format!("{long}é")), format!("{long}…"));
+        assert_eq!(
+            shortened(&format!("é{long}")),
+            format!("é{}…", "x".repeat(79))
+        );
+    }
+}
