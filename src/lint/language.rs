@@ -47,7 +47,7 @@ pub fn placeholder_text(project: &Project) -> Vec<Diagnostic> {
 }
 
 /// `vague-language`: in a policy or a standard, a phrase that leaves a requirement open
-/// ("where possible"), `periodically` (or `periodic`, `regularly`) with no period, or `should` in
+/// ("where possible"), `periodically` (or `regularly`) with no period, or `should` in
 /// a list item or table cell.
 pub fn vague_language(project: &Project) -> Vec<Diagnostic> {
     from_marks(project, Lint::VagueLanguage, |doc, mark| {
