@@ -186,7 +186,8 @@ impl Preview {
         }
     }
 
-    /// The analysis's diagnostics in `check`'s human format, unless they are what was printed
+    /// The analysis's errors in `check`'s human format and the summary counting the warnings
+    /// by lint, as `build` prints them, unless they are what was printed
     /// last (or there are none, and none were).
     fn diagnostics_to_print(&mut self, analysis: &Analysis) -> Option<String> {
         let mut text = Vec::new();
@@ -196,7 +197,13 @@ impl Preview {
                 documents: analysis.project.documents.len(),
                 files: &[],
             };
-            report.write(crate::report::Format::Human, &mut text).ok()?;
+            report
+                .write_with(
+                    crate::report::Format::Human,
+                    crate::report::Detail::ErrorsOnly,
+                    &mut text,
+                )
+                .ok()?;
         }
         let text = String::from_utf8_lossy(&text).into_owned();
         if text == self.printed {
