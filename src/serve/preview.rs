@@ -70,6 +70,8 @@ struct Last {
     dir: PathBuf,
     templates: tera::Tera,
     views: Vec<crate::render::view::DocView>,
+    /// The views as template values (re-used for documents whose view is unchanged).
+    values: Vec<tera::Value>,
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
@@ -262,6 +264,7 @@ impl Preview {
             dir,
             templates: renderer.templates().clone(),
             views: renderer.site().documents.clone(),
+            values: renderer.doc_values().to_vec(),
             paths: analysis
                 .project
                 .documents
@@ -299,7 +302,11 @@ impl Preview {
         let mut timer = crate::timing::Stages::start();
         let (links, backlinks) = link_maps(project);
         timer.mark("link maps");
-        let renderer = Renderer::with_templates(project, last.templates.clone());
+        let renderer = Renderer::reusing(
+            project,
+            last.templates.clone(),
+            Some((&last.views, &last.values)),
+        );
         timer.mark("templates and views");
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
@@ -351,6 +358,7 @@ impl Preview {
         if views_changed {
             exports::write_all(project, renderer.site(), &dir)?;
             last.views = renderer.site().documents.clone();
+            last.values = renderer.doc_values().to_vec();
         }
         search::write_kept_index(&dir, &last.docs)?;
         timer.mark("search and exports");
