@@ -88,7 +88,7 @@ warning[placeholder-text]: placeholder `FIXME` left in the text
   --> records/signoff.md:10:40
    = help: replace it with what it stands for before the document is approved
 
-annexa: 5 errors, 4 warnings in 2 documents
+annexa: 5 errors: 5 placeholder-text; 4 warnings: 4 placeholder-text; 2 documents
 "
     );
 }
@@ -106,7 +106,7 @@ warning[placeholder-text]: placeholder `TBD` left in the text
   --> policies/a.md:9:8
    = help: replace it with what it stands for: the document is approved
 
-annexa: 0 errors, 1 warning in 1 document
+annexa: 0 errors; 1 warning: 1 placeholder-text; 1 document
 "
     );
     let config = format!("{QUIET_CONFIG}placeholder-text = \"off\"\n");
@@ -115,7 +115,7 @@ annexa: 0 errors, 1 warning in 1 document
         human(&repo),
         (
             0,
-            "annexa: 0 errors, 0 warnings in 1 document\n".to_string()
+            "annexa: 0 errors; 0 warnings; 1 document\n".to_string()
         )
     );
 }
@@ -154,7 +154,7 @@ warning[vague-language]: `should` in a requirement of a policy
   --> policies/access.md:30:11
    = help: write `must` for a requirement, or `may` for a choice
 
-annexa: 0 errors, 6 warnings in 1 document
+annexa: 0 errors; 6 warnings: 6 vague-language; 1 document
 "
     );
 }
@@ -177,7 +177,7 @@ warning[vague-language]: `periodically` with no period in a standard
   --> standards/crypto.md:9:20
    = help: say how often: `every 12 months`, `quarterly`
 
-annexa: 0 errors, 1 warning in 3 documents
+annexa: 0 errors; 1 warning: 1 vague-language; 3 documents
 "
     );
 }
@@ -211,7 +211,7 @@ warning[vague-language]: vague wording `where possible` in a policy
   --> policies/a.md:9:51
    = help: say when it applies and who decides, or state the requirement without it
 
-annexa: 0 errors, 3 warnings in 1 document
+annexa: 0 errors; 3 warnings: 3 vague-language; 1 document
 "
     );
 }
@@ -229,7 +229,7 @@ warning[unknown-field]: unknown key `language.vague_phrase`
   --> annexa.toml:10:1
    = help: did you mean `language.vague_phrases`?
 
-annexa: 0 errors, 1 warning in 1 document
+annexa: 0 errors; 1 warning: 1 unknown-field; 1 document
 "
     );
     let config = format!("{QUIET_CONFIG}\n[language]\nvague_phrases = \"x\"\n");
@@ -295,7 +295,7 @@ error[placeholder-text]: placeholder `{{ owner }}` left in the text
   --> procedures/a.md:20:63
    = help: replace it with what it stands for: the document is approved
 
-annexa: 1 error, 11 warnings in 1 document
+annexa: 1 error: 1 placeholder-text; 11 warnings: 11 foreign-syntax; 1 document
 "
     );
 }
@@ -329,7 +329,7 @@ warning[raw-html-removed]: `<style>` is removed from the page with all it holds
   --> procedures/a.md:13:1
    = help: the site runs no scripts and takes no styles from documents
 
-annexa: 1 error, 4 warnings in 1 document
+annexa: 1 error: 1 placeholder-text; 4 warnings: 4 raw-html-removed; 1 document
 "
     );
 }
@@ -373,7 +373,7 @@ warning[external-resource]: resource `https://maps.example.com/embed?q=office` i
   --> procedures/a.md:17:1
    = help: the site loads nothing from outside, so it is removed: copy the file into the repository and link to it
 
-annexa: 0 errors, 7 warnings in 1 document
+annexa: 0 errors; 7 warnings: 7 external-resource; 1 document
 "
     );
     let out = tempfile::tempdir().unwrap();
@@ -427,7 +427,7 @@ warning[ignored-file]: `templates/policy-template.md` is a Markdown file under `
   --> templates/policy-template.md
    = help: `templates/` holds theme templates: move the document out of it to publish it as a page
 
-annexa: 0 errors, 3 warnings in 1 document
+annexa: 0 errors; 3 warnings: 3 ignored-file; 1 document
 "
     );
 }
@@ -492,7 +492,7 @@ fn realistic_policy_prose_raises_no_language_finding() {
         human(&repo),
         (
             0,
-            "annexa: 0 errors, 0 warnings in 2 documents\n".to_string()
+            "annexa: 0 errors; 0 warnings; 2 documents\n".to_string()
         )
     );
 }
