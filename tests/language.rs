@@ -113,10 +113,7 @@ annexa: 0 errors; 1 warning: 1 placeholder-text; 1 document
     let repo = Repo::with_config(&config).file("policies/a.md", &doc("A", "# A\n\nOwner: TBD.\n"));
     assert_eq!(
         human(&repo),
-        (
-            0,
-            "annexa: 0 errors; 0 warnings; 1 document\n".to_string()
-        )
+        (0, "annexa: 0 errors; 0 warnings; 1 document\n".to_string())
     );
 }
 
@@ -490,9 +487,6 @@ fn realistic_policy_prose_raises_no_language_finding() {
         .file("procedures/incident.md", &doc("Incident", "# Incident\n"));
     assert_eq!(
         human(&repo),
-        (
-            0,
-            "annexa: 0 errors; 0 warnings; 2 documents\n".to_string()
-        )
+        (0, "annexa: 0 errors; 0 warnings; 2 documents\n".to_string())
     );
 }
