@@ -72,8 +72,9 @@ impl Postings<'_> {
         out
     }
 
-    /// The best score of each document for one query term (`rank()`'s `best`), by document.
-    fn best(&self, (term, prefix): &Term, scratch: &mut Scratch) -> Vec<(u32, f64)> {
+    /// The best score of each document for one query term (`rank()`'s `best`), by document
+    /// when `sorted`.
+    fn best(&self, (term, prefix): &Term, sorted: bool, scratch: &mut Scratch) -> Vec<(u32, f64)> {
         let start = self
             .terms
             .partition_point(|(t, _)| t.as_str() < term.as_str());
@@ -95,7 +96,7 @@ impl Postings<'_> {
                 scratch.offer(doc, f64::from(score) * w);
             }
         }
-        scratch.take()
+        scratch.take(sorted)
     }
 
     /// The ranked results of a query (`rank()`): the documents every term finds, by the sum of
@@ -104,14 +105,12 @@ impl Postings<'_> {
         let mut totals: Option<Vec<(u32, f64)>> = None;
         for (i, term) in query.iter().enumerate() {
             // The later terms of a word (`pol` of `pol-005`) recur across words: kept.
-            let best = if i == 0 {
-                Arc::new(self.best(term, scratch))
+            let next = if i == 0 {
+                // One term needs no order; the first of several is intersected by document.
+                self.best(term, query.len() > 1, scratch)
             } else {
-                memo.get(term, || self.best(term, scratch))
-            };
-            let next = match totals {
-                None => best.to_vec(),
-                Some(totals) => intersect(&totals, &best),
+                let best = memo.get(term, || self.best(term, true, scratch));
+                intersect(totals.as_deref().unwrap_or_default(), &best)
             };
             let empty = next.is_empty();
             totals = Some(next);
@@ -138,12 +137,15 @@ fn intersect(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
     out
 }
 
+/// Scores by document.
+type Scores = Arc<Vec<(u32, f64)>>;
+
 /// The best scores of the later terms of words, computed once.
 #[derive(Default)]
-struct Memo(Mutex<FxHashMap<Term, Arc<Vec<(u32, f64)>>>>);
+struct Memo(Mutex<FxHashMap<Term, Scores>>);
 
 impl Memo {
-    fn get(&self, term: &Term, compute: impl FnOnce() -> Vec<(u32, f64)>) -> Arc<Vec<(u32, f64)>> {
+    fn get(&self, term: &Term, compute: impl FnOnce() -> Vec<(u32, f64)>) -> Scores {
         if let Some(found) = self.0.lock().ok().and_then(|m| m.get(term).cloned()) {
             return found;
         }
@@ -179,9 +181,11 @@ impl Scratch {
         }
     }
 
-    /// The scores offered, by document; the scratch is left empty.
-    fn take(&mut self) -> Vec<(u32, f64)> {
-        self.touched.sort_unstable();
+    /// The scores offered, by document when `sorted`; the scratch is left empty.
+    fn take(&mut self, sorted: bool) -> Vec<(u32, f64)> {
+        if sorted {
+            self.touched.sort_unstable();
+        }
         let out = self
             .touched
             .iter()
@@ -241,16 +245,14 @@ fn key_of(query: &[Term]) -> String {
     key
 }
 
-/// Writes the heads into `search/heads/H.js` files, `annexaSearch.heads(H,{"key":[count,
-/// [doc,offset,length,"window",…]],…});`, and returns how many files there are and their
-/// bytes. A word that finds nothing has no head: `search.js` then knows there is no result.
-pub(super) fn write(
-    out: &Tree,
-    postings: &Postings<'_>,
-    texts: &Texts<'_>,
-) -> Result<(usize, usize), Fatal> {
+/// The ranked first pages of every word's query: `(key, query, result count, first page)`,
+/// for the words that find something.
+pub(super) type Ranked = Vec<(String, Vec<Term>, usize, Vec<u32>)>;
+
+/// Ranks the query of every word that has a head (the heads without their windows).
+pub(super) fn rank_all(postings: &Postings<'_>) -> Ranked {
     let memo = Memo::default();
-    let heads: Vec<(String, String)> = words(postings)
+    words(postings)
         .into_par_iter()
         .map_init(
             || Scratch::new(postings.documents),
@@ -260,29 +262,46 @@ pub(super) fn write(
                     return None;
                 }
                 let count = ranked.len();
-                let page = first_page(ranked);
-                Some((key, head_entry(&query, count, &page, texts)))
+                Some((key, query, count, first_page(ranked)))
             },
         )
         .flatten()
-        .collect();
-    let total: usize = heads.iter().map(|(_, e)| e.len() + 1).sum();
-    let buckets = (total / BUCKET_BYTES).max(1).next_power_of_two();
-    let mut files = vec![String::new(); buckets];
-    for (key, entry) in &heads {
-        let file = &mut files[bucket(key, buckets)];
-        file.push(if file.is_empty() { '{' } else { ',' });
-        file.push_str(entry);
+        .collect()
+}
+
+/// Writes the heads into `search/heads/H.js` files, `annexaSearch.heads(H,{"key":[count,
+/// [doc,offset,length,"window",…]],…});`, and returns how many files there are and their
+/// bytes. A word that finds nothing has no head: `search.js` then knows there is no result.
+/// The number of files is a power of two chosen from the size the heads will have (each
+/// result about 260 bytes), so that no file is built twice or held with the others.
+pub(super) fn write(
+    out: &Tree,
+    ranked: &Ranked,
+    texts: &Texts<'_>,
+) -> Result<(usize, usize), Fatal> {
+    let estimate: usize = ranked
+        .iter()
+        .map(|(key, _, _, page)| key.len() + 16 + page.len() * 260)
+        .sum();
+    let buckets = (estimate / BUCKET_BYTES).max(1).next_power_of_two();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+    for (i, (key, ..)) in ranked.iter().enumerate() {
+        members[bucket(key, buckets)].push(i);
     }
-    let bytes = files
+    let bytes = members
         .into_par_iter()
         .enumerate()
-        .map(|(i, body)| {
-            let text = format!(
-                "annexaSearch.heads({i},{}}});\n",
-                if body.is_empty() { "{" } else { &body }
-            );
-            write_script(out, &format!("{SEARCH_DIR}/heads/{i}.js"), &text)?;
+        .map(|(file, heads)| {
+            let mut text = format!("annexaSearch.heads({file},{{");
+            for (n, &i) in heads.iter().enumerate() {
+                let (_, query, count, page) = &ranked[i];
+                if n > 0 {
+                    text.push(',');
+                }
+                push_head(&mut text, query, *count, page, texts);
+            }
+            text.push_str("});\n");
+            write_script(out, &format!("{SEARCH_DIR}/heads/{file}.js"), &text)?;
             Ok(text.len())
         })
         .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
@@ -299,11 +318,10 @@ pub fn bucket(key: &str, buckets: usize) -> usize {
     hash as usize & (buckets - 1)
 }
 
-/// One head: `"key":[count,[doc,offset,length,"window",…]]`.
-fn head_entry(query: &[Term], count: usize, page: &[u32], texts: &Texts<'_>) -> String {
+/// Appends one head: `"key":[count,[doc,offset,length,"window",…]]`.
+fn push_head(entry: &mut String, query: &[Term], count: usize, page: &[u32], texts: &Texts<'_>) {
     let words = pattern_words(query);
-    let mut entry = String::with_capacity(64 + page.len() * 280);
-    push_script_string(&mut entry, &key_of(query));
+    push_script_string(entry, &key_of(query));
     entry.push_str(":[");
     let mut number = itoa::Buffer::new();
     entry.push_str(number.format(count));
@@ -319,10 +337,9 @@ fn head_entry(query: &[Term], count: usize, page: &[u32], texts: &Texts<'_>) -> 
             entry.push_str(number.format(value));
             entry.push(',');
         }
-        push_script_string(&mut entry, &text[window.bytes.0..window.bytes.1]);
+        push_script_string(entry, &text[window.bytes.0..window.bytes.1]);
     }
     entry.push_str("]]");
-    entry
 }
 
 /// The words a snippet highlights (`markPattern()`): the query's terms of two or more

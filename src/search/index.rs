@@ -181,6 +181,15 @@ impl SearchIndex {
             .filter(|key| key.chars().count() == 3)
             .map(|key| prefix(key, 2))
             .collect();
+        let shard_count = shards.len();
+        let shard_keys: Vec<String> = shards.into_keys().collect();
+        let ranked = heads::rank_all(&Postings {
+            terms: &scored,
+            documents: n,
+            split: &split,
+        });
+        let terms = scored.len();
+        drop(scored);
         let mut texts = vec![Box::<str>::default(); lengths.len()];
         let mut summary = vec![false; lengths.len()];
         for (index, text, has) in self.texts {
@@ -189,25 +198,21 @@ impl SearchIndex {
         }
         let (buckets, head_bytes) = heads::write(
             out,
-            &Postings {
-                terms: &scored,
-                documents: n,
-                split: &split,
-            },
+            &ranked,
             &Texts {
                 text: &texts,
                 summary: &summary,
             },
         )?;
         let mut stats = IndexStats {
-            terms: scored.len(),
-            shards: shards.len(),
+            terms,
+            shards: shard_count,
             bytes: bytes + head_bytes,
         };
         let mut meta = format!(
             "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"heads\":{buckets},\"shards\":["
         );
-        for (i, key) in shards.keys().enumerate() {
+        for (i, key) in shard_keys.iter().enumerate() {
             if i > 0 {
                 meta.push(',');
             }
