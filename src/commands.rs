@@ -233,33 +233,45 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         None => project.root.join(&project.config.output_dir),
     };
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
-    let (pages, files, written) = match fingerprint.and_then(|f| staging.up_to_date(&f)) {
+    let (pages, files, unchanged, written) = match fingerprint.and_then(|f| staging.up_to_date(&f))
+    {
         // Nothing the site is made from changed since the build that wrote it.
-        Some((pages, files)) => (pages, files, staging.target().to_path_buf()),
+        Some((pages, files)) => (pages, files, pages, staging.target().to_path_buf()),
         None => {
-            let stats = match crate::render::render_site(project, staging.tree()) {
-                Ok(stats) => stats,
-                Err(e) => {
-                    staging.abort();
-                    return Err(e);
-                }
-            };
+            let cache = staging.render_cache();
+            let (stats, cache) =
+                match crate::render::render_site(project, staging.tree(), Some(&cache)) {
+                    Ok(rendered) => rendered,
+                    Err(e) => {
+                        staging.abort();
+                        return Err(e);
+                    }
+                };
             let done = crate::write::Done {
                 fingerprint,
                 pages: stats.pages,
                 files: stats.files,
             };
-            (stats.pages, stats.files, staging.commit(done)?.path)
+            let committed = staging.commit(done)?;
+            if let Some(cache) = cache {
+                cache.save();
+            }
+            (stats.pages, stats.files, stats.unchanged, committed.path)
         }
     };
     writeln!(
         err,
-        "annexa: built {} and {} from {} into {} in {} ms",
+        "annexa: built {} and {} from {} into {} in {} ms{}",
         crate::report::count(pages, "page"),
         crate::report::count(files, "file"),
         crate::report::count(project.documents.len(), "document"),
         written.display(),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        match unchanged {
+            0 => String::new(),
+            n if n == pages => " (nothing changed since the last build)".to_string(),
+            n => format!(" ({n} unchanged since the last build, not rendered)"),
+        }
     )
     .map_err(write_error)?;
     crate::drop_in_background(analysis);

@@ -97,6 +97,7 @@ fn a_rebuild_exchanges_the_trees_and_leaves_no_folder_beside() {
             ".out.annexa-alt",
             ".out.annexa-cache",
             ".out.annexa-lock",
+            ".out.annexa-render",
             "out",
             "repo"
         ],
@@ -139,6 +140,11 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
         &setup.tmp.path().join(".out.annexa-old-77"),
         "a file, not a folder",
     );
+    // A render cache a killed build left half rewritten.
+    write(
+        &setup.tmp.path().join(".out.annexa-render-new"),
+        "annexa-render 1\n",
+    );
     assert_built(&setup.build(&[]));
     assert!(setup.out.join("index.html").is_file());
     assert_eq!(
@@ -148,6 +154,7 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-old-77",
+            ".out.annexa-render",
             ".out.annexa-tmp-x",
             "out",
             "out.annexa-tmp-1",
@@ -230,7 +237,13 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
     assert_whole_site(&setup.out, "the build after");
     assert_eq!(
         setup.beside(),
-        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"]
+        [
+            ".out.annexa-cache",
+            ".out.annexa-lock",
+            ".out.annexa-render",
+            "out",
+            "repo"
+        ]
     );
 }
 
@@ -268,7 +281,13 @@ fn a_second_build_into_the_same_folder_stops_naming_the_first() {
     assert_eq!(snapshot(&setup.out), site, "the site is untouched");
     assert_eq!(
         setup.beside(),
-        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"]
+        [
+            ".out.annexa-cache",
+            ".out.annexa-lock",
+            ".out.annexa-render",
+            "out",
+            "repo"
+        ]
     );
     drop(lock);
     assert_built(&setup.build(&[]));

@@ -133,7 +133,13 @@ fn a_rebuild_of_an_unchanged_repository_writes_nothing() {
     );
     assert_eq!(
         setup.beside(),
-        [".out.annexa-cache", ".out.annexa-lock", "out", "repo"],
+        [
+            ".out.annexa-cache",
+            ".out.annexa-lock",
+            ".out.annexa-render",
+            "out",
+            "repo"
+        ],
         "no alternate tree written either"
     );
 
@@ -239,6 +245,7 @@ fn a_build_killed_while_writing_changes_leaves_the_old_or_the_new_site_whole() {
             ".out.annexa-alt",
             ".out.annexa-cache",
             ".out.annexa-lock",
+            ".out.annexa-render",
             "out",
             "repo"
         ]

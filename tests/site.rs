@@ -2126,7 +2126,14 @@ fn rebuilds_replace_annexas_own_folder_whole() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            n != "repo" && n != "out" && n != ".out.annexa-lock" && n != ".out.annexa-cache"
+            ![
+                "repo",
+                "out",
+                ".out.annexa-lock",
+                ".out.annexa-cache",
+                ".out.annexa-render",
+            ]
+            .contains(&n.as_str())
         })
         .collect();
     assert_eq!(
@@ -2230,11 +2237,12 @@ fn content_errors_leave_the_previous_site_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        4,
+        5,
         "nothing written beside it but the first build's lock and cache files: {names:?}"
     );
     assert!(names.iter().any(|n| n == ".out.annexa-lock"), "{names:?}");
     assert!(names.iter().any(|n| n == ".out.annexa-cache"), "{names:?}");
+    assert!(names.iter().any(|n| n == ".out.annexa-render"), "{names:?}");
 }
 
 #[test]

@@ -47,6 +47,18 @@ pub fn render_body(project: &Project, doc: &Document, body: &str, root: &str) ->
     RenderedBody { html, text }
 }
 
+/// The plain text of `body`, the Markdown body of `doc`, exactly as [`render_body`] collects it
+/// for search, without rendering its HTML (for a page the render cache takes unrendered).
+pub fn body_text(doc: &Document, body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    let mut converter = Converter::new(doc, &mut text, None);
+    converter.text_only = true;
+    converter
+        .convert(Parser::new_ext(body, markdown::options()))
+        .for_each(drop);
+    text
+}
+
 /// Turns a document's Markdown events into the events of its page: headings get the model's
 /// ids, code blocks are highlighted, links and images are rewritten (when `rewrite` is given),
 /// and the plain text is collected for search on the way.
@@ -69,6 +81,8 @@ struct Converter<'c> {
     /// Tables and code blocks so far (for their regions' names).
     tables: usize,
     codes: usize,
+    /// Only the text is wanted: code blocks are not highlighted.
+    text_only: bool,
 }
 
 impl<'c> Converter<'c> {
@@ -89,6 +103,7 @@ impl<'c> Converter<'c> {
             in_heading: false,
             tables: 0,
             codes: 0,
+            text_only: false,
         }
     }
 
@@ -173,6 +188,9 @@ impl<'c> Converter<'c> {
                     let lang = std::mem::take(lang);
                     let code = std::mem::take(buffer);
                     self.code = None;
+                    if self.text_only {
+                        return None;
+                    }
                     let name = self.region_name(false);
                     let html = highlight::code_block(&lang, &code, &name);
                     Some(Event::Html(html.into()))

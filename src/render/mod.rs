@@ -1,6 +1,7 @@
 //! Render: the site's pages from the model and the theme, the search index and the exports,
 //! written into a folder (the staging folder of a build, or the preview folder of `serve`).
 
+pub mod cache;
 pub mod changes;
 pub mod exports;
 pub mod highlight;
@@ -29,16 +30,33 @@ pub struct RenderStats {
     pub files: usize,
     /// Search index sizes.
     pub search: search::IndexStats,
+    /// Document pages taken unrendered from the render cache.
+    pub unchanged: usize,
 }
 
-/// Renders the whole site of `project` into `out` (an empty folder).
-pub fn render_site(project: &Project, out: &Tree) -> Result<RenderStats, Fatal> {
+/// Renders the whole site of `project` into `out`. With `cache` (the render cache's file),
+/// document pages whose key is unchanged since the build that recorded it are taken as they
+/// are (see [`cache`]); the cache of this render is returned, to be saved once the site is in
+/// place.
+pub fn render_site(
+    project: &Project,
+    out: &Tree,
+    cache: Option<&std::path::Path>,
+) -> Result<(RenderStats, Option<cache::PageCache>), Fatal> {
     let mut timer = crate::timing::Stages::start();
-    let renderer = Renderer::new(project)?;
+    let (templates, own) = theme::sources(&project.root)?;
+    let mut renderer = Renderer::with_templates(project, theme::compile(&templates)?);
+    if let Some(path) = cache {
+        renderer = renderer
+            .with_cache(|site| cache::PageCache::open(path, project, site, &templates, own));
+    }
     timer.mark("templates and views");
     let rendered = render_site_into::<search::SearchIndex>(&renderer, out);
+    let cache = renderer.take_cache();
     renderer.discard();
-    rendered.map(|(stats, ())| stats)
+    let (mut stats, ()) = rendered?;
+    stats.unchanged = cache.as_ref().map_or(0, cache::PageCache::reused);
+    Ok((stats, cache))
 }
 
 /// Renders the whole site with `renderer`, handing the documents' search data to a sink of type

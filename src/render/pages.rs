@@ -8,7 +8,8 @@ use tera::{Context, Tera, Value};
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
 use crate::model::{Document, Project};
-use crate::render::html::render_body;
+use crate::render::cache::PageCache;
+use crate::render::html::{body_text, render_body};
 use crate::render::theme;
 use crate::render::view::{FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
@@ -72,6 +73,8 @@ pub struct Renderer<'p> {
     /// The main navigation as rendered by `nav.html`, by the way back to the root, the section
     /// and the nav page the page is (if any): a few dozen kinds of page share a few renders.
     navs: std::sync::Mutex<std::collections::HashMap<NavKey, Value>>,
+    /// What earlier builds rendered each document page from, when the build keeps a cache.
+    cache: Option<PageCache>,
 }
 
 /// What a page's main navigation depends on: the way back to the root, its section, and its URL
@@ -96,7 +99,20 @@ impl<'p> Renderer<'p> {
             site,
             doc_values,
             navs: Default::default(),
+            cache: None,
         }
+    }
+
+    /// The renderer taking document pages whose key is unchanged unrendered from the cache
+    /// that `open` gives for its site-wide views.
+    pub fn with_cache(mut self, open: impl FnOnce(&SiteView) -> PageCache) -> Self {
+        self.cache = Some(open(&self.site));
+        self
+    }
+
+    /// The render cache, once the render is done.
+    pub fn take_cache(&mut self) -> Option<PageCache> {
+        self.cache.take()
     }
 
     /// Frees the templates and views on another thread (see [`crate::drop_in_background`]).
@@ -157,6 +173,16 @@ impl<'p> Renderer<'p> {
         let doc = &self.project.documents[index];
         let root = root_for(&doc.url);
         let markdown = crate::load::document_body(&self.project.root, doc)?;
+        let file = routes::file_of(&doc.url);
+        let key = self
+            .cache
+            .as_ref()
+            .map(|c| (c, c.key(self.project, index, &markdown)));
+        if let Some((cache, key)) = &key
+            && cache.reuse(&doc.url, &file, key, out)
+        {
+            return Ok(body_text(doc, &markdown));
+        }
         let body = render_body(self.project, doc, &markdown, &root);
         let mut context = self.context(
             &doc.url,
@@ -175,7 +201,16 @@ impl<'p> Renderer<'p> {
         context.insert("toc", &toc(&doc.headings, title_id.is_some()));
         context.insert("referenced_by", self.project.referenced_by(index));
         context.insert("history", &history_view(self.project, index));
-        self.write_page(out, &doc.url, template_of(RouteId::Document), &context)?;
+        let page = self.render_to(
+            out,
+            &file,
+            template_of(RouteId::Document),
+            &context,
+            &doc.url,
+        )?;
+        if let (Some((cache, key)), Some(page)) = (key, page) {
+            cache.record(&doc.url, &key, &page);
+        }
         Ok(body.text)
     }
 
@@ -458,6 +493,7 @@ impl<'p> Renderer<'p> {
         context: &Context,
     ) -> Result<(), Fatal> {
         self.render_to(out, &routes::file_of(url), template, context, url)
+            .map(|_| ())
     }
 
     fn render_to(
@@ -467,7 +503,7 @@ impl<'p> Renderer<'p> {
         template: &str,
         context: &Context,
         url: &str,
-    ) -> Result<(), Fatal> {
+    ) -> Result<Option<crate::write::Hash>, Fatal> {
         let mut page = Vec::with_capacity(64 * 1024);
         self.tera
             .render_to(template, context, &mut page)
@@ -477,7 +513,7 @@ impl<'p> Renderer<'p> {
                     theme::error_chain(&e)
                 ))
             })?;
-        out.write(file, &page)
+        out.write_hashed(file, &page)
     }
 }
 

@@ -27,7 +27,24 @@ pub fn static_files() -> impl Iterator<Item = (String, Cow<'static, [u8]>)> {
 
 /// The theme's templates, with `templates/*.html` of the project at `root` overriding them.
 pub fn load(root: &Path) -> Result<Tera, Fatal> {
+    compile(&sources(root)?.0)
+}
+
+/// Compiles `templates` (names and texts, as [`sources`] gives them).
+pub fn compile(templates: &[(String, String)]) -> Result<Tera, Fatal> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| Fatal::new(format!("template error: {}", error_chain(&e))))?;
+    Ok(tera)
+}
+
+/// The templates' names and texts: the default theme's, with the project's `templates/` over
+/// them; and whether the project has templates of its own.
+pub fn sources(root: &Path) -> Result<(Vec<(String, String)>, bool), Fatal> {
     let mut templates: Vec<(String, String)> = Vec::new();
+    let mut own = false;
     for path in DefaultTheme::iter() {
         let Some(name) = path.strip_prefix("templates/") else {
             continue;
@@ -47,18 +64,14 @@ pub fn load(root: &Path) -> Result<Tera, Fatal> {
             let name = crate::publish::relative(&overrides, entry.path());
             let text = fs::read_to_string(entry.path())
                 .map_err(|e| Fatal::new(format!("cannot read template `templates/{name}`: {e}")))?;
+            own = true;
             match templates.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
                 None => templates.push((name, text)),
             }
         }
     }
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| Fatal::new(format!("template error: {}", error_chain(&e))))?;
-    Ok(tera)
+    Ok((templates, own))
 }
 
 /// Tera's HTML escaping (`&`, `<`, `>`, `"` and `'`), with the same output, written in runs

@@ -289,8 +289,11 @@ impl Preview {
             .last
             .as_mut()
             .expect("partial rebuilds follow a full one");
+        let mut timer = crate::timing::Stages::start();
         let (links, backlinks) = link_maps(project);
+        timer.mark("link maps");
         let renderer = Renderer::with_templates(project, last.templates.clone());
+        timer.mark("templates and views");
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
         // it: re-render changed documents, documents whose referrers changed, and the targets
@@ -324,6 +327,7 @@ impl Preview {
         if views_changed {
             pages += renderer.aggregate_pages(&dir)?;
         }
+        timer.mark("pages");
         if let Ok(mut served) = shared.served.write() {
             served.overlay = overlay;
         }
@@ -342,6 +346,7 @@ impl Preview {
             last.views = renderer.site().documents.clone();
         }
         search::write_kept_index(&dir, &last.docs)?;
+        timer.mark("search and exports");
         Ok(RebuildReport {
             full: false,
             pages,

@@ -24,12 +24,7 @@ pub fn fingerprint(root: &Path, options: &str) -> Hash {
     let mut text = String::with_capacity(64 * 1024);
     text.push_str(env!("CARGO_PKG_VERSION"));
     text.push('\n');
-    if let Some(meta) = std::env::current_exe()
-        .ok()
-        .and_then(|e| fs::metadata(e).ok())
-    {
-        push_stamp(&mut text, &meta);
-    }
+    text.push_str(&executable_stamp());
     text.push_str(options);
     text.push('\n');
     text.push_str(&git_head(root));
@@ -60,6 +55,19 @@ pub fn fingerprint(root: &Path, options: &str) -> Hash {
         }
     }
     hash(text.as_bytes())
+}
+
+/// The running annexa executable's size, modification and status-change times and inode, as
+/// one line (a new build of the same version is another program); empty when it cannot be found.
+pub fn executable_stamp() -> String {
+    let mut text = String::new();
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|e| fs::metadata(e).ok())
+    {
+        push_stamp(&mut text, &meta);
+    }
+    text
 }
 
 /// A file's size, modification and status-change times, and inode, as one line.

@@ -24,7 +24,7 @@ mod names;
 mod sync;
 mod tree;
 
-pub use inputs::fingerprint;
+pub use inputs::{executable_stamp, fingerprint};
 pub use manifest::{Hash, MARKER};
 pub use tree::Tree;
 
@@ -76,6 +76,11 @@ impl Staging {
     /// The folder the new site is rendered into.
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+
+    /// Where the render cache of this output folder is kept (see [`crate::render::cache`]).
+    pub fn render_cache(&self) -> PathBuf {
+        self.beside.render_cache()
     }
 
     /// Checks that `target` may be replaced (`force`: even if it holds files annexa did not

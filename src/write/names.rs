@@ -2,7 +2,7 @@
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
 //! `.NAME.annexa-old-PID` while the previous one is removed or brought up to date,
 //! `.NAME.annexa-alt` for the alternate tree that the next build writes into,
-//! `.NAME.annexa-cache` and `.NAME.annexa-lock`), so that a
+//! `.NAME.annexa-cache`, `.NAME.annexa-render` and `.NAME.annexa-lock`), so that a
 //! build holding the lock can remove what killed builds left (or put back a previous site one
 //! left without a live one), and nothing else.
 
@@ -17,6 +17,9 @@ const OLD: &str = ".annexa-old-";
 const LOCK: &str = ".annexa-lock";
 const ALT: &str = ".annexa-alt";
 const CACHE: &str = ".annexa-cache";
+const RENDER: &str = ".annexa-render";
+/// The render cache being rewritten (renamed to [`RENDER`] when complete).
+const RENDER_NEW: &str = ".annexa-render-new";
 
 /// The places beside one output folder.
 #[derive(Debug, Clone)]
@@ -57,6 +60,11 @@ impl Beside {
         self.path(CACHE, "")
     }
 
+    /// The render cache: what each document page of the live site was rendered from.
+    pub(super) fn render_cache(&self) -> PathBuf {
+        self.path(RENDER, "")
+    }
+
     /// The lock file.
     pub(super) fn lock(&self) -> PathBuf {
         self.path(LOCK, "")
@@ -77,8 +85,10 @@ impl Beside {
     /// Removes the temporary folders killed builds left for this output folder: only real
     /// folders (not links) with exactly those names. If the output folder is missing (a build
     /// killed between the two renames of the fallback), a previous site left at an `old` name
-    /// is put back instead. Call it holding the lock.
+    /// is put back instead. A render cache left half rewritten is removed too. Call it holding
+    /// the lock.
     pub(super) fn remove_leftovers(&self) {
+        fs::remove_file(self.path(RENDER_NEW, "")).ok();
         let Ok(entries) = fs::read_dir(&self.parent) else {
             return;
         };

@@ -88,9 +88,16 @@ impl Tree {
 
     /// Writes `bytes` to `rel` (a `/`-separated path) below the folder, unless it holds them.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Fatal> {
+        self.write_hashed(rel, bytes).map(|_| ())
+    }
+
+    /// Like [`Tree::write`]; returns the hash of `bytes` in a build's folder (`None` in a
+    /// plain folder, where nothing is hashed).
+    pub fn write_hashed(&self, rel: &str, bytes: &[u8]) -> Result<Option<Hash>, Fatal> {
         let path = self.dir.join(rel);
         let Some(diff) = &self.diff else {
             return put(&self.dir, &path, bytes)
+                .map(|()| None)
                 .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())));
         };
         let name = key(Path::new(rel));
@@ -108,7 +115,31 @@ impl Tree {
         if let Ok(mut files) = diff.files.lock() {
             files.push((name, hash, source));
         }
-        Ok(())
+        Ok(Some(hash))
+    }
+
+    /// Takes the file at `rel` into the new site as it is, unrendered, when the folder or the
+    /// live site holds it with the bytes whose hash is `hash` (what an earlier render of the
+    /// same inputs wrote); returns whether it did. Never in a plain folder.
+    pub fn keep(&self, rel: &str, hash: &Hash) -> bool {
+        let Some(diff) = &self.diff else {
+            return false;
+        };
+        let name = key(Path::new(rel));
+        let source = if diff.held.get(&name) == Some(hash) {
+            Source::Held
+        } else if diff.live.get(&name) == Some(hash) {
+            Source::Live
+        } else {
+            return false;
+        };
+        match diff.files.lock() {
+            Ok(mut files) => {
+                files.push((name, *hash, source));
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Copies the file at `from` to `rel` below the folder, unless it holds its bytes.

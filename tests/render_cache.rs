@@ -1,0 +1,192 @@
+//! The render cache: a rebuild renders only the document pages whose inputs changed, and the
+//! site it writes is byte for byte the one a build without the cache writes, whatever changed
+//! (a body, a title, a new or deleted document, a register, a template, the day, a lost or
+//! damaged cache file).
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::site::{assert_built, build, snapshot};
+use common::{TODAY, copy_dir};
+
+struct Setup {
+    tmp: tempfile::TempDir,
+    repo: PathBuf,
+    out: PathBuf,
+    /// Fresh builds so far (each into a new folder, without a cache).
+    fresh: usize,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        copy_dir(Path::new("content-example"), &repo);
+        let out = tmp.path().join("out");
+        Setup {
+            tmp,
+            repo,
+            out,
+            fresh: 0,
+        }
+    }
+
+    /// Builds into the output folder over its previous site; returns what the build line says
+    /// after the time it took ("" when every page was rendered).
+    fn rebuild(&self, today: &str) -> String {
+        let output = build(&self.repo, &self.out, today, &[]);
+        assert_built(&output);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let line = stderr
+            .lines()
+            .rfind(|l| l.starts_with("annexa: built "))
+            .expect("a build line");
+        let (_, after) = line.split_once(" ms").expect("the time taken");
+        after.trim().to_string()
+    }
+
+    /// Builds into a new folder (no cache beside it) and asserts that the output folder holds
+    /// exactly the same files, byte for byte.
+    fn assert_same_as_fresh(&mut self, today: &str, when: &str) {
+        self.fresh += 1;
+        let fresh = self.tmp.path().join(format!("fresh-{}", self.fresh));
+        assert_built(&build(&self.repo, &fresh, today, &[]));
+        let (cached, fresh) = (snapshot(&self.out), snapshot(&fresh));
+        let differing: Vec<&String> = cached
+            .keys()
+            .chain(fresh.keys())
+            .filter(|k| cached.get(*k) != fresh.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{when}: differs from a fresh build: {differing:?}"
+        );
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.repo.join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn documents(&self) -> usize {
+        walkdir::WalkDir::new(&self.repo)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.path().extension().is_some_and(|x| x == "md")
+                    && !e.path().starts_with(self.repo.join("templates"))
+                    && e.path() != self.repo.join("README.md")
+            })
+            .count()
+    }
+}
+
+fn unchanged(n: usize) -> String {
+    format!("({n} unchanged since the last build, not rendered)")
+}
+
+#[test]
+fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache_writes() {
+    let mut setup = Setup::new();
+    let documents = setup.documents();
+    assert_eq!(documents, 40);
+    assert_eq!(setup.rebuild(TODAY), "");
+    assert!(setup.tmp.path().join(".out.annexa-render").is_file());
+
+    // A body edit: that document's page only.
+    setup.edit(
+        "procedures/backup-and-restore.md",
+        "\n## ",
+        "\nA sentence added to the body.\n\n## ",
+    );
+    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 1));
+    setup.assert_same_as_fresh(TODAY, "after a body edit");
+
+    // A title edit: the page, and the pages of the four documents it links to, which list it
+    // under "Referenced by".
+    setup.edit(
+        "policies/access-control.md",
+        "title = \"Access Control Policy\"",
+        "title = \"Access Control and Identity Policy\"",
+    );
+    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 5));
+    setup.assert_same_as_fresh(TODAY, "after a title edit");
+
+    // Nothing changed: nothing is rendered.
+    assert_eq!(
+        setup.rebuild(TODAY),
+        "(nothing changed since the last build)"
+    );
+
+    // A new document linking to another; then that document deleted again.
+    fs::write(
+        setup.repo.join("policies/clean-desk.md"),
+        "+++\ntitle = \"Clean Desk Policy\"\nowner = \"CISO\"\nlast_reviewed = 2026-10-01\ncontrols = [\"A.7.7\"]\n+++\n\nSee the [physical security policy](physical-security.md).\n",
+    )
+    .unwrap();
+    setup.rebuild(TODAY);
+    setup.assert_same_as_fresh(TODAY, "after a document was added");
+    fs::remove_file(setup.repo.join("policies/clean-desk.md")).unwrap();
+    setup.rebuild(TODAY);
+    setup.assert_same_as_fresh(TODAY, "after a document was deleted");
+
+    // A register every page may show (risks name their documents and controls).
+    setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
+    setup.rebuild(TODAY);
+    setup.assert_same_as_fresh(TODAY, "after a risk was edited");
+
+    // Another day: review states on every page.
+    assert_eq!(setup.rebuild("2027-06-01"), "");
+    setup.assert_same_as_fresh("2027-06-01", "on another day");
+
+    // A template of the project's own: every page, every time its text changes.
+    fs::create_dir_all(setup.repo.join("templates")).unwrap();
+    let base = fs::read_to_string("themes/default/templates/base.html").unwrap();
+    fs::write(
+        setup.repo.join("templates/base.html"),
+        base.replacen("<body", "<!-- own theme -->\n<body", 1),
+    )
+    .unwrap();
+    assert_eq!(setup.rebuild(TODAY), "");
+    setup.assert_same_as_fresh(TODAY, "with a template of the project's own");
+    setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
+    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 1));
+    setup.assert_same_as_fresh(TODAY, "with own templates, after a body edit");
+
+    // The cache file damaged, then deleted: every page is rendered, and the site is the same.
+    let cache = setup.tmp.path().join(".out.annexa-render");
+    let text = fs::read_to_string(&cache).unwrap();
+    fs::write(&cache, text.replace('\t', " ")).unwrap();
+    setup.edit("policies/cryptography.md", "More text.", "Other text.");
+    assert_eq!(setup.rebuild(TODAY), "");
+    setup.assert_same_as_fresh(TODAY, "after the cache file was damaged");
+    fs::remove_file(&cache).unwrap();
+    setup.edit("policies/cryptography.md", "Other text.", "More text.");
+    assert_eq!(setup.rebuild(TODAY), "");
+    setup.assert_same_as_fresh(TODAY, "after the cache file was deleted");
+}
+
+#[test]
+fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
+    let mut setup = Setup::new();
+    let documents = setup.documents();
+    setup.rebuild(TODAY);
+    let page = setup.out.join("policies/cryptography/index.html");
+    fs::write(&page, "changed by hand").unwrap();
+    setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
+    // The edited page and the one changed by hand are rendered; the others are kept.
+    setup.edit("policies/access-control.md", "\n## ", "\nMore text.\n\n## ");
+    fs::write(
+        setup.out.join("policies/access-control/index.html"),
+        "changed by hand",
+    )
+    .unwrap();
+    let page_again = setup.out.join("policies/asset-management/index.html");
+    fs::write(&page_again, "changed by hand").unwrap();
+    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 3));
+    setup.assert_same_as_fresh(TODAY, "after pages were changed by hand");
+}
