@@ -70,7 +70,7 @@ fn search_files_hold_fields_texts_and_the_heads_of_one_word_queries() {
     assert_eq!(
         read("meta.js"),
         concat!(
-            r#"annexaSearch.meta({"n":2,"chunk":8,"heads":8,"shards":["00","ac","an","ap","#,
+            r#"annexaSearch.meta({"n":2,"chunk":8,"heads":16,"shards":["00","ac","an","ap","#,
             r#""as","ba","be","ch","co","de","do","ea","em","ev","go","gr","he","in","lo","ma","#,
             r#""ni","on","ou","ow","pa","pl","po","pr","qu","re","ru","se","sy","te","th","un","#,
             r#""us","wh","wr","ye"]});"#,
@@ -107,7 +107,7 @@ fn search_files_hold_fields_texts_and_the_heads_of_one_word_queries() {
     // (UTF-16 units) and the whole length of its text, and the window from 70 units before
     // the first match to 171 after it.
     assert_eq!(
-        head(&search, "access", 8).as_deref(),
+        head(&search, "access", 16).as_deref(),
         Some(concat!(
             r#""access":[2,[0,0,364,"Access Control Policy Every employee of the company reads "#,
             "this document once a year and confirms in writing that they understood every rule \
@@ -117,7 +117,7 @@ fn search_files_hold_fields_texts_and_the_heads_of_one_word_queries() {
         ))
     );
     assert_eq!(
-        head(&search, "production", 8).as_deref(),
+        head(&search, "production", 16).as_deref(),
         Some(concat!(
             r#""production":[1,[0,140,364,"it sets out, including the rules on passwords. "#,
             "Requests for access to production systems go through the service desk, which \
@@ -127,15 +127,15 @@ fn search_files_hold_fields_texts_and_the_heads_of_one_word_queries() {
     );
     // A prefix, and an id (the terms of its query: the whole, then its parts).
     assert!(
-        head(&search, "acc", 8)
+        head(&search, "acc", 16)
             .unwrap()
             .starts_with(r#""acc":[2,[0,0,364,"#)
     );
     assert!(
-        head(&search, "pol-002 pol 002", 8)
+        head(&search, "pol-002 pol 002", 16)
             .unwrap()
             .starts_with(r#""pol-002 pol 002":[1,[1,0,133,"Backup Policy Backups"#)
     );
     // A word that finds nothing has no head.
-    assert_eq!(head(&search, "zzz", 8), None);
+    assert_eq!(head(&search, "zzz", 16), None);
 }
