@@ -13,7 +13,7 @@ use crate::history::Point;
 use crate::model::Project;
 use crate::past::at::Snapshot;
 use crate::pipeline::{Analysis, analyse};
-use crate::report::{Format, Report};
+use crate::report::{Detail, Format, Report};
 use crate::reviews::{self, ReviewFilter, ReviewFormat};
 use crate::scaffold;
 
@@ -137,8 +137,13 @@ pub fn check(
         documents: analysis.project.documents.len(),
         files: &files,
     };
+    let detail = if options.verbose {
+        Detail::All
+    } else {
+        Detail::Folded
+    };
     report
-        .write(options.format, out)
+        .write_with(options.format, detail, out)
         .map_err(|e| Fatal::new(format!("cannot write the report: {e}")))?;
     let tally = analysis.tally();
     let failed = tally.errors > 0 || (options.deny_warnings && tally.warnings > 0);
@@ -176,8 +181,8 @@ pub struct BuildOptions<'a> {
 }
 
 /// `annexa build`: checks the project and, unless content errors other than review findings
-/// are found, renders the site into a staging folder and swaps it into place. Diagnostics and
-/// the summary go to `err`.
+/// are found, renders the site into a staging folder and swaps it into place. Errors (in full)
+/// and the summary go to `err`; warnings only counted there (`check` shows them).
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
     if options.at.is_some() && options.out.is_none() {
@@ -212,7 +217,9 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     };
     let write_error = |e: std::io::Error| Fatal::new(format!("cannot write to the terminal: {e}"));
     if !analysis.diagnostics.is_empty() {
-        report.write(Format::Human, err).map_err(write_error)?;
+        report
+            .write_with(Format::Human, Detail::ErrorsOnly, err)
+            .map_err(write_error)?;
     }
     let blocking = analysis
         .diagnostics
@@ -379,9 +386,15 @@ pub fn changes(options: &ChangesOptions<'_>, out: &mut dyn Write) -> Result<Outc
     Ok(Outcome::Clean)
 }
 
-/// `annexa init`: scaffolds a new ISMS repository in `dir`, which must be absent, empty, or
-/// hold only what a new repository from a Git host holds (see [`scaffold::fresh_repository_entry`]).
-pub fn init(dir: &Path, out: &mut dyn Write) -> Result<Outcome, Fatal> {
+/// `annexa init`: scaffolds a new ISMS repository (`kind`, dated `today`) in `dir`, which must
+/// be absent, empty, or hold only what a new repository from a Git host holds (see
+/// [`scaffold::fresh_repository_entry`]).
+pub fn init(
+    dir: &Path,
+    kind: scaffold::Scaffold,
+    today: Date,
+    out: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
     if dir.exists() {
         let entries = fs::read_dir(dir)
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", dir.display())))?;
@@ -399,7 +412,7 @@ pub fn init(dir: &Path, out: &mut dyn Write) -> Result<Outcome, Fatal> {
             )));
         }
     }
-    let written = scaffold::write(dir)?;
+    let written = scaffold::write(dir, kind, today)?;
     let _ = writeln!(
         out,
         "annexa: created an ISMS repository in `{}` ({} files)\n\nnext:\n  annexa check {}\n  annexa serve {}",

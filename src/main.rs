@@ -36,15 +36,16 @@ struct Cli {
 enum Command {
     /// Build the static site (default output: output_dir of annexa.toml, "public").
     ///
-    /// Runs every lint first. Any error-level diagnostic stops the build with exit 1, except
+    /// Runs every lint first, printing each error in full and the warnings as counts by lint
+    /// (`annexa check` lists them). Any error-level diagnostic stops the build with exit 1, except
     /// those that come from today's date (overdue reviews, expired risk acceptances, overdue
     /// actions), and the previous output is left untouched; so does a failure while
     /// writing. The output folder is replaced only if it is empty or holds nothing but what
     /// annexa wrote there (listed in its .annexa-site), unless --force.
     Build(BuildArgs),
-    /// Run every lint and print diagnostics and a summary.
+    /// Run every lint and print diagnostics and a summary counting by lint.
     ///
-    /// Exits 1 when any error-level diagnostic is found (with --deny-warnings, any warning too).
+    /// Of each lint, at most ten diagnostics without a line are shown (--verbose: all). Exits 1 when any error-level diagnostic is found (with --deny-warnings, any warning too).
     Check(CheckArgs),
     /// List overdue and upcoming reviews, for CI reports and reminders.
     ///
@@ -74,6 +75,10 @@ enum Command {
     Pack(PackArgs),
     /// Scaffold a new ISMS repository into an empty folder or a new Git repository (only .git,
     /// README, LICENSE, .gitignore, .github/); refuses a folder holding anything else.
+    ///
+    /// Writes the mandatory documented information of ISO/IEC 27001:2022 as drafts, each with
+    /// what an auditor expects of it, an SoA listing every Annex A control, the registers
+    /// (risks, audits, findings, management reviews) and a GitHub Actions workflow.
     Init(InitArgs),
 }
 
@@ -206,6 +211,11 @@ struct ServeArgs {
 struct InitArgs {
     /// Where to create the repository (created if absent); default: the current folder.
     dir: Option<PathBuf>,
+    /// Only the settings, an SoA to fill in and one draft policy.
+    #[arg(long)]
+    minimal: bool,
+    #[command(flatten)]
+    day: DayArg,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -339,7 +349,12 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
         ),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
-            commands::init(&dir, &mut stdout)
+            let kind = if args.minimal {
+                annexa::scaffold::Scaffold::Minimal
+            } else {
+                annexa::scaffold::Scaffold::Full
+            };
+            commands::init(&dir, kind, args.day.date(), &mut stdout)
         }
     };
     let _ = stdout.flush();

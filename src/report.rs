@@ -3,17 +3,20 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Lint, Severity, Tally};
-use crate::text::terminal;
+
+mod human;
+
+pub use human::{Detail, FOLD_AFTER};
 
 /// An output format of `annexa check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// rustc-like blocks and a summary line; colour only on a terminal; control characters
-    /// in user text shown as escapes (`\x1b`).
+    /// rustc-like blocks and a summary line counting by lint; colour only on a terminal;
+    /// control characters in user text shown as escapes (`\x1b`); of each lint, diagnostics
+    /// without a line beyond the first ten folded into one line (see [`Detail`]).
     Human,
     /// One JSON object with `diagnostics` and `summary`.
     Json,
@@ -45,9 +48,20 @@ impl Report<'_> {
     /// report is put together in memory and written in one call (7,490 diagnostics were
     /// 146,713 separate writes to an unbuffered stderr).
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        self.write_with(format, Detail::default(), out)
+    }
+
+    /// Writes the report in `format`, the human format showing as much as `detail` says (the
+    /// machine formats always hold every diagnostic).
+    pub fn write_with(
+        &self,
+        format: Format,
+        detail: Detail,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let mut buffer = Vec::with_capacity(256 * self.diagnostics.len() + 256);
         match format {
-            Format::Human => self.human(&mut buffer),
+            Format::Human => human::write(self.diagnostics, self.documents, detail, &mut buffer),
             Format::Json => self.json(&mut buffer),
             Format::Github => self.github(&mut buffer),
             Format::Junit => self.junit(&mut buffer),
@@ -57,7 +71,8 @@ impl Report<'_> {
         out.flush()
     }
 
-    /// The closing summary line, e.g. `annexa: 3 errors, 2 warnings in 48 documents`.
+    /// The closing line of the `github` format, e.g. `annexa: 3 errors, 2 warnings in 48
+    /// documents` (the human format counts by lint: [`human::summary`]).
     pub fn summary_line(&self) -> String {
         let t = self.tally();
         format!(
@@ -66,40 +81,6 @@ impl Report<'_> {
             count(t.warnings, "warning"),
             count(self.documents, "document")
         )
-    }
-
-    /// rustc-like blocks. The message, place and help embed user text (titles, owners, ids,
-    /// paths), shown through [`terminal`]: a control character in them is written as a visible
-    /// escape (`\x1b`, `\r`, `\n`), so the only escape sequences are annexa's colours and the
-    /// only line breaks are annexa's own.
-    fn human(&self, out: &mut dyn Write) -> io::Result<()> {
-        let bold = Style::new().bold();
-        let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
-        for d in self.diagnostics {
-            let level = match d.severity {
-                Severity::Error => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
-                Severity::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold(),
-            };
-            writeln!(
-                out,
-                "{level}{}[{}]{level:#}{bold}: {}{bold:#}",
-                d.severity,
-                d.lint,
-                terminal(&d.message)
-            )?;
-            if let Some(location) = d.location() {
-                writeln!(out, "  {blue}-->{blue:#} {}", terminal(&location))?;
-            }
-            if let Some(help) = &d.help {
-                writeln!(
-                    out,
-                    "   {blue}={blue:#} {bold}help{bold:#}: {}",
-                    terminal(help)
-                )?;
-            }
-            writeln!(out)?;
-        }
-        writeln!(out, "{}", self.summary_line())
     }
 
     fn json(&self, out: &mut dyn Write) -> io::Result<()> {

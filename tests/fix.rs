@@ -132,7 +132,7 @@ error[broken-link]: `plan.md` does not exist
   --> policies/access.md:11:39
    = help: did you mean `plan-a.md`?
 
-annexa: 3 errors, 0 warnings in 4 documents
+annexa: 3 errors: 1 broken-link, 1 legacy-control-id, 1 unknown-control; 0 warnings; 4 documents
 "
     );
     assert_eq!(

@@ -680,7 +680,7 @@ warning[unknown-field]: unknown key `color`
   --> procedures/backups.md:4:1
    = help: known keys: title, owner, id, kind, status, version, approver, approved_on, classification, effective, last_reviewed, review_interval, next_review, controls, clauses, tags, summary
 
-annexa: 1 error, 2 warnings in 2 documents
+annexa: 1 error: 1 broken-link; 2 warnings: 1 review-date-missing, 1 unknown-field; 2 documents
 ";
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
 }
@@ -694,7 +694,7 @@ fn human_summary_counts_singular_and_plural() {
         .args(["--today", TODAY])
         .assert()
         .code(0)
-        .stdout("annexa: 0 errors, 0 warnings in 1 document\n");
+        .stdout("annexa: 0 errors; 0 warnings; 1 document\n");
 }
 
 #[test]

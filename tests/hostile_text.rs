@@ -210,7 +210,7 @@ error[review-overdue]: review overdue: `{SHOWN_TITLE}` was due for review on 202
   --> policies/y.md:4:15
    = help: review the document, then set `last_reviewed` (owner: {SHOWN_OWNER})
 
-annexa: 1 error, 0 warnings in 1 document
+annexa: 1 error: 1 review-overdue; 0 warnings; 1 document
 "
         )
     );

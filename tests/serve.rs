@@ -1004,3 +1004,54 @@ fn a_new_commit_shows_in_the_history_without_a_restart() {
         "the new commit never showed"
     );
 }
+
+#[test]
+fn a_new_title_reaches_the_pages_that_show_it_and_stays_through_later_edits() {
+    let server = start("small-site");
+    let root = &server.root;
+    let policy = root.join("policies/access-control.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        text.replace(
+            "title = \"Access Control Policy\"",
+            "title = \"Identity Policy\"",
+        ),
+    )
+    .unwrap();
+    // The backup procedure lists the policy under "Referenced by"; the documents list names it.
+    let shows_new_title = |path: &str| {
+        let body = get(server.port, path).body;
+        body.contains(">Identity Policy</a>") && !body.contains(">Access Control Policy</a>")
+    };
+    assert!(
+        eventually(Duration::from_secs(10), || shows_new_title(
+            "/procedures/backup/"
+        )),
+        "the referrer's new title is not on the page it links to"
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || shows_new_title("/documents/")),
+        "the documents list"
+    );
+    // A body edit of the procedure renders it again from the views kept since: still the new
+    // title.
+    let procedure = root.join("procedures/backup.md");
+    let text = std::fs::read_to_string(&procedure).unwrap();
+    std::fs::write(
+        &procedure,
+        text.replace("kept for 35 days", "kept for 90 days"),
+    )
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || get(
+            server.port,
+            "/procedures/backup/"
+        )
+        .body
+        .contains("kept for 90 days")),
+        "the body edit is not served"
+    );
+    assert!(shows_new_title("/procedures/backup/"));
+    assert!(shows_new_title("/documents/"));
+}

@@ -41,7 +41,9 @@ pub fn pack(options: &PackOptions<'_>, err: &mut dyn Write) -> Result<Outcome, F
             documents: project.documents.len(),
             files: &[],
         };
-        report.write(Format::Human, err).map_err(write_error)?;
+        report
+            .write_with(Format::Human, crate::report::Detail::ErrorsOnly, err)
+            .map_err(write_error)?;
     }
     let blocking = analysis
         .diagnostics

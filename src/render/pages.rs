@@ -11,7 +11,7 @@ use crate::model::{Document, Project};
 use crate::render::cache::PageCache;
 use crate::render::html::{body_text, render_body};
 use crate::render::theme;
-use crate::render::view::{FolderView, LinkView, SiteView, history_view};
+use crate::render::view::{DocView, FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
 use crate::search::{self, SearchFields, SearchSink};
 use crate::write::Tree;
@@ -89,9 +89,20 @@ impl<'p> Renderer<'p> {
 
     /// Like [`Renderer::new`], with templates read before (`serve` keeps them between
     /// rebuilds of documents).
-    pub fn with_templates(project: &'p Project, mut tera: Tera) -> Self {
+    pub fn with_templates(project: &'p Project, tera: Tera) -> Self {
+        Self::reusing(project, tera, None)
+    }
+
+    /// Like [`Renderer::with_templates`], taking the template value of each document whose
+    /// view equals its view in `previous` (views and values of an earlier renderer of the same
+    /// documents, as `serve` keeps them) instead of serialising it again.
+    pub fn reusing(
+        project: &'p Project,
+        mut tera: Tera,
+        previous: Option<(&[DocView], &[Value])>,
+    ) -> Self {
         let site = SiteView::new(project);
-        let (site_value, doc_values) = site_values(&site);
+        let (site_value, doc_values) = site_values(&site, previous);
         tera.global_context().insert_value("site", site_value);
         Renderer {
             project,
@@ -133,6 +144,11 @@ impl<'p> Renderer<'p> {
     /// The site-wide views.
     pub fn site(&self) -> &SiteView {
         &self.site
+    }
+
+    /// Each document's view as a template value.
+    pub fn doc_values(&self) -> &[Value] {
+        &self.doc_values
     }
 
     /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]), writes the
@@ -519,12 +535,18 @@ impl<'p> Renderer<'p> {
 
 /// The site view as a template value, and each document's view as a value shared with its
 /// `documents`. The documents are serialised in parallel; the rest of the view is small.
-fn site_values(site: &SiteView) -> (Value, Vec<Value>) {
+fn site_values(site: &SiteView, previous: Option<(&[DocView], &[Value])>) -> (Value, Vec<Value>) {
     use rayon::prelude::*;
     let doc_values: Vec<Value> = site
         .documents
         .par_iter()
-        .map(Value::from_serializable)
+        .enumerate()
+        .map(|(i, view)| match previous {
+            Some((views, values)) if views.get(i) == Some(view) && i < values.len() => {
+                values[i].clone()
+            }
+            _ => Value::from_serializable(view),
+        })
         .collect();
     let mut map = Value::from_serializable(site)
         .into_map()

@@ -70,6 +70,8 @@ struct Last {
     dir: PathBuf,
     templates: tera::Tera,
     views: Vec<crate::render::view::DocView>,
+    /// The views as template values (re-used for documents whose view is unchanged).
+    values: Vec<tera::Value>,
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
@@ -186,7 +188,8 @@ impl Preview {
         }
     }
 
-    /// The analysis's diagnostics in `check`'s human format, unless they are what was printed
+    /// The analysis's errors in `check`'s human format and the summary counting the warnings
+    /// by lint, as `build` prints them, unless they are what was printed
     /// last (or there are none, and none were).
     fn diagnostics_to_print(&mut self, analysis: &Analysis) -> Option<String> {
         let mut text = Vec::new();
@@ -196,7 +199,13 @@ impl Preview {
                 documents: analysis.project.documents.len(),
                 files: &[],
             };
-            report.write(crate::report::Format::Human, &mut text).ok()?;
+            report
+                .write_with(
+                    crate::report::Format::Human,
+                    crate::report::Detail::ErrorsOnly,
+                    &mut text,
+                )
+                .ok()?;
         }
         let text = String::from_utf8_lossy(&text).into_owned();
         if text == self.printed {
@@ -255,6 +264,7 @@ impl Preview {
             dir,
             templates: renderer.templates().clone(),
             views: renderer.site().documents.clone(),
+            values: renderer.doc_values().to_vec(),
             paths: analysis
                 .project
                 .documents
@@ -292,7 +302,11 @@ impl Preview {
         let mut timer = crate::timing::Stages::start();
         let (links, backlinks) = link_maps(project);
         timer.mark("link maps");
-        let renderer = Renderer::with_templates(project, last.templates.clone());
+        let renderer = Renderer::reusing(
+            project,
+            last.templates.clone(),
+            Some((&last.views, &last.values)),
+        );
         timer.mark("templates and views");
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
@@ -344,6 +358,7 @@ impl Preview {
         if views_changed {
             exports::write_all(project, renderer.site(), &dir)?;
             last.views = renderer.site().documents.clone();
+            last.values = renderer.doc_values().to_vec();
         }
         search::write_kept_index(&dir, &last.docs)?;
         timer.mark("search and exports");
