@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bins --examples
-exec target/release/examples/bench "$@"
+target/release/examples/bench "$@"
+# The bytes a first search query loads at 10,000 documents (needs node).
+NO_BUILD=1 bash benches/search-bytes.sh

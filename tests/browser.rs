@@ -209,6 +209,39 @@ fn exercise_example_site(browser: &mut Browser, place: &Place) {
     let heading = browser.run("return document.querySelector('h1').textContent.trim();");
     assert_eq!(heading, json!("Incident Response Procedure"));
 
+    // A snippet is cut around the first match, from the head of a one-word query, and shows
+    // exactly what the same query ranked from the shards and the full texts shows ("w w" has
+    // the terms of "w").
+    let snippets = |browser: &mut Browser, query: &str| {
+        search(browser, place, query);
+        browser.run(
+            "return Array.prototype.map.call(document.querySelectorAll('#search-results li'),
+               function (li) { return li.innerHTML; });",
+        )
+    };
+    let shown = snippets(browser, "checksums");
+    assert_eq!(
+        browser
+            .run("return document.querySelector('#search-results .result-snippet').textContent;"),
+        json!(
+            "…account; runs the verification script, which compares row counts and checksums of \
+             sample tenants against the source at that point in time; measures the time from the \
+             start of the restore to verified data, and compares it with the 4-hour…"
+        )
+    );
+    for query in ["checksums", "acc", "supplier", "a.8.13", "pol-003"] {
+        let first = if query == "checksums" {
+            shown.clone()
+        } else {
+            snippets(browser, query)
+        };
+        assert_eq!(
+            first,
+            snippets(browser, &format!("{query} {query}")),
+            "{query:?} from its head and from the shards"
+        );
+    }
+
     // The search box in the header of every page leads to the search page, which runs it.
     browser.open(&place.page("policies/access-control/"));
     browser.type_into("#header-q", "checksums\u{E007}");

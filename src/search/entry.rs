@@ -1,19 +1,24 @@
-//! A document's search result entry (what a result shows: its fields and a snippet text of
-//! its body), and the chunk files that hold the entries.
+//! A document's search result entry (what a result shows: its fields, and apart from them the
+//! text of its body that snippets are cut from), and the chunk files that hold them: the
+//! fields in `search/docs/C.js`, the texts in `search/text/C.js`. A first one-word query loads
+//! no text file: its result list comes with its snippets' text windows (see `heads`).
 
 use super::SEARCH_DIR;
 use super::fields::SearchFields;
 use super::scan::{BYTE_CLASS, LANE_HIGHS, LANE_ONES, SPACE, find_byte};
-use super::script::{push_script_string, push_script_string_content, write_script};
+use super::script::{
+    push_script_string, push_script_string_content, unescape_script_string, write_script,
+};
 use crate::error::Fatal;
 use crate::write::Tree;
 
 /// Characters of body text kept per document for snippets.
 const SNIPPET_TEXT_CHARS: usize = 4000;
 
-/// The search entry of document `index`: what a result shows, as a script call:
+/// The search entry of document `index`, as two lines of script: what a result shows,
 /// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
-/// "m":summary,"c":"controls","x":"text"});`.
+/// "m":summary,"c":"controls"});`, then the text of its body that snippets are cut from,
+/// `annexaSearch.text(index,"text");`. [`write_chunk`] writes each line to its own file.
 pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String {
     let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
     let summary = fields.summary.unwrap_or_default();
@@ -41,19 +46,45 @@ pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String 
         }
         push_script_string_content(&mut entry, control);
     }
-    entry.push_str("\",\"x\":");
+    entry.push_str("\"});\nannexaSearch.text(");
+    entry.push_str(itoa::Buffer::new().format(index));
+    entry.push(',');
     push_script_string(&mut entry, &text);
-    entry.push_str("});\n");
+    entry.push_str(");\n");
     entry
 }
 
-/// Writes `search/docs/C.js`, the entries of the documents of chunk `chunk`.
+/// The two lines of an entry of [`doc_entry`]: its fields, and its text line.
+pub(super) fn entry_lines(entry: &str) -> (&str, &str) {
+    let split = entry.find('\n').map_or(entry.len(), |i| i + 1);
+    entry.split_at(split)
+}
+
+/// The snippet text of an entry of [`doc_entry`], unescaped.
+pub(super) fn entry_text(entry: &str) -> String {
+    let line = entry_lines(entry).1;
+    let start = line.find('"').map_or(line.len(), |i| i + 1);
+    let end = line.rfind('"').filter(|&end| end >= start).unwrap_or(start);
+    unescape_script_string(&line[start..end])
+}
+
+/// Whether the fields of an entry of [`doc_entry`] hold a summary (`"m"` is not empty; a quote
+/// inside a value is escaped, so the pattern cannot occur there).
+pub(super) fn entry_has_summary(entry: &str) -> bool {
+    !entry_lines(entry).0.contains(",\"m\":\"\",\"c\":")
+}
+
+/// Writes `search/docs/C.js` and `search/text/C.js`, the fields and the texts of the documents
+/// of chunk `chunk` (entries of [`doc_entry`]).
 pub fn write_chunk(out: &Tree, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
-    write_script(
-        out,
-        &format!("{SEARCH_DIR}/docs/{chunk}.js"),
-        &entries.concat(),
-    )
+    let (mut docs, mut texts) = (String::new(), String::new());
+    for entry in entries {
+        let (fields, text) = entry_lines(entry);
+        docs.push_str(fields);
+        texts.push_str(text);
+    }
+    write_script(out, &format!("{SEARCH_DIR}/docs/{chunk}.js"), &docs)?;
+    write_script(out, &format!("{SEARCH_DIR}/text/{chunk}.js"), &texts)
 }
 
 /// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
@@ -157,8 +188,9 @@ mod tests {
             doc_entry(3, &fields, "  some\n body "),
             concat!(
                 r#"annexaSearch.doc(3,{"u":"a/","t":"A \"quoted\" \u003ctitle>","i":"","o":"","#,
-                r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01","#,
-                r#""x":"some body"});"#,
+                r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01""#,
+                "});\n",
+                r#"annexaSearch.text(3,"some body");"#,
                 "\n"
             )
         );

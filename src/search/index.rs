@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::entry::{entry_has_summary, entry_text};
 use super::fields::{DocTerms, SearchFields, weighted_terms};
+use super::heads::{self, Postings, Texts};
 use super::script::{push_script_string, write_script};
 use super::{CHUNK, SEARCH_DIR};
 use crate::error::Fatal;
@@ -60,6 +62,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 pub struct SearchIndex {
     postings: hashbrown::HashMap<String, Vec<(u32, u32)>, rustc_hash::FxBuildHasher>,
     lengths: Vec<(u32, u32)>,
+    /// Each document's snippet text and whether it has a summary, for the heads.
+    texts: Vec<(u32, Box<str>, bool)>,
 }
 
 impl SearchIndex {
@@ -84,6 +88,16 @@ impl SearchIndex {
         self.lengths.push((index, length));
     }
 
+    /// Keeps what the snippets of document `index` are cut from, out of its result entry
+    /// (from [`doc_entry`](super::doc_entry)).
+    pub fn add_entry(&mut self, index: usize, entry: &str) {
+        self.texts.push((
+            index as u32,
+            entry_text(entry).into_boxed_str(),
+            entry_has_summary(entry),
+        ));
+    }
+
     /// Adds a borrowed document's terms (for `serve`, which keeps them).
     pub fn add_ref(&mut self, index: usize, doc: &DocTerms) {
         self.lengths.push((index as u32, doc.length));
@@ -103,13 +117,14 @@ impl SearchIndex {
             (other, std::mem::take(&mut self))
         };
         big.lengths.extend(small.lengths);
+        big.texts.extend(small.texts);
         for (term, list) in small.postings {
             big.postings.entry(term).or_default().extend(list);
         }
         big
     }
 
-    /// Writes the shards and `search/meta.js`.
+    /// Writes the shards, the heads and `search/meta.js`.
     pub fn write(self, out: &Tree) -> Result<IndexStats, Fatal> {
         let n = self.lengths.len();
         let mut lengths = vec![
@@ -127,15 +142,23 @@ impl SearchIndex {
             (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
         let mut postings: Vec<(String, Vec<(u32, u32)>)> = self.postings.into_iter().collect();
         postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let entries: Vec<(String, String)> = postings
+        let scored: Vec<(String, Vec<(u32, u8)>)> = postings
             .into_par_iter()
             .map(|(term, mut list)| {
                 list.sort_unstable();
-                let entry = posting_entry(&term, &list, &lengths, average);
-                (term, entry)
+                let scores = list
+                    .iter()
+                    .map(|&(doc, count)| (doc, score(count, lengths[doc as usize], average)))
+                    .collect();
+                (term, scores)
             })
             .collect();
+        let entries: Vec<(String, String)> = scored
+            .par_iter()
+            .map(|(term, list)| (term.clone(), posting_entry(term, list)))
+            .collect();
         let shards = shard(&entries);
+        drop(entries);
         let bytes = shards
             .par_iter()
             .map(|(key, body)| {
@@ -153,13 +176,43 @@ impl SearchIndex {
                 Ok(text.len())
             })
             .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
+        let split: rustc_hash::FxHashSet<String> = shards
+            .keys()
+            .filter(|key| key.chars().count() == 3)
+            .map(|key| prefix(key, 2))
+            .collect();
+        let shard_count = shards.len();
+        let shard_keys: Vec<String> = shards.into_keys().collect();
+        let ranked = heads::rank_all(&Postings {
+            terms: &scored,
+            documents: n,
+            split: &split,
+        });
+        let terms = scored.len();
+        drop(scored);
+        let mut texts = vec![Box::<str>::default(); lengths.len()];
+        let mut summary = vec![false; lengths.len()];
+        for (index, text, has) in self.texts {
+            summary[index as usize] = has;
+            texts[index as usize] = text;
+        }
+        let (buckets, head_bytes) = heads::write(
+            out,
+            &ranked,
+            &Texts {
+                text: &texts,
+                summary: &summary,
+            },
+        )?;
         let mut stats = IndexStats {
-            terms: entries.len(),
-            shards: shards.len(),
-            bytes,
+            terms,
+            shards: shard_count,
+            bytes: bytes + head_bytes,
         };
-        let mut meta = format!("annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"shards\":[");
-        for (i, key) in shards.keys().enumerate() {
+        let mut meta = format!(
+            "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"heads\":{buckets},\"shards\":["
+        );
+        for (i, key) in shard_keys.iter().enumerate() {
             if i > 0 {
                 meta.push(',');
             }
@@ -183,19 +236,23 @@ pub struct IndexStats {
     pub bytes: usize,
 }
 
-/// One term's posting list as JSON: `"term":[doc,score,doc,score…]`, scored with BM25's
-/// term-frequency part (`lengths` are the documents' weighted lengths).
-fn posting_entry(term: &str, list: &[(u32, u32)], lengths: &[u32], average: f64) -> String {
+/// BM25's term-frequency part of `count` weighted occurrences in a document of weighted length
+/// `length` (`average` over all), as a whole number from 1 to 255.
+fn score(count: u32, length: u32, average: f64) -> u8 {
+    let norm = 1.2 * (0.25 + 0.75 * f64::from(length) / average);
+    let tf = f64::from(count);
+    (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
+        .round()
+        .clamp(1.0, 255.0) as u8
+}
+
+/// One term's posting list as JSON: `"term":[doc,score,doc,score…]`.
+fn posting_entry(term: &str, list: &[(u32, u8)]) -> String {
     let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
     push_script_string(&mut entry, term);
     entry.push_str(":[");
     let mut number = itoa::Buffer::new();
-    for (i, &(doc, count)) in list.iter().enumerate() {
-        let norm = 1.2 * (0.25 + 0.75 * f64::from(lengths[doc as usize]) / average);
-        let tf = f64::from(count);
-        let score = (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
-            .round()
-            .clamp(1.0, 255.0) as u8;
+    for (i, &(doc, score)) in list.iter().enumerate() {
         if i > 0 {
             entry.push(',');
         }

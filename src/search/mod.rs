@@ -14,6 +14,7 @@
 
 mod entry;
 mod fields;
+mod heads;
 mod index;
 mod scan;
 mod script;
@@ -22,6 +23,7 @@ mod tokenize;
 
 pub use entry::{doc_entry, write_chunk};
 pub use fields::{DocTerms, SearchFields};
+pub use heads::bucket;
 pub use index::{IndexStats, SearchIndex, shard_file};
 pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_chunk, write_kept_index};
 pub use tokenize::terms;

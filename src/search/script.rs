@@ -92,6 +92,41 @@ fn next_needing_escape(bytes: &[u8], from: usize) -> usize {
     )
 }
 
+/// The text of the inside of a string literal that [`push_script_string_content`] wrote: its
+/// escapes undone (other input is taken as it is).
+pub(super) fn unescape_script_string(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let (ch, used) = match tail.as_bytes().first() {
+            Some(b'n') => ('\n', 1),
+            Some(b'r') => ('\r', 1),
+            Some(b't') => ('\t', 1),
+            Some(b'b') => ('\u{8}', 1),
+            Some(b'f') => ('\u{c}', 1),
+            Some(b'u') => match tail
+                .get(1..5)
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .and_then(char::from_u32)
+            {
+                Some(ch) => (ch, 5),
+                None => ('\\', 0),
+            },
+            Some(_) => match tail.chars().next() {
+                Some(ch) => (ch, ch.len_utf8()),
+                None => ('\\', 0),
+            },
+            None => ('\\', 0),
+        };
+        out.push(ch);
+        rest = &tail[used..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Writes `text` to `rel` in the site folder `out`.
 pub(super) fn write_script(out: &Tree, rel: &str, text: &str) -> Result<(), Fatal> {
     crate::write::write_file(out, rel, text.as_bytes())
@@ -126,6 +161,8 @@ mod tests {
             let mut written = String::new();
             push_script_string(&mut written, sample);
             assert_eq!(written, script_json(sample), "{sample:?}");
+            let inside = &written[1..written.len() - 1];
+            assert_eq!(unescape_script_string(inside), sample, "{sample:?}");
         }
     }
 

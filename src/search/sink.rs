@@ -24,8 +24,9 @@ pub trait SearchSink: Default + Send {
 impl SearchSink for SearchIndex {
     type Kept = ();
 
-    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, _entry: &str) {
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str) {
         self.add_document(index, fields, text);
+        self.add_entry(index, entry);
     }
 
     fn merge(self, other: Self) -> Self {
@@ -85,6 +86,7 @@ pub fn write_kept_index(out: &Tree, docs: &[KeptDoc]) -> Result<IndexStats, Fata
     let mut index = SearchIndex::default();
     for (i, doc) in docs.iter().enumerate() {
         index.add_ref(i, &doc.terms);
+        index.add_entry(i, &doc.entry);
     }
     index.write(out)
 }

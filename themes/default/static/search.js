@@ -1,6 +1,9 @@
-/* annexa search: loads the sharded index written by the build (search/meta.js, search/shards/*.js,
-   search/docs/C.js, each holding the result entries of a few documents) by injecting script tags, so it works from disk (file://) as over HTTP, and
-   fetches only the shards of the query's terms and the files of the results shown. */
+/* annexa search: loads the index written by the build by injecting script tags, so it works from
+   disk (file://) as over HTTP. A query of one word loads its head (search/heads/H.js: the result
+   count, the first page of results in rank order and the text windows of their snippets) and
+   the fields of the results shown (search/docs/C.js, a few documents each). Other queries, and
+   "Show more", rank from the shards of the query's terms (search/shards/*.js) and cut snippets
+   from the documents' texts (search/text/C.js). */
 (function () {
   "use strict";
 
@@ -25,10 +28,14 @@
   var shardKeys = null;     // Set of shard keys
   var shards = {};          // key -> { term: [doc, score, ...] }
   var docs = {};            // N -> document entry
+  var texts = {};           // N -> snippet text
+  var heads = {};           // H -> { key: [count, [doc, offset, length, window, ...]] }
   var loading = {};         // url -> Promise
   var metaWaiters = [];
   var generation = 0;
-  var current = { ranked: [], shown: 0, terms: [] };
+  // ranked: the results known in order (all of them once `full`); windows: N -> [offset,
+  // length, text] from a head.
+  var current = { ranked: [], total: 0, full: true, shown: 0, terms: [], windows: {} };
 
   window.annexaSearch = {
     meta: function (m) {
@@ -37,7 +44,11 @@
       metaWaiters.splice(0).forEach(function (f) { f(); });
     },
     shard: function (key, data) { shards[key] = data; },
-    doc: function (n, d) { docs[n] = d; }
+    heads: function (h, data) { heads[h] = data; },
+    doc: function (n, d) { docs[n] = d; },
+    text: function (n, x) { texts[n] = x; },
+    // Runs a query (for tests and benches/search-check.js); resolves once results are shown.
+    search: function (text) { return search(text); }
   };
 
   function load(url) {
@@ -198,8 +209,10 @@
     return out + escapeHtml(text.slice(last));
   }
 
-  function snippet(d, pattern) {
-    var text = d.x || "";
+  /* The snippet of a result: about 240 characters around the first match in `text`, which is
+     the part of the document's text that begins `offset` UTF-16 units in, of `length` in all
+     (a head's window, or the whole text); without a match, the summary. */
+  function snippet(text, offset, length, summary, pattern) {
     var at = -1;
     if (pattern && text) {
       pattern.lastIndex = 0;
@@ -207,19 +220,19 @@
       if (m) at = m.index;
     }
     if (at < 0) {
-      return d.m ? highlight(d.m, pattern) : escapeHtml(text.slice(0, 200)) + (text.length > 200 ? "…" : "");
+      return summary ? highlight(summary, pattern) : escapeHtml(text.slice(0, 200)) + (length > 200 ? "…" : "");
     }
-    var start = Math.max(0, at - 70);
-    var end = Math.min(text.length, at + 170);
-    if (start > 0) {
+    var start = Math.max(0, Math.max(0, offset + at - 70) - offset);
+    var end = Math.min(text.length, Math.min(length, offset + at + 170) - offset);
+    if (offset + start > 0) {
       var space = text.indexOf(" ", start);
       if (space >= 0 && space < at) start = space + 1;
     }
-    if (end < text.length) {
+    if (offset + end < length) {
       var back = text.lastIndexOf(" ", end);
       if (back > at) end = back;
     }
-    return (start > 0 ? "…" : "") + highlight(text.slice(start, end), pattern) + (end < text.length ? "…" : "");
+    return (offset + start > 0 ? "…" : "") + highlight(text.slice(start, end), pattern) + (offset + end < length ? "…" : "");
   }
 
   function link(url) {
@@ -227,10 +240,45 @@
     return window.annexaFileUrl ? window.annexaFileUrl(href) : href;
   }
 
+  /* Loads the shards of the query's terms. */
+  function loadShards(terms) {
+    var needed = {};
+    terms.forEach(function (q) {
+      var key = shardFor(q.term);
+      if (shardKeys.has(key)) needed[key] = true;
+    });
+    return Promise.all(Object.keys(needed).map(function (key) {
+      return load(base + "shards/" + hex(key) + ".js");
+    }));
+  }
+
+  /* The results of the page to show next: from the head while it has them, else from the
+     ranking of the shards (loaded for "Show more"). */
+  function nextPage(gen) {
+    if (current.full || current.shown + PAGE <= current.ranked.length) return Promise.resolve();
+    var wanted = current;
+    return loadShards(wanted.terms).then(function () {
+      if (gen !== generation || wanted !== current) return;
+      current.ranked = rank(current.terms);
+      current.full = true;
+    });
+  }
+
   function render(gen) {
+    return nextPage(gen).then(function () { return renderPage(gen); });
+  }
+
+  function renderPage(gen) {
+    if (gen !== generation) return Promise.resolve();
     var slice = current.ranked.slice(current.shown, current.shown + PAGE);
     var chunk = (meta && meta.chunk) || 1;
-    return Promise.all(slice.map(function (n) { return load(base + "docs/" + Math.floor(n / chunk) + ".js"); })).then(function () {
+    var files = {};
+    slice.forEach(function (n) {
+      var c = Math.floor(n / chunk);
+      files[base + "docs/" + c + ".js"] = true;
+      if (!current.windows[n]) files[base + "text/" + c + ".js"] = true;
+    });
+    return Promise.all(Object.keys(files).map(load)).then(function () {
       if (gen !== generation) return;
       var pattern = markPattern(current.terms);
       var html = slice.map(function (n) {
@@ -246,12 +294,50 @@
         return '<li class="result"><div class="result-head"><a class="result-title" href="' + escapeHtml(link(d.u)) + '">' +
           highlight(d.t, pattern) + "</a>" + (d.i ? '<span class="result-id">' + escapeHtml(d.i) + "</span>" : "") + badge + "</div>" +
           '<div class="result-meta">' + meta.join(" · ") + "</div>" +
-          '<p class="result-snippet">' + snippet(d, pattern) + "</p></li>";
+          '<p class="result-snippet">' + snippetOf(n, d, pattern) + "</p></li>";
       }).join("");
       list.insertAdjacentHTML("beforeend", html);
       current.shown += slice.length;
-      moreWrap.hidden = current.shown >= current.ranked.length;
+      moreWrap.hidden = current.shown >= current.total;
     });
+  }
+
+  function snippetOf(n, d, pattern) {
+    var w = current.windows[n];
+    if (w) return snippet(w[2], w[0], w[1], d.m, pattern);
+    var text = texts[n] || "";
+    return snippet(text, 0, text.length, d.m, pattern);
+  }
+
+  /* A query of one word is answered from its head: the head's key is the query's terms. A word
+     that finds nothing has no head. Returns null when the head cannot answer. */
+  function fromHead(text, terms) {
+    var words = text.split(/\s+/).filter(Boolean);
+    if (words.length !== 1 || !meta.heads) return Promise.resolve(null);
+    var lower = words[0].replace(/^[^\p{Alphabetic}\p{N}]+|[^\p{Alphabetic}\p{N}]+$/gu, "").toLowerCase();
+    if (Array.from(lower).length > MAX_TERM_CHARS) return Promise.resolve(null);
+    var key = terms.map(function (q) { return q.term; }).join(" ");
+    var h = bucket(key, meta.heads);
+    return load(base + "heads/" + h + ".js").then(function (ok) {
+      if (!ok || !heads[h]) return null;
+      var head = Object.prototype.hasOwnProperty.call(heads[h], key) ? heads[h][key] : [0, []];
+      var ranked = [];
+      var windows = {};
+      for (var i = 0; i < head[1].length; i += 4) {
+        ranked.push(head[1][i]);
+        windows[head[1][i]] = [head[1][i + 1], head[1][i + 2], head[1][i + 3]];
+      }
+      return { ranked: ranked, total: head[0], full: ranked.length >= head[0], shown: 0, terms: terms, windows: windows };
+    });
+  }
+
+  /* FNV-1a of the key's UTF-8 bytes, modulo the number of head files (src/search/heads.rs). */
+  function bucket(key, count) {
+    var hash = 0x811c9dc5;
+    new TextEncoder().encode(key).forEach(function (b) {
+      hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+    });
+    return hash & (count - 1);
   }
 
   function search(text) {
@@ -264,19 +350,18 @@
       return Promise.resolve();
     }
     return ready().then(function () {
-      var needed = {};
-      terms.forEach(function (q) {
-        var key = shardFor(q.term);
-        if (shardKeys.has(key)) needed[key] = true;
+      return fromHead(text, terms);
+    }).then(function (head) {
+      if (head || gen !== generation) return head;
+      return loadShards(terms).then(function () {
+        var ranked = rank(terms);
+        return { ranked: ranked, total: ranked.length, full: true, shown: 0, terms: terms, windows: {} };
       });
-      return Promise.all(Object.keys(needed).map(function (key) {
-        return load(base + "shards/" + hex(key) + ".js");
-      }));
-    }).then(function () {
-      if (gen !== generation) return;
-      current = { ranked: rank(terms), shown: 0, terms: terms };
+    }).then(function (found) {
+      if (gen !== generation || !found) return;
+      current = found;
       list.innerHTML = "";
-      var n = current.ranked.length;
+      var n = current.total;
       var short = terms.some(function (q) { return q.prefix && !prefixable(q); });
       status.textContent = n > 0
         ? n + (n === 1 ? " result" : " results") + " for “" + text.trim() + "”."

@@ -1,0 +1,145 @@
+// Replays themes/default/static/search.js in Node, with a stand-in page, on a built site: for
+// every query given (or every term and prefix of the index), the bytes its first search loads,
+// and whether the one-word answer (from the head) shows exactly what the ranking from the shards
+// shows (the same word twice, "w w", has the same terms but is ranked from the shards).
+// Usage: node benches/search-check.js SITE_DIR [--sample N] [--queries FILE] [--show QUERY]
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const vm = require("vm");
+
+const args = process.argv.slice(2);
+const site = args[0];
+const opt = (name) => { const i = args.indexOf(name); return i < 0 ? null : args[i + 1]; };
+const sample = Number(opt("--sample") || 0);
+const files = new Map();
+function file(rel) {
+  if (!files.has(rel)) {
+    const full = path.join(site, rel);
+    files.set(rel, fs.existsSync(full) ? fs.readFileSync(full, "utf8") : null);
+  }
+  return files.get(rel);
+}
+const scripts = new Map();
+function script(rel) {
+  if (!scripts.has(rel)) {
+    let text = file(rel);
+    // A search.js from before its query function was exposed (to measure an older site).
+    if (rel === "_assets/search.js" && text !== null && !text.includes("search: function (text)")) {
+      text = text.replace("window.annexaSearch = {", "window.annexaSearch = { search: function (text) { return search(text); },");
+    }
+    scripts.set(rel, text === null ? null : new vm.Script(text, { filename: rel }));
+  }
+  return scripts.get(rel);
+}
+
+function element() {
+  return {
+    textContent: "", hidden: false, value: "", _html: "", children: [],
+    set innerHTML(v) { this._html = v; }, get innerHTML() { return this._html; },
+    insertAdjacentHTML(_, html) { this._html += html; },
+    addEventListener() {}, getAttribute() { return ""; }, querySelector() { return null; },
+  };
+}
+
+// A fresh page: the search page with search.js; returns its API and the bytes it loaded.
+function page() {
+  const els = {};
+  const loaded = { bytes: 0, files: [] };
+  const ctx = {
+    console, Promise, Set, Map, TextEncoder, URLSearchParams, setTimeout, clearTimeout,
+    location: { search: "", pathname: "/search/", hash: "" },
+    history: { replaceState() {} },
+  };
+  ctx.window = ctx;
+  ctx.document = {
+    currentScript: { getAttribute: () => "" },
+    getElementById: (id) => (els[id] = els[id] || element()),
+    createElement: () => ({}),
+    head: {
+      appendChild(s) {
+        setImmediate(() => {
+          const code = script(s.src);
+          if (code === null) return s.onerror();
+          loaded.bytes += file(s.src).length;
+          loaded.files.push(s.src);
+          code.runInContext(ctx);
+          s.onload();
+        });
+      },
+    },
+  };
+  vm.createContext(ctx);
+  script("_assets/search.js").runInContext(ctx);
+  return { api: ctx.annexaSearch, els, loaded };
+}
+
+function bytes(rel) { const t = file(rel); return t === null ? 0 : Buffer.byteLength(t); }
+
+async function main() {
+  if (opt("--show")) {
+    const p = page();
+    await p.api.search(opt("--show"));
+    console.log(p.els["search-status"].textContent);
+    console.log(p.els["search-results"].innerHTML.replace(/<li/g, "\n<li"));
+    console.log(`loaded: ${p.loaded.files.join(" ")}`);
+    return;
+  }
+  // Every term of the index, from the shards.
+  const meta = file("search/meta.js");
+  const shardKeys = JSON.parse(meta.slice(meta.indexOf("(") + 1, meta.lastIndexOf(")"))).shards;
+  const terms = new Set();
+  for (const key of shardKeys) {
+    const hex = Buffer.from(key, "utf8").toString("hex");
+    const grab = { annexaSearch: { shard: (_, data) => Object.keys(data).forEach((t) => terms.add(t)) } };
+    vm.runInNewContext(file(`search/shards/${hex}.js`), grab);
+  }
+  let queries;
+  if (opt("--queries")) {
+    queries = fs.readFileSync(opt("--queries"), "utf8").split("\n").filter(Boolean);
+  } else {
+    const q = new Set();
+    for (const t of terms) {
+      const cs = Array.from(t);
+      for (let n = 2; n <= cs.length; n++) q.add(cs.slice(0, n).join(""));
+      if (cs.length === 1) q.add(t);
+    }
+    queries = [...q].sort();
+  }
+  if (sample && queries.length > sample) {
+    const step = queries.length / sample;
+    queries = Array.from({ length: sample }, (_, i) => queries[Math.floor(i * step)]);
+  }
+  // The page and the scripts it loads, paid by every query.
+  const html = file("search/index.html");
+  let fixed = Buffer.byteLength(html);
+  for (const m of html.matchAll(/<script src="\.\.\/([^"]+)"/g)) fixed += bytes(m[1]);
+  const results = [];
+  let mismatches = 0;
+  for (const q of queries) {
+    const p = page();
+    await p.api.search(q);
+    let loaded = 0;
+    for (const f of p.loaded.files) loaded += bytes(f);
+    const shown = p.els["search-results"].innerHTML;
+    const status = p.els["search-status"].textContent;
+    const more = p.els["search-more-wrap"].hidden;
+    await p.api.search(q + " " + q);
+    const again = p.els["search-results"].innerHTML;
+    const status2 = p.els["search-status"].textContent.replace("“" + q + " " + q + "”", "“" + q + "”");
+    const more2 = p.els["search-more-wrap"].hidden;
+    if (shown !== again || status !== status2 || more !== more2) {
+      mismatches++;
+      if (mismatches <= 5) console.log(`MISMATCH ${JSON.stringify(q)}\n  ${status}\n  ${status2}\n  ${shown.slice(0, 600)}\n  ${again.slice(0, 600)}`);
+    }
+    results.push([fixed + loaded, q]);
+  }
+  results.sort((a, b) => a[0] - b[0]);
+  const median = results[Math.floor(results.length / 2)];
+  const worst = results.slice(-5).reverse();
+  console.log(`queries: ${results.length}; page and scripts: ${fixed} bytes`);
+  console.log(`first query, bytes loaded (page, scripts and index files): median ${median[0]}, worst ${worst[0][0]}`);
+  console.log(`worst: ${worst.map((w) => `${JSON.stringify(w[1])} ${w[0]}`).join(", ")}`);
+  console.log(`one-word answer different from the ranking of the shards: ${mismatches}`);
+}
+main();
