@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod html;
 pub mod pages;
 pub mod theme;
+mod toc;
 pub mod view;
 pub mod xlsx;
 

@@ -78,7 +78,7 @@ impl Staging {
         &self.tree
     }
 
-    /// Where the render cache of this output folder is kept (see [`crate::render::cache`]).
+    /// Where the render cache of this output folder is kept (`.NAME.annexa-render`).
     pub fn render_cache(&self) -> PathBuf {
         self.beside.render_cache()
     }
