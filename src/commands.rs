@@ -221,11 +221,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             .write_with(Format::Human, Detail::ErrorsOnly, err)
             .map_err(write_error)?;
     }
-    let blocking = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
-        .count();
+    let blocking = analysis.blocking_errors();
     if blocking > 0 {
         writeln!(
             err,

@@ -25,6 +25,16 @@ impl Analysis {
     pub fn tally(&self) -> Tally {
         Tally::of(&self.diagnostics)
     }
+
+    /// How many errors stop `build` and `pack` (findings that come from today's date never do).
+    pub fn blocking_errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| {
+                d.severity == crate::diagnostic::Severity::Error && !d.lint.is_date_driven()
+            })
+            .count()
+    }
 }
 
 /// Today's date in the system time zone.

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::commands::Outcome;
-use crate::diagnostic::Severity;
 use crate::error::Fatal;
 use crate::render::Renderer;
 use crate::report::{Format, Report};
@@ -45,11 +44,7 @@ pub fn pack(options: &PackOptions<'_>, err: &mut dyn Write) -> Result<Outcome, F
             .write_with(Format::Human, crate::report::Detail::ErrorsOnly, err)
             .map_err(write_error)?;
     }
-    let blocking = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
-        .count();
+    let blocking = analysis.blocking_errors();
     if blocking > 0 {
         writeln!(
             err,
