@@ -219,7 +219,7 @@ pub fn outline(body: &str, scan: &Scan) -> Outline {
             _ => {}
         }
     }
-    prose.flush();
+    prose.finish();
     outline.marks.append(&mut prose.marks);
     outline
 }

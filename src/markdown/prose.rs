@@ -2,7 +2,7 @@
 //! report in it: placeholders, other tools' syntax, vague wording.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use regex::Regex;
@@ -78,29 +78,43 @@ pub const VAGUE_PHRASES: &[&str] = &[
     "if practicable",
 ];
 
-/// The context of the block being read.
-#[derive(Debug, Default)]
+/// A block of prose read: where its text is in [`Prose`]'s text, and how it is read.
+#[derive(Debug, Clone)]
 struct Block {
-    text: String,
-    /// (offset in `text`, offset in the body, whether the text is the body's there byte for
-    /// byte), ascending.
-    pieces: Vec<(usize, usize, bool)>,
+    range: Range<usize>,
+    /// Outside quotes and headings: vague wording is read here.
+    prose: bool,
     /// Whether `should` is read here: a list item or a table cell, not a task.
     requirement: bool,
 }
 
-/// Reads a body's events, a block of prose at a time, into marks.
+/// What separates two blocks in [`Prose`]'s text: no pattern matches across a line break
+/// followed by a NUL (`[^\n]` stops at the first, `\s` at the second).
+const BLOCK_END: &str = "\n\0\n";
+
+/// Reads a body's events, a block of prose at a time, into marks. The blocks are kept in one
+/// text and each pattern is run once over it, at [`Prose::finish`]: a pattern run per block
+/// cost more in setting up its search than in searching.
 #[derive(Debug)]
 pub struct Prose<'s> {
     vague: &'s Regex,
-    block: Block,
+    /// Every block's text, each followed by [`BLOCK_END`].
+    text: String,
+    /// (offset in `text`, offset in the body, whether the text is the body's there byte for
+    /// byte), ascending.
+    pieces: Vec<(usize, usize, bool)>,
+    /// The blocks ended, ascending.
+    blocks: Vec<Block>,
+    /// Where the open block starts in `text`, and whether it reads `should`.
+    open: Option<(usize, bool)>,
     /// For each open list item, whether it is a task.
     items: Vec<bool>,
     quotes: usize,
     cells: usize,
     headings: usize,
     code: bool,
-    /// The marks found.
+    /// The marks found, by [`Prose::finish`]: a block at a time, in each block its syntax and
+    /// placeholders, then vague wording, then `should`.
     pub marks: Vec<Mark>,
 }
 
@@ -109,7 +123,10 @@ impl<'s> Prose<'s> {
     pub fn new(vague: &'s Regex) -> Self {
         Prose {
             vague,
-            block: Block::default(),
+            text: String::new(),
+            pieces: Vec::new(),
+            blocks: Vec::new(),
+            open: None,
             items: Vec::new(),
             quotes: 0,
             cells: 0,
@@ -146,7 +163,7 @@ impl<'s> Prose<'s> {
             }
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
-            _ => self.flush(),
+            _ => self.end_block(),
         }
     }
 
@@ -157,7 +174,7 @@ impl<'s> Prose<'s> {
         ) {
             return;
         }
-        self.flush();
+        self.end_block();
         match tag {
             Tag::Item => self.items.push(false),
             Tag::BlockQuote(_) => self.quotes += 1,
@@ -179,7 +196,7 @@ impl<'s> Prose<'s> {
         ) {
             return;
         }
-        self.flush();
+        self.end_block();
         match tag {
             TagEnd::Item => {
                 self.items.pop();
@@ -194,35 +211,75 @@ impl<'s> Prose<'s> {
 
     /// Adds `text`, which is at `at` in the body (byte for byte when `exact`).
     fn push(&mut self, text: &str, at: usize, exact: bool) {
-        if self.block.text.is_empty() {
+        if self.open.is_none() {
             let in_item = self.items.last().is_some_and(|task| !task);
-            self.block.requirement = (in_item || self.cells > 0) && self.headings == 0;
+            let requirement = (in_item || self.cells > 0) && self.headings == 0;
+            self.open = Some((self.text.len(), requirement));
         }
-        self.block.pieces.push((self.block.text.len(), at, exact));
-        self.block.text.push_str(text);
+        self.pieces.push((self.text.len(), at, exact));
+        self.text.push_str(text);
     }
 
-    /// Scans the block read so far and starts the next.
-    pub fn flush(&mut self) {
-        if self.block.text.is_empty() {
+    /// Ends the block read so far (its context is the one it ends in, as it is read).
+    fn end_block(&mut self) {
+        let Some((start, requirement)) = self.open.take() else {
             return;
-        }
-        let block = std::mem::take(&mut self.block);
-        let prose = self.quotes == 0 && self.headings == 0;
+        };
+        self.blocks.push(Block {
+            range: start..self.text.len(),
+            prose: self.quotes == 0 && self.headings == 0,
+            requirement,
+        });
+        self.text.push_str(BLOCK_END);
+    }
+
+    /// Ends the last block and finds the marks of all of them.
+    pub fn finish(&mut self) {
+        self.end_block();
         let mut found = Vec::new();
-        syntax_and_placeholders(&block.text, &mut found);
-        if prose {
-            vague(&block.text, self.vague, &mut found);
-            if block.requirement {
-                should(&block.text, &mut found);
+        syntax_and_placeholders(&self.text, &mut found);
+        let in_block = |range: &Range<usize>| -> Option<usize> {
+            let i = self.blocks.partition_point(|b| b.range.end < range.end);
+            let block = self.blocks.get(i)?;
+            (block.range.start <= range.start && range.end <= block.range.end).then_some(i)
+        };
+        let mut placed: Vec<(usize, u8, What, Range<usize>)> = found
+            .into_iter()
+            .filter_map(|(what, range)| Some((in_block(&range)?, 0, what, range)))
+            .collect();
+        let mut vague_found = Vec::new();
+        vague(&self.text, self.vague, &mut vague_found);
+        let mut should_found = Vec::new();
+        should(&self.text, &mut should_found);
+        for (phase, found) in [(1, vague_found), (2, should_found)] {
+            for (what, range) in found {
+                let Some(i) = in_block(&range) else { continue };
+                let block = &self.blocks[i];
+                let wanted = block.prose && (phase == 1 || block.requirement);
+                let local = range.start - block.range.start..range.end - block.range.start;
+                if wanted && self.keeps(&what, &self.text[block.range.clone()], local) {
+                    placed.push((i, phase, what, range));
+                }
             }
         }
-        for (what, range) in found {
+        // A block at a time, each phase in its order of finding (the sort is stable).
+        placed.sort_by_key(|&(block, phase, _, _)| (block, phase));
+        for (_, _, what, range) in placed {
             self.marks.push(Mark {
                 what,
-                offset: body_offset(&block.pieces, range.start),
-                text: block.text[range].to_string(),
+                offset: body_offset(&self.pieces, range.start),
+                text: self.text[range].to_string(),
             });
+        }
+    }
+
+    /// Whether a vague word or a `should` found at `range` of its block's `text` is reported:
+    /// what it means is read in its sentence, which ends at the block's end.
+    fn keeps(&self, what: &What, text: &str, range: Range<usize>) -> bool {
+        match what {
+            What::Periodically => periodically_reported(text, range),
+            What::Should => should_reported(text, range),
+            _ => true,
         }
     }
 }
@@ -239,17 +296,20 @@ fn body_offset(pieces: &[(usize, usize, bool)], at: usize) -> usize {
 }
 
 /// The regex of the vague phrases, the built-in ones and those of `scan`: case-insensitive,
-/// word-bounded, any white space between words. It is compiled once for a list of phrases.
-pub fn vague_regex(scan: &Scan) -> Regex {
-    static LAST: std::sync::Mutex<Option<(Vec<String>, Regex)>> = std::sync::Mutex::new(None);
+/// word-bounded, any white space between words. It is compiled once for a list of phrases and
+/// shared, not cloned: a cloned `Regex` starts with empty search caches, which every document
+/// would fill again.
+pub fn vague_regex(scan: &Scan) -> Arc<Regex> {
+    type Compiled = Option<(Vec<String>, Arc<Regex>)>;
+    static LAST: std::sync::Mutex<Compiled> = std::sync::Mutex::new(None);
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((phrases, regex)) = last.as_ref()
         && *phrases == scan.vague_phrases
     {
-        return regex.clone();
+        return Arc::clone(regex);
     }
-    let regex = compile_vague(scan);
-    *last = Some((scan.vague_phrases.clone(), regex.clone()));
+    let regex = Arc::new(compile_vague(scan));
+    *last = Some((scan.vague_phrases.clone(), Arc::clone(&regex)));
     regex
 }
 
@@ -323,7 +383,18 @@ fn syntax_and_placeholders(text: &str, found: &mut Vec<(What, Range<usize>)>) {
             .iter()
             .all(|c| range.end <= c.start || range.start >= c.end)
     };
-    for caps in OTHER_SYNTAX.captures_iter(text) {
+    // The pattern starts with a line's blanks, so it has no literal to look for first: run
+    // it only where one of its marks is.
+    let marked = memchr::memchr2(b'\\', b'{', text.as_bytes()).is_some()
+        || [":::", "!!!", "???"]
+            .iter()
+            .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
+    let other = if marked {
+        Some(OTHER_SYNTAX.captures_iter(text))
+    } else {
+        None
+    };
+    for caps in other.into_iter().flatten() {
         let (syntax, m) = [
             ("break", Syntax::PageBreak),
             ("attrs", Syntax::Attributes),
@@ -372,37 +443,43 @@ fn braces(found: &str) -> What {
     }
 }
 
-/// Vague phrases, and `periodically` or `regularly` where its sentence names no period (not
-/// `periodic`: "no forced periodic changes" is a rule, not a vague one).
+/// Vague phrases, and each `periodically` or `regularly` (whether its sentence names a period
+/// is read by [`periodically_reported`]; not `periodic`: "no forced periodic changes" is a
+/// rule, not a vague one).
 fn vague(text: &str, phrases: &Regex, found: &mut Vec<(What, Range<usize>)>) {
     for m in phrases.find_iter(text) {
         found.push((What::Vague, m.range()));
     }
     for m in PERIODICALLY.find_iter(text) {
-        let sentence = sentence_around(text, m.range());
-        if !PERIOD.is_match(&text[sentence]) {
-            found.push((What::Periodically, m.range()));
-        }
+        found.push((What::Periodically, m.range()));
     }
 }
 
-/// `should`, except where it is no requirement: as `Should` at the start of a sentence ("Should
-/// an incident occur, …"), in a condition ("if a laptop should be lost", no comma between), or in a
-/// question.
+/// Whether the `periodically` at `range` of `text` is vague: its sentence names no period.
+fn periodically_reported(text: &str, range: Range<usize>) -> bool {
+    !PERIOD.is_match(&text[sentence_around(text, range)])
+}
+
+/// Each `should` of `text` (whether it is a requirement is read by [`should_reported`]).
 fn should(text: &str, found: &mut Vec<(What, Range<usize>)>) {
     for m in SHOULD.find_iter(text) {
-        let sentence = sentence_around(text, m.range());
-        let before = &text[sentence.start..m.start()];
-        let starts = !before.chars().any(char::is_alphanumeric) && m.as_str().starts_with('S');
-        let conditional = CONDITIONAL
-            .find_iter(before)
-            .last()
-            .is_some_and(|c| !before[c.end()..].contains(','));
-        let question = text[sentence].trim_end().ends_with('?');
-        if !starts && !conditional && !question {
-            found.push((What::Should, m.range()));
-        }
+        found.push((What::Should, m.range()));
     }
+}
+
+/// Whether the `should` at `range` of `text` is a requirement: not `Should` at the start of a
+/// sentence ("Should an incident occur, …"), in a condition ("if a laptop should be lost", no
+/// comma between), or in a question.
+fn should_reported(text: &str, range: Range<usize>) -> bool {
+    let sentence = sentence_around(text, range.clone());
+    let before = &text[sentence.start..range.start];
+    let starts = !before.chars().any(char::is_alphanumeric) && text[range].starts_with('S');
+    let conditional = CONDITIONAL
+        .find_iter(before)
+        .last()
+        .is_some_and(|c| !before[c.end()..].contains(','));
+    let question = text[sentence].trim_end().ends_with('?');
+    !starts && !conditional && !question
 }
 
 /// The sentence of `text` holding `range`: from after the `.`, `!`, `?` or `;` followed by white
@@ -443,7 +520,7 @@ mod tests {
         {
             prose.event(body, &event, range);
         }
-        prose.flush();
+        prose.finish();
         let mut found: Vec<_> = prose
             .marks
             .into_iter()
