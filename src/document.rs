@@ -97,6 +97,35 @@ impl ParsedDocument {
         }
     }
 
+    /// Whether `other`, the same file parsed again, differs from this document in its body's
+    /// text alone: the front matter as written, the title, the headings (level, text, id) and
+    /// the links' destinations are the same, so that all the project resolves from the
+    /// document is too. Positions may differ. False once either text is released.
+    pub fn same_but_body(&self, other: &ParsedDocument) -> bool {
+        let front = |d: &ParsedDocument| d.source.text.get(..d.body_start).map(str::to_owned);
+        let headings = |d: &ParsedDocument| {
+            d.headings
+                .iter()
+                .map(|h| (h.level, h.text.clone(), h.id.clone()))
+                .collect::<Vec<_>>()
+        };
+        let links = |d: &ParsedDocument| {
+            d.links
+                .iter()
+                .map(|l| (l.dest.clone(), l.image))
+                .collect::<Vec<_>>()
+        };
+        !self.is_released()
+            && !other.is_released()
+            && self.path() == other.path()
+            && self.meta_read == other.meta_read
+            && self.title == other.title
+            && self.url == other.url
+            && front(self) == front(other)
+            && headings(self) == headings(other)
+            && links(self) == links(other)
+    }
+
     /// Whether the text was released.
     pub fn is_released(&self) -> bool {
         self.released.is_some()

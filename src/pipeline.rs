@@ -71,14 +71,78 @@ pub fn analyse_from(
     let mut timer = crate::timing::Stages::start();
     let Loaded {
         project,
-        mut diagnostics,
+        diagnostics,
     } = model::load_from(root, today, cache, source)?;
     timer.mark("load and model");
+    Ok(linted(project, diagnostics, &mut timer))
+}
+
+/// The analysis of `project`: the diagnostics its loading gave and the lints', with levels.
+fn linted(
+    project: Project,
+    mut diagnostics: Vec<Diagnostic>,
+    timer: &mut crate::timing::Stages,
+) -> Analysis {
     diagnostics.extend(lint::run(&project));
     let diagnostics = finalise(diagnostics, |l| project.config.level(l));
     timer.mark("lint");
-    Ok(Analysis {
+    Analysis {
         project,
         diagnostics,
-    })
+    }
+}
+
+/// An analysis with the diagnostics that loading gave before the lints ran, so that it can be
+/// brought up to date after edits of document bodies alone (`serve`, as one types).
+#[derive(Debug)]
+pub struct Reusable {
+    /// The analysis.
+    pub analysis: Analysis,
+    loaded: Vec<Diagnostic>,
+}
+
+impl Reusable {
+    /// Like [`analyse_cached`], keeping what [`Reusable::with_bodies`] needs.
+    pub fn analyse(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Self, Fatal> {
+        let mut timer = crate::timing::Stages::start();
+        let Loaded {
+            project,
+            diagnostics,
+        } = model::load_from(root, today, cache, &crate::history::Source::Head)?;
+        timer.mark("load and model");
+        Ok(Reusable {
+            analysis: linted(project, diagnostics.clone(), &mut timer),
+            loaded: diagnostics,
+        })
+    }
+
+    /// The analysis with `edits` applied: each document replaced by its new parse and what its
+    /// parse reported by what it reports now, and every lint run again. Nothing else is read
+    /// again: each edit changed a body's text alone (see [`load::DocCache::read_bodies`]), so
+    /// everything the model resolved stays as it was. `None` when an edit's document is not in
+    /// the project.
+    pub fn with_bodies(self, edits: Vec<load::BodyEdit>) -> Option<Self> {
+        let Reusable {
+            analysis: Analysis { mut project, .. },
+            mut loaded,
+        } = self;
+        for edit in edits {
+            let i = project
+                .documents
+                .iter()
+                .position(|d| d.path() == edit.path)?;
+            project.documents[i].parsed = edit.document;
+            for gone in &edit.before {
+                if let Some(at) = loaded.iter().position(|d| d == gone) {
+                    loaded.swap_remove(at);
+                }
+            }
+            loaded.extend(edit.after);
+        }
+        let mut timer = crate::timing::Stages::start();
+        Some(Reusable {
+            analysis: linted(project, loaded.clone(), &mut timer),
+            loaded,
+        })
+    }
 }

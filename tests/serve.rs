@@ -1055,3 +1055,51 @@ fn a_new_title_reaches_the_pages_that_show_it_and_stays_through_later_edits() {
     assert!(shows_new_title("/procedures/backup/"));
     assert!(shows_new_title("/documents/"));
 }
+
+#[test]
+fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
+    let server = start("small-site");
+    let doc = server.root.join("procedures/backup.md");
+    let good = std::fs::read_to_string(&doc).unwrap();
+    let text_file = "/search/text/0.js";
+    assert!(!get(server.port, text_file).body.contains("zebrafinch"));
+    // Only the body changes (no link, heading or front matter): the page is rendered from the
+    // analysis kept since the last rebuild, linted again: a placeholder in an approved
+    // document is an error, shown with its line.
+    std::fs::write(
+        &doc,
+        good.replace("kept for 35 days", "kept for TBD days by zebrafinch"),
+    )
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || get(server.port, "/")
+            .body
+            .contains("annexa-overlay")),
+        "overlay not shown"
+    );
+    let page = get(server.port, "/procedures/backup/").body;
+    assert!(page.contains("placeholder-text"), "{page}");
+    assert!(page.contains("procedures/backup.md:14:"), "{page}");
+    assert!(page.contains("kept for TBD days by zebrafinch"));
+    // The search index is written after the page is served.
+    assert!(
+        eventually(Duration::from_secs(5), || get(server.port, text_file)
+            .body
+            .contains("zebrafinch")),
+        "the search text is not updated"
+    );
+    std::fs::write(&doc, &good).unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            let page = get(server.port, "/procedures/backup/").body;
+            page.contains("kept for 35 days") && !page.contains("annexa-overlay")
+        }),
+        "overlay still shown after the fix"
+    );
+    assert!(
+        eventually(Duration::from_secs(5), || !get(server.port, text_file)
+            .body
+            .contains("zebrafinch")),
+        "the search text still holds the removed word"
+    );
+}

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -30,7 +31,7 @@ pub struct Inputs {
     /// The settings.
     pub config: Config,
     /// Parsed documents, sorted by path.
-    pub documents: Vec<ParsedDocument>,
+    pub documents: Vec<Arc<ParsedDocument>>,
     /// Other files beside the documents (images, PDFs…), relative paths, sorted.
     pub assets: Vec<String>,
     /// Files under `static/`, relative paths from the root (`static/logo.png`), sorted.
@@ -114,7 +115,10 @@ pub struct DocCache {
 #[derive(Debug)]
 struct CachedDoc {
     stamp: Stamp,
-    document: ParsedDocument,
+    /// Parsed by [`DocCache::read_bodies`] for a read that follows: still new to it.
+    fresh: bool,
+    /// Shared with the project read: a kept document is not copied.
+    document: Arc<ParsedDocument>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -136,6 +140,50 @@ impl DocCache {
         }
     }
 
+    /// Reads the documents at `paths` again, for a project that had them as the cache does:
+    /// when each changed in its body's text alone (see [`ParsedDocument::same_but_body`]),
+    /// returns them in the order given; `None` when one did not, was not in the cache or is
+    /// gone, and then the next [`read`] takes the documents read here as new.
+    pub fn read_bodies(&mut self, root: &Path, paths: &[String]) -> Option<Vec<BodyEdit>> {
+        let mut edits = Vec::new();
+        let mut same = true;
+        for path in paths {
+            let stamp = file_stamp(&root.join(path));
+            let Some(entry) = self.entries.get_mut(path) else {
+                same = false;
+                break;
+            };
+            if stamp.0.is_none() {
+                same = false;
+                break;
+            }
+            if entry.stamp == stamp {
+                continue;
+            }
+            let fresh = parse_fresh(root, path, stamp, self.release_text, &self.reading);
+            same &= entry.document.same_but_body(&fresh.document);
+            let before = std::mem::replace(entry, fresh);
+            edits.push(BodyEdit {
+                path: path.clone(),
+                document: Arc::clone(&entry.document),
+                before: before.diagnostics,
+                after: entry.diagnostics.clone(),
+            });
+            if !same {
+                break;
+            }
+        }
+        if !same {
+            for edit in &edits {
+                if let Some(entry) = self.entries.get_mut(&edit.path) {
+                    entry.fresh = true;
+                }
+            }
+            return None;
+        }
+        Some(edits)
+    }
+
     /// The documents re-parsed by the last read, by path.
     pub fn changed(&self) -> impl Iterator<Item = &str> {
         self.entries
@@ -143,6 +191,19 @@ impl DocCache {
             .filter(|(_, c)| c.document.reparsed)
             .map(|(p, _)| p.as_str())
     }
+}
+
+/// A document read again by [`DocCache::read_bodies`], changed in its body alone.
+#[derive(Debug)]
+pub struct BodyEdit {
+    /// Its path.
+    pub path: String,
+    /// The document as now parsed.
+    pub document: Arc<ParsedDocument>,
+    /// What parsing it reported before.
+    pub before: Vec<Diagnostic>,
+    /// What parsing it reports now.
+    pub after: Vec<Diagnostic>,
 }
 
 /// A file's modification time and size, which tell whether a cached document is still current.
@@ -170,7 +231,8 @@ fn parse_fresh(
     }
     CachedDoc {
         stamp,
-        document,
+        fresh: false,
+        document: Arc::new(document),
         diagnostics,
     }
 }
@@ -211,7 +273,12 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         .zip(stamps)
         .map(|(path, stamp)| match previous.remove(path) {
             Some(mut kept) if kept.stamp == stamp && stamp.0.is_some() => {
-                kept.document.reparsed = false;
+                if kept.fresh {
+                    kept.fresh = false;
+                } else if kept.document.reparsed {
+                    // The last project is gone by now: this takes the document, not a copy.
+                    Arc::make_mut(&mut kept.document).reparsed = false;
+                }
                 Ok(kept)
             }
             _ => Err(stamp),
@@ -228,8 +295,8 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         })
         .collect();
     let docs = if cache.enabled {
-        // The cache keeps its copy; the project gets its own, made on every core.
-        let docs = entries.par_iter().map(|c| c.document.clone()).collect();
+        // The cache and the project share each document.
+        let docs = entries.iter().map(|c| Arc::clone(&c.document)).collect();
         for entry in &entries {
             diagnostics.extend(entry.diagnostics.iter().cloned());
         }

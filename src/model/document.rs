@@ -2,6 +2,7 @@
 //! against the rest of the project.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -36,7 +37,7 @@ pub struct ClauseRef {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// What parsing the file found.
-    pub parsed: ParsedDocument,
+    pub parsed: Arc<ParsedDocument>,
     /// What each of `parsed.links` points at, in the same order.
     pub targets: Vec<Target>,
     /// The listed controls, resolved.
@@ -69,7 +70,7 @@ pub struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// Resolves one parsed document.
-    pub fn resolve(&self, parsed: ParsedDocument) -> Document {
+    pub fn resolve(&self, parsed: Arc<ParsedDocument>) -> Document {
         let targets = parsed
             .links
             .iter()

@@ -3,6 +3,7 @@
 //! `url-conflict` lint and link checking agree on what is where.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::catalog::{ControlKey, Frameworks};
 use crate::document::ParsedDocument;
@@ -30,7 +31,7 @@ pub struct SiteMap {
 /// What the site map is made from.
 pub struct SiteInputs<'a> {
     /// The parsed documents, sorted by path.
-    pub documents: &'a [ParsedDocument],
+    pub documents: &'a [Arc<ParsedDocument>],
     /// Attachments, by source path.
     pub assets: &'a [String],
     /// Files under `static/`, by source path.
@@ -91,7 +92,7 @@ impl SiteMap {
         }
     }
 
-    fn add_owner_pages(&mut self, documents: &[ParsedDocument]) {
+    fn add_owner_pages(&mut self, documents: &[Arc<ParsedDocument>]) {
         let slugs: BTreeSet<String> = documents
             .iter()
             .filter_map(|d| d.meta.owner.as_deref())

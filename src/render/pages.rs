@@ -94,6 +94,28 @@ impl<'p> Renderer<'p> {
         self.cache.take()
     }
 
+    /// The templates (with the site's value in their global context), the site-wide views and
+    /// the documents' template values, for a later renderer of the same views
+    /// ([`Renderer::from_parts`]).
+    pub fn into_parts(self) -> (Tera, SiteView, Vec<Value>) {
+        (self.tera, self.site, self.doc_values)
+    }
+
+    /// A renderer of `project` from the parts of an earlier one ([`Renderer::into_parts`]) whose
+    /// views are still `project`'s: nothing is built again. `serve` uses it after edits that
+    /// changed the text of document bodies alone.
+    pub fn from_parts(project: &'p Project, parts: (Tera, SiteView, Vec<Value>)) -> Self {
+        let (tera, site, doc_values) = parts;
+        Renderer {
+            project,
+            tera,
+            site,
+            doc_values,
+            navs: Default::default(),
+            cache: None,
+        }
+    }
+
     /// Frees the templates and views on another thread (see [`crate::drop_in_background`]).
     pub fn discard(self) {
         crate::drop_in_background((self.tera, self.site, self.doc_values));

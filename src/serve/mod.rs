@@ -5,6 +5,7 @@
 pub mod http;
 pub mod pool;
 mod preview;
+mod search_writer;
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};

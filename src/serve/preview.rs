@@ -13,20 +13,21 @@ use crate::error::Fatal;
 use crate::links::Target;
 use crate::load::DocCache;
 use crate::model::Project;
-use crate::pipeline::{Analysis, analyse_cached, system_today};
+use crate::pipeline::{Analysis, Reusable, system_today};
 use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
-use crate::search::{self, KeptDoc, KeptDocs};
+use crate::search::{KeptDoc, KeptDocs};
 use crate::serve::http::Shared;
-use crate::write::Tree;
+use crate::serve::search_writer::SearchWriter;
+use crate::write::{Tree, Written};
 
 /// What a burst of file changes requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Configuration, templates, static files or catalogs changed: rebuild everything.
     Full,
-    /// Only documents changed: re-render those and the pages that show them.
-    Documents,
+    /// Only documents changed (these, by path): re-render those and the pages that show them.
+    Documents(Vec<String>),
 }
 
 /// What one rebuild did.
@@ -68,22 +69,30 @@ impl RebuildReport {
 
 struct Last {
     dir: PathBuf,
-    templates: tera::Tera,
-    views: Vec<crate::render::view::DocView>,
-    /// The views as template values (re-used for documents whose view is unchanged).
-    values: Vec<tera::Value>,
+    /// What was written into `dir`: a rebuild writes only the files whose bytes changed.
+    written: Written,
+    /// The last renderer's templates, site-wide views and document values (see
+    /// [`Renderer::into_parts`]); the values are re-used for documents whose view is unchanged.
+    parts: Option<Parts>,
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
-    docs: Vec<KeptDoc>,
 }
+
+/// What a renderer is made of, kept between rebuilds.
+type Parts = (tera::Tera, crate::render::view::SiteView, Vec<tera::Value>);
 
 /// The preview site and what is needed to rebuild parts of it.
 pub struct Preview {
     root: PathBuf,
     today: Option<Date>,
+    /// Writes the search index after each rebuild (dropped, so finished, before `work`).
+    search: Option<SearchWriter>,
     work: tempfile::TempDir,
     cache: DocCache,
+    /// The last rebuild's analysis, while the site shows it: edits of document bodies alone
+    /// are applied to it (see [`Reusable::with_bodies`]).
+    kept: Option<Reusable>,
     generation: u64,
     output_dir: String,
     last: Option<Last>,
@@ -104,8 +113,10 @@ impl Preview {
         Ok(Preview {
             root: root.to_path_buf(),
             today,
+            search: None,
             work,
             cache: DocCache::new(),
+            kept: None,
             generation: 0,
             output_dir: "public".to_string(),
             last: None,
@@ -121,7 +132,7 @@ impl Preview {
         root: &Path,
         paths: &[PathBuf],
     ) -> Option<Change> {
-        let mut change = None;
+        let mut documents = Vec::new();
         for path in paths {
             let rel = path
                 .strip_prefix(canonical_root)
@@ -136,33 +147,37 @@ impl Preview {
                 Role::Unpublished(why) if why.is_ignored() => continue,
                 _ => false,
             };
-            if is_document {
-                change.get_or_insert(Change::Documents);
-            } else {
+            if !is_document {
                 return Some(Change::Full);
             }
+            if !documents.contains(&rel) {
+                documents.push(rel);
+            }
         }
-        change
+        (!documents.is_empty()).then_some(Change::Documents(documents))
     }
 
     /// Rebuilds after `change`, updates what `shared` serves and tells browsers to reload.
     pub fn rebuild(&mut self, change: Change, shared: &Arc<Shared>) -> RebuildReport {
         let started = Instant::now();
+        if let Change::Documents(paths) = &change
+            && let Some(report) = self.bodies(paths, shared, started)
+        {
+            return report;
+        }
+        // The documents kept for the next read must not be shared with the last project.
+        self.kept = None;
         let today = self.today.unwrap_or_else(system_today);
-        let analysis = match analyse_cached(&self.root, today, &mut self.cache) {
-            Ok(analysis) => analysis,
+        let reusable = match Reusable::analyse(&self.root, today, &mut self.cache) {
+            Ok(reusable) => reusable,
             Err(fatal) => {
                 self.needs_full = true;
                 return self.fail(shared, fatal);
             }
         };
+        let analysis = &reusable.analysis;
         self.output_dir = analysis.project.config.output_dir.clone();
-        let errors: Vec<&Diagnostic> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
-            .collect();
-        let overlay = (!errors.is_empty()).then(|| overlay(&errors));
+        let (errors, overlay) = errors_and_overlay(analysis);
         let same_documents = self.last.as_ref().is_some_and(|last| {
             last.paths.len() == analysis.project.documents.len()
                 && last
@@ -171,21 +186,112 @@ impl Preview {
                     .zip(&analysis.project.documents)
                     .all(|(p, d)| p == d.path())
         });
-        let result = if change == Change::Documents && same_documents && !self.needs_full {
-            self.partial(&analysis, shared, overlay.clone(), started)
+        let documents = matches!(change, Change::Documents(_));
+        let result = if documents && same_documents && !self.needs_full {
+            self.partial(analysis, shared, overlay, started)
         } else {
-            self.full(&analysis, shared, overlay.clone(), started)
+            self.full(analysis, shared, overlay, started)
         };
+        self.finish(result, errors, reusable, shared)
+    }
+
+    /// The report of a rebuild that gave `result`, keeping `reusable` when it succeeded.
+    fn finish(
+        &mut self,
+        result: Result<RebuildReport, Fatal>,
+        errors: usize,
+        reusable: Reusable,
+        shared: &Arc<Shared>,
+    ) -> RebuildReport {
         self.needs_full = result.is_err();
-        let diagnostics = self.diagnostics_to_print(&analysis);
+        let diagnostics = self.diagnostics_to_print(&reusable.analysis);
         match result {
             Ok(mut report) => {
-                report.errors = errors.len();
+                self.kept = Some(reusable);
+                report.errors = errors;
                 report.diagnostics = diagnostics;
                 report
             }
             Err(fatal) => self.fail(shared, fatal),
         }
+    }
+
+    /// Rebuilds after edits of the documents at `paths` that changed their bodies' text alone
+    /// (see [`crate::document::ParsedDocument::same_but_body`]), on the last analysis: only
+    /// those documents are read, the lints run again, and only their pages are rendered; no
+    /// walk, no model, no views, which are all as they were. `None` when the edits are not of
+    /// that kind (or there is no last analysis): the caller rebuilds as usual.
+    fn bodies(
+        &mut self,
+        paths: &[String],
+        shared: &Arc<Shared>,
+        started: Instant,
+    ) -> Option<RebuildReport> {
+        if self.needs_full || !self.last.as_ref().is_some_and(|l| l.parts.is_some()) {
+            return None;
+        }
+        let today = self.today.unwrap_or_else(system_today);
+        let kept = self
+            .kept
+            .take()
+            .filter(|k| k.analysis.project.today == today)?;
+        let edits = self.cache.read_bodies(&self.root, paths)?;
+        let edited: Vec<String> = edits.iter().map(|e| e.path.clone()).collect();
+        let reusable = kept.with_bodies(edits)?;
+        let analysis = &reusable.analysis;
+        let (errors, overlay) = errors_and_overlay(analysis);
+        let indices: Vec<usize> = edited
+            .iter()
+            .filter_map(|p| {
+                analysis
+                    .project
+                    .documents
+                    .iter()
+                    .position(|d| d.path() == p)
+            })
+            .collect();
+        let result = self.render_bodies(analysis, &indices, shared, overlay, started);
+        Some(self.finish(result, errors, reusable, shared))
+    }
+
+    /// Renders the pages of the documents at `indices` with the last renderer's parts, then
+    /// their search data.
+    fn render_bodies(
+        &mut self,
+        analysis: &Analysis,
+        indices: &[usize],
+        shared: &Arc<Shared>,
+        overlay: Option<String>,
+        started: Instant,
+    ) -> Result<RebuildReport, Fatal> {
+        let mut timer = crate::timing::Stages::start();
+        let last = self.last.as_mut().expect("checked by `bodies`");
+        let parts = last.parts.take().expect("checked by `bodies`");
+        let renderer = Renderer::from_parts(&analysis.project, parts);
+        let dir = Tree::remembering(&last.dir, &last.written);
+        let rendered: Result<Vec<(usize, KeptDoc)>, Fatal> = indices
+            .iter()
+            .map(|&i| {
+                let (fields, entry, text) = renderer.document(i, &dir)?;
+                Ok((i, KeptDoc::new(&fields, &text, entry)))
+            })
+            .collect();
+        last.parts = Some(renderer.into_parts());
+        let rendered = rendered?;
+        timer.mark("pages");
+        if let Ok(mut served) = shared.served.write() {
+            served.overlay = overlay;
+        }
+        let millis = started.elapsed().as_millis();
+        shared.broadcast_reload();
+        let pages = rendered.len();
+        self.search_writer(shared).update(rendered);
+        Ok(RebuildReport {
+            full: false,
+            pages,
+            millis,
+            ..Default::default()
+        })
     }
 
     /// The analysis's errors in `check`'s human format and the summary counting the warnings
@@ -215,6 +321,12 @@ impl Preview {
         Some(text)
     }
 
+    /// The thread writing the search index, started at the first rebuild.
+    fn search_writer(&mut self, shared: &Arc<Shared>) -> &SearchWriter {
+        self.search
+            .get_or_insert_with(|| SearchWriter::start(shared))
+    }
+
     fn fail(&self, shared: &Arc<Shared>, fatal: Fatal) -> RebuildReport {
         if let Ok(mut served) = shared.served.write() {
             served.overlay = Some(overlay_html(&[(
@@ -241,9 +353,10 @@ impl Preview {
         let dir = self.work.path().join(format!("site-{}", self.generation));
         std::fs::create_dir_all(&dir)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", dir.display())))?;
+        let written = Written::default();
         let rendered = theme::load(&analysis.project.root).and_then(|templates| {
             let r = Renderer::with_templates(&analysis.project, templates);
-            render::render_site_into::<KeptDocs>(&r, &Tree::plain(&dir))
+            render::render_site_into::<KeptDocs>(&r, &Tree::remembering(&dir, &written))
                 .map(|(stats, docs)| (r, stats, docs))
         });
         let (renderer, stats, docs) = match rendered {
@@ -260,11 +373,14 @@ impl Preview {
         let millis = started.elapsed().as_millis();
         shared.broadcast_reload();
         let (links, backlinks) = link_maps(&analysis.project);
+        let writer = self.search_writer(shared);
+        writer.reset(dir.clone(), Arc::clone(&written), docs);
+        // The writer no longer writes into the previous folder once it is done.
+        writer.wait();
         let previous = self.last.replace(Last {
             dir,
-            templates: renderer.templates().clone(),
-            views: renderer.site().documents.clone(),
-            values: renderer.doc_values().to_vec(),
+            written,
+            parts: Some(renderer.into_parts()),
             paths: analysis
                 .project
                 .documents
@@ -273,7 +389,6 @@ impl Preview {
                 .collect(),
             links,
             backlinks,
-            docs,
         });
         if let Some(previous) = previous {
             std::fs::remove_dir_all(previous.dir).ok();
@@ -302,11 +417,13 @@ impl Preview {
         let mut timer = crate::timing::Stages::start();
         let (links, backlinks) = link_maps(project);
         timer.mark("link maps");
-        let renderer = Renderer::reusing(
-            project,
-            last.templates.clone(),
-            Some((&last.views, &last.values)),
-        );
+        let (templates, last_site, last_values) = last
+            .parts
+            .take()
+            .expect("partial rebuilds follow a full one");
+        let last_views = &last_site.documents;
+        let renderer =
+            Renderer::reusing(project, templates.clone(), Some((last_views, &last_values)));
         timer.mark("templates and views");
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
@@ -316,7 +433,7 @@ impl Preview {
         for (i, doc) in project.documents.iter().enumerate() {
             if doc.reparsed {
                 targets.insert(i);
-                if views[i] != last.views[i] {
+                if views[i] != last_views[i] {
                     targets.extend(last.links[i].iter().copied());
                     targets.extend(links[i].iter().copied());
                 }
@@ -325,7 +442,7 @@ impl Preview {
                 targets.insert(i);
             }
         }
-        let dir = Tree::plain(&last.dir);
+        let dir = Tree::remembering(&last.dir, &last.written);
         let rendered: Vec<(usize, KeptDoc)> = targets
             .par_iter()
             .map(|&i| {
@@ -333,11 +450,10 @@ impl Preview {
                 Ok((i, KeptDoc::new(&fields, &text, entry)))
             })
             .collect::<Result<_, Fatal>>()?;
-        let chunks: BTreeSet<usize> = targets.iter().map(|i| i / search::CHUNK).collect();
         let mut pages = rendered.len();
         // Aggregate pages and exports show only what the views hold: when no document's view
         // changed (an edit of body text), they are as they were.
-        let views_changed = renderer.site().documents != last.views;
+        let views_changed = renderer.site().documents != *last_views;
         if views_changed {
             pages += renderer.aggregate_pages(&dir)?;
         }
@@ -347,21 +463,15 @@ impl Preview {
         }
         let millis = started.elapsed().as_millis();
         shared.broadcast_reload();
-        for (i, doc) in rendered {
-            last.docs[i] = doc;
-        }
-        for chunk in chunks {
-            search::write_kept_chunk(&dir, &last.docs, chunk)?;
-        }
         last.links = links;
         last.backlinks = backlinks;
         if views_changed {
             exports::write_all(project, renderer.site(), &dir)?;
-            last.views = renderer.site().documents.clone();
-            last.values = renderer.doc_values().to_vec();
         }
-        search::write_kept_index(&dir, &last.docs)?;
-        timer.mark("search and exports");
+        last.parts = Some(renderer.into_parts());
+        crate::drop_in_background((templates, last_site, last_values));
+        self.search_writer(shared).update(rendered);
+        timer.mark("exports");
         Ok(RebuildReport {
             full: false,
             pages,
@@ -369,6 +479,17 @@ impl Preview {
             ..Default::default()
         })
     }
+}
+
+/// How many errors the analysis has that the overlay shows (findings that come from today's date
+/// are not shown there), and the overlay, if there are any.
+fn errors_and_overlay(analysis: &Analysis) -> (usize, Option<String>) {
+    let errors: Vec<&Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
+        .collect();
+    (errors.len(), (!errors.is_empty()).then(|| overlay(&errors)))
 }
 
 /// The name of every preview folder begins with this and the process id of its `serve`.

@@ -26,7 +26,7 @@ mod tree;
 
 pub use inputs::{executable_stamp, fingerprint};
 pub use manifest::{Hash, MARKER};
-pub use tree::Tree;
+pub use tree::{Tree, Written};
 
 /// A site being written into the alternate tree beside its final place, with the output folder
 /// locked against other builds until it is committed or aborted.

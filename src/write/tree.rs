@@ -28,7 +28,13 @@ pub struct Tree {
     dir: PathBuf,
     /// `None` for a plain folder (`serve`'s preview), where every file is simply written.
     diff: Option<Diff>,
+    /// In a plain folder, what was written into it, by path: a file whose bytes it holds is
+    /// not written again.
+    written: Option<Written>,
 }
+
+/// What was written into a plain folder, by `/`-separated path: the hash of each file's bytes.
+pub type Written = std::sync::Arc<Mutex<HashMap<String, Hash>>>;
 
 #[derive(Debug)]
 struct Diff {
@@ -60,6 +66,17 @@ impl Tree {
         Tree {
             dir: dir.to_path_buf(),
             diff: None,
+            written: None,
+        }
+    }
+
+    /// A plain folder that skips writing a file whose bytes `written` says it holds, and
+    /// notes in it what it writes (`serve`'s preview, rebuilt in place: only what changed is
+    /// written, as in a build).
+    pub fn remembering(dir: &Path, written: &Written) -> Tree {
+        Tree {
+            written: Some(std::sync::Arc::clone(written)),
+            ..Tree::plain(dir)
         }
     }
 
@@ -78,6 +95,7 @@ impl Tree {
                 files: Mutex::new(Vec::new()),
                 opened: OnceLock::new(),
             }),
+            written: None,
         }
     }
 
@@ -96,9 +114,7 @@ impl Tree {
     pub fn write_hashed(&self, rel: &str, bytes: &[u8]) -> Result<Option<Hash>, Fatal> {
         let path = self.dir.join(rel);
         let Some(diff) = &self.diff else {
-            return put(&self.dir, &path, bytes)
-                .map(|()| None)
-                .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())));
+            return self.put_plain(rel, &path, bytes).map(|()| None);
         };
         let name = key(Path::new(rel));
         let hash = hash(bytes);
@@ -116,6 +132,25 @@ impl Tree {
             files.push((name, hash, source));
         }
         Ok(Some(hash))
+    }
+
+    /// Writes `bytes` at `path` (`rel` below a plain folder), unless the folder remembers
+    /// writing them there.
+    fn put_plain(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+        let failed = |e: io::Error| Fatal::new(format!("cannot write `{}`: {e}", path.display()));
+        let Some(written) = &self.written else {
+            return put(&self.dir, path, bytes).map_err(failed);
+        };
+        let hash = hash(bytes);
+        let held = |w: &HashMap<String, Hash>| w.get(rel) == Some(&hash);
+        if written.lock().is_ok_and(|w| held(&w)) {
+            return Ok(());
+        }
+        put(&self.dir, path, bytes).map_err(failed)?;
+        if let Ok(mut w) = written.lock() {
+            w.insert(rel.to_string(), hash);
+        }
+        Ok(())
     }
 
     /// Takes the file at `rel` into the new site as it is, unrendered, when the folder or the

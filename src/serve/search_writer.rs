@@ -1,0 +1,166 @@
+//! The preview's search index, written on its own thread: a saved document is served as soon as
+//! its page is rendered, and the index of every document is brought up to date after.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+
+use crate::search::{self, KeptDoc};
+use crate::serve::http::Shared;
+use crate::write::{Tree, Written};
+
+/// What the writer is asked to do.
+enum Job {
+    /// A new preview folder, whose search files a full render wrote for `docs`.
+    Reset {
+        dir: PathBuf,
+        written: Written,
+        docs: Vec<KeptDoc>,
+    },
+    /// Documents rendered again (by index, with their search data): their chunks and the index
+    /// are written again.
+    Update(Vec<(usize, KeptDoc)>),
+}
+
+/// The thread that writes the preview's search files, one job or burst of jobs at a time.
+pub struct SearchWriter {
+    jobs: Option<mpsc::Sender<Job>>,
+    /// Jobs sent and not yet done, and a signal when that reaches zero.
+    pending: Arc<(Mutex<usize>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SearchWriter {
+    /// Starts the thread; a write that fails is reported as a note of `shared`.
+    pub fn start(shared: &Arc<Shared>) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let pending: Arc<(Mutex<usize>, Condvar)> = Arc::default();
+        let thread = {
+            let pending = Arc::clone(&pending);
+            let shared = Arc::clone(shared);
+            std::thread::spawn(move || run(&rx, &pending, &shared))
+        };
+        SearchWriter {
+            jobs: Some(tx),
+            pending,
+            thread: Some(thread),
+        }
+    }
+
+    /// The search files of the new preview folder `dir` are those of `docs`.
+    pub fn reset(&self, dir: PathBuf, written: Written, docs: Vec<KeptDoc>) {
+        self.send(Job::Reset { dir, written, docs });
+    }
+
+    /// Writes the chunks of the documents `rendered` and the index again.
+    pub fn update(&self, rendered: Vec<(usize, KeptDoc)>) {
+        if !rendered.is_empty() {
+            self.send(Job::Update(rendered));
+        }
+    }
+
+    fn send(&self, job: Job) {
+        let Some(jobs) = &self.jobs else { return };
+        let (count, _) = &*self.pending;
+        if let Ok(mut count) = count.lock() {
+            *count += 1;
+        }
+        if jobs.send(job).is_err() {
+            finished(&self.pending, 1);
+        }
+    }
+
+    /// Waits until every job sent is done (before the folder it writes into is removed).
+    pub fn wait(&self) {
+        let (count, idle) = &*self.pending;
+        let Ok(mut count) = count.lock() else { return };
+        while *count > 0 {
+            match idle.wait(count) {
+                Ok(c) => count = c,
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+impl Drop for SearchWriter {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn finished(pending: &(Mutex<usize>, Condvar), n: usize) {
+    let (count, idle) = pending;
+    if let Ok(mut count) = count.lock() {
+        *count = count.saturating_sub(n);
+        if *count == 0 {
+            idle.notify_all();
+        }
+    }
+}
+
+/// The folder written into and its documents' search data, as the writer holds them.
+struct State {
+    dir: PathBuf,
+    written: Written,
+    docs: Vec<KeptDoc>,
+}
+
+/// Takes jobs until the sender is dropped; the jobs waiting when one is taken are done with it,
+/// so that a burst of saves writes the index once.
+fn run(rx: &mpsc::Receiver<Job>, pending: &(Mutex<usize>, Condvar), shared: &Shared) {
+    let mut state: Option<State> = None;
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        jobs.extend(rx.try_iter());
+        let n = jobs.len();
+        let mut chunks = BTreeSet::new();
+        for job in jobs {
+            match job {
+                Job::Reset { dir, written, docs } => {
+                    state = Some(State { dir, written, docs });
+                    chunks.clear();
+                }
+                Job::Update(rendered) => {
+                    let Some(state) = state.as_mut() else {
+                        continue;
+                    };
+                    for (i, doc) in rendered {
+                        if let Some(slot) = state.docs.get_mut(i) {
+                            chunks.insert(i / search::CHUNK);
+                            *slot = doc;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(state) = &state
+            && !chunks.is_empty()
+        {
+            let started = std::time::Instant::now();
+            match write(state, &chunks) {
+                Err(e) => shared.note(format!("annexa: the search index was not updated: {}", e.0)),
+                // Stage timings go through the notes too: `serve` holds standard error.
+                Ok(()) if std::env::var_os("ANNEXA_TIMINGS").is_some() => shared.note(format!(
+                    "timing: search index (after) {:>7.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                )),
+                Ok(()) => {}
+            }
+        }
+        finished(pending, n);
+    }
+}
+
+fn write(state: &State, chunks: &BTreeSet<usize>) -> Result<(), crate::error::Fatal> {
+    let dir = Tree::remembering(&state.dir, &state.written);
+    for &chunk in chunks {
+        search::write_kept_chunk(&dir, &state.docs, chunk)?;
+    }
+    search::write_kept_index(&dir, &state.docs)?;
+    Ok(())
+}
