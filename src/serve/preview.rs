@@ -227,7 +227,7 @@ impl Preview {
         shared: &Arc<Shared>,
         started: Instant,
     ) -> Option<RebuildReport> {
-        if self.needs_full || !self.last.as_ref().is_some_and(|l| l.parts.is_some()) {
+        if self.needs_full || self.last.as_ref().is_none_or(|l| l.parts.is_none()) {
             return None;
         }
         let today = self.today.unwrap_or_else(system_today);
