@@ -69,8 +69,8 @@ impl<'p> Renderer<'p> {
         mut tera: Tera,
         previous: Option<(&[DocView], &[Value])>,
     ) -> Self {
-        let site = SiteView::new(project);
-        let (site_value, doc_values) = site_values(&site, previous);
+        let mut site = SiteView::new(project);
+        let (site_value, doc_values) = site_values(&mut site, previous);
         tera.global_context().insert_value("site", site_value);
         Renderer {
             project,
@@ -525,7 +525,10 @@ impl<'p> Renderer<'p> {
 
 /// The site view as a template value, and each document's view as a value shared with its
 /// `documents`. The documents are serialised in parallel; the rest of the view is small.
-fn site_values(site: &SiteView, previous: Option<(&[DocView], &[Value])>) -> (Value, Vec<Value>) {
+fn site_values(
+    site: &mut SiteView,
+    previous: Option<(&[DocView], &[Value])>,
+) -> (Value, Vec<Value>) {
     use rayon::prelude::*;
     let doc_values: Vec<Value> = site
         .documents
@@ -538,9 +541,13 @@ fn site_values(site: &SiteView, previous: Option<(&[DocView], &[Value])>) -> (Va
             _ => Value::from_serializable(view),
         })
         .collect();
-    let mut map = Value::from_serializable(site)
+    // The site's value without its documents, which are the values just made (serialising
+    // them twice held a second copy of every document's view at the build's peak).
+    let documents = std::mem::take(&mut site.documents);
+    let mut map = Value::from_serializable(&*site)
         .into_map()
         .expect("the site view serialises as a map");
+    site.documents = documents;
     map.insert(
         tera::value::Key::Str("documents"),
         Value::from(doc_values.clone()),
