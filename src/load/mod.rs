@@ -477,6 +477,9 @@ fn read_document(root: &Path, rel: &str, reading: &Reading) -> (ParsedDocument, 
 }
 
 #[cfg(test)]
+mod body_tests;
+
+#[cfg(test)]
 mod tests {
     use super::{DocCache, document_body, read, read_config_file};
     use crate::diagnostic::{Lint, Position};
