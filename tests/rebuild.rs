@@ -234,10 +234,14 @@ fn a_build_killed_while_writing_changes_leaves_the_old_or_the_new_site_whole() {
             "{when}"
         );
     }
-    setup.edit(2);
+    // An edit no build above wrote, so that this build exchanges the trees whatever the last
+    // kill left: a build whose site is the live one byte for byte writes nothing, and leaves
+    // an alternate tree a kill left untrusted as it is (the next build that changes the site
+    // writes it anew).
+    setup.edit(3);
     setup.build();
     assert_matches_manifest(&setup.out, "the build after");
-    assert!(page(&setup.out).contains("Edit 2 of the procedure."));
+    assert!(page(&setup.out).contains("Edit 3 of the procedure."));
     assert_matches_manifest(&setup.alt(), "the alternate tree after");
     assert_eq!(
         setup.beside(),

@@ -52,10 +52,16 @@ pub fn render_site(
             .with_cache(|site| cache::PageCache::open(path, project, site, &templates, own));
     }
     timer.mark("templates and views");
-    let rendered = render_site_into::<search::SearchIndex>(&renderer, out);
+    let rendered = render_pages_into::<search::SearchIndex>(&renderer, out);
     let cache = renderer.take_cache();
+    // The views and their template values are not needed for the search index: they go
+    // first, so that the build's peak memory is not both at once.
     renderer.discard();
-    let (mut stats, ()) = rendered?;
+    let (mut stats, sink) = rendered?;
+    timer = crate::timing::Stages::start();
+    let (search, ()) = search::SearchSink::finish(sink, out)?;
+    stats.search = search;
+    timer.mark("search index");
     stats.unchanged = cache.as_ref().map_or(0, cache::PageCache::reused);
     Ok((stats, cache))
 }
@@ -66,6 +72,20 @@ pub fn render_site_into<S: search::SearchSink>(
     renderer: &Renderer<'_>,
     out: &Tree,
 ) -> Result<(RenderStats, S::Kept), Fatal> {
+    let mut timer = crate::timing::Stages::start();
+    let (mut stats, sink) = render_pages_into::<S>(renderer, out)?;
+    let (search, kept) = sink.finish(out)?;
+    stats.search = search;
+    timer.mark("search index");
+    Ok((stats, kept))
+}
+
+/// Renders every page and export with `renderer`, and collects the documents' search data in
+/// a sink of type `S`, not yet written.
+fn render_pages_into<S: search::SearchSink>(
+    renderer: &Renderer<'_>,
+    out: &Tree,
+) -> Result<(RenderStats, S), Fatal> {
     let mut timer = crate::timing::Stages::start();
     let project = renderer.project();
     let mut stats = RenderStats {
@@ -95,10 +115,7 @@ pub fn render_site_into<S: search::SearchSink>(
     stats.pages += project.documents.len() + pages?;
     exported?;
     timer.mark("pages and exports");
-    let (search, kept) = sink?.finish(out)?;
-    stats.search = search;
-    timer.mark("search index");
-    Ok((stats, kept))
+    Ok((stats, sink?))
 }
 
 /// The search chunks of the project's documents.
