@@ -87,3 +87,15 @@ fn a_document_gone_or_not_read_before_is_not_a_body_edit() {
             .is_none()
     );
 }
+
+#[test]
+fn every_document_edited_in_its_body_is_taken() {
+    let (dir, mut cache) = setup();
+    write(dir.path(), &format!("{FRONT}{BODY}More.\n"));
+    fs::write(dir.path().join("b.md"), format!("{FRONT}b, edited\n")).unwrap();
+    let both = ["a.md".to_string(), "b.md".to_string()];
+    let edits = cache.read_bodies(dir.path(), &both).unwrap();
+    let edited: Vec<&str> = edits.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(edited, ["a.md", "b.md"]);
+    assert_eq!(edits[1].document.body(), "b, edited\n");
+}
