@@ -3,12 +3,14 @@
 
 pub mod cache;
 pub mod changes;
+mod crumbs;
 pub mod exports;
 pub mod highlight;
 pub mod html;
 pub mod pages;
 pub mod theme;
 mod toc;
+mod values;
 pub mod view;
 pub mod xlsx;
 

@@ -9,9 +9,11 @@ use crate::catalog::ControlKey;
 use crate::error::Fatal;
 use crate::model::{Document, Project};
 use crate::render::cache::PageCache;
+use crate::render::crumbs::{crumbs_for_document, home, link};
 use crate::render::html::{body_text, render_body};
 use crate::render::theme;
 use crate::render::toc::toc;
+use crate::render::values::site_values;
 use crate::render::view::{DocView, FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
 use crate::search::{self, SearchFields, SearchSink};
@@ -29,6 +31,10 @@ struct PageInfo<'a> {
     /// Breadcrumbs from the dashboard to the page's parent.
     crumbs: Vec<LinkView>,
 }
+
+/// What a renderer is made of besides its project: the templates (with the site's value in
+/// their global context), the site-wide views and each document's template value.
+pub type Parts = (Tera, SiteView, Vec<Value>);
 
 /// Renders pages of one project with one set of templates.
 pub struct Renderer<'p> {
@@ -72,14 +78,7 @@ impl<'p> Renderer<'p> {
         let mut site = SiteView::new(project);
         let (site_value, doc_values) = site_values(&mut site, previous);
         tera.global_context().insert_value("site", site_value);
-        Renderer {
-            project,
-            tera,
-            site,
-            doc_values,
-            navs: Default::default(),
-            cache: None,
-        }
+        Self::from_parts(project, (tera, site, doc_values))
     }
 
     /// The renderer taking document pages whose key is unchanged unrendered from the cache
@@ -97,14 +96,14 @@ impl<'p> Renderer<'p> {
     /// The templates (with the site's value in their global context), the site-wide views and
     /// the documents' template values, for a later renderer of the same views
     /// ([`Renderer::from_parts`]).
-    pub fn into_parts(self) -> (Tera, SiteView, Vec<Value>) {
+    pub fn into_parts(self) -> Parts {
         (self.tera, self.site, self.doc_values)
     }
 
     /// A renderer of `project` from the parts of an earlier one ([`Renderer::into_parts`]) whose
     /// views are still `project`'s: nothing is built again. `serve` uses it after edits that
     /// changed the text of document bodies alone.
-    pub fn from_parts(project: &'p Project, parts: (Tera, SiteView, Vec<Value>)) -> Self {
+    pub fn from_parts(project: &'p Project, parts: Parts) -> Self {
         let (tera, site, doc_values) = parts;
         Renderer {
             project,
@@ -523,38 +522,6 @@ impl<'p> Renderer<'p> {
     }
 }
 
-/// The site view as a template value, and each document's view as a value shared with its
-/// `documents`. The documents are serialised in parallel; the rest of the view is small.
-fn site_values(
-    site: &mut SiteView,
-    previous: Option<(&[DocView], &[Value])>,
-) -> (Value, Vec<Value>) {
-    use rayon::prelude::*;
-    let doc_values: Vec<Value> = site
-        .documents
-        .par_iter()
-        .enumerate()
-        .map(|(i, view)| match previous {
-            Some((views, values)) if views.get(i) == Some(view) && i < values.len() => {
-                values[i].clone()
-            }
-            _ => Value::from_serializable(view),
-        })
-        .collect();
-    // The site's value without its documents, which are the values just made (serialising
-    // them twice held a second copy of every document's view at the build's peak).
-    let documents = std::mem::take(&mut site.documents);
-    let mut map = Value::from_serializable(&*site)
-        .into_map()
-        .expect("the site view serialises as a map");
-    site.documents = documents;
-    map.insert(
-        tera::value::Key::Str("documents"),
-        Value::from(doc_values.clone()),
-    );
-    (Value::from(map), doc_values)
-}
-
 /// The way back to the site root from a page at `url` (`policies/a/` → `../../`).
 pub fn root_for(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -565,34 +532,6 @@ fn template_of(id: RouteId) -> &'static str {
     routes::route(id)
         .template
         .expect("a page route has a template")
-}
-
-fn home() -> LinkView {
-    link("Dashboard", routes::url(RouteId::Dashboard))
-}
-
-fn link(label: &str, url: &str) -> LinkView {
-    LinkView {
-        label: label.to_string(),
-        url: url.to_string(),
-    }
-}
-
-fn crumbs_for_document(url: &str) -> Vec<LinkView> {
-    let mut crumbs = vec![home(), link("Documents", routes::url(RouteId::Documents))];
-    let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
-    for depth in 1..parts.len() {
-        let folder = parts[..depth].join("/");
-        crumbs.push(link(
-            &crate::publish::title_from_path(parts[depth - 1]),
-            &format!(
-                "{}?folder={}",
-                routes::url(RouteId::Documents),
-                crate::links::encode_path(&folder)
-            ),
-        ));
-    }
-    crumbs
 }
 
 /// The body without its leading `<h1>` when that heading repeats the document title (the page

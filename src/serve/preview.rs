@@ -73,14 +73,11 @@ struct Last {
     written: Written,
     /// The last renderer's templates, site-wide views and document values (see
     /// [`Renderer::into_parts`]); the values are re-used for documents whose view is unchanged.
-    parts: Option<Parts>,
+    parts: Option<crate::render::pages::Parts>,
     paths: Vec<String>,
     links: Vec<BTreeSet<usize>>,
     backlinks: Vec<Vec<usize>>,
 }
-
-/// What a renderer is made of, kept between rebuilds.
-type Parts = (tera::Tera, crate::render::view::SiteView, Vec<tera::Value>);
 
 /// The preview site and what is needed to rebuild parts of it.
 pub struct Preview {
