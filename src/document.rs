@@ -102,19 +102,15 @@ impl ParsedDocument {
     /// the links' destinations are the same, so that all the project resolves from the
     /// document is too. Positions may differ. False once either text is released.
     pub fn same_but_body(&self, other: &ParsedDocument) -> bool {
-        let front = |d: &ParsedDocument| d.source.text.get(..d.body_start).map(str::to_owned);
-        let headings = |d: &ParsedDocument| {
-            d.headings
-                .iter()
-                .map(|h| (h.level, h.text.clone(), h.id.clone()))
-                .collect::<Vec<_>>()
-        };
-        let links = |d: &ParsedDocument| {
-            d.links
-                .iter()
-                .map(|l| (l.dest.clone(), l.image))
-                .collect::<Vec<_>>()
-        };
+        fn front(d: &ParsedDocument) -> Option<&str> {
+            d.source.text.get(..d.body_start)
+        }
+        fn heading(h: &HeadingSite) -> (u8, &str, &str) {
+            (h.level, &h.text, &h.id)
+        }
+        fn link(l: &LinkSite) -> (&str, bool) {
+            (&l.dest, l.image)
+        }
         !self.is_released()
             && !other.is_released()
             && self.path() == other.path()
@@ -122,8 +118,12 @@ impl ParsedDocument {
             && self.title == other.title
             && self.url == other.url
             && front(self) == front(other)
-            && headings(self) == headings(other)
-            && links(self) == links(other)
+            && self
+                .headings
+                .iter()
+                .map(heading)
+                .eq(other.headings.iter().map(heading))
+            && self.links.iter().map(link).eq(other.links.iter().map(link))
     }
 
     /// Whether the text was released.

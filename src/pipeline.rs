@@ -68,13 +68,33 @@ pub fn analyse_from(
     cache: &mut load::DocCache,
     source: &crate::history::Source,
 ) -> Result<Analysis, Fatal> {
+    load_and_lint(root, today, cache, source, false).map(|r| r.analysis)
+}
+
+/// Loads and models the project at `root`, then lints it; the diagnostics that loading gave
+/// are kept apart as well when `keep_loaded` (for [`Reusable::with_bodies`]).
+fn load_and_lint(
+    root: &Path,
+    today: Date,
+    cache: &mut load::DocCache,
+    source: &crate::history::Source,
+    keep_loaded: bool,
+) -> Result<Reusable, Fatal> {
     let mut timer = crate::timing::Stages::start();
     let Loaded {
         project,
         diagnostics,
     } = model::load_from(root, today, cache, source)?;
     timer.mark("load and model");
-    Ok(linted(project, diagnostics, &mut timer))
+    let loaded = if keep_loaded {
+        diagnostics.clone()
+    } else {
+        Vec::new()
+    };
+    Ok(Reusable {
+        analysis: linted(project, diagnostics, &mut timer),
+        loaded,
+    })
 }
 
 /// The analysis of `project`: the diagnostics its loading gave and the lints', with levels.
@@ -104,16 +124,7 @@ pub struct Reusable {
 impl Reusable {
     /// Like [`analyse_cached`], keeping what [`Reusable::with_bodies`] needs.
     pub fn analyse(root: &Path, today: Date, cache: &mut load::DocCache) -> Result<Self, Fatal> {
-        let mut timer = crate::timing::Stages::start();
-        let Loaded {
-            project,
-            diagnostics,
-        } = model::load_from(root, today, cache, &crate::history::Source::Head)?;
-        timer.mark("load and model");
-        Ok(Reusable {
-            analysis: linted(project, diagnostics.clone(), &mut timer),
-            loaded: diagnostics,
-        })
+        load_and_lint(root, today, cache, &crate::history::Source::Head, true)
     }
 
     /// The analysis with `edits` applied: each document replaced by its new parse and what its

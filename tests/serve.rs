@@ -1081,6 +1081,11 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
     assert!(page.contains("placeholder-text"), "{page}");
     assert!(page.contains("procedures/backup.md:14:"), "{page}");
     assert!(page.contains("kept for TBD days by zebrafinch"));
+    // The log says that the kept analysis was used, not a new one.
+    assert_eq!(
+        next_rebuild_line(&server),
+        "annexa: rebuilt 1 page in N ms (body text only), 1 content error (shown in the browser)"
+    );
     // The search index is written after the page is served.
     assert!(
         eventually(Duration::from_secs(5), || get(server.port, text_file)
@@ -1096,10 +1101,32 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
         }),
         "overlay still shown after the fix"
     );
+    assert_eq!(
+        next_rebuild_line(&server),
+        "annexa: rebuilt 1 page in N ms (body text only)"
+    );
     assert!(
         eventually(Duration::from_secs(5), || !get(server.port, text_file)
             .body
             .contains("zebrafinch")),
         "the search text still holds the removed word"
     );
+    // A new heading is not a body edit: the repository is analysed again.
+    std::fs::write(&doc, good.clone() + "\n## Zebrafinch\n").unwrap();
+    assert_eq!(next_rebuild_line(&server), "annexa: rebuilt 1 page in N ms");
+}
+
+/// The next rebuild summary `server` prints, its milliseconds written `N`.
+fn next_rebuild_line(server: &Server) -> String {
+    loop {
+        let line = server
+            .log
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a rebuild line");
+        if line.starts_with("annexa: rebuilt ") || line.starts_with("annexa: built ") {
+            let (head, rest) = line.split_once(" in ").unwrap();
+            let (_, tail) = rest.split_once(" ms").unwrap();
+            return format!("{head} in N ms{tail}");
+        }
+    }
 }

@@ -257,7 +257,7 @@ impl<'s> Prose<'s> {
                 let block = &self.blocks[i];
                 let wanted = block.prose && (phase == 1 || block.requirement);
                 let local = range.start - block.range.start..range.end - block.range.start;
-                if wanted && self.keeps(&what, &self.text[block.range.clone()], local) {
+                if wanted && keeps(&what, &self.text[block.range.clone()], local) {
                     placed.push((i, phase, what, range));
                 }
             }
@@ -272,15 +272,15 @@ impl<'s> Prose<'s> {
             });
         }
     }
+}
 
-    /// Whether a vague word or a `should` found at `range` of its block's `text` is reported:
-    /// what it means is read in its sentence, which ends at the block's end.
-    fn keeps(&self, what: &What, text: &str, range: Range<usize>) -> bool {
-        match what {
-            What::Periodically => periodically_reported(text, range),
-            What::Should => should_reported(text, range),
-            _ => true,
-        }
+/// Whether a vague word or a `should` found at `range` of its block's `text` is reported: what
+/// it means is read in its sentence, which ends at the block's end.
+fn keeps(what: &What, text: &str, range: Range<usize>) -> bool {
+    match what {
+        What::Periodically => periodically_reported(text, range),
+        What::Should => should_reported(text, range),
+        _ => true,
     }
 }
 

@@ -15,7 +15,6 @@
 //! recorded for it.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -26,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::links::Target;
 use crate::model::Project;
 use crate::render::view::{SiteView, history_view};
-use crate::write::{Hash, Tree};
+use crate::write::{Hash, Tree, hex, parse_hex, push_hex};
 
 /// The first line of the cache file; a file with another is ignored.
 const HEADER: &str = "annexa-render 1";
@@ -136,14 +135,14 @@ impl PageCache {
         let mut text = String::with_capacity(recorded.len() * 160 + 100);
         text.push_str(HEADER);
         text.push('\n');
-        text.push_str(&hex(&self.global));
+        push_hex(&mut text, &self.global);
         text.push('\n');
         for (url, key, page) in &recorded {
             text.push_str(url);
             text.push('\t');
-            text.push_str(&hex(key));
+            push_hex(&mut text, key);
             text.push('\t');
-            text.push_str(&hex(page));
+            push_hex(&mut text, page);
             text.push('\n');
         }
         // `.NAME.annexa-render-new`, which the next build removes if this one is killed here.
@@ -209,7 +208,7 @@ fn read(path: &Path, global: &Hash) -> Option<HashMap<String, (Hash, Hash)>> {
         .map(|line| {
             let mut fields = line.split('\t');
             let (url, key, page) = (fields.next()?, fields.next()?, fields.next()?);
-            Some((url.to_string(), (unhex(key)?, unhex(page)?)))
+            Some((url.to_string(), (parse_hex(key)?, parse_hex(page)?)))
         })
         .collect()
 }
@@ -243,42 +242,9 @@ impl Hashing {
     }
 }
 
-fn hex(hash: &Hash) -> String {
-    let mut text = String::with_capacity(64);
-    for byte in hash {
-        let _ = write!(text, "{byte:02x}");
-    }
-    text
-}
-
-fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut hash = [0; 32];
-    for (i, byte) in hash.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(hash)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hashes_go_to_hex_and_back() {
-        let mut hash = [0u8; 32];
-        for (i, b) in hash.iter_mut().enumerate() {
-            *b = (i * 37 % 256) as u8;
-        }
-        let text = hex(&hash);
-        assert_eq!(text.len(), 64);
-        assert_eq!(&text[..6], "00254a");
-        assert_eq!(unhex(&text), Some(hash));
-        assert_eq!(unhex(&text[1..]), None);
-        assert_eq!(unhex(&format!("{}zz", &text[..62])), None);
-    }
 
     #[test]
     fn texts_are_framed_so_that_moving_a_boundary_changes_the_key() {

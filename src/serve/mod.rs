@@ -20,7 +20,7 @@ use notify::{EventKind, RecursiveMode};
 use crate::error::Fatal;
 use crate::load;
 use crate::text::terminal;
-pub use preview::{Change, Preview, RebuildReport};
+pub use preview::{Change, Preview, RebuildReport, Scope};
 
 /// Options of `annexa serve`.
 #[derive(Debug, Clone)]

@@ -30,11 +30,24 @@ pub enum Change {
     Documents(Vec<String>),
 }
 
+/// How much of the site a rebuild rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every page, from a new analysis.
+    #[default]
+    Everything,
+    /// The pages the changed documents affect, from a new analysis.
+    Pages,
+    /// The pages of documents whose body text alone changed, from the kept analysis (no walk,
+    /// no model, no views; the lints run again).
+    Bodies,
+}
+
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
 pub struct RebuildReport {
-    /// Whether every page was rendered.
-    pub full: bool,
+    /// How much was rendered.
+    pub scope: Scope,
     /// Pages rendered.
     pub pages: usize,
     /// Milliseconds from the start of the rebuild until the pages could be served.
@@ -53,10 +66,20 @@ impl RebuildReport {
         match &self.fatal {
             Some(message) => format!("annexa: rebuild failed: {message}"),
             None => format!(
-                "annexa: {} {} pages in {} ms{}",
-                if self.full { "built" } else { "rebuilt" },
+                "annexa: {} {} {} in {} ms{}{}",
+                if self.scope == Scope::Everything {
+                    "built"
+                } else {
+                    "rebuilt"
+                },
                 self.pages,
+                if self.pages == 1 { "page" } else { "pages" },
                 self.millis,
+                if self.scope == Scope::Bodies {
+                    " (body text only)"
+                } else {
+                    ""
+                },
                 match self.errors {
                     0 => String::new(),
                     1 => ", 1 content error (shown in the browser)".to_string(),
@@ -266,13 +289,7 @@ impl Preview {
         let parts = last.parts.take().expect("checked by `bodies`");
         let renderer = Renderer::from_parts(&analysis.project, parts);
         let dir = Tree::remembering(&last.dir, &last.written);
-        let rendered: Result<Vec<(usize, KeptDoc)>, Fatal> = indices
-            .iter()
-            .map(|&i| {
-                let (fields, entry, text) = renderer.document(i, &dir)?;
-                Ok((i, KeptDoc::new(&fields, &text, entry)))
-            })
-            .collect();
+        let rendered = render_documents(&renderer, indices, &dir);
         last.parts = Some(renderer.into_parts());
         let rendered = rendered?;
         timer.mark("pages");
@@ -284,7 +301,7 @@ impl Preview {
         let pages = rendered.len();
         self.search_writer(shared).update(rendered);
         Ok(RebuildReport {
-            full: false,
+            scope: Scope::Bodies,
             pages,
             millis,
             ..Default::default()
@@ -391,7 +408,7 @@ impl Preview {
             std::fs::remove_dir_all(previous.dir).ok();
         }
         Ok(RebuildReport {
-            full: true,
+            scope: Scope::Everything,
             pages: stats.pages,
             millis,
             ..Default::default()
@@ -405,7 +422,6 @@ impl Preview {
         overlay: Option<String>,
         started: Instant,
     ) -> Result<RebuildReport, Fatal> {
-        use rayon::prelude::*;
         let project = &analysis.project;
         let last = self
             .last
@@ -419,8 +435,7 @@ impl Preview {
             .take()
             .expect("partial rebuilds follow a full one");
         let last_views = &last_site.documents;
-        let renderer =
-            Renderer::reusing(project, templates.clone(), Some((last_views, &last_values)));
+        let renderer = Renderer::reusing(project, templates, Some((last_views, &last_values)));
         timer.mark("templates and views");
         let views = &renderer.site().documents;
         // A document's page shows its own content, and the titles of the documents linking to
@@ -440,13 +455,8 @@ impl Preview {
             }
         }
         let dir = Tree::remembering(&last.dir, &last.written);
-        let rendered: Vec<(usize, KeptDoc)> = targets
-            .par_iter()
-            .map(|&i| {
-                let (fields, entry, text) = renderer.document(i, &dir)?;
-                Ok((i, KeptDoc::new(&fields, &text, entry)))
-            })
-            .collect::<Result<_, Fatal>>()?;
+        let targets: Vec<usize> = targets.into_iter().collect();
+        let rendered = render_documents(&renderer, &targets, &dir)?;
         let mut pages = rendered.len();
         // Aggregate pages and exports show only what the views hold: when no document's view
         // changed (an edit of body text), they are as they were.
@@ -466,11 +476,11 @@ impl Preview {
             exports::write_all(project, renderer.site(), &dir)?;
         }
         last.parts = Some(renderer.into_parts());
-        crate::drop_in_background((templates, last_site, last_values));
+        crate::drop_in_background((last_site, last_values));
         self.search_writer(shared).update(rendered);
         timer.mark("exports");
         Ok(RebuildReport {
-            full: false,
+            scope: Scope::Pages,
             pages,
             millis,
             ..Default::default()
@@ -480,6 +490,23 @@ impl Preview {
 
 /// How many errors the analysis has that the overlay shows (findings that come from today's date
 /// are not shown there), and the overlay, if there are any.
+/// Renders the pages of the documents at `indices` into `dir`, in parallel, with each one's
+/// search data for the writer of the index.
+fn render_documents(
+    renderer: &Renderer,
+    indices: &[usize],
+    dir: &Tree,
+) -> Result<Vec<(usize, KeptDoc)>, Fatal> {
+    use rayon::prelude::*;
+    indices
+        .par_iter()
+        .map(|&i| {
+            let (fields, entry, text) = renderer.document(i, dir)?;
+            Ok((i, KeptDoc::new(&fields, &text, entry)))
+        })
+        .collect()
+}
+
 fn errors_and_overlay(analysis: &Analysis) -> (usize, Option<String>) {
     let errors: Vec<&Diagnostic> = analysis
         .diagnostics

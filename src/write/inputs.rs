@@ -126,7 +126,7 @@ impl Cached {
             return None;
         }
         let mut fields = lines.next()?.split(' ');
-        let mut next_hash = || super::manifest::parse_hex(fields.next()?);
+        let mut next_hash = || super::parse_hex(fields.next()?);
         let (fingerprint, manifest) = (next_hash()?, next_hash()?);
         let pages = fields.next()?.parse().ok()?;
         let files = fields.next()?.parse().ok()?;
@@ -140,11 +140,10 @@ impl Cached {
 
     /// Writes the cache file at `path` (a failure only costs the next build a render).
     pub(super) fn write(&self, path: &Path) {
-        let hex = |h: &Hash| -> String { h.iter().map(|b| format!("{b:02x}")).collect() };
         let text = format!(
             "{HEADER}\n{} {} {} {}\n# annexa's record of what built the folder beside it; safe to delete.\n",
-            hex(&self.fingerprint),
-            hex(&self.manifest),
+            super::hex(&self.fingerprint),
+            super::hex(&self.manifest),
             self.pages,
             self.files
         );

@@ -62,10 +62,7 @@ impl Manifest {
         text.push('\n');
         text.push_str(EXPLANATION);
         for (path, hash) in &self.files {
-            for b in hash.unwrap_or_default() {
-                text.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                text.push(char::from(b"0123456789abcdef"[usize::from(b & 0xF)]));
-            }
+            push_hex(&mut text, &hash.unwrap_or_default());
             text.push(' ');
             text.push_str(path);
             text.push('\n');
@@ -144,8 +141,23 @@ impl Manifest {
     }
 }
 
-/// The hash written as 64 hex digits.
-pub(super) fn parse_hex(hex: &str) -> Option<Hash> {
+/// `hash` as 64 lower-case hex digits.
+pub fn hex(hash: &Hash) -> String {
+    let mut text = String::with_capacity(64);
+    push_hex(&mut text, hash);
+    text
+}
+
+/// Appends `hash` to `text` as 64 lower-case hex digits.
+pub fn push_hex(text: &mut String, hash: &Hash) {
+    for b in hash {
+        text.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        text.push(char::from(b"0123456789abcdef"[usize::from(b & 0xF)]));
+    }
+}
+
+/// The hash written as 64 hex digits (`None` for anything else).
+pub fn parse_hex(hex: &str) -> Option<Hash> {
     let bytes = hex.as_bytes();
     if bytes.len() != 64 {
         return None;
@@ -397,6 +409,20 @@ pub(super) fn unkey(key: &str) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_go_to_hex_and_back() {
+        let mut hash = [0u8; 32];
+        for (i, b) in hash.iter_mut().enumerate() {
+            *b = (i * 37 % 256) as u8;
+        }
+        let text = hex(&hash);
+        assert_eq!(text.len(), 64);
+        assert_eq!(&text[..6], "00254a");
+        assert_eq!(parse_hex(&text), Some(hash));
+        assert_eq!(parse_hex(&text[1..]), None);
+        assert_eq!(parse_hex(&format!("{}zz", &text[..62])), None);
+    }
 
     #[test]
     fn a_manifest_reads_back_what_it_wrote() {

@@ -25,7 +25,7 @@ mod sync;
 mod tree;
 
 pub use inputs::{executable_stamp, fingerprint};
-pub use manifest::{Hash, MARKER};
+pub use manifest::{Hash, MARKER, hex, parse_hex, push_hex};
 pub use tree::{Tree, Written};
 
 /// A site being written into the alternate tree beside its final place, with the output folder
