@@ -138,4 +138,12 @@ fn search_files_hold_fields_texts_and_the_heads_of_one_word_queries() {
     );
     // A word that finds nothing has no head.
     assert_eq!(head(&search, "zzz", 16), None);
+    // A shard (the terms starting `ac`, its file named by their bytes in hex): each term's
+    // postings packed, the gap from the document before and the score in base-45 digits:
+    // `#` document 0, `QO` score 1·45 + 44 = 89 (the title's word); `$` document 0 + 1, `Q)`
+    // score 1·45 + 6 = 51 (a word of the body).
+    assert_eq!(
+        read("shards/6163.js"),
+        "annexaSearch.shard(\"ac\",{\"access\":\"#QO$Q)\"});\n"
+    );
 }

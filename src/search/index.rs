@@ -9,12 +9,13 @@ use rayon::prelude::*;
 use super::entry::{entry_has_summary, entry_text};
 use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::heads::{self, Postings, Texts};
+use super::packed::push_packed;
 use super::script::{push_script_string, write_script};
 use super::{CHUNK, SEARCH_DIR};
 use crate::error::Fatal;
 use crate::write::Tree;
 
-/// Shards larger than this (bytes of JSON) are split by one more character.
+/// Shards larger than this (bytes of script) are split by one more character.
 const SHARD_SPLIT_BYTES: usize = 48 * 1024;
 
 /// A term looked up in [`SearchIndex`]: it hashes like the `String` keys, and compares with
@@ -246,21 +247,13 @@ fn score(count: u32, length: u32, average: f64) -> u8 {
         .clamp(1.0, 255.0) as u8
 }
 
-/// One term's posting list as JSON: `"term":[doc,score,doc,score…]`.
+/// One term's posting list as a script entry: `"term":"packed postings"` (see `packed`).
 fn posting_entry(term: &str, list: &[(u32, u8)]) -> String {
-    let mut entry = String::with_capacity(list.len() * 8 + term.len() + 4);
+    let mut entry = String::with_capacity(list.len() * 3 + term.len() + 6);
     push_script_string(&mut entry, term);
-    entry.push_str(":[");
-    let mut number = itoa::Buffer::new();
-    for (i, &(doc, score)) in list.iter().enumerate() {
-        if i > 0 {
-            entry.push(',');
-        }
-        entry.push_str(number.format(doc));
-        entry.push(',');
-        entry.push_str(number.format(score));
-    }
-    entry.push(']');
+    entry.push_str(":\"");
+    push_packed(&mut entry, list);
+    entry.push('"');
     entry
 }
 

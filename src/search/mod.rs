@@ -7,7 +7,7 @@
 //! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
 //!
 //! One job a file: `tokenize` (the terms of a text), `fields` (a document's weighted terms),
-//! `entry` (its result entry and the chunk files), `index` (the inverted index and its shards),
+//! `entry` (its result entry and the chunk files), `index` (the inverted index and its shards), `packed` (posting lists as strings),
 //! `script` (script-safe strings and writing the files), `sink` (where rendered documents'
 //! search data goes, for `build` and `serve`) and `scan` (the byte classes and eight-byte
 //! scans they share).
@@ -16,6 +16,7 @@ mod entry;
 mod fields;
 mod heads;
 mod index;
+mod packed;
 mod scan;
 mod script;
 mod sink;

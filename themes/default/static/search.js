@@ -26,7 +26,7 @@
 
   var meta = null;          // { n, shards }
   var shardKeys = null;     // Set of shard keys
-  var shards = {};          // key -> { term: [doc, score, ...] }
+  var shards = {};          // key -> { term: packed postings, unpacked when first ranked }
   var docs = {};            // N -> document entry
   var texts = {};           // N -> snippet text
   var heads = {};           // H -> { key: [count, [doc, offset, length, window, ...]] }
@@ -139,6 +139,30 @@
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /* A term's postings as [doc, score, doc, score, ...], from the packed string the build
+     wrote (src/search/packed.rs): base-45 digits, one character each from "#" to "}" without
+     the backslash; the lower 45 end a number, the upper 45 continue it. Each posting is the
+     gap from the previous document, then the score. */
+  function unpack(text) {
+    var out = [];
+    var n = 0, doc = 0, first = true;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      var v = c - (c > 92 ? 36 : 35);
+      n = n * 45 + (v >= 45 ? v - 45 : v);
+      if (v >= 45) continue;
+      if (first) { doc += n; out.push(doc); } else { out.push(n); }
+      first = !first;
+      n = 0;
+    }
+    return out;
+  }
+
+  function postingsOf(shard, term) {
+    if (typeof shard[term] === "string") shard[term] = unpack(shard[term]);
+    return shard[term];
+  }
+
   function rank(terms) {
     var totals = null;
     for (var t = 0; t < terms.length; t++) {
@@ -153,10 +177,10 @@
           if (prev === undefined || s > prev) best.set(postings[i], s);
         }
       };
-      if (shard.hasOwnProperty(q.term)) add(shard[q.term], 1);
+      if (shard.hasOwnProperty(q.term)) add(postingsOf(shard, q.term), 1);
       if (prefixable(q)) {
         Object.keys(shard).forEach(function (term) {
-          if (term !== q.term && term.indexOf(q.term) === 0) add(shard[term], PREFIX_WEIGHT);
+          if (term !== q.term && term.indexOf(q.term) === 0) add(postingsOf(shard, term), PREFIX_WEIGHT);
         });
       }
       if (totals === null) {
