@@ -157,3 +157,7 @@ impl Reusable {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "pipeline_tests.rs"]
+mod tests;

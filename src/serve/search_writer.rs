@@ -164,3 +164,78 @@ fn write(state: &State, chunks: &BTreeSet<usize>) -> Result<(), crate::error::Fa
     search::write_kept_index(&dir, &state.docs)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::SearchFields;
+
+    /// Documents in the writer's first job; enough that writing their index takes a while.
+    const DOCS: usize = 1500;
+
+    /// The search data of document `i`, whose body has the word `word`.
+    fn kept(i: usize, word: &str) -> KeptDoc {
+        let url = format!("d{i}/");
+        let title = format!("Document {i}");
+        let fields = SearchFields {
+            url: &url,
+            title: &title,
+            id: None,
+            owner: Some("Head of IT"),
+            kind: "policy",
+            status: "approved",
+            summary: None,
+            tags: &[],
+            controls: Vec::new(),
+        };
+        let body = format!("Backups of {word} run nightly and restores are tested quarterly.");
+        let entry = search::doc_entry(i, &fields, &body);
+        KeptDoc::new(&fields, &body, entry)
+    }
+
+    /// A writer told that `dir` holds the search files of [`DOCS`] documents, then that
+    /// document 1234 was rendered again with the word `zebrafinch`.
+    fn writer_with_an_update(dir: &std::path::Path) -> (SearchWriter, Arc<Shared>) {
+        let shared = Arc::new(Shared::default());
+        let writer = SearchWriter::start(&shared);
+        let docs = (0..DOCS).map(|i| kept(i, "tapes")).collect();
+        writer.reset(dir.to_path_buf(), Written::default(), docs);
+        writer.update(vec![(1234, kept(1234, "zebrafinch"))]);
+        (writer, shared)
+    }
+
+    /// What the writer wrote into `dir`: the text chunk of document 1234 and the index's meta.
+    fn written(dir: &std::path::Path) -> (bool, bool) {
+        let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap_or_default();
+        let chunk = read(&format!("search/text/{}.js", 1234 / search::CHUNK));
+        let meta = read("search/meta.js");
+        (
+            chunk.contains("Backups of zebrafinch run nightly"),
+            meta.starts_with("annexaSearch.meta({\"n\":1500,"),
+        )
+    }
+
+    #[test]
+    fn waiting_returns_once_every_job_sent_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (writer, shared) = writer_with_an_update(dir.path());
+        writer.wait();
+        assert_eq!(written(dir.path()), (true, true));
+        // Its timing goes to the notes only when asked for.
+        let notes = shared.take_notes();
+        if std::env::var_os("ANNEXA_TIMINGS").is_none() {
+            assert_eq!(notes, Vec::<String>::new());
+        } else {
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            assert!(notes[0].starts_with("timing: search index (after) "));
+        }
+    }
+
+    #[test]
+    fn a_writer_dropped_finishes_its_jobs_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (writer, _shared) = writer_with_an_update(dir.path());
+        drop(writer);
+        assert_eq!(written(dir.path()), (true, true));
+    }
+}
