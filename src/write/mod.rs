@@ -194,20 +194,7 @@ impl Staging {
             return Err(e);
         }
         sync::open(&alt)?;
-        for name in &rendered.from_live {
-            let bytes = fs::read(target.join(unkey(name)))
-                .ok()
-                .filter(|b| Some(manifest::hash(b)) == rendered.manifest.hash_of(name));
-            let Some(bytes) = bytes else {
-                return Err(Fatal::new(format!(
-                    "`{}` changed during the build; build again",
-                    target.join(unkey(name)).display()
-                )));
-            };
-            let path = alt.join(unkey(name));
-            tree::put(&alt, &path, &bytes)
-                .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))?;
-        }
+        copy_from_live(&rendered, &target, &alt)?;
         if let Some(held) = &held {
             sync::remove(
                 &alt,
@@ -242,6 +229,27 @@ impl Staging {
             fs::remove_dir_all(self.tree.dir()).ok();
         }
     }
+}
+
+/// Copies into `alt` the files of `rendered` that the live site at `target` holds with the
+/// bytes this build made (in parallel: after a build from nothing, that is every file); stops
+/// when one of them is not what the manifest says, changed since the build read it.
+fn copy_from_live(rendered: &tree::Rendered, target: &Path, alt: &Path) -> Result<(), Fatal> {
+    use rayon::prelude::*;
+    rendered.from_live.par_iter().try_for_each(|name| {
+        let bytes = fs::read(target.join(unkey(name)))
+            .ok()
+            .filter(|b| Some(manifest::hash(b)) == rendered.manifest.hash_of(name));
+        let Some(bytes) = bytes else {
+            return Err(Fatal::new(format!(
+                "`{}` changed during the build; build again",
+                target.join(unkey(name)).display()
+            )));
+        };
+        let path = alt.join(unkey(name));
+        tree::put(alt, &path, &bytes)
+            .map_err(|e| Fatal::new(format!("cannot write `{}`: {e}", path.display())))
+    })
 }
 
 /// `path` made absolute and normalised, following symlinks of the parts that exist.
