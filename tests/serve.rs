@@ -1130,3 +1130,70 @@ fn next_rebuild_line(server: &Server) -> String {
         }
     }
 }
+
+#[test]
+fn a_body_edit_reaches_the_change_report_and_the_audit_pack() {
+    let server = launch("small-site", &[], |root| {
+        let config = std::fs::read_to_string(root.join("annexa.toml")).unwrap();
+        let config = config.replace("[history]\nenabled = false\n", "")
+            + "\n[changes]\nsince = 2026-01-06\n";
+        std::fs::write(root.join("annexa.toml"), config).unwrap();
+        // The procedure is also the documented information of 8.3: it is in the audit pack.
+        let backup = root.join("procedures/backup.md");
+        let text = std::fs::read_to_string(&backup).unwrap();
+        std::fs::write(&backup, text.replacen("\n", "\nclauses = [\"8.3\"]\n", 1)).unwrap();
+        common::git::init(root);
+        common::git::commit(root, "2026-01-05", "Ann Author", "Import the ISMS");
+    });
+    let changed = "Backup Procedure</a> <span class=\"muted\">(procedures/backup.md: +";
+    let page = get(server.port, "/changes/").body;
+    assert!(!page.contains(changed), "{page}");
+    // A body edit alone (no heading, link or front matter): the report compares bodies.
+    let path = server.root.join("procedures/backup.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nRestores are tested monthly.\n")).unwrap();
+    assert_eq!(
+        next_rebuild_line(&server),
+        "annexa: rebuilt 3 pages in N ms (body text only)"
+    );
+    let page = get(server.port, "/changes/").body;
+    assert!(
+        page.contains(&format!("{changed}2 −0 lines in Restore tests)")),
+        "{page}"
+    );
+    let pack = get(server.port, "/audit-pack/").body;
+    assert!(
+        pack.contains("<p>Restores are tested monthly.</p>"),
+        "{pack}"
+    );
+    // Undone, the report is empty again.
+    std::fs::write(&path, &text).unwrap();
+    assert_eq!(
+        next_rebuild_line(&server),
+        "annexa: rebuilt 3 pages in N ms (body text only)"
+    );
+    assert!(!get(server.port, "/changes/").body.contains(changed));
+    assert!(
+        !get(server.port, "/audit-pack/")
+            .body
+            .contains("Restores are tested monthly.")
+    );
+    // A new heading is no body edit, and leaves the views as they were: the same pages again.
+    std::fs::write(&path, format!("{text}\n## Zebrafinch\n")).unwrap();
+    assert_eq!(
+        next_rebuild_line(&server),
+        "annexa: rebuilt 3 pages in N ms"
+    );
+    let page = get(server.port, "/changes/").body;
+    assert!(
+        page.contains(&format!(
+            "{changed}2 −0 lines in Restore tests, Zebrafinch)"
+        )),
+        "{page}"
+    );
+    assert!(
+        get(server.port, "/audit-pack/")
+            .body
+            .contains("Zebrafinch</h2>")
+    );
+}

@@ -267,6 +267,29 @@ impl<'p> Renderer<'p> {
         }
     }
 
+    /// Renders again the pages other than their own that show the bodies of `documents`: the
+    /// change report (when `[changes] since` is set: it counts changed lines) and the audit pack
+    /// (when it holds one of them). Returns how many. For `serve`, after edits that left every
+    /// document's view as it was, when no other aggregate page can have changed.
+    pub fn pages_showing_bodies(&self, out: &Tree, documents: &[usize]) -> Result<usize, Fatal> {
+        let mut pages = 0;
+        if self.project.config.changes_since.is_some() {
+            self.fixed_page(out, RouteId::Changes)?;
+            pages += 1;
+        }
+        let in_pack = self
+            .project
+            .readiness
+            .items
+            .iter()
+            .any(|item| item.documents.iter().any(|i| documents.contains(i)));
+        if in_pack {
+            self.fixed_page(out, RouteId::AuditPack)?;
+            pages += 1;
+        }
+        Ok(pages)
+    }
+
     fn fixed_page(&self, out: &Tree, id: RouteId) -> Result<(), Fatal> {
         let route = routes::route(id);
         let url = route.pattern;

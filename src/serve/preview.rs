@@ -289,16 +289,19 @@ impl Preview {
         let parts = last.parts.take().expect("checked by `bodies`");
         let renderer = Renderer::from_parts(&analysis.project, parts);
         let dir = Tree::remembering(&last.dir, &last.written);
-        let rendered = render_documents(&renderer, indices, &dir);
+        let rendered = render_documents(&renderer, indices, &dir).and_then(|rendered| {
+            let shown = renderer.pages_showing_bodies(&dir, indices)?;
+            Ok((rendered, shown))
+        });
         last.parts = Some(renderer.into_parts());
-        let rendered = rendered?;
+        let (rendered, shown) = rendered?;
         timer.mark("pages");
         if let Ok(mut served) = shared.served.write() {
             served.overlay = overlay;
         }
         let millis = started.elapsed().as_millis();
         shared.broadcast_reload();
-        let pages = rendered.len();
+        let pages = rendered.len() + shown;
         self.search_writer(shared).update(rendered);
         Ok(RebuildReport {
             scope: Scope::Bodies,
@@ -458,11 +461,17 @@ impl Preview {
         let targets: Vec<usize> = targets.into_iter().collect();
         let rendered = render_documents(&renderer, &targets, &dir)?;
         let mut pages = rendered.len();
-        // Aggregate pages and exports show only what the views hold: when no document's view
-        // changed (an edit of body text), they are as they were.
+        // Aggregate pages and exports show only what the views hold, but for the two that show
+        // bodies: when no document's view changed (an edit of body text), the others are as
+        // they were.
         let views_changed = renderer.site().documents != *last_views;
         if views_changed {
             pages += renderer.aggregate_pages(&dir)?;
+        } else {
+            let edited: Vec<usize> = (0..project.documents.len())
+                .filter(|&i| project.documents[i].reparsed)
+                .collect();
+            pages += renderer.pages_showing_bodies(&dir, &edited)?;
         }
         timer.mark("pages");
         if let Ok(mut served) = shared.served.write() {
