@@ -11,21 +11,7 @@ use common::{Repo, Report, TODAY, annexa, doc};
 use serde_json::{Value, json};
 
 fn every_lint(format: &str) -> (i32, String) {
-    let output = annexa()
-        .arg("check")
-        .arg(common::git::every_lint())
-        .args(["--today", TODAY, "--format", format])
-        .output()
-        .unwrap();
-    assert!(
-        output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    common::check_quietly(common::git::every_lint(), &["--format", format])
 }
 
 fn every_lint_json() -> Report {

@@ -213,13 +213,7 @@ fn init_then_check_in_a_fresh_git_repository_exits_0_with_no_errors() {
 /// registers read by their loaders with nothing to report, every Annex A control in soa.toml.
 #[test]
 fn the_scaffold_is_read_by_the_real_loaders() {
-    let repo = Repo::empty();
-    annexa()
-        .arg("init")
-        .arg(repo.path())
-        .args(["--today", "2026-12-01"])
-        .assert()
-        .code(0);
+    let repo = scaffolded();
     let report = check_on(&repo, "2026-12-01");
     assert_eq!(report.documents, 12);
     let mut lints: Vec<(String, usize)> = Vec::new();
@@ -254,13 +248,7 @@ fn the_scaffold_is_read_by_the_real_loaders() {
 /// key, no missing field, no unknown control.
 #[test]
 fn the_registers_examples_uncommented_are_valid_entries() {
-    let repo = Repo::empty();
-    annexa()
-        .arg("init")
-        .arg(repo.path())
-        .args(["--today", "2026-12-01"])
-        .assert()
-        .code(0);
+    let repo = scaffolded();
     for register in [
         "risks.toml",
         "audits.toml",
@@ -317,4 +305,16 @@ fn check_on(repo: &Repo, today: &str) -> common::Report {
         .output()
         .unwrap();
     common::Report::parse(&output)
+}
+
+/// A new repository scaffolded by `annexa init --today 2026-12-01`.
+fn scaffolded() -> Repo {
+    let repo = Repo::empty();
+    annexa()
+        .arg("init")
+        .arg(repo.path())
+        .args(["--today", "2026-12-01"])
+        .assert()
+        .code(0);
+    repo
 }

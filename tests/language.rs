@@ -5,25 +5,11 @@
 
 mod common;
 
-use common::{QUIET_CONFIG, Repo, TODAY, annexa, doc};
+use common::{QUIET_CONFIG, Repo, TODAY, doc};
 
 /// `annexa check` in human format: exit code and standard output.
 fn human(repo: &Repo) -> (i32, String) {
-    let output = annexa()
-        .arg("check")
-        .arg(repo.path())
-        .args(["--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(
-        output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    common::check_quietly(repo.path(), &[])
 }
 
 /// A front matter block of a draft, then `body`.

@@ -33,6 +33,27 @@ pub fn annexa() -> Command {
     cmd
 }
 
+/// `annexa check DIR --today TODAY ARGS…`: its exit code and standard output. Standard error
+/// must be empty (the check prints its report on standard output alone).
+pub fn check_quietly(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = annexa()
+        .arg("check")
+        .arg(dir)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
 /// A static fixture repository under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
