@@ -270,7 +270,8 @@ impl<'p> Renderer<'p> {
     /// Renders again the pages other than their own that show the bodies of `documents`: the
     /// change report (when `[changes] since` is set: it counts changed lines) and the audit pack
     /// (when it holds one of them). Returns how many. For `serve`, after edits that left every
-    /// document's view as it was, when no other aggregate page can have changed.
+    /// document's view as it was, when no other aggregate page can have changed: a new page
+    /// that shows document bodies belongs here too, or `serve` leaves it stale.
     pub fn pages_showing_bodies(&self, out: &Tree, documents: &[usize]) -> Result<usize, Fatal> {
         let mut pages = 0;
         if self.project.config.changes_since.is_some() {
