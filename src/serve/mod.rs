@@ -2,7 +2,9 @@
 //! is rebuilt (only the pages it affects, when only documents changed) into a private folder,
 //! and open browsers reload. Content errors show as an overlay; the server never stops for them.
 
+mod folders;
 pub mod http;
+mod overlay;
 pub mod pool;
 mod preview;
 mod search_writer;

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Fatal;
 use crate::links::Target;
 use crate::load::DocCache;
@@ -17,7 +16,9 @@ use crate::pipeline::{Analysis, Reusable, system_today};
 use crate::publish::{self, Role};
 use crate::render::{self, Renderer, exports, theme};
 use crate::search::{KeptDoc, KeptDocs};
+use crate::serve::folders::{PREFIX, remove_stale_previews};
 use crate::serve::http::Shared;
+use crate::serve::overlay::{errors_and_overlay, overlay_html};
 use crate::serve::search_writer::SearchWriter;
 use crate::write::{Tree, Written};
 
@@ -497,8 +498,6 @@ impl Preview {
     }
 }
 
-/// How many errors the analysis has that the overlay shows (findings that come from today's date
-/// are not shown there), and the overlay, if there are any.
 /// Renders the pages of the documents at `indices` into `dir`, in parallel, with each one's
 /// search data for the writer of the index.
 fn render_documents(
@@ -514,58 +513,6 @@ fn render_documents(
             Ok((i, KeptDoc::new(&fields, &text, entry)))
         })
         .collect()
-}
-
-fn errors_and_overlay(analysis: &Analysis) -> (usize, Option<String>) {
-    let errors: Vec<&Diagnostic> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && !d.lint.is_date_driven())
-        .collect();
-    (errors.len(), (!errors.is_empty()).then(|| overlay(&errors)))
-}
-
-/// The name of every preview folder begins with this and the process id of its `serve`.
-const PREFIX: &str = "annexa-serve-";
-
-/// Removes the preview folders in `temp` of `serve` processes that are gone (killed without a
-/// chance to clean up): `annexa-serve-PID-…` where no process PID runs.
-fn remove_stale_previews(temp: &Path) {
-    let Ok(entries) = std::fs::read_dir(temp) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(PREFIX))
-            .and_then(|rest| rest.split_once('-'))
-            .and_then(|(pid, _)| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if !process_runs(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            std::fs::remove_dir_all(entry.path()).ok();
-        }
-    }
-}
-
-/// Whether a process `pid` exists (on systems without a way to ask: always).
-fn process_runs(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return false;
-        };
-        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
-        let status = unsafe { libc::kill(pid, 0) };
-        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
 }
 
 fn link_maps(project: &Project) -> (Vec<BTreeSet<usize>>, Vec<Vec<usize>>) {
@@ -586,33 +533,4 @@ fn link_maps(project: &Project) -> (Vec<BTreeSet<usize>>, Vec<Vec<usize>>) {
         .map(|i| project.referenced_by(i).to_vec())
         .collect();
     (links, backlinks)
-}
-
-fn overlay(errors: &[&Diagnostic]) -> String {
-    let rows: Vec<(String, String, String)> = errors
-        .iter()
-        .map(|d| {
-            let place = d.location().unwrap_or_default();
-            (d.lint.name().to_string(), place, d.message.clone())
-        })
-        .collect();
-    overlay_html(&rows)
-}
-
-fn overlay_html(rows: &[(String, String, String)]) -> String {
-    let escape = crate::render::highlight::escape;
-    let mut items = String::new();
-    for (lint, place, message) in rows {
-        items.push_str(&format!(
-            "<li><code class=\"annexa-lint\">{}</code> <span class=\"annexa-place\">{}</span><br>{}</li>",
-            escape(lint),
-            escape(place),
-            escape(message)
-        ));
-    }
-    format!(
-        r#"<div id="annexa-overlay" role="alertdialog" aria-labelledby="annexa-overlay-title" style="position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#1a1a1a;border:2px solid #c62828;border-radius:8px;padding:1rem 1.25rem;font:14px/1.45 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.25)"><strong id="annexa-overlay-title" style="color:#b71c1c">annexa: {} {} — fix and save; this page reloads by itself</strong><ul style="margin:.5rem 0 0;padding-left:1.2rem">{items}</ul><button type="button" onclick="this.parentNode.remove()" style="position:absolute;top:.5rem;right:.75rem" aria-label="Hide">×</button></div>"#,
-        rows.len(),
-        if rows.len() == 1 { "error" } else { "errors" }
-    )
 }
