@@ -91,7 +91,7 @@ async function main() {
   const terms = new Set();
   for (const key of shardKeys) {
     const hex = Buffer.from(key, "utf8").toString("hex");
-    const grab = { annexaSearch: { shard: (_, data) => Object.keys(data).forEach((t) => terms.add(t)) } };
+    const grab = { annexaSearch: { shard: (_, data) => Object.keys(data).forEach((t) => t !== "*" && terms.add(t)) } };
     vm.runInNewContext(file(`search/shards/${hex}.js`), grab);
   }
   let queries;
@@ -135,11 +135,14 @@ async function main() {
     results.push([fixed + loaded, q]);
   }
   results.sort((a, b) => a[0] - b[0]);
+  const limit = Number(opt("--limit") || 153600);
+  const over = results.filter((r) => r[0] > limit).length;
   const median = results[Math.floor(results.length / 2)];
   const worst = results.slice(-5).reverse();
   console.log(`queries: ${results.length}; page and scripts: ${fixed} bytes`);
   console.log(`first query, bytes loaded (page, scripts and index files): median ${median[0]}, worst ${worst[0][0]}`);
   console.log(`worst: ${worst.map((w) => `${JSON.stringify(w[1])} ${w[0]}`).join(", ")}`);
+  console.log(`over ${limit} bytes: ${over} of ${results.length}`);
   console.log(`one-word answer different from the ranking of the shards: ${mismatches}`);
 }
 main();

@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::site::{assert_built, build};
+use common::site::{assert_built, build, many_ids};
 use common::{Repo, TODAY};
 use driver::{Browser, file_url, query_encode, serve};
 use serde_json::{Value, json};
@@ -401,6 +401,75 @@ fn search_shows_hostile_titles_as_text() {
     assert!(
         browser.dialog_open().is_none(),
         "the document page ran a script"
+    );
+    browser.assert_no_errors();
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: cargo test --test browser -- --ignored"]
+fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
+    // 1,200 ids split the `po` shards down to `pol-00` and keep prefix unions for `pol`, `pol-`
+    // and `pol-0`; notes of other lengths that name a few ids make their scores differ.
+    let mut repo = many_ids(60);
+    for i in 0..12 {
+        let ids: Vec<String> = (0..=i).map(|j| format!("pol-{:04}", j * 7)).collect();
+        repo = repo.file(
+            &format!("notes/n{i:02}.md"),
+            &format!(
+                "+++\ntitle = \"Note {i}\"\nowner = \"CISO\"\nlast_reviewed = 2026-06-01\n+++\n\n{}\n",
+                ids.join(" and ")
+            ),
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_built(&build(repo.path(), &out, TODAY, &[]));
+    let place = Place {
+        base: file_url(&out),
+        index: "index.html",
+    };
+    let mut browser = Browser::start();
+    let shown = |browser: &mut Browser, query: &str| {
+        let (links, status) = search(browser, &place, query);
+        let html = browser.run(
+            "return Array.prototype.map.call(document.querySelectorAll('#search-results li'),
+               function (li) { return li.innerHTML; });",
+        );
+        (links, status, html)
+    };
+    // Each one-word query (from its head) shows what the same terms ranked in the page from
+    // the shards and unions show, snippets included: `0140`'s is past the lead of the one
+    // policy that has it, cut from the rest of its text (`pol` would match `policy` early).
+    let queries = [
+        "pol", "pol-", "pol-0", "pol-01", "pol-014", "pol-0140", "policy", "pol-11",
+    ];
+    for query in queries.into_iter().chain(["0070", "0140"]) {
+        let (links, status, first) = shown(&mut browser, query);
+        assert!(!links.is_empty(), "{query:?} finds something: {status}");
+        let (_, _, again) = shown(&mut browser, &format!("{query} {query}"));
+        assert_eq!(first, again, "{query:?} from its head and from the shards");
+    }
+    let (links, status, _) = shown(&mut browser, "pol-0070 pol-0070");
+    assert_eq!(
+        links,
+        [
+            place.page("notes/n11/"),
+            place.page("notes/n10/"),
+            place.page("policies/p03/")
+        ],
+        "{status}"
+    );
+    let (links, status, _) = shown(&mut browser, "0140 0140");
+    assert_eq!(links, [place.page("policies/p07/")], "{status}");
+    let snippet = browser
+        .run("return document.querySelector('#search-results .result-snippet').textContent;");
+    assert_eq!(
+        snippet,
+        json!(
+            "…policy and report every breach to the security team at once. See pol-0140 \
+             pol-0141 pol-0142 pol-0143 pol-0144 pol-0145 pol-0146 pol-0147 pol-0148 pol-0149 \
+             pol-0150 pol-0151 pol-0152 pol-0153 pol-0154 pol-0155 pol-0156 pol-0157 pol-0158…"
+        )
     );
     browser.assert_no_errors();
 }

@@ -1061,8 +1061,8 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
     let server = start("small-site");
     let doc = server.root.join("procedures/backup.md");
     let good = std::fs::read_to_string(&doc).unwrap();
-    let text_file = "/search/text/0.js";
-    assert!(!get(server.port, text_file).body.contains("zebrafinch"));
+    let result_file = "/search/docs/1.js";
+    assert!(!get(server.port, result_file).body.contains("zebrafinch"));
     // Only the body changes (no link, heading or front matter): the page is rendered from the
     // analysis kept since the last rebuild, linted again: a placeholder in an approved
     // document is an error, shown with its line.
@@ -1088,7 +1088,7 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
     );
     // The search index is written after the page is served.
     assert!(
-        eventually(Duration::from_secs(5), || get(server.port, text_file)
+        eventually(Duration::from_secs(5), || get(server.port, result_file)
             .body
             .contains("zebrafinch")),
         "the search text is not updated"
@@ -1106,7 +1106,7 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
         "annexa: rebuilt 1 page in N ms (body text only)"
     );
     assert!(
-        eventually(Duration::from_secs(5), || !get(server.port, text_file)
+        eventually(Duration::from_secs(5), || !get(server.port, result_file)
             .body
             .contains("zebrafinch")),
         "the search text still holds the removed word"

@@ -140,8 +140,8 @@ impl<'p> Renderer<'p> {
         &self.doc_values
     }
 
-    /// Renders the documents of search chunk `chunk` (see [`search::CHUNK`]), writes the
-    /// chunk's search file, and hands each document's search data to `sink`.
+    /// Renders the documents of chunk `chunk` (see [`search::CHUNK`]), writes their search
+    /// result files, and hands each document's search data to `sink`.
     pub fn document_chunk<S: SearchSink>(
         &self,
         chunk: usize,
@@ -157,11 +157,11 @@ impl<'p> Renderer<'p> {
             entries.push(entry);
         }
         let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
-        search::write_chunk(out, chunk, &entries)
+        search::write_entries(out, first, &entries)
     }
 
     /// Renders the page of document `index`; returns its search fields, its search result
-    /// entry and its body as plain text (the caller writes the chunk file).
+    /// entry and its body as plain text (the caller writes the result files).
     pub fn document(
         &self,
         index: usize,

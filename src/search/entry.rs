@@ -1,7 +1,9 @@
-//! A document's search result entry (what a result shows: its fields, and apart from them the
-//! text of its body that snippets are cut from), and the chunk files that hold them: the
-//! fields in `search/docs/C.js`, the texts in `search/text/C.js`. A first one-word query loads
-//! no text file: its result list comes with its snippets' text windows (see `heads`).
+//! A document's search result entry (what a result shows: its fields, and the text of its body
+//! that snippets are cut from), and the files that hold it: `search/docs/N.js`, one a
+//! document, with the fields and the text's lead (its first [`LEAD_UNITS`] UTF-16 units), and
+//! `search/text/N.js` with the rest of the text, for documents whose text is longer. A result
+//! loads the rest only when its snippet is not inside the lead. A first one-word query loads
+//! neither text: its result list comes with its snippets' text windows (see `heads`).
 
 use super::SEARCH_DIR;
 use super::fields::SearchFields;
@@ -15,16 +17,25 @@ use crate::write::Tree;
 /// Characters of body text kept per document for snippets.
 const SNIPPET_TEXT_CHARS: usize = 4000;
 
-/// The search entry of document `index`, as two lines of script: what a result shows,
+/// UTF-16 units of a document's text in its result file (`search/docs/N.js`): a snippet whose
+/// first match starts 170 units (`AFTER` in `heads`) before the lead ends is cut from the lead
+/// alone (`enough()` in `search.js`).
+const LEAD_UNITS: usize = 1000;
+
+/// The search entry of document `index`, as up to three lines of script: what a result shows,
 /// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
-/// "m":summary,"c":"controls"});`, then the text of its body that snippets are cut from,
-/// `annexaSearch.text(index,"text");`. [`write_chunk`] writes each line to its own file.
+/// "m":summary,"c":"controls"});`, the lead of the text snippets are cut from and the length
+/// of the whole text in UTF-16 units, `annexaSearch.lead(index,length,"lead");`, and when the
+/// text is longer than its lead, the rest, `annexaSearch.text(index,"rest");`. [`write_entry`]
+/// writes the first two lines to one file and the third to another.
 pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String {
     let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+    let (lead, rest, units) = split_lead(&text);
     let summary = fields.summary.unwrap_or_default();
     let mut entry = String::with_capacity(text.len() + summary.len() + 256);
+    let mut number = itoa::Buffer::new();
     entry.push_str("annexaSearch.doc(");
-    entry.push_str(itoa::Buffer::new().format(index));
+    entry.push_str(number.format(index));
     let values: [(&str, &str); 7] = [
         ("{\"u\":", fields.url),
         (",\"t\":", fields.title),
@@ -46,45 +57,94 @@ pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String 
         }
         push_script_string_content(&mut entry, control);
     }
-    entry.push_str("\"});\nannexaSearch.text(");
-    entry.push_str(itoa::Buffer::new().format(index));
+    entry.push_str("\"});\nannexaSearch.lead(");
+    entry.push_str(number.format(index));
     entry.push(',');
-    push_script_string(&mut entry, &text);
+    entry.push_str(number.format(units));
+    entry.push(',');
+    push_script_string(&mut entry, lead);
     entry.push_str(");\n");
+    if !rest.is_empty() {
+        entry.push_str("annexaSearch.text(");
+        entry.push_str(number.format(index));
+        entry.push(',');
+        push_script_string(&mut entry, rest);
+        entry.push_str(");\n");
+    }
     entry
 }
 
-/// The two lines of an entry of [`doc_entry`]: its fields, and its text line.
-pub(super) fn entry_lines(entry: &str) -> (&str, &str) {
-    let split = entry.find('\n').map_or(entry.len(), |i| i + 1);
+/// `text` split after its first [`LEAD_UNITS`] UTF-16 units (never inside a character), and
+/// its length in UTF-16 units.
+fn split_lead(text: &str) -> (&str, &str, usize) {
+    if text.is_ascii() {
+        let (lead, rest) = text.split_at(text.len().min(LEAD_UNITS));
+        return (lead, rest, text.len());
+    }
+    let mut units = 0;
+    let mut split = text.len();
+    for (at, c) in text.char_indices() {
+        if units + c.len_utf16() > LEAD_UNITS && split == text.len() {
+            split = at;
+        }
+        units += c.len_utf16();
+    }
+    let (lead, rest) = text.split_at(split);
+    (lead, rest, units)
+}
+
+/// The part of an entry of [`doc_entry`] for `search/docs/N.js` (its fields and lead), and the
+/// part for `search/text/N.js` (the rest of its text; empty when the lead holds it all).
+pub(super) fn entry_files(entry: &str) -> (&str, &str) {
+    let split = entry
+        .find("\nannexaSearch.text(")
+        .map_or(entry.len(), |i| i + 1);
     entry.split_at(split)
 }
 
-/// The snippet text of an entry of [`doc_entry`], unescaped.
-pub(super) fn entry_text(entry: &str) -> String {
-    let line = entry_lines(entry).1;
-    let start = line.find('"').map_or(line.len(), |i| i + 1);
+/// The string argument of the last call in `line` (a line of [`doc_entry`]), unescaped.
+fn string_of(line: &str) -> String {
+    let start = line.find(",\"").map_or(line.len(), |i| i + 2);
     let end = line.rfind('"').filter(|&end| end >= start).unwrap_or(start);
     unescape_script_string(&line[start..end])
+}
+
+/// The snippet text of an entry of [`doc_entry`] (its lead and rest), unescaped.
+pub(super) fn entry_text(entry: &str) -> String {
+    let (fields_and_lead, rest) = entry_files(entry);
+    let lead_line = fields_and_lead
+        .find("\nannexaSearch.lead(")
+        .map_or("", |i| &fields_and_lead[i + 1..]);
+    let mut text = string_of(lead_line);
+    if !rest.is_empty() {
+        text.push_str(&string_of(rest));
+    }
+    text
 }
 
 /// Whether the fields of an entry of [`doc_entry`] hold a summary (`"m"` is not empty; a quote
 /// inside a value is escaped, so the pattern cannot occur there).
 pub(super) fn entry_has_summary(entry: &str) -> bool {
-    !entry_lines(entry).0.contains(",\"m\":\"\",\"c\":")
+    !entry.contains(",\"m\":\"\",\"c\":")
 }
 
-/// Writes `search/docs/C.js` and `search/text/C.js`, the fields and the texts of the documents
-/// of chunk `chunk` (entries of [`doc_entry`]).
-pub fn write_chunk(out: &Tree, chunk: usize, entries: &[&str]) -> Result<(), Fatal> {
-    let (mut docs, mut texts) = (String::new(), String::new());
-    for entry in entries {
-        let (fields, text) = entry_lines(entry);
-        docs.push_str(fields);
-        texts.push_str(text);
+/// Writes the result files of the documents from `first` on (entries of [`doc_entry`], in
+/// order): `search/docs/N.js`, and `search/text/N.js` for a text longer than its lead.
+pub fn write_entries(out: &Tree, first: usize, entries: &[&str]) -> Result<(), Fatal> {
+    for (i, entry) in entries.iter().enumerate() {
+        write_entry(out, first + i, entry)?;
     }
-    write_script(out, &format!("{SEARCH_DIR}/docs/{chunk}.js"), &docs)?;
-    write_script(out, &format!("{SEARCH_DIR}/text/{chunk}.js"), &texts)
+    Ok(())
+}
+
+/// Writes the result files of document `index` from its entry (see [`write_entries`]).
+pub fn write_entry(out: &Tree, index: usize, entry: &str) -> Result<(), Fatal> {
+    let (docs, rest) = entry_files(entry);
+    write_script(out, &format!("{SEARCH_DIR}/docs/{index}.js"), docs)?;
+    if !rest.is_empty() {
+        write_script(out, &format!("{SEARCH_DIR}/text/{index}.js"), rest)?;
+    }
+    Ok(())
 }
 
 /// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
@@ -190,9 +250,47 @@ mod tests {
                 r#"annexaSearch.doc(3,{"u":"a/","t":"A \"quoted\" \u003ctitle>","i":"","o":"","#,
                 r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01""#,
                 "});\n",
-                r#"annexaSearch.text(3,"some body");"#,
+                r#"annexaSearch.lead(3,9,"some body");"#,
                 "\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_long_text_is_split_after_its_lead_and_joined_again() {
+        let fields = SearchFields {
+            url: "a/",
+            title: "A",
+            id: None,
+            owner: None,
+            kind: "other",
+            status: "draft",
+            summary: Some("Sum"),
+            tags: &[],
+            controls: Vec::new(),
+        };
+        // 999 units, then a character of two UTF-16 units: the lead stops before it.
+        let body = format!("{}\u{1F512}ab \"c\"", "x".repeat(999));
+        let entry = doc_entry(7, &fields, &body);
+        let (docs, rest) = entry_files(&entry);
+        assert_eq!(
+            docs,
+            format!(
+                "annexaSearch.doc(7,{{\"u\":\"a/\",\"t\":\"A\",\"i\":\"\",\"o\":\"\",\"k\":\"other\",\
+                 \"s\":\"draft\",\"m\":\"Sum\",\"c\":\"\"}});\nannexaSearch.lead(7,1007,\"{}\");\n",
+                "x".repeat(999)
+            )
+        );
+        assert_eq!(rest, "annexaSearch.text(7,\"\u{1F512}ab \\\"c\\\"\");\n");
+        assert_eq!(entry_text(&entry), body);
+        assert!(entry_has_summary(&entry));
+        // One unit more fits the lead exactly: nothing is left for the rest.
+        let short = doc_entry(7, &fields, &"y".repeat(1000));
+        assert_eq!(entry_files(&short).1, "");
+        assert_eq!(entry_text(&short), "y".repeat(1000));
+        assert_eq!(
+            entry_files(&doc_entry(7, &fields, &"y".repeat(1001))).1,
+            "annexaSearch.text(7,\"y\");\n"
         );
     }
 

@@ -24,7 +24,7 @@ use crate::write::Tree;
 /// Results on a page, and so in a head (`PAGE` in `search.js`).
 pub const PAGE: usize = 20;
 /// The weight of a term that the last word of a query matches as a prefix (`PREFIX_WEIGHT`).
-const PREFIX_WEIGHT: f64 = 0.8;
+pub(super) const PREFIX_WEIGHT: f64 = 0.8;
 /// UTF-16 units of text that a snippet shows before and after its first match (`snippet()`).
 const BEFORE: usize = 70;
 const AFTER: usize = 170;
@@ -78,7 +78,6 @@ impl Postings<'_> {
         let start = self
             .terms
             .partition_point(|(t, _)| t.as_str() < term.as_str());
-        let n = self.documents as f64;
         for (t, postings) in self.terms[start..]
             .iter()
             .take_while(|(t, _)| t.starts_with(term.as_str()))
@@ -90,8 +89,7 @@ impl Postings<'_> {
             } else {
                 continue;
             };
-            let df = postings.len() as f64;
-            let w = (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * weight;
+            let w = term_weight(postings.len(), self.documents, weight);
             for &(doc, score) in postings {
                 scratch.offer(doc, f64::from(score) * w);
             }
@@ -120,6 +118,13 @@ impl Postings<'_> {
         }
         totals.unwrap_or_default()
     }
+}
+
+/// What a score of a term found in `df` of `documents` documents is multiplied by: its IDF
+/// times `weight` (`idf(df) * weight` in `search.js`, the same floating-point operations).
+pub(super) fn term_weight(df: usize, documents: usize, weight: f64) -> f64 {
+    let (n, df) = (documents as f64, df as f64);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * weight
 }
 
 /// Scores of the documents both lists hold (both by document), summed: `a`'s plus `b`'s.

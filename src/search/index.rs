@@ -2,21 +2,21 @@
 //! scored with BM25's term-frequency part and written as shards by term prefix, with
 //! `search/meta.js`.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
+use super::SEARCH_DIR;
 use super::entry::{entry_has_summary, entry_text};
 use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::heads::{self, Postings, Texts};
 use super::packed::push_packed;
 use super::script::{push_script_string, write_script};
-use super::{CHUNK, SEARCH_DIR};
+use super::shards;
 use crate::error::Fatal;
 use crate::write::Tree;
 
-/// Shards larger than this (bytes of script) are split by one more character.
-const SHARD_SPLIT_BYTES: usize = 48 * 1024;
+/// Shards larger than this (bytes of script) are split by one more character, again and again
+/// until each is small enough or holds a single term.
+const SHARD_SPLIT_BYTES: usize = 16 * 1024;
 
 /// A term looked up in [`SearchIndex`]: it hashes like the `String` keys, and compares with
 /// them inline, which for words of a few bytes costs less than a call to `memcmp` (this lookup
@@ -154,36 +154,22 @@ impl SearchIndex {
                 (term, scores)
             })
             .collect();
-        let entries: Vec<(String, String)> = scored
+        let entries: Vec<String> = scored
             .par_iter()
-            .map(|(term, list)| (term.clone(), posting_entry(term, list)))
+            .map(|(term, list)| posting_entry(term, list))
             .collect();
-        let shards = shard(&entries);
+        let shards = shards::shard(
+            &shards::Terms {
+                scored: &scored,
+                entries: &entries,
+                documents: n,
+            },
+            SHARD_SPLIT_BYTES,
+        );
         drop(entries);
-        let bytes = shards
-            .par_iter()
-            .map(|(key, body)| {
-                let mut text = String::with_capacity(body.len() + key.len() + 32);
-                text.push_str("annexaSearch.shard(");
-                push_script_string(&mut text, key);
-                text.push_str(",{");
-                text.push_str(body);
-                text.push_str("});\n");
-                write_script(
-                    out,
-                    &format!("{SEARCH_DIR}/shards/{}.js", shard_file(key)),
-                    &text,
-                )?;
-                Ok(text.len())
-            })
-            .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
-        let split: rustc_hash::FxHashSet<String> = shards
-            .keys()
-            .filter(|key| key.chars().count() == 3)
-            .map(|key| prefix(key, 2))
-            .collect();
-        let shard_count = shards.len();
-        let shard_keys: Vec<String> = shards.into_keys().collect();
+        let bytes = shards.write(out)?;
+        let split = shards.split_pairs();
+        let shard_count = shards.shards.len();
         let ranked = heads::rank_all(&Postings {
             terms: &scored,
             documents: n,
@@ -210,20 +196,27 @@ impl SearchIndex {
             shards: shard_count,
             bytes: bytes + head_bytes,
         };
-        let mut meta = format!(
-            "annexaSearch.meta({{\"n\":{n},\"chunk\":{CHUNK},\"heads\":{buckets},\"shards\":["
-        );
-        for (i, key) in shard_keys.iter().enumerate() {
-            if i > 0 {
-                meta.push(',');
-            }
-            push_script_string(&mut meta, key);
-        }
-        meta.push_str("]});\n");
+        let mut meta = format!("annexaSearch.meta({{\"n\":{n},\"heads\":{buckets},\"shards\":");
+        push_keys(&mut meta, shards.shards.keys());
+        meta.push_str(",\"unions\":");
+        push_keys(&mut meta, shards.unions.keys());
+        meta.push_str("});\n");
         stats.bytes += meta.len();
         write_script(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
         Ok(stats)
     }
+}
+
+/// Appends `keys` as a JSON list of strings.
+fn push_keys<'a>(out: &mut String, keys: impl Iterator<Item = &'a String>) {
+    out.push('[');
+    for (i, key) in keys.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_script_string(out, key);
+    }
+    out.push(']');
 }
 
 /// Sizes of a written index.
@@ -238,65 +231,23 @@ pub struct IndexStats {
 }
 
 /// BM25's term-frequency part of `count` weighted occurrences in a document of weighted length
-/// `length` (`average` over all), as a whole number from 1 to 255.
+/// `length` (`average` over all), as a whole number from 1 to 100.
 fn score(count: u32, length: u32, average: f64) -> u8 {
     let norm = 1.2 * (0.25 + 0.75 * f64::from(length) / average);
     let tf = f64::from(count);
     (tf * 2.2 / (tf + norm) * 100.0 / 2.2)
         .round()
-        .clamp(1.0, 255.0) as u8
+        .clamp(1.0, 100.0) as u8
 }
 
 /// One term's posting list as a script entry: `"term":"packed postings"` (see `packed`).
-fn posting_entry(term: &str, list: &[(u32, u8)]) -> String {
+pub(super) fn posting_entry(term: &str, list: &[(u32, u8)]) -> String {
     let mut entry = String::with_capacity(list.len() * 3 + term.len() + 6);
     push_script_string(&mut entry, term);
     entry.push_str(":\"");
     push_packed(&mut entry, list);
     entry.push('"');
     entry
-}
-
-/// Groups the posting entries of `entries` (sorted by term) into shards keyed by their terms'
-/// first two characters, splitting large shards by a third character (terms of two characters
-/// or fewer stay in the two-character shard).
-fn shard(entries: &[(String, String)]) -> BTreeMap<String, String> {
-    let mut groups: BTreeMap<String, Vec<(&String, &String)>> = BTreeMap::new();
-    for (term, entry) in entries {
-        groups
-            .entry(prefix(term, 2))
-            .or_default()
-            .push((term, entry));
-    }
-    let mut shards = BTreeMap::new();
-    for (key, entries) in groups {
-        let size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
-        if size <= SHARD_SPLIT_BYTES {
-            shards.insert(key, join(entries.iter().map(|(_, e)| e.as_str())));
-            continue;
-        }
-        let mut split: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        for (term, entry) in &entries {
-            split.entry(prefix(term, 3)).or_default().push(entry);
-        }
-        for (sub, list) in split {
-            shards.insert(sub, join(list.into_iter()));
-        }
-    }
-    shards
-}
-
-fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
-    parts.collect::<Vec<_>>().join(",")
-}
-
-fn prefix(term: &str, chars: usize) -> String {
-    term.chars().take(chars).collect()
-}
-
-/// A shard's file name: the UTF-8 bytes of its key in hex (the JavaScript computes the same).
-pub fn shard_file(key: &str) -> String {
-    key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

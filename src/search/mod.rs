@@ -1,5 +1,5 @@
 //! The search index: an inverted index split into small shards by term prefix, plus one small
-//! file per document for result titles and snippets. Every file is a script that hands its data
+//! file per document for result titles and snippets (and one more for the rest of a long text). Every file is a script that hands its data
 //! to `annexaSearch`, so the index loads from disk (file://) as well as over HTTP, and a query
 //! fetches only the shards of its terms and the files of the results it shows.
 //!
@@ -7,7 +7,8 @@
 //! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
 //!
 //! One job a file: `tokenize` (the terms of a text), `fields` (a document's weighted terms),
-//! `entry` (its result entry and the chunk files), `index` (the inverted index and its shards), `packed` (posting lists as strings),
+//! `entry` (its result entry and files), `index` (the inverted index), `shards` (its terms grouped
+//! into files by prefix), `packed` (posting lists as strings),
 //! `script` (script-safe strings and writing the files), `sink` (where rendered documents'
 //! search data goes, for `build` and `serve`) and `scan` (the byte classes and eight-byte
 //! scans they share).
@@ -19,20 +20,22 @@ mod index;
 mod packed;
 mod scan;
 mod script;
+mod shards;
 mod sink;
 mod tokenize;
 
-pub use entry::{doc_entry, write_chunk};
+pub use entry::{doc_entry, write_entries};
 pub use fields::{DocTerms, SearchFields};
 pub use heads::bucket;
-pub use index::{IndexStats, SearchIndex, shard_file};
-pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_chunk, write_kept_index};
+pub use index::{IndexStats, SearchIndex};
+pub use shards::shard_file;
+pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_entry, write_kept_index};
 pub use tokenize::terms;
 
 /// Where the index lives in the site.
 pub const SEARCH_DIR: &str = "search";
 
-/// Documents per search file: a result list loads only the files of the results it shows.
+/// Documents rendered, and their search entries written, as one task.
 pub const CHUNK: usize = 8;
 
 /// Field weights, as multiples of a body occurrence.

@@ -1,27 +1,30 @@
-//! Posting lists packed into script strings: for each posting, the gap from the previous
-//! document (the first from 0) and the score, each a number in base-45 digits. A digit is one
-//! ASCII character from `#` to `}` without `\`, so the string needs no escapes: the 45 lower
-//! values end a number, the 45 upper ones say that more digits follow (most significant
-//! first). `search.js` reads it back with `unpack()`.
+//! Posting lists packed into script strings: each posting, a document and its score (1 to
+//! 100), is one number, the documents skipped since the previous posting (for the first, the
+//! document itself) times 100 plus the score less 1, in base-45 digits. A digit is one ASCII
+//! character from `#` to `}` without `\`, so the string needs no escapes: the 45 lower values
+//! end a number, the 45 upper ones say that more digits follow (most significant first).
+//! `search.js` reads it back with `unpack()`.
 //!
-//! The postings `[3,94,3316,45]` take 14 bytes as JSON and 8 packed (`&R'Qm?Q#`); a posting
-//! of a document a few after the one before it takes 2 or 3.
+//! The postings `[3,94,3316,45]` take 14 bytes as JSON and 6 packed (`XDSmjO`); a posting of
+//! the document after the one before it takes 2 bytes, or 1 with a score of 45 or less.
 
 /// Digits of each value: the lower half ends a number, the upper half continues it.
-const BASE: u32 = 45;
+const BASE: u64 = 45;
+/// Scores run from 1 to this.
+const SCORES: u64 = 100;
 /// The character of digit value 0 (`#`).
 const FIRST: u8 = b'#';
 
 /// The character of digit value `value` (0 to 89): `#` onwards, skipping `\`.
-fn digit(value: u32) -> char {
+fn digit(value: u64) -> char {
     debug_assert!(value < 2 * BASE);
     let code = FIRST + value as u8;
     char::from(if code >= b'\\' { code + 1 } else { code })
 }
 
 /// Appends `n` in base-45 digits to `out`.
-fn push_number(out: &mut String, mut n: u32) {
-    let mut digits = [0u32; 6];
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u64; 12];
     let mut count = 0;
     loop {
         digits[count] = n % BASE;
@@ -37,44 +40,63 @@ fn push_number(out: &mut String, mut n: u32) {
     out.push(digit(digits[0]));
 }
 
-/// Appends the packed form of `list` (documents in increasing order, with their scores) to
-/// `out`, without quotes.
+/// Appends the packed form of `list` (documents in increasing order, with their scores from 1
+/// to 100) to `out`, without quotes.
 pub(super) fn push_packed(out: &mut String, list: &[(u32, u8)]) {
-    let mut previous = 0;
+    let mut next = 0;
     for &(doc, score) in list {
-        push_number(out, doc - previous);
-        push_number(out, u32::from(score));
-        previous = doc;
+        push_posting(out, u64::from(doc - next), u64::from(score));
+        next = doc + 1;
     }
+}
+
+/// Appends the packed form of `list`, postings `(document, class, score)` with a class each
+/// below `classes` (the prefix unions of `shards`), to `out`: as [`push_packed`], with the
+/// documents skipped times `classes` plus the class in place of the documents skipped.
+pub(super) fn push_classed(out: &mut String, list: &[(u32, u32, u8)], classes: u32) {
+    let mut next = 0;
+    for &(doc, class, score) in list {
+        let skipped = u64::from(doc - next) * u64::from(classes) + u64::from(class);
+        push_posting(out, skipped, u64::from(score));
+        next = doc + 1;
+    }
+}
+
+/// Appends one posting: `skipped` times 100 plus the score less 1.
+fn push_posting(out: &mut String, skipped: u64, score: u64) {
+    push_number(out, skipped * SCORES + score.clamp(1, SCORES) - 1);
 }
 
 /// The postings of a packed string, as `search.js` reads them: `[doc, score, doc, score, …]`.
 /// `None` for a character that is no digit, or a number left unfinished.
 #[cfg(test)]
-pub(super) fn unpack(text: &str) -> Option<Vec<u32>> {
+pub(super) fn unpack(text: &str) -> Option<Vec<u64>> {
+    let triples = unpack_classed(text, 1)?;
+    Some(triples.chunks(3).flat_map(|t| [t[0], t[1]]).collect())
+}
+
+/// The postings of a string of [`push_classed`]: `[doc, score, class, …]`.
+#[cfg(test)]
+pub(super) fn unpack_classed(text: &str, classes: u64) -> Option<Vec<u64>> {
     let mut out = Vec::new();
-    let (mut n, mut doc, mut first) = (0u32, 0u32, true);
+    let (mut n, mut next, mut open) = (0u64, 0u64, false);
     for c in text.bytes() {
         let value = match c {
-            b'#'..=b'[' => u32::from(c - FIRST),
-            b']'..=b'}' => u32::from(c - FIRST - 1),
+            b'#'..=b'[' => u64::from(c - FIRST),
+            b']'..=b'}' => u64::from(c - FIRST - 1),
             _ => return None,
         };
-        if value >= BASE {
-            n = n * BASE + (value - BASE);
+        n = n * BASE + value % BASE;
+        open = value >= BASE;
+        if open {
             continue;
         }
-        n = n * BASE + value;
-        if first {
-            doc += n;
-            out.push(doc);
-        } else {
-            out.push(n);
-        }
-        first = !first;
+        let doc = next + n / SCORES / classes;
+        out.extend([doc, n % SCORES + 1, n / SCORES % classes]);
+        next = doc + 1;
         n = 0;
     }
-    (first && n == 0).then_some(out)
+    (!open).then_some(out)
 }
 
 #[cfg(test)]
@@ -91,10 +113,14 @@ mod tests {
     #[test]
     fn postings_pack_to_these_characters() {
         assert_eq!(packed(&[]), "");
-        // 0 and 94 (2·45 + 4); a gap of 3316 (1·45² + 28·45 + 31) and 45 (1·45 + 0).
-        assert_eq!(packed(&[(0, 94), (3316, 45)]), "#R'QmBQ#");
-        assert_eq!(packed(&[(3, 94), (3316, 45)]), "&R'Qm?Q#");
-        assert_eq!(packed(&[(3, 1), (4, 44)]), "&$$O");
+        // Document 0 with score 94: 93 (2·45 + 3); 3316 with 45: 3315 skipped, 331,544
+        // (3·45³ + 28·45² + 32·45 + 29).
+        assert_eq!(packed(&[(0, 94), (3316, 45)]), "R&Smq@");
+        // Document 3 with 94: 393 (8·45 + 33); then 3312 skipped: 331,244
+        // (3·45³ + 28·45² + 25·45 + 44).
+        assert_eq!(packed(&[(3, 94), (3316, 45)]), "XDSmjO");
+        // The next document with a score of 45 or less is one character; 46 to 100, two.
+        assert_eq!(packed(&[(0, 1), (1, 45), (2, 46), (3, 100)]), "#OQ#R,");
         // The 45 ending digits run from `#` to `O`, the continuing ones from `P` to `}`,
         // without `\`.
         let digits: String = (0..90).map(digit).collect();
@@ -102,12 +128,22 @@ mod tests {
             digits,
             "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
         );
-        assert_eq!(unpack("#R'QmBQ#"), Some(vec![0, 94, 3316, 45]));
+        assert_eq!(unpack("R&Smq@"), Some(vec![0, 94, 3316, 45]));
+    }
+
+    #[test]
+    fn classed_postings_carry_their_class() {
+        let mut out = String::new();
+        // Document 0 of class 1 with 50: (0·3 + 1)·100 + 49 = 149; document 2 of class 2 with
+        // 7: (1·3 + 2)·100 + 6 = 506.
+        push_classed(&mut out, &[(0, 1, 50), (2, 2, 7)], 3);
+        assert_eq!(out, "S1[.");
+        assert_eq!(unpack_classed(&out, 3), Some(vec![0, 50, 1, 2, 7, 2]));
     }
 
     #[test]
     fn unfinished_or_foreign_text_is_refused() {
-        assert_eq!(unpack("#"), None);
+        assert_eq!(unpack("P"), None);
         assert_eq!(unpack("#P"), None);
         assert_eq!(unpack("#\\"), None);
         assert_eq!(unpack("# "), None);
@@ -116,7 +152,7 @@ mod tests {
     proptest! {
         #[test]
         fn packing_is_undone_by_unpacking(
-            gaps in proptest::collection::vec((0u32..200_000, 1u8..=255), 0..40)
+            gaps in proptest::collection::vec((0u32..200_000, 1u8..=100), 0..40)
         ) {
             let mut doc = 0u32;
             let list: Vec<(u32, u8)> = gaps
@@ -130,7 +166,10 @@ mod tests {
             let text = packed(&list);
             let is_digit = |b: u8| (FIRST..=b'}').contains(&b) && b != b'\\';
             prop_assert!(text.bytes().all(is_digit), "{}", text);
-            let flat: Vec<u32> = list.iter().flat_map(|&(d, s)| [d, u32::from(s)]).collect();
+            let flat: Vec<u64> = list
+                .iter()
+                .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
+                .collect();
             prop_assert_eq!(unpack(&text), Some(flat));
         }
     }

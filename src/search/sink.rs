@@ -1,8 +1,7 @@
 //! Where rendered documents' search data goes: straight into the index (`build`), or kept per
-//! document for `serve`, which re-indexes and rewrites chunk files after a partial rebuild.
+//! document for `serve`, which re-indexes and rewrites result files after a partial rebuild.
 
-use super::CHUNK;
-use super::entry::write_chunk;
+use super::entry::write_entry;
 use super::fields::{DocTerms, SearchFields};
 use super::index::{IndexStats, SearchIndex};
 use crate::error::Fatal;
@@ -41,7 +40,7 @@ impl SearchSink for SearchIndex {
 /// One document's search data, kept between rebuilds.
 #[derive(Debug)]
 pub struct KeptDoc {
-    /// Its result entry (a line of its chunk file).
+    /// Its result entry (the lines of its result files).
     pub entry: String,
     /// Its weighted terms.
     pub terms: DocTerms,
@@ -91,10 +90,10 @@ pub fn write_kept_index(out: &Tree, docs: &[KeptDoc]) -> Result<IndexStats, Fata
     index.write(out)
 }
 
-/// Rewrites chunk file `chunk` from kept documents.
-pub fn write_kept_chunk(out: &Tree, docs: &[KeptDoc], chunk: usize) -> Result<(), Fatal> {
-    let first = chunk * CHUNK;
-    let end = (first + CHUNK).min(docs.len());
-    let entries: Vec<&str> = docs[first..end].iter().map(|d| d.entry.as_str()).collect();
-    write_chunk(out, chunk, &entries)
+/// Rewrites the result files of kept document `index`.
+pub fn write_kept_entry(out: &Tree, docs: &[KeptDoc], index: usize) -> Result<(), Fatal> {
+    match docs.get(index) {
+        Some(doc) => write_entry(out, index, &doc.entry),
+        None => Ok(()),
+    }
 }

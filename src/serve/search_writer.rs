@@ -18,7 +18,7 @@ enum Job {
         written: Written,
         docs: Vec<KeptDoc>,
     },
-    /// Documents rendered again (by index, with their search data): their chunks and the index
+    /// Documents rendered again (by index, with their search data): their result files and the index
     /// are written again.
     Update(Vec<(usize, KeptDoc)>),
 }
@@ -53,7 +53,7 @@ impl SearchWriter {
         self.send(Job::Reset { dir, written, docs });
     }
 
-    /// Writes the chunks of the documents `rendered` and the index again.
+    /// Writes the result files of the documents `rendered` and the index again.
     pub fn update(&self, rendered: Vec<(usize, KeptDoc)>) {
         if !rendered.is_empty() {
             self.send(Job::Update(rendered));
@@ -118,12 +118,12 @@ fn run(rx: &mpsc::Receiver<Job>, pending: &(Mutex<usize>, Condvar), shared: &Sha
         let mut jobs = vec![first];
         jobs.extend(rx.try_iter());
         let n = jobs.len();
-        let mut chunks = BTreeSet::new();
+        let mut changed = BTreeSet::new();
         for job in jobs {
             match job {
                 Job::Reset { dir, written, docs } => {
                     state = Some(State { dir, written, docs });
-                    chunks.clear();
+                    changed.clear();
                 }
                 Job::Update(rendered) => {
                     let Some(state) = state.as_mut() else {
@@ -131,7 +131,7 @@ fn run(rx: &mpsc::Receiver<Job>, pending: &(Mutex<usize>, Condvar), shared: &Sha
                     };
                     for (i, doc) in rendered {
                         if let Some(slot) = state.docs.get_mut(i) {
-                            chunks.insert(i / search::CHUNK);
+                            changed.insert(i);
                             *slot = doc;
                         }
                     }
@@ -139,10 +139,10 @@ fn run(rx: &mpsc::Receiver<Job>, pending: &(Mutex<usize>, Condvar), shared: &Sha
             }
         }
         if let Some(state) = &state
-            && !chunks.is_empty()
+            && !changed.is_empty()
         {
             let started = std::time::Instant::now();
-            match write(state, &chunks) {
+            match write(state, &changed) {
                 Err(e) => shared.note(format!("annexa: the search index was not updated: {}", e.0)),
                 // Stage timings go through the notes too: `serve` holds standard error.
                 Ok(()) if std::env::var_os("ANNEXA_TIMINGS").is_some() => shared.note(format!(
@@ -156,10 +156,10 @@ fn run(rx: &mpsc::Receiver<Job>, pending: &(Mutex<usize>, Condvar), shared: &Sha
     }
 }
 
-fn write(state: &State, chunks: &BTreeSet<usize>) -> Result<(), crate::error::Fatal> {
+fn write(state: &State, changed: &BTreeSet<usize>) -> Result<(), crate::error::Fatal> {
     let dir = Tree::remembering(&state.dir, &state.written);
-    for &chunk in chunks {
-        search::write_kept_chunk(&dir, &state.docs, chunk)?;
+    for &index in changed {
+        search::write_kept_entry(&dir, &state.docs, index)?;
     }
     search::write_kept_index(&dir, &state.docs)?;
     Ok(())
@@ -204,13 +204,13 @@ mod tests {
         (writer, shared)
     }
 
-    /// What the writer wrote into `dir`: the text chunk of document 1234 and the index's meta.
+    /// What the writer wrote into `dir`: the result file of document 1234 and the index's meta.
     fn written(dir: &std::path::Path) -> (bool, bool) {
         let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap_or_default();
-        let chunk = read(&format!("search/text/{}.js", 1234 / search::CHUNK));
+        let result = read("search/docs/1234.js");
         let meta = read("search/meta.js");
         (
-            chunk.contains("Backups of zebrafinch run nightly"),
+            result.contains("Backups of zebrafinch run nightly"),
             meta.starts_with("annexaSearch.meta({\"n\":1500,"),
         )
     }

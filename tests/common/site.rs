@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use super::annexa;
+use super::{Repo, annexa};
 
 /// `annexa build DIR -o OUT --today TODAY ARGS…`.
 pub fn build(dir: &Path, out: &Path, today: &str, args: &[&str]) -> Output {
@@ -607,4 +607,25 @@ pub fn fixed_pages() -> Vec<String> {
         .filter(|r| !r.pattern.contains('{'))
         .map(|r| file_of(r.pattern))
         .collect()
+}
+
+/// A repository of `docs` policies whose ids split the search shards (tests/search.rs), each
+/// with a body of about 1,100 characters that ends in twenty ids of its own (`pol-0000` to
+/// `pol-0019` in the first, and so on).
+pub fn many_ids(docs: usize) -> Repo {
+    let mut repo = Repo::new();
+    let filler = "Staff keep the rules of this policy and report every breach to the security \
+                  team at once. ";
+    for i in 0..docs {
+        let ids: Vec<String> = (0..20).map(|j| format!("pol-{:04}", i * 20 + j)).collect();
+        repo = repo.file(
+            &format!("policies/p{i:02}.md"),
+            &format!(
+                "+++\ntitle = \"Policy {i}\"\nowner = \"CISO\"\nlast_reviewed = 2026-06-01\n+++\n\n{}\nSee {}.\n",
+                filler.repeat(12),
+                ids.join(" ")
+            ),
+        );
+    }
+    repo
 }

@@ -1,9 +1,10 @@
 /* annexa search: loads the index written by the build by injecting script tags, so it works from
    disk (file://) as over HTTP. A query of one word loads its head (search/heads/H.js: the result
    count, the first page of results in rank order and the text windows of their snippets) and
-   the fields of the results shown (search/docs/C.js, a few documents each). Other queries, and
-   "Show more", rank from the shards of the query's terms (search/shards/*.js) and cut snippets
-   from the documents' texts (search/text/C.js). */
+   the result file of each result shown (search/docs/N.js: its fields and the first part of its
+   text). Other queries, and "Show more", rank from the shards of the query's terms
+   (search/shards/*.js) and cut snippets from the first part of each text, or when the snippet
+   lies further on, from the whole text (the rest in search/text/N.js). */
 (function () {
   "use strict";
 
@@ -26,9 +27,12 @@
 
   var meta = null;          // { n, shards }
   var shardKeys = null;     // Set of shard keys
+  var unionKeys = null;     // Set of the keys with a prefix union
   var shards = {};          // key -> { term: packed postings, unpacked when first ranked }
+  var unions = {};          // key -> [[df, ...], packed postings, unpacked when first ranked]
   var docs = {};            // N -> document entry
-  var texts = {};           // N -> snippet text
+  var leads = {};           // N -> [length of the whole text, its first part]
+  var texts = {};           // N -> the rest of the text
   var heads = {};           // H -> { key: [count, [doc, offset, length, window, ...]] }
   var loading = {};         // url -> Promise
   var metaWaiters = [];
@@ -41,11 +45,14 @@
     meta: function (m) {
       meta = m;
       shardKeys = new Set(m.shards);
+      unionKeys = new Set(m.unions || []);
       metaWaiters.splice(0).forEach(function (f) { f(); });
     },
     shard: function (key, data) { shards[key] = data; },
+    union: function (key, data) { unions[key] = data; },
     heads: function (h, data) { heads[h] = data; },
     doc: function (n, d) { docs[n] = d; },
+    lead: function (n, length, x) { leads[n] = [length, x]; },
     text: function (n, x) { texts[n] = x; },
     // Runs a query (for tests and benches/search-check.js); resolves once results are shown.
     search: function (text) { return search(text); }
@@ -114,13 +121,16 @@
     }).join("");
   }
 
-  /* The shard that holds a term, and every term starting with it when the term is long enough
-     (3+ characters, or 2 when that shard was not split). */
+  /* The shard that would hold a term: the one of the longest key that begins it (a shard too
+     large is split by one more character, src/search/index.rs). */
   function shardFor(term) {
-    var k3 = chars(term, 3);
-    if (Array.from(term).length >= 3 && shardKeys.has(k3)) return k3;
-    return chars(term, 2);
+    for (var n = Array.from(term).length; n > 0; n--) {
+      var key = chars(term, n);
+      if (shardKeys.has(key)) return key;
+    }
+    return null;
   }
+
 
   function prefixable(q) {
     if (!q.prefix) return false;
@@ -140,19 +150,24 @@
   }
 
   /* A term's postings as [doc, score, doc, score, ...], from the packed string the build
-     wrote (src/search/packed.rs): base-45 digits, one character each from "#" to "}" without
-     the backslash; the lower 45 end a number, the upper 45 continue it. Each posting is the
-     gap from the previous document, then the score. */
-  function unpack(text) {
+     wrote (src/search/packed.rs): one number a posting, the documents skipped since the one
+     before times 100 plus the score less 1, in base-45 digits of one character each from "#"
+     to "}" without the backslash; the lower 45 end a number, the upper 45 continue it. With
+     `classes` (a prefix union), the documents skipped are times `classes` plus the posting's
+     class, and the postings are [doc, score, class, ...]. */
+  function unpack(text, classes) {
     var out = [];
-    var n = 0, doc = 0, first = true;
+    var n = 0, next = 0, k = classes || 1;
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i);
       var v = c - (c > 92 ? 36 : 35);
       n = n * 45 + (v >= 45 ? v - 45 : v);
       if (v >= 45) continue;
-      if (first) { doc += n; out.push(doc); } else { out.push(n); }
-      first = !first;
+      var r = Math.floor(n / 100);
+      var doc = next + Math.floor(r / k);
+      out.push(doc, n % 100 + 1);
+      if (classes) out.push(r % k);
+      next = doc + 1;
       n = 0;
     }
     return out;
@@ -163,25 +178,47 @@
     return shard[term];
   }
 
+  /* The prefix union of a split key (src/search/shards.rs): [[df, ...], [doc, score, class,
+     ...]], for every document the score and the frequency (by class) of the term below the
+     key that scores it highest. */
+  function unionOf(key) {
+    var u = unions[key];
+    if (u && typeof u[1] === "string") u[1] = unpack(u[1], u[0].length);
+    return u;
+  }
+
+  /* Whether a query term is looked up in a prefix union: it matches as a prefix, and terms
+     that begin with it fill more than one shard. */
+  function usesUnion(q) {
+    return prefixable(q) && unionKeys.has(q.term);
+  }
+
   function rank(terms) {
     var totals = null;
     for (var t = 0; t < terms.length; t++) {
       var q = terms[t];
-      var shard = shards[shardFor(q.term)] || {};
       var best = new Map();
+      var offer = function (doc, s) {
+        var prev = best.get(doc);
+        if (prev === undefined || s > prev) best.set(doc, s);
+      };
       var add = function (postings, weight) {
         var w = idf(postings.length / 2) * weight;
-        for (var i = 0; i < postings.length; i += 2) {
-          var s = postings[i + 1] * w;
-          var prev = best.get(postings[i]);
-          if (prev === undefined || s > prev) best.set(postings[i], s);
-        }
+        for (var i = 0; i < postings.length; i += 2) offer(postings[i], postings[i + 1] * w);
       };
+      var key = shardFor(q.term);
+      var shard = (key !== null && shards[key]) || {};
       if (shard.hasOwnProperty(q.term)) add(postingsOf(shard, q.term), 1);
       if (prefixable(q)) {
         Object.keys(shard).forEach(function (term) {
           if (term !== q.term && term.indexOf(q.term) === 0) add(postingsOf(shard, term), PREFIX_WEIGHT);
         });
+        var union = usesUnion(q) && unionOf(q.term);
+        if (union) {
+          var weights = union[0].map(function (df) { return idf(df) * PREFIX_WEIGHT; });
+          var list = union[1];
+          for (var i = 0; i < list.length; i += 3) offer(list[i], list[i + 1] * weights[list[i + 2]]);
+        }
       }
       if (totals === null) {
         totals = best;
@@ -269,11 +306,10 @@
     var needed = {};
     terms.forEach(function (q) {
       var key = shardFor(q.term);
-      if (shardKeys.has(key)) needed[key] = true;
+      if (key !== null) needed[base + "shards/" + hex(key) + ".js"] = true;
+      if (usesUnion(q)) needed[base + "shards/" + hex(q.term) + "-u.js"] = true;
     });
-    return Promise.all(Object.keys(needed).map(function (key) {
-      return load(base + "shards/" + hex(key) + ".js");
-    }));
+    return Promise.all(Object.keys(needed).map(load));
   }
 
   /* The results of the page to show next: from the head while it has them, else from the
@@ -295,16 +331,14 @@
   function renderPage(gen) {
     if (gen !== generation) return Promise.resolve();
     var slice = current.ranked.slice(current.shown, current.shown + PAGE);
-    var chunk = (meta && meta.chunk) || 1;
-    var files = {};
-    slice.forEach(function (n) {
-      var c = Math.floor(n / chunk);
-      files[base + "docs/" + c + ".js"] = true;
-      if (!current.windows[n]) files[base + "text/" + c + ".js"] = true;
-    });
-    return Promise.all(Object.keys(files).map(load)).then(function () {
+    var pattern = markPattern(current.terms);
+    return Promise.all(slice.map(function (n) { return load(base + "docs/" + n + ".js"); })).then(function () {
+      // The rest of a text, where its first part does not hold the snippet.
+      return Promise.all(slice.filter(function (n) {
+        return !current.windows[n] && !enough(leads[n], pattern);
+      }).map(function (n) { return load(base + "text/" + n + ".js"); }));
+    }).then(function () {
       if (gen !== generation) return;
-      var pattern = markPattern(current.terms);
       var html = slice.map(function (n) {
         var d = docs[n];
         if (!d) return "";
@@ -326,11 +360,23 @@
     });
   }
 
+  /* Whether the first part of a text, [whole length, part], holds the snippet snippet() cuts
+     from the whole: all of the text, or a first match that ends its window (170 units) before
+     the part ends, so that the window and the space after it are in the part. */
+  function enough(lead, pattern) {
+    if (!lead || lead[1].length >= lead[0]) return true;
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    var m = pattern.exec(lead[1]);
+    return m !== null && m.index + 170 < lead[1].length;
+  }
+
   function snippetOf(n, d, pattern) {
     var w = current.windows[n];
     if (w) return snippet(w[2], w[0], w[1], d.m, pattern);
-    var text = texts[n] || "";
-    return snippet(text, 0, text.length, d.m, pattern);
+    var lead = leads[n] || [0, ""];
+    var text = enough(lead, pattern) ? lead[1] : lead[1] + (texts[n] || "");
+    return snippet(text, 0, lead[0], d.m, pattern);
   }
 
   /* A query of one word is answered from its head: the head's key is the query's terms. A word
