@@ -2,7 +2,11 @@
 // every query given (or every term and prefix of the index), the bytes its first search loads,
 // and whether the one-word answer (from the head) shows exactly what the ranking from the shards
 // shows (the same word twice, "w w", has the same terms but is ranked from the shards).
-// Usage: node benches/search-check.js SITE_DIR [--sample N] [--queries FILE] [--show QUERY]
+// With --multi N, the queries are N of two or three of the index's commonest words (by the
+// length of their postings), in a fixed pseudo-random order, the last word cut to a prefix of
+// three or more characters in one query of three.
+// Usage: node benches/search-check.js SITE_DIR [--sample N] [--queries FILE] [--multi N]
+//        [--limit BYTES] [--show QUERY]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -89,13 +93,33 @@ async function main() {
   const meta = file("search/meta.js");
   const shardKeys = JSON.parse(meta.slice(meta.indexOf("(") + 1, meta.lastIndexOf(")"))).shards;
   const terms = new Set();
+  const sizes = [];
   for (const key of shardKeys) {
     const hex = Buffer.from(key, "utf8").toString("hex");
-    const grab = { annexaSearch: { shard: (_, data) => Object.keys(data).forEach((t) => t !== "*" && terms.add(t)) } };
+    const grab = {
+      annexaSearch: {
+        shard: (_, data) => Object.entries(data).forEach(([t, p]) => { terms.add(t); sizes.push([p.length, t]); }),
+      },
+    };
     vm.runInNewContext(file(`search/shards/${hex}.js`), grab);
   }
   let queries;
-  if (opt("--queries")) {
+  if (opt("--multi")) {
+    sizes.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
+    const common = sizes.slice(0, 300).map((s) => s[1]).filter((t) => /^\p{L}+$/u.test(t));
+    let seed = 7;
+    const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const q = new Set();
+    while (q.size < Number(opt("--multi"))) {
+      const words = Array.from({ length: 2 + next(2) }, () => common[next(common.length)]);
+      if (next(3) === 0) {
+        const last = words[words.length - 1];
+        words[words.length - 1] = last.slice(0, 3 + next(Math.max(1, last.length - 2)));
+      }
+      q.add(words.join(" "));
+    }
+    queries = [...q];
+  } else if (opt("--queries")) {
     queries = fs.readFileSync(opt("--queries"), "utf8").split("\n").filter(Boolean);
   } else {
     const q = new Set();

@@ -264,5 +264,11 @@ mod tests {
         assert_eq!(split.unions.keys().collect::<Vec<_>>(), ["pol", "pol-"]);
         assert_eq!(split.unions["pol"], "[[2,1],\"@S;@\"]");
         assert_eq!(split.unions["pol-"], "[[1,2],\"UER@\"]");
+        // `po` was split (a last word `po` then matches exactly, not as a prefix); `pa` not.
+        assert_eq!(
+            split.split_pairs(),
+            FxHashSet::from_iter(["po".to_string()])
+        );
+        assert!(whole.split_pairs().is_empty());
     }
 }
