@@ -74,6 +74,19 @@ impl Place {
     }
 }
 
+/// `repo` built into a temporary folder (kept while the first value lives), and where the site
+/// is from disk.
+fn built_on_disk(repo: &Repo) -> (tempfile::TempDir, Place) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert_built(&build(repo.path(), &out, TODAY, &[]));
+    let place = Place {
+        base: file_url(&out),
+        index: "index.html",
+    };
+    (tmp, place)
+}
+
 /// Searches on the search page and returns the results' absolute URLs (as the browser resolved
 /// them), after they appeared, with the status line.
 fn search(browser: &mut Browser, place: &Place, query: &str) -> (Vec<String>, String) {
@@ -367,13 +380,7 @@ fn search_shows_hostile_titles_as_text() {
             "+++\ntitle = '{title}'\nowner = '<b onmouseover=alert(3)>Owner</b>'\nsummary = '<iframe src=x></iframe>'\nlast_reviewed = 2026-06-01\n+++\n\nZebra crossings &lt;img src=x onerror=alert(4)&gt; are safe.\n"
         ),
     );
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_built(&build(repo.path(), &out, TODAY, &[]));
-    let place = Place {
-        base: file_url(&out),
-        index: "index.html",
-    };
+    let (_tmp, place) = built_on_disk(&repo);
     let mut browser = Browser::start();
     for query in ["zebra", "onerror", "script"] {
         let (links, status) = search(&mut browser, &place, query);
@@ -421,13 +428,7 @@ fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
             ),
         );
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_built(&build(repo.path(), &out, TODAY, &[]));
-    let place = Place {
-        base: file_url(&out),
-        index: "index.html",
-    };
+    let (_tmp, place) = built_on_disk(&repo);
     let mut browser = Browser::start();
     let shown = |browser: &mut Browser, query: &str| {
         let (links, status) = search(browser, &place, query);
@@ -512,13 +513,7 @@ fn matrix_filters_narrow_the_control_matrix() {
         common::QUIET_CONFIG
     );
     let repo = Repo::with_config(&config);
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    assert_built(&build(repo.path(), &out, TODAY, &[]));
-    let place = Place {
-        base: file_url(&out),
-        index: "index.html",
-    };
+    let (_tmp, place) = built_on_disk(&repo);
     let mut browser = Browser::start();
     browser.open(&place.page("controls/"));
     browser.wait_for(

@@ -150,14 +150,12 @@ impl<'p> Renderer<'p> {
     ) -> Result<(), Fatal> {
         let first = chunk * search::CHUNK;
         let last = (first + search::CHUNK).min(self.project.documents.len());
-        let mut entries = Vec::with_capacity(last - first);
         for i in first..last {
             let (fields, entry, text) = self.document(i, out)?;
-            sink.add(i, &fields, &text, &entry);
-            entries.push(entry);
+            entry.write(out)?;
+            sink.add(i, &fields, &text, entry);
         }
-        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
-        search::write_entries(out, first, &entries)
+        Ok(())
     }
 
     /// Renders the page of document `index`; returns its search fields, its search result
@@ -166,10 +164,10 @@ impl<'p> Renderer<'p> {
         &self,
         index: usize,
         out: &Tree,
-    ) -> Result<(SearchFields<'p>, String, String), Fatal> {
+    ) -> Result<(SearchFields<'p>, search::ResultEntry, String), Fatal> {
         let text = self.document_page(index, out)?;
         let fields = SearchFields::of(self.project, index);
-        let entry = search::doc_entry(index, &fields, &text);
+        let entry = search::ResultEntry::new(index, &fields, &text);
         Ok((fields, entry, text))
     }
 

@@ -1,6 +1,6 @@
 //! A document's search result entry (what a result shows: its fields, and the text of its body
 //! that snippets are cut from), and the files that hold it: `search/docs/N.js`, one a
-//! document, with the fields and the text's lead (its first [`LEAD_UNITS`] UTF-16 units), and
+//! document, with the fields and the text's lead (its first `LEAD_UNITS` UTF-16 units), and
 //! `search/text/N.js` with the rest of the text, for documents whose text is longer. A result
 //! loads the rest only when its snippet is not inside the lead. A first one-word query loads
 //! neither text: its result list comes with its snippets' text windows (see `heads`).
@@ -8,9 +8,7 @@
 use super::SEARCH_DIR;
 use super::fields::SearchFields;
 use super::scan::{BYTE_CLASS, LANE_HIGHS, LANE_ONES, SPACE, find_byte};
-use super::script::{
-    push_script_string, push_script_string_content, unescape_script_string, write_script,
-};
+use super::script::{push_script_string, push_script_string_content, write_script};
 use crate::error::Fatal;
 use crate::write::Tree;
 
@@ -22,64 +20,126 @@ const SNIPPET_TEXT_CHARS: usize = 4000;
 /// alone (`enough()` in `search.js`).
 const LEAD_UNITS: usize = 1000;
 
-/// The search entry of document `index`, as up to three lines of script: what a result shows,
-/// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
-/// "m":summary,"c":"controls"});`, the lead of the text snippets are cut from and the length
-/// of the whole text in UTF-16 units, `annexaSearch.lead(index,length,"lead");`, and when the
-/// text is longer than its lead, the rest, `annexaSearch.text(index,"rest");`. [`write_entry`]
-/// writes the first two lines to one file and the third to another.
-pub fn doc_entry(index: usize, fields: &SearchFields<'_>, body: &str) -> String {
-    let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
-    let (lead, rest, units) = split_lead(&text);
-    let summary = fields.summary.unwrap_or_default();
-    let mut entry = String::with_capacity(text.len() + summary.len() + 256);
-    let mut number = itoa::Buffer::new();
-    entry.push_str("annexaSearch.doc(");
-    entry.push_str(number.format(index));
-    let values: [(&str, &str); 7] = [
-        ("{\"u\":", fields.url),
-        (",\"t\":", fields.title),
-        (",\"i\":", fields.id.unwrap_or_default()),
-        (",\"o\":", fields.owner.unwrap_or_default()),
-        (",\"k\":", fields.kind),
-        (",\"s\":", fields.status),
-        (",\"m\":", summary),
-    ];
-    entry.push(',');
-    for (key, value) in values {
-        entry.push_str(key);
-        push_script_string(&mut entry, value);
-    }
-    entry.push_str(",\"c\":\"");
-    for (i, control) in fields.controls.iter().enumerate() {
-        if i > 0 {
-            entry.push(' ');
-        }
-        push_script_string_content(&mut entry, control);
-    }
-    entry.push_str("\"});\nannexaSearch.lead(");
-    entry.push_str(number.format(index));
-    entry.push(',');
-    entry.push_str(number.format(units));
-    entry.push(',');
-    push_script_string(&mut entry, lead);
-    entry.push_str(");\n");
-    if !rest.is_empty() {
-        entry.push_str("annexaSearch.text(");
-        entry.push_str(number.format(index));
-        entry.push(',');
-        push_script_string(&mut entry, rest);
-        entry.push_str(");\n");
-    }
-    entry
+/// A document's search result entry: the script of its fields, and the text snippets are cut
+/// from, written as `search/docs/N.js` (the fields, then the lead of the text and the length
+/// of the whole in UTF-16 units) and, when the text is longer than its lead,
+/// `search/text/N.js` (the rest).
+#[derive(Debug, Clone)]
+pub struct ResultEntry {
+    index: usize,
+    /// `annexaSearch.doc(index,{"u":url,"t":title,"i":id,"o":owner,"k":kind,"s":status,
+    /// "m":summary,"c":"controls"});` and a newline.
+    fields: String,
+    /// The first [`SNIPPET_TEXT_CHARS`] characters of the body, whitespace collapsed.
+    text: String,
+    /// Where the lead of `text` ends (a byte offset).
+    lead: usize,
+    /// The length of `text` in UTF-16 units.
+    units: usize,
+    has_summary: bool,
 }
 
-/// `text` split after its first [`LEAD_UNITS`] UTF-16 units (never inside a character), and
-/// its length in UTF-16 units.
-fn split_lead(text: &str) -> (&str, &str, usize) {
+impl ResultEntry {
+    /// The entry of document `index`, from its searchable fields and its body as plain text.
+    pub fn new(index: usize, fields: &SearchFields<'_>, body: &str) -> Self {
+        let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+        let (lead, units) = split_lead(&text);
+        let summary = fields.summary.unwrap_or_default();
+        let mut line = String::with_capacity(summary.len() + 256);
+        line.push_str("annexaSearch.doc(");
+        line.push_str(itoa::Buffer::new().format(index));
+        let values: [(&str, &str); 7] = [
+            ("{\"u\":", fields.url),
+            (",\"t\":", fields.title),
+            (",\"i\":", fields.id.unwrap_or_default()),
+            (",\"o\":", fields.owner.unwrap_or_default()),
+            (",\"k\":", fields.kind),
+            (",\"s\":", fields.status),
+            (",\"m\":", summary),
+        ];
+        line.push(',');
+        for (key, value) in values {
+            line.push_str(key);
+            push_script_string(&mut line, value);
+        }
+        line.push_str(",\"c\":\"");
+        for (i, control) in fields.controls.iter().enumerate() {
+            if i > 0 {
+                line.push(' ');
+            }
+            push_script_string_content(&mut line, control);
+        }
+        line.push_str("\"});\n");
+        ResultEntry {
+            index,
+            fields: line,
+            text,
+            lead,
+            units,
+            has_summary: !summary.is_empty(),
+        }
+    }
+
+    /// The text snippets are cut from.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the document has a summary (shown when nothing in the text matches).
+    pub(super) fn has_summary(&self) -> bool {
+        self.has_summary
+    }
+
+    /// `search/docs/N.js`: the fields, then `annexaSearch.lead(index,length,"lead");`.
+    fn docs_file(&self) -> String {
+        let mut file = String::with_capacity(self.fields.len() + self.lead + 64);
+        file.push_str(&self.fields);
+        let mut number = itoa::Buffer::new();
+        file.push_str("annexaSearch.lead(");
+        file.push_str(number.format(self.index));
+        file.push(',');
+        file.push_str(number.format(self.units));
+        file.push(',');
+        push_script_string(&mut file, &self.text[..self.lead]);
+        file.push_str(");\n");
+        file
+    }
+
+    /// `search/text/N.js`, `annexaSearch.text(index,"rest");`, for a text longer than its lead.
+    fn rest_file(&self) -> Option<String> {
+        let rest = &self.text[self.lead..];
+        if rest.is_empty() {
+            return None;
+        }
+        let mut file = String::with_capacity(rest.len() + 32);
+        file.push_str("annexaSearch.text(");
+        file.push_str(itoa::Buffer::new().format(self.index));
+        file.push(',');
+        push_script_string(&mut file, rest);
+        file.push_str(");\n");
+        Some(file)
+    }
+
+    /// Writes `search/docs/N.js`, and `search/text/N.js` for a text longer than its lead.
+    pub fn write(&self, out: &Tree) -> Result<(), Fatal> {
+        let index = self.index;
+        write_script(
+            out,
+            &format!("{SEARCH_DIR}/docs/{index}.js"),
+            &self.docs_file(),
+        )?;
+        if let Some(rest) = self.rest_file() {
+            write_script(out, &format!("{SEARCH_DIR}/text/{index}.js"), &rest)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the lead of `text` ends: after its first [`LEAD_UNITS`] UTF-16 units (never inside a
+/// character); and the length of `text` in UTF-16 units.
+fn split_lead(text: &str) -> (usize, usize) {
     if text.is_ascii() {
-        let (lead, rest) = text.split_at(text.len().min(LEAD_UNITS));
-        return (lead, rest, text.len());
+        return (text.len().min(LEAD_UNITS), text.len());
     }
     let mut units = 0;
     let mut split = text.len();
@@ -89,62 +149,7 @@ fn split_lead(text: &str) -> (&str, &str, usize) {
         }
         units += c.len_utf16();
     }
-    let (lead, rest) = text.split_at(split);
-    (lead, rest, units)
-}
-
-/// The part of an entry of [`doc_entry`] for `search/docs/N.js` (its fields and lead), and the
-/// part for `search/text/N.js` (the rest of its text; empty when the lead holds it all).
-pub(super) fn entry_files(entry: &str) -> (&str, &str) {
-    let split = entry
-        .find("\nannexaSearch.text(")
-        .map_or(entry.len(), |i| i + 1);
-    entry.split_at(split)
-}
-
-/// The string argument of the last call in `line` (a line of [`doc_entry`]), unescaped.
-fn string_of(line: &str) -> String {
-    let start = line.find(",\"").map_or(line.len(), |i| i + 2);
-    let end = line.rfind('"').filter(|&end| end >= start).unwrap_or(start);
-    unescape_script_string(&line[start..end])
-}
-
-/// The snippet text of an entry of [`doc_entry`] (its lead and rest), unescaped.
-pub(super) fn entry_text(entry: &str) -> String {
-    let (fields_and_lead, rest) = entry_files(entry);
-    let lead_line = fields_and_lead
-        .find("\nannexaSearch.lead(")
-        .map_or("", |i| &fields_and_lead[i + 1..]);
-    let mut text = string_of(lead_line);
-    if !rest.is_empty() {
-        text.push_str(&string_of(rest));
-    }
-    text
-}
-
-/// Whether the fields of an entry of [`doc_entry`] hold a summary (`"m"` is not empty; a quote
-/// inside a value is escaped, so the pattern cannot occur there).
-pub(super) fn entry_has_summary(entry: &str) -> bool {
-    !entry.contains(",\"m\":\"\",\"c\":")
-}
-
-/// Writes the result files of the documents from `first` on (entries of [`doc_entry`], in
-/// order): `search/docs/N.js`, and `search/text/N.js` for a text longer than its lead.
-pub fn write_entries(out: &Tree, first: usize, entries: &[&str]) -> Result<(), Fatal> {
-    for (i, entry) in entries.iter().enumerate() {
-        write_entry(out, first + i, entry)?;
-    }
-    Ok(())
-}
-
-/// Writes the result files of document `index` from its entry (see [`write_entries`]).
-pub fn write_entry(out: &Tree, index: usize, entry: &str) -> Result<(), Fatal> {
-    let (docs, rest) = entry_files(entry);
-    write_script(out, &format!("{SEARCH_DIR}/docs/{index}.js"), docs)?;
-    if !rest.is_empty() {
-        write_script(out, &format!("{SEARCH_DIR}/text/{index}.js"), rest)?;
-    }
-    Ok(())
+    (split, units)
 }
 
 /// The first words of `text`, up to about `limit` characters, with runs of whitespace made one
@@ -231,6 +236,11 @@ fn next_space(bytes: &[u8], from: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The two files of `entry`: `search/docs/N.js`, and `search/text/N.js` (empty when none).
+    fn files(entry: &ResultEntry) -> (String, String) {
+        (entry.docs_file(), entry.rest_file().unwrap_or_default())
+    }
+
     #[test]
     fn entries_hold_fields_escaped_and_missing_ones_empty() {
         let fields = SearchFields {
@@ -245,7 +255,10 @@ mod tests {
             controls: vec!["A.5.15".to_string(), "nist-csf-2.0:PR.AA-01".to_string()],
         };
         assert_eq!(
-            doc_entry(3, &fields, "  some\n body "),
+            {
+                let (docs, rest) = files(&ResultEntry::new(3, &fields, "  some\n body "));
+                docs + &rest
+            },
             concat!(
                 r#"annexaSearch.doc(3,{"u":"a/","t":"A \"quoted\" \u003ctitle>","i":"","o":"","#,
                 r#""k":"other","s":"draft","m":"","c":"A.5.15 nist-csf-2.0:PR.AA-01""#,
@@ -271,8 +284,8 @@ mod tests {
         };
         // 999 units, then a character of two UTF-16 units: the lead stops before it.
         let body = format!("{}\u{1F512}ab \"c\"", "x".repeat(999));
-        let entry = doc_entry(7, &fields, &body);
-        let (docs, rest) = entry_files(&entry);
+        let entry = ResultEntry::new(7, &fields, &body);
+        let (docs, rest) = files(&entry);
         assert_eq!(
             docs,
             format!(
@@ -282,14 +295,14 @@ mod tests {
             )
         );
         assert_eq!(rest, "annexaSearch.text(7,\"\u{1F512}ab \\\"c\\\"\");\n");
-        assert_eq!(entry_text(&entry), body);
-        assert!(entry_has_summary(&entry));
+        assert_eq!(entry.text(), body);
+        assert!(entry.has_summary());
         // One unit more fits the lead exactly: nothing is left for the rest.
-        let short = doc_entry(7, &fields, &"y".repeat(1000));
-        assert_eq!(entry_files(&short).1, "");
-        assert_eq!(entry_text(&short), "y".repeat(1000));
+        let short = ResultEntry::new(7, &fields, &"y".repeat(1000));
+        assert_eq!(files(&short).1, "");
+        assert_eq!(short.text(), "y".repeat(1000));
         assert_eq!(
-            entry_files(&doc_entry(7, &fields, &"y".repeat(1001))).1,
+            files(&ResultEntry::new(7, &fields, &"y".repeat(1001))).1,
             "annexaSearch.text(7,\"y\");\n"
         );
     }

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::SEARCH_DIR;
-use super::entry::{entry_has_summary, entry_text};
+use super::entry::ResultEntry;
 use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::heads::{self, Postings, Texts};
 use super::packed::push_packed;
@@ -89,14 +89,10 @@ impl SearchIndex {
         self.lengths.push((index, length));
     }
 
-    /// Keeps what the snippets of document `index` are cut from, out of its result entry
-    /// (from [`doc_entry`](super::doc_entry)).
-    pub fn add_entry(&mut self, index: usize, entry: &str) {
-        self.texts.push((
-            index as u32,
-            entry_text(entry).into_boxed_str(),
-            entry_has_summary(entry),
-        ));
+    /// Keeps what the snippets of document `index` are cut from, out of its result entry.
+    pub fn add_entry(&mut self, index: usize, entry: &ResultEntry) {
+        self.texts
+            .push((index as u32, entry.text().into(), entry.has_summary()));
     }
 
     /// Adds a borrowed document's terms (for `serve`, which keeps them).

@@ -1,7 +1,8 @@
 //! The search index: an inverted index split into small shards by term prefix, plus one small
-//! file per document for result titles and snippets (and one more for the rest of a long text). Every file is a script that hands its data
-//! to `annexaSearch`, so the index loads from disk (file://) as well as over HTTP, and a query
-//! fetches only the shards of its terms and the files of the results it shows.
+//! file per document for result titles and snippets (and one more for the rest of a long
+//! text). Every file is a script that hands its data to `annexaSearch`, so the index loads from
+//! disk (file://) as well as over HTTP, and a query fetches only the shards of its terms and
+//! the files of the results it shows.
 //!
 //! Ranking is BM25 over weighted fields (title, id and controls count most, then tags, owner and
 //! summary, then body). The term-frequency part is computed here; the JavaScript adds IDF.
@@ -24,7 +25,7 @@ mod shards;
 mod sink;
 mod tokenize;
 
-pub use entry::{doc_entry, write_entries};
+pub use entry::ResultEntry;
 pub use fields::{DocTerms, SearchFields};
 pub use heads::bucket;
 pub use index::{IndexStats, SearchIndex};

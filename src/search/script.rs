@@ -93,8 +93,9 @@ fn next_needing_escape(bytes: &[u8], from: usize) -> usize {
 }
 
 /// The text of the inside of a string literal that [`push_script_string_content`] wrote: its
-/// escapes undone (other input is taken as it is).
-pub(super) fn unescape_script_string(escaped: &str) -> String {
+/// escapes undone (other input is taken as it is); the tests' check of the escapes.
+#[cfg(test)]
+fn unescape_script_string(escaped: &str) -> String {
     let mut out = String::with_capacity(escaped.len());
     let mut rest = escaped;
     while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {

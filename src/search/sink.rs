@@ -1,7 +1,7 @@
 //! Where rendered documents' search data goes: straight into the index (`build`), or kept per
 //! document for `serve`, which re-indexes and rewrites result files after a partial rebuild.
 
-use super::entry::write_entry;
+use super::entry::ResultEntry;
 use super::fields::{DocTerms, SearchFields};
 use super::index::{IndexStats, SearchIndex};
 use crate::error::Fatal;
@@ -13,7 +13,7 @@ pub trait SearchSink: Default + Send {
     /// What is left once the index is written.
     type Kept: Send;
     /// Takes document `index`'s searchable fields, body text and result entry.
-    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str);
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: ResultEntry);
     /// Combines two partial sinks.
     fn merge(self, other: Self) -> Self;
     /// Writes the shards and `search/meta.js`.
@@ -23,9 +23,9 @@ pub trait SearchSink: Default + Send {
 impl SearchSink for SearchIndex {
     type Kept = ();
 
-    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str) {
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: ResultEntry) {
         self.add_document(index, fields, text);
-        self.add_entry(index, entry);
+        self.add_entry(index, &entry);
     }
 
     fn merge(self, other: Self) -> Self {
@@ -40,15 +40,15 @@ impl SearchSink for SearchIndex {
 /// One document's search data, kept between rebuilds.
 #[derive(Debug)]
 pub struct KeptDoc {
-    /// Its result entry (the lines of its result files).
-    pub entry: String,
+    /// Its result entry.
+    pub entry: ResultEntry,
     /// Its weighted terms.
     pub terms: DocTerms,
 }
 
 impl KeptDoc {
     /// The search data of a document from its searchable fields, body text and entry.
-    pub fn new(fields: &SearchFields<'_>, text: &str, entry: String) -> Self {
+    pub fn new(fields: &SearchFields<'_>, text: &str, entry: ResultEntry) -> Self {
         KeptDoc {
             entry,
             terms: DocTerms::new(fields, text),
@@ -63,9 +63,8 @@ pub struct KeptDocs(Vec<(usize, KeptDoc)>);
 impl SearchSink for KeptDocs {
     type Kept = Vec<KeptDoc>;
 
-    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: &str) {
-        self.0
-            .push((index, KeptDoc::new(fields, text, entry.to_string())));
+    fn add(&mut self, index: usize, fields: &SearchFields<'_>, text: &str, entry: ResultEntry) {
+        self.0.push((index, KeptDoc::new(fields, text, entry)));
     }
 
     fn merge(mut self, other: Self) -> Self {
@@ -93,7 +92,7 @@ pub fn write_kept_index(out: &Tree, docs: &[KeptDoc]) -> Result<IndexStats, Fata
 /// Rewrites the result files of kept document `index`.
 pub fn write_kept_entry(out: &Tree, docs: &[KeptDoc], index: usize) -> Result<(), Fatal> {
     match docs.get(index) {
-        Some(doc) => write_entry(out, index, &doc.entry),
+        Some(doc) => doc.entry.write(out),
         None => Ok(()),
     }
 }

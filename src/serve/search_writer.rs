@@ -189,7 +189,7 @@ mod tests {
             controls: Vec::new(),
         };
         let body = format!("Backups of {word} run nightly and restores are tested quarterly.");
-        let entry = search::doc_entry(i, &fields, &body);
+        let entry = search::ResultEntry::new(i, &fields, &body);
         KeptDoc::new(&fields, &body, entry)
     }
 
