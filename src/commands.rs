@@ -185,6 +185,7 @@ pub struct BuildOptions<'a> {
 /// and the summary go to `err`; warnings only counted there (`check` shows them).
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
+    let mut timer = crate::timing::Stages::start();
     if options.at.is_some() && options.out.is_none() {
         return Err(Fatal::new(
             "`build --at` needs `-o OUT`: the ISMS as it stood then never replaces the live site"
@@ -200,6 +201,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             &format!("{} {:?}", options.today, options.base_url),
         )),
     };
+    timer.mark("fingerprint");
     let (mut analysis, snapshot) = analyse_at(
         options.dir,
         options.today,
@@ -235,7 +237,9 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         Some(out) => out.to_path_buf(),
         None => project.root.join(&project.config.output_dir),
     };
+    timer = crate::timing::Stages::start();
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
+    timer.mark("survey of the output");
     let (pages, files, unchanged, written) = match fingerprint.and_then(|f| staging.up_to_date(&f))
     {
         // Nothing the site is made from changed since the build that wrote it.

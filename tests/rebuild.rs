@@ -325,7 +325,13 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn a_rebuild_renders_nothing_when_no_input_changed_and_matches_a_build_without_the_cache() {
     let setup = Setup::new();
-    let rendered = ["load and model", "lint", "templates and views"];
+    let rendered = [
+        "fingerprint",
+        "load and model",
+        "lint",
+        "survey of the output",
+        "templates and views",
+    ];
     assert!(stages(&setup, TODAY, &setup.out).starts_with(&rendered.map(String::from)));
     setup.edit(1);
     assert!(stages(&setup, TODAY, &setup.out).starts_with(&rendered.map(String::from)));
@@ -333,7 +339,12 @@ fn a_rebuild_renders_nothing_when_no_input_changed_and_matches_a_build_without_t
     // Nothing changed: the site is not rendered at all.
     assert_eq!(
         stages(&setup, TODAY, &setup.out),
-        ["load and model", "lint"]
+        [
+            "fingerprint",
+            "load and model",
+            "lint",
+            "survey of the output"
+        ]
     );
     assert_eq!(stamps(&setup.out), before);
     // Byte for byte what a build without the cache (into a new folder) writes.

@@ -103,10 +103,12 @@ impl Manifest {
     }
 
     fn find(&self, path: &str) -> Option<&(String, Option<Hash>)> {
-        self.files
-            .binary_search_by(|p| p.0.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.files[i])
+        self.position(path).map(|i| &self.files[i])
+    }
+
+    /// Where `path` is in the sorted list of files.
+    fn position(&self, path: &str) -> Option<usize> {
+        self.files.binary_search_by(|p| p.0.as_str().cmp(path)).ok()
     }
 
     fn contains(&self, path: &str) -> bool {
@@ -260,50 +262,53 @@ impl Survey {
     }
 }
 
-/// Walks the site `dir` whose manifest is `manifest`: what it holds besides the files listed.
+/// Walks the site `dir` whose manifest is `manifest` (in parallel): what it holds besides the
+/// files listed.
 pub(super) fn survey(dir: &Path, manifest: &Manifest) -> Result<Survey, Fatal> {
+    /// One file of the walk.
+    enum Seen {
+        Litter(String),
+        Foreign(String),
+        Listed { index: usize, fresh: bool },
+    }
     let marked = fs::symlink_metadata(dir.join(MARKER))
         .map(|m| changed_at(&m))
         .unwrap_or((i64::MIN, 0));
+    let seen = super::walk::files(dir, &|found| {
+        if found.depth == 1 && found.rel == MARKER {
+            return None;
+        }
+        if ignored(&found.entry.file_name()) {
+            return Some(Seen::Litter(found.rel));
+        }
+        let Some(index) = manifest.position(&found.rel) else {
+            return Some(Seen::Foreign(found.rel));
+        };
+        let fresh = found
+            .entry
+            .metadata()
+            .is_ok_and(|m| m.is_file() && changed_at(&m) <= marked);
+        Some(Seen::Listed { index, fresh })
+    })?;
     let mut survey = Survey::default();
-    let mut seen = 0;
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry =
-            entry.map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", dir.display())))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = key(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
-        if entry.depth() == 1 && rel == MARKER {
-            continue;
-        }
-        if ignored(entry.file_name()) {
-            survey.litter.push(rel);
-        } else if !manifest.contains(&rel) {
-            survey.foreign.push(rel);
-        } else {
-            seen += 1;
-            let fresh = entry.file_type().is_file()
-                && entry.metadata().is_ok_and(|m| changed_at(&m) <= marked);
-            if !fresh {
-                survey.dirty.insert(rel);
+    let mut present = vec![false; manifest.len()];
+    for seen in seen {
+        match seen {
+            Seen::Litter(rel) => survey.litter.push(rel),
+            Seen::Foreign(rel) => survey.foreign.push(rel),
+            Seen::Listed { index, fresh } => {
+                present[index] = true;
+                if !fresh {
+                    survey.dirty.insert(manifest.files[index].0.clone());
+                }
             }
         }
     }
-    if seen < manifest.len() {
-        let mut present = HashSet::new();
-        for entry in walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-        {
-            present.insert(key(entry.path().strip_prefix(dir).unwrap_or(entry.path())));
-        }
-        for path in manifest.paths().filter(|p| !present.contains(*p)) {
-            survey.dirty.insert(path.to_string());
-        }
+    for (index, _) in present.iter().enumerate().filter(|(_, here)| !**here) {
+        survey.dirty.insert(manifest.files[index].0.clone());
     }
     survey.foreign.sort_unstable();
+    survey.litter.sort_unstable();
     Ok(survey)
 }
 
@@ -347,6 +352,13 @@ pub(super) fn key(rel: &Path) -> String {
             key.push('/');
         }
         match part.to_str() {
+            Some(text)
+                if !text
+                    .bytes()
+                    .any(|b| b == b'%' || b.is_ascii_control() || b >= 0x80) =>
+            {
+                key.push_str(text);
+            }
             Some(text) => {
                 for c in text.chars() {
                     if c == '%' || c.is_control() {
@@ -482,6 +494,15 @@ mod tests {
         assert_eq!(survey.foreign, ["notes.txt"]);
         assert_eq!(survey.litter, ["x/.DS_Store"]);
         assert_eq!(survey.dirty.into_iter().collect::<Vec<_>>(), ["index.html"]);
+        // A listed file that is gone, or is a folder now, no longer holds what was listed.
+        fs::remove_file(site.join("x/y/z.css")).unwrap();
+        fs::remove_file(site.join("index.html")).unwrap();
+        fs::create_dir(site.join("index.html")).unwrap();
+        let survey = super::survey(site, &read).unwrap();
+        let mut dirty: Vec<_> = survey.dirty.into_iter().collect();
+        dirty.sort();
+        assert_eq!(dirty, ["index.html", "x/y/z.css"]);
+        assert_eq!(survey.foreign, ["notes.txt"]);
     }
 
     /// A manifest of the previous version lists paths without hashes.

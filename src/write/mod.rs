@@ -23,6 +23,7 @@ mod manifest;
 mod names;
 mod sync;
 mod tree;
+mod walk;
 
 pub use inputs::{executable_stamp, fingerprint};
 pub use manifest::{Hash, MARKER, hex, parse_hex, push_hex};
