@@ -1,4 +1,4 @@
-//! The render cache: a rebuild renders only the document pages whose inputs changed, and the
+//! The render cache: a rebuild renders only the pages whose inputs changed, and the
 //! site it writes is byte for byte the one a build without the cache writes, whatever changed
 //! (a body, a title, a new or deleted document, a register, a template, the day, a lost or
 //! damaged cache file).
@@ -72,6 +72,15 @@ impl Setup {
         fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 
+    /// The pages the last build of the output folder wrote, from its manifest.
+    fn pages(&self) -> usize {
+        fs::read_to_string(self.out.join(".annexa-site"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.ends_with("index.html") || l.ends_with(" 404.html"))
+            .count()
+    }
+
     fn documents(&self) -> usize {
         walkdir::WalkDir::new(&self.repo)
             .into_iter()
@@ -96,18 +105,23 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
     assert_eq!(documents, 40);
     assert_eq!(setup.rebuild(TODAY), "");
     assert!(setup.tmp.path().join(".out.annexa-render").is_file());
+    // The documents' pages and 150 others (dashboard, registers, controls, owners, folders).
+    let pages = documents + 150;
+    assert_eq!(setup.pages(), pages);
 
-    // A body edit: that document's page only.
+    // A body edit: that document's page only (no other page shows its body: the example has no
+    // `[changes] since`, and the audit pack does not hold this procedure).
     setup.edit(
         "procedures/backup-and-restore.md",
         "\n## ",
         "\nA sentence added to the body.\n\n## ",
     );
-    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 1));
+    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 1));
     setup.assert_same_as_fresh(TODAY, "after a body edit");
 
-    // A title edit: the page, and the pages of the four documents it links to, which list it
-    // under "Referenced by".
+    // A title edit: the page, the pages of the four documents it links to, which list it under
+    // "Referenced by", and every page that is not a document's (each shows the site view, with
+    // every document's).
     setup.edit(
         "policies/access-control.md",
         "title = \"Access Control Policy\"",
@@ -139,6 +153,15 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
     setup.rebuild(TODAY);
     setup.assert_same_as_fresh(TODAY, "after a risk was edited");
 
+    // A register whose items have pages of their own.
+    setup.edit(
+        "findings.toml",
+        "2 of 15 sampled leavers disabled late",
+        "3 of 15 sampled leavers disabled late",
+    );
+    setup.rebuild(TODAY);
+    setup.assert_same_as_fresh(TODAY, "after a finding was edited");
+
     // Another day: review states on every page.
     assert_eq!(setup.rebuild("2027-06-01"), "");
     setup.assert_same_as_fresh("2027-06-01", "on another day");
@@ -154,7 +177,7 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
     assert_eq!(setup.rebuild(TODAY), "");
     setup.assert_same_as_fresh(TODAY, "with a template of the project's own");
     setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
-    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 1));
+    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 1));
     setup.assert_same_as_fresh(TODAY, "with own templates, after a body edit");
 
     // The cache file damaged, then deleted: every page is rendered, and the site is the same.
@@ -173,12 +196,12 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
 #[test]
 fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
     let mut setup = Setup::new();
-    let documents = setup.documents();
     setup.rebuild(TODAY);
+    let pages = setup.pages();
     let page = setup.out.join("policies/cryptography/index.html");
     fs::write(&page, "changed by hand").unwrap();
     setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
-    // The edited page and the one changed by hand are rendered; the others are kept.
+    // The edited pages and those changed by hand are rendered; the others are kept.
     setup.edit("policies/access-control.md", "\n## ", "\nMore text.\n\n## ");
     fs::write(
         setup.out.join("policies/access-control/index.html"),
@@ -187,6 +210,8 @@ fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
     .unwrap();
     let page_again = setup.out.join("policies/asset-management/index.html");
     fs::write(&page_again, "changed by hand").unwrap();
-    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 3));
+    // A page that is not a document's, changed by hand, is rendered again too.
+    fs::write(setup.out.join("controls/index.html"), "changed by hand").unwrap();
+    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 4));
     setup.assert_same_as_fresh(TODAY, "after pages were changed by hand");
 }

@@ -1,18 +1,19 @@
-//! The render cache: for each document page, a key over everything the page shows and the hash
-//! of the bytes it became, kept beside the output folder (`.NAME.annexa-render`), so that a
-//! rebuild renders only the document pages whose key changed and takes the others as the
-//! previous build wrote them.
+//! The render cache: for each page, a key over everything the page shows and the hash of the
+//! bytes it became, kept beside the output folder (`.NAME.annexa-render`), so that a rebuild
+//! renders only the pages whose key changed and takes the others as the previous build wrote
+//! them.
 //!
-//! A page's key covers the site-wide part of every page (annexa's build, the templates, what
-//! of the global `site` view a document page shows: title, navigation, day, exports) and what
-//! is particular to the
-//! document: its Markdown body, its view (front matter, review state, controls, risks), the
-//! views of the documents that link to it, the URLs its links resolve to, and its history. A
-//! project with templates of its own may show anything of the site and of any document on
-//! any page: there, the whole `site` view and every document's view are in the site-wide part. The cache is only a memo of a deterministic
-//! render (the same key always gives the same bytes) and is safe to delete; a page is taken
-//! unrendered only when the folder being written or the live site holds exactly the bytes
-//! recorded for it.
+//! A document page's key covers the site-wide part of every page (annexa's build, the
+//! templates, what of the global `site` view a document page shows: title, navigation, day,
+//! exports) and what is particular to the document: its Markdown body, its view (front matter,
+//! review state, controls, risks), the views of the documents that link to it, the URLs its
+//! links resolve to, and its history. A project with templates of its own may show anything of
+//! the site and of any document on any page: there, the whole `site` view and every document's
+//! view are in the site-wide part. Any other page shows the global `site` and its own context:
+//! its key is the site-wide part, the whole site view, every document's view and everything put
+//! in its context ([`KeyedContext`]). The cache is only a memo of a deterministic render (the
+//! same key always gives the same bytes) and is safe to delete; a page is taken unrendered only
+//! when the folder being written or the live site holds exactly the bytes recorded for it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -38,6 +39,9 @@ pub struct PageCache {
     global: Hash,
     /// Each document's view, hashed (a page shows its own and its referrers').
     views: Vec<Hash>,
+    /// The site-wide part of the keys of the pages that are not documents' pages: the global
+    /// part, the whole site view and every document's view (Tera's global `site`).
+    others: Hash,
     /// The previous build's keys and page hashes, when its site-wide part was this one's.
     previous: HashMap<String, (Hash, Hash)>,
     /// This build's keys and page hashes.
@@ -68,10 +72,16 @@ impl PageCache {
             })
             .collect();
         let global = site_key(project, site, templates, own.then_some(&views[..]));
+        let mut others = Hashing::new(&global);
+        others.json(site);
+        for view in &views {
+            others.0.update(view);
+        }
         PageCache {
             path: path.to_path_buf(),
             global,
             views,
+            others: others.finish(),
             previous: read(path, &global).unwrap_or_default(),
             recorded: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
@@ -99,6 +109,11 @@ impl PageCache {
         }
         hasher.json(&history_view(project, index));
         hasher.finish()
+    }
+
+    /// The start of the key of a page that is not a document's page ([`KeyedContext`]).
+    pub fn others_seed(&self) -> &Hash {
+        &self.others
     }
 
     /// Takes the page at `url` (file `file`) unrendered into `out` when the previous build
@@ -213,6 +228,52 @@ fn read(path: &Path, global: &Hash) -> Option<HashMap<String, (Hash, Hash)>> {
         .collect()
 }
 
+/// A page's template context with, when it has a seed, a running key over everything put in
+/// it: the key of a page that is not a document's page. Such a page shows Tera's global `site`
+/// (which the seed covers, [`PageCache::others_seed`]) and its own context, so the same
+/// template and context give the same bytes.
+pub struct KeyedContext {
+    context: tera::Context,
+    hasher: Option<Hashing>,
+}
+
+impl KeyedContext {
+    /// An empty context, keyed from `seed` when there is one.
+    pub fn new(seed: Option<&Hash>) -> Self {
+        KeyedContext {
+            context: tera::Context::new(),
+            hasher: seed.map(Hashing::new),
+        }
+    }
+
+    /// Puts `value` in the context as `key` (and into the key).
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if let Some(hasher) = &mut self.hasher {
+            hasher.text(key);
+            hasher.json(value);
+        }
+        self.context.insert(key, value);
+    }
+
+    /// Puts a template value in the context as `key` (and into the key).
+    pub fn insert_value(&mut self, key: &'static str, value: tera::Value) {
+        if let Some(hasher) = &mut self.hasher {
+            hasher.text(key);
+            hasher.json(&value);
+        }
+        self.context.insert_value(key, value);
+    }
+
+    /// The context, and its page's key when it is keyed, for rendering with `template`.
+    pub fn finish(self, template: &str) -> (tera::Context, Option<Hash>) {
+        let key = self.hasher.map(|mut hasher| {
+            hasher.text(template);
+            hasher.finish()
+        });
+        (self.context, key)
+    }
+}
+
 /// A SHA-256 over a sequence of texts and serialised values, each framed by its length.
 struct Hashing(Sha256);
 
@@ -228,7 +289,7 @@ impl Hashing {
         self.0.update(text.as_bytes());
     }
 
-    fn json(&mut self, value: &impl serde::Serialize) {
+    fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
         let mut bytes = Vec::with_capacity(1024);
         match serde_json::to_writer(&mut bytes, value) {
             Ok(()) => self.text(&String::from_utf8_lossy(&bytes)),

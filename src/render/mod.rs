@@ -33,13 +33,13 @@ pub struct RenderStats {
     pub files: usize,
     /// Search index sizes.
     pub search: search::IndexStats,
-    /// Document pages taken unrendered from the render cache.
+    /// Pages taken unrendered from the render cache.
     pub unchanged: usize,
 }
 
 /// Renders the whole site of `project` into `out`. With `cache` (the render cache's file),
-/// document pages whose key is unchanged since the build that recorded it are taken as they
-/// are (see [`cache`]); the cache of this render is returned, to be saved once the site is in
+/// pages whose key is unchanged since the build that recorded it are taken as they are (see
+/// [`cache`]); the cache of this render is returned, to be saved once the site is in
 /// place.
 pub fn render_site(
     project: &Project,

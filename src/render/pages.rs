@@ -8,7 +8,7 @@ use tera::{Context, Tera, Value};
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
 use crate::model::{Document, Project};
-use crate::render::cache::PageCache;
+use crate::render::cache::{KeyedContext, PageCache};
 use crate::render::crumbs::{crumbs_for_document, home, link};
 use crate::render::html::{body_text, render_body};
 use crate::render::theme;
@@ -47,7 +47,7 @@ pub struct Renderer<'p> {
     /// The main navigation as rendered by `nav.html`, by the way back to the root, the section
     /// and the nav page the page is (if any): a few dozen kinds of page share a few renders.
     navs: std::sync::Mutex<std::collections::HashMap<NavKey, Value>>,
-    /// What earlier builds rendered each document page from, when the build keeps a cache.
+    /// What earlier builds rendered each page from, when the build keeps a cache.
     cache: Option<PageCache>,
 }
 
@@ -81,7 +81,7 @@ impl<'p> Renderer<'p> {
         Self::from_parts(project, (tera, site, doc_values))
     }
 
-    /// The renderer taking document pages whose key is unchanged unrendered from the cache
+    /// The renderer taking pages whose key is unchanged unrendered from the cache
     /// that `open` gives for its site-wide views.
     pub fn with_cache(mut self, open: impl FnOnce(&SiteView) -> PageCache) -> Self {
         self.cache = Some(open(&self.site));
@@ -187,7 +187,8 @@ impl<'p> Renderer<'p> {
             return Ok(body_text(doc, &markdown));
         }
         let body = render_body(self.project, doc, &markdown, &root);
-        let mut context = self.context(
+        let mut context = self.context_keyed(
+            false,
             &doc.url,
             "documents",
             &doc.title,
@@ -204,6 +205,7 @@ impl<'p> Renderer<'p> {
         context.insert("toc", &toc(&doc.headings, title_id.is_some()));
         context.insert("referenced_by", self.project.referenced_by(index));
         context.insert("history", &history_view(self.project, index));
+        let (context, _) = context.finish(template_of(RouteId::Document));
         let page = self.render_to(
             out,
             &file,
@@ -221,12 +223,19 @@ impl<'p> Renderer<'p> {
     pub fn audit_pack(&self) -> Result<Vec<u8>, Fatal> {
         let id = RouteId::AuditPack;
         let route = routes::route(id);
-        let mut context = self.context(route.pattern, route.section, route.title, vec![home()])?;
+        let mut context = self.context_keyed(
+            false,
+            route.pattern,
+            route.section,
+            route.title,
+            vec![home()],
+        )?;
         let root = root_for(route.pattern);
         context.insert(
             "pack",
             &crate::render::view::pack_view(self.project, &root)?,
         );
+        let (context, _) = context.finish(template_of(id));
         self.tera
             .render(template_of(id), &context)
             .map(String::into_bytes)
@@ -307,11 +316,11 @@ impl<'p> Renderer<'p> {
             );
         }
         self.insert_register(&mut context, id);
-        self.write_page(out, url, template_of(id), &context)
+        self.write_page(out, url, template_of(id), context)
     }
 
     /// The list of a register page (`audits/`, `findings/`, `evidence/`), when `id` is one.
-    fn insert_register(&self, context: &mut Context, id: RouteId) {
+    fn insert_register(&self, context: &mut KeyedContext, id: RouteId) {
         use crate::render::view::{audit_view, evidence_view, finding_view};
         let p = self.project;
         let registers = &p.registers;
@@ -396,7 +405,7 @@ impl<'p> Renderer<'p> {
         let crumbs = vec![home(), link(route.title, route.pattern)];
         let mut context = self.context(&url, route.section, &title, crumbs)?;
         context.insert_value("entry", entry);
-        self.write_page(out, &url, template_of(template), &context)
+        self.write_page(out, &url, template_of(template), context)
     }
 
     fn owner_page(&self, out: &Tree, slug: &str) -> Result<(), Fatal> {
@@ -408,7 +417,7 @@ impl<'p> Renderer<'p> {
         let mut context = self.context(&owner.url, "owners", &owner.name, crumbs)?;
         context.insert("owner", owner);
         context.insert("owner_index", &o);
-        self.write_page(out, &owner.url, template_of(RouteId::Owner), &context)
+        self.write_page(out, &owner.url, template_of(RouteId::Owner), context)
     }
 
     fn control_page(&self, out: &Tree, key: ControlKey) -> Result<(), Fatal> {
@@ -431,7 +440,7 @@ impl<'p> Renderer<'p> {
         context.insert("framework_name", &framework.name);
         context.insert("requirements_url", &framework.requirements_url);
         context.insert("control", control);
-        self.write_page(out, &control.url, template_of(RouteId::Control), &context)
+        self.write_page(out, &control.url, template_of(RouteId::Control), context)
     }
 
     fn requirements_page(&self, out: &Tree, f: usize) -> Result<(), Fatal> {
@@ -445,7 +454,7 @@ impl<'p> Renderer<'p> {
         let title = format!("{}: requirements", framework.name);
         let mut context = self.context(url, "controls", &title, crumbs)?;
         context.insert("framework", framework);
-        self.write_page(out, url, template_of(RouteId::Requirements), &context)
+        self.write_page(out, url, template_of(RouteId::Requirements), context)
     }
 
     fn folder_page(&self, out: &Tree, folder: &str) -> Result<(), Fatal> {
@@ -454,17 +463,35 @@ impl<'p> Renderer<'p> {
         let title = format!("{folder}/");
         let mut context = self.context(&view.url, "documents", &title, crumbs)?;
         context.insert("folder", &view);
-        self.write_page(out, &view.url, template_of(RouteId::Folder), &context)
+        self.write_page(out, &view.url, template_of(RouteId::Folder), context)
     }
 
+    /// The context of a page other than a document's: keyed when the renderer has a cache.
     fn context(
         &self,
         url: &str,
         section: &'static str,
         title: &str,
         crumbs: Vec<LinkView>,
-    ) -> Result<Context, Fatal> {
-        let mut context = Context::new();
+    ) -> Result<KeyedContext, Fatal> {
+        self.context_keyed(true, url, section, title, crumbs)
+    }
+
+    /// The context every page starts from, keyed when `keyed` and the renderer has a cache.
+    fn context_keyed(
+        &self,
+        keyed: bool,
+        url: &str,
+        section: &'static str,
+        title: &str,
+        crumbs: Vec<LinkView>,
+    ) -> Result<KeyedContext, Fatal> {
+        let seed = self
+            .cache
+            .as_ref()
+            .filter(|_| keyed)
+            .map(PageCache::others_seed);
+        let mut context = KeyedContext::new(seed);
         let root = root_for(url);
         context.insert_value("nav", self.nav(&root, section, url)?);
         context.insert("root", &root);
@@ -517,10 +544,21 @@ impl<'p> Renderer<'p> {
         out: &Tree,
         url: &str,
         template: &str,
-        context: &Context,
+        context: KeyedContext,
     ) -> Result<(), Fatal> {
-        self.render_to(out, &routes::file_of(url), template, context, url)
-            .map(|_| ())
+        let file = routes::file_of(url);
+        let (context, key) = context.finish(template);
+        let cache = self.cache.as_ref().zip(key);
+        if let Some((cache, key)) = &cache
+            && cache.reuse(url, &file, key, out)
+        {
+            return Ok(());
+        }
+        let page = self.render_to(out, &file, template, &context, url)?;
+        if let (Some((cache, key)), Some(page)) = (cache, page) {
+            cache.record(url, &key, &page);
+        }
+        Ok(())
     }
 
     fn render_to(
