@@ -1112,8 +1112,35 @@ fn a_body_edit_is_linted_again_and_reaches_the_search_index() {
         "the search text still holds the removed word"
     );
     // A new heading is not a body edit: the repository is analysed again.
-    std::fs::write(&doc, good.clone() + "\n## Zebrafinch\n").unwrap();
+    let headed = good.clone() + "\n## Zebrafinch\n";
+    std::fs::write(&doc, &headed).unwrap();
     assert_eq!(next_rebuild_line(&server), "annexa: rebuilt 1 page in N ms");
+    // A text longer than a result's lead has the rest in a file of its own, which goes when
+    // the text is short again.
+    let rest_file = "/search/text/1.js";
+    assert_eq!(get(server.port, rest_file).status, 404);
+    let long = "Restores are checked against the backup log every quarter. ".repeat(20);
+    std::fs::write(
+        &doc,
+        headed.replace(
+            "kept for 35 days.",
+            &format!("kept for 35 days. {long}zebrafinch."),
+        ),
+    )
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || get(server.port, rest_file)
+            .body
+            .contains("zebrafinch")),
+        "the rest of the long text is not written"
+    );
+    std::fs::write(&doc, &headed).unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || get(server.port, rest_file)
+            .status
+            == 404),
+        "the rest of the text is still there"
+    );
 }
 
 /// The next rebuild summary `server` prints, its milliseconds written `N`.

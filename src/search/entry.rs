@@ -128,8 +128,11 @@ impl ResultEntry {
             &format!("{SEARCH_DIR}/docs/{index}.js"),
             &self.docs_file(),
         )?;
-        if let Some(rest) = self.rest_file() {
-            write_script(out, &format!("{SEARCH_DIR}/text/{index}.js"), &rest)?;
+        let rest_path = format!("{SEARCH_DIR}/text/{index}.js");
+        match self.rest_file() {
+            Some(rest) => write_script(out, &rest_path, &rest)?,
+            // `serve`'s preview may hold the rest of a longer text from before.
+            None => out.remove_stale(&rest_path),
         }
         Ok(())
     }

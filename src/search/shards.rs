@@ -48,29 +48,19 @@ impl Shards {
     /// (HEX: the key's UTF-8 bytes in hex), and each union as `search/shards/HEX-u.js`,
     /// `annexaSearch.union("key",[[df, …],"postings"]);`. Returns the bytes written.
     pub fn write(&self, out: &Tree) -> Result<usize, Fatal> {
-        let files = self
-            .shards
-            .par_iter()
-            .map(|(key, body)| (key, "", "shard(", ",{", body.as_str(), "});\n"))
-            .chain(
-                self.unions
-                    .par_iter()
-                    .map(|(key, body)| (key, "-u", "union(", ",", body.as_str(), ");\n")),
-            );
-        files
-            .map(|(key, suffix, call, open, body, close)| {
-                let mut text = String::with_capacity(body.len() + key.len() + 32);
-                text.push_str("annexaSearch.");
-                text.push_str(call);
-                push_script_string(&mut text, key);
-                text.push_str(open);
-                text.push_str(body);
-                text.push_str(close);
-                let file = format!("{SEARCH_DIR}/shards/{}{suffix}.js", shard_file(key));
-                write_script(out, &file, &text)?;
-                Ok(text.len())
-            })
-            .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))
+        let shards = FileKind {
+            suffix: "",
+            call: "shard(",
+            open: ",{",
+            close: "});\n",
+        };
+        let unions = FileKind {
+            suffix: "-u",
+            call: "union(",
+            open: ",",
+            close: ");\n",
+        };
+        Ok(shards.write_all(out, &self.shards)? + unions.write_all(out, &self.unions)?)
     }
 
     /// The keys of two characters that were split (a key of more begins with them): a last
@@ -82,6 +72,36 @@ impl Shards {
             .filter(|key| key.chars().count() > 2)
             .map(|key| prefix(key, 2))
             .collect()
+    }
+}
+
+/// One kind of file of the split index: its name's suffix and the call that wraps its body.
+struct FileKind {
+    suffix: &'static str,
+    call: &'static str,
+    open: &'static str,
+    close: &'static str,
+}
+
+impl FileKind {
+    /// Writes each of `files` (key, body) as `search/shards/HEX{suffix}.js`,
+    /// `annexaSearch.{call}"key"{open}body{close}`, in parallel. Returns the bytes written.
+    fn write_all(&self, out: &Tree, files: &BTreeMap<String, String>) -> Result<usize, Fatal> {
+        files
+            .par_iter()
+            .map(|(key, body)| {
+                let mut text = String::with_capacity(body.len() + key.len() + 32);
+                text.push_str("annexaSearch.");
+                text.push_str(self.call);
+                push_script_string(&mut text, key);
+                text.push_str(self.open);
+                text.push_str(body);
+                text.push_str(self.close);
+                let file = format!("{SEARCH_DIR}/shards/{}{}.js", shard_file(key), self.suffix);
+                write_script(out, &file, &text)?;
+                Ok(text.len())
+            })
+            .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))
     }
 }
 

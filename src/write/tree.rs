@@ -99,6 +99,20 @@ impl Tree {
         }
     }
 
+    /// Removes the file `rel` from a plain folder, if it is there, and forgets that it was
+    /// written. A build's folder needs no removal: what a build does not write is not in its site.
+    pub fn remove_stale(&self, rel: &str) {
+        if self.diff.is_some() {
+            return;
+        }
+        if let Some(written) = &self.written
+            && let Ok(mut written) = written.lock()
+        {
+            written.remove(rel);
+        }
+        fs::remove_file(self.dir.join(rel)).ok();
+    }
+
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
