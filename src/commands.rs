@@ -182,7 +182,9 @@ pub struct BuildOptions<'a> {
 
 /// `annexa build`: checks the project and, unless content errors other than review findings
 /// are found, renders the site into a staging folder and swaps it into place. Errors (in full)
-/// and the summary go to `err`; warnings only counted there (`check` shows them).
+/// and the summary go to `err`; warnings only counted there (`check` shows them). When nothing
+/// the site is made from changed since the build that wrote it, and the site is still what that
+/// build wrote, nothing is read again: that build's report is printed again.
 pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome, Fatal> {
     let started = std::time::Instant::now();
     let mut timer = crate::timing::Stages::start();
@@ -196,12 +198,23 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     // build's fingerprint. The ISMS as it stood at a commit is read from Git: never cached.
     let fingerprint = match options.at {
         Some(_) => None,
-        None => Some(crate::write::fingerprint(
-            &crate::load::find_root(options.dir)?,
-            &format!("{} {:?}", options.today, options.base_url),
-        )),
+        None => {
+            let root = crate::load::find_root(options.dir)?;
+            let fingerprint = crate::write::fingerprint(
+                &root,
+                &format!("{} {:?}", options.today, options.base_url),
+            );
+            timer.mark("fingerprint");
+            if let Some((target, done)) = unchanged_site(&root, options, &fingerprint)? {
+                timer.mark("survey of the output");
+                err.write_all(done.report.as_bytes()).map_err(write_error)?;
+                let counts = (done.pages, done.files, done.documents, done.pages);
+                built_line(err, counts, &target, started)?;
+                return Ok(Outcome::Clean);
+            }
+            Some(fingerprint)
+        }
     };
-    timer.mark("fingerprint");
     let (mut analysis, snapshot) = analyse_at(
         options.dir,
         options.today,
@@ -217,11 +230,12 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         documents: project.documents.len(),
         files: &[],
     };
-    let write_error = |e: std::io::Error| Fatal::new(format!("cannot write to the terminal: {e}"));
+    let mut printed = Vec::new();
     if !analysis.diagnostics.is_empty() {
         report
-            .write_with(Format::Human, Detail::ErrorsOnly, err)
+            .write_with(Format::Human, Detail::ErrorsOnly, &mut printed)
             .map_err(write_error)?;
+        err.write_all(&printed).map_err(write_error)?;
     }
     let blocking = analysis.blocking_errors();
     if blocking > 0 {
@@ -240,39 +254,75 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     timer = crate::timing::Stages::start();
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
     timer.mark("survey of the output");
-    let (pages, files, unchanged, written) = match fingerprint.and_then(|f| staging.up_to_date(&f))
-    {
-        // Nothing the site is made from changed since the build that wrote it.
-        Some((pages, files)) => (pages, files, pages, staging.target().to_path_buf()),
-        None => {
-            let cache = staging.render_cache();
-            let (stats, cache) =
-                match crate::render::render_site(project, staging.tree(), Some(&cache)) {
-                    Ok(rendered) => rendered,
-                    Err(e) => {
-                        staging.abort();
-                        return Err(e);
-                    }
-                };
-            let done = crate::write::Done {
-                fingerprint,
-                pages: stats.pages,
-                files: stats.files,
-            };
-            let committed = staging.commit(done)?;
-            if let Some(cache) = cache {
-                cache.save();
-            }
-            (stats.pages, stats.files, stats.unchanged, committed.path)
+    let cache = staging.render_cache();
+    let (stats, cache) = match crate::render::render_site(project, staging.tree(), Some(&cache)) {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            staging.abort();
+            return Err(e);
         }
     };
+    let done = crate::write::Done {
+        fingerprint,
+        pages: stats.pages,
+        files: stats.files,
+        documents: project.documents.len(),
+        report: String::from_utf8_lossy(&printed).into_owned(),
+    };
+    let committed = staging.commit(done)?;
+    if let Some(cache) = cache {
+        cache.save();
+    }
+    let counts = (
+        stats.pages,
+        stats.files,
+        project.documents.len(),
+        stats.unchanged,
+    );
+    built_line(err, counts, &committed.path, started)?;
+    crate::drop_in_background(analysis);
+    drop(snapshot);
+    Ok(Outcome::Clean)
+}
+
+/// The output folder of a build and what the build that wrote it reported, when that build had
+/// `fingerprint` and the folder is still exactly what it wrote. Only `annexa.toml` is read.
+fn unchanged_site(
+    root: &Path,
+    options: &BuildOptions<'_>,
+    fingerprint: &crate::write::Hash,
+) -> Result<Option<(std::path::PathBuf, crate::write::UpToDate)>, Fatal> {
+    let target = match options.out {
+        Some(out) => out.to_path_buf(),
+        None => match crate::load::configured_output_dir(root) {
+            Some(dir) => root.join(dir),
+            None => return Ok(None),
+        },
+    };
+    if !crate::write::built_with(&target, fingerprint) {
+        return Ok(None);
+    }
+    let staging = crate::write::Staging::begin(root, &target, options.force)?;
+    Ok(staging
+        .up_to_date(fingerprint)
+        .map(|done| (staging.target().to_path_buf(), done)))
+}
+
+/// Prints the closing line of a build: `counts` are the pages, files, documents and pages
+/// taken unrendered.
+fn built_line(
+    err: &mut dyn Write,
+    (pages, files, documents, unchanged): (usize, usize, usize, usize),
+    target: &Path,
+    started: std::time::Instant,
+) -> Result<(), Fatal> {
     writeln!(
         err,
         "annexa: built {} and {} from {} into {} in {} ms{}",
         crate::report::count(pages, "page"),
         crate::report::count(files, "file"),
-        crate::report::count(project.documents.len(), "document"),
-        written.display(),
+        crate::report::count(documents, "document"),
+        target.display(),
         started.elapsed().as_millis(),
         match unchanged {
             0 => String::new(),
@@ -280,10 +330,12 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             n => format!(" ({n} unchanged since the last build, not rendered)"),
         }
     )
-    .map_err(write_error)?;
-    crate::drop_in_background(analysis);
-    drop(snapshot);
-    Ok(Outcome::Clean)
+    .map_err(write_error)
+}
+
+/// The error of a failed write to the terminal.
+fn write_error(e: std::io::Error) -> Fatal {
+    Fatal::new(format!("cannot write to the terminal: {e}"))
 }
 
 /// Options of `annexa reviews`.

@@ -336,15 +336,10 @@ fn a_rebuild_renders_nothing_when_no_input_changed_and_matches_a_build_without_t
     setup.edit(1);
     assert!(stages(&setup, TODAY, &setup.out).starts_with(&rendered.map(String::from)));
     let before = stamps(&setup.out);
-    // Nothing changed: the site is not rendered at all.
+    // Nothing changed: the repository is not even read again, the site not rendered.
     assert_eq!(
         stages(&setup, TODAY, &setup.out),
-        [
-            "fingerprint",
-            "load and model",
-            "lint",
-            "survey of the output"
-        ]
+        ["fingerprint", "survey of the output"]
     );
     assert_eq!(stamps(&setup.out), before);
     // Byte for byte what a build without the cache (into a new folder) writes.
@@ -370,4 +365,45 @@ fn a_rebuild_renders_nothing_when_no_input_changed_and_matches_a_build_without_t
     fs::write(setup.out.join("index.html"), "edited by hand").unwrap();
     assert!(stages(&setup, "2027-06-01", &setup.out).contains(&"templates and views".to_string()));
     assert_eq!(contents(&setup.out), contents(&later));
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_prints_again_what_the_build_that_wrote_the_site_printed() {
+    let setup = Setup::new();
+    // A day on which both reviews are overdue: errors that do not stop a build.
+    let day = "2028-01-01";
+    let stderr = |output: std::process::Output| {
+        assert_built(&output);
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let first = stderr(build(&setup.repo, &setup.out, day, &[]));
+    let again = stderr(build(&setup.repo, &setup.out, day, &[]));
+    let (report, built) = first.rsplit_once("annexa: built ").unwrap();
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("error[")).count(),
+        2,
+        "{first}"
+    );
+    assert!(
+        report.ends_with(
+            "annexa: 2 errors: 2 review-overdue; 4 warnings: 4 control-weak-coverage; 2 documents\nannexa: `annexa check` shows the warnings\n"
+        ),
+        "{first}"
+    );
+    let (report_again, built_again) = again.rsplit_once("annexa: built ").unwrap();
+    assert_eq!(report_again, report);
+    let counts = |line: &str| line.split(" in ").next().unwrap().to_string();
+    assert_eq!(counts(built_again), counts(built));
+    assert!(
+        built_again.ends_with(" ms (nothing changed since the last build)\n"),
+        "{again}"
+    );
+    // A damaged record is never replayed: the repository is read and checked again, and the
+    // record written anew.
+    let cache = setup.tmp.path().join(".out.annexa-cache");
+    let text = fs::read_to_string(&cache).unwrap();
+    fs::write(&cache, text.replacen("# annexa", "annexa", 1)).unwrap();
+    let checked = stderr(build(&setup.repo, &setup.out, day, &[]));
+    assert_eq!(checked.rsplit_once("annexa: built ").unwrap().0, report);
+    assert_eq!(fs::read_to_string(&cache).unwrap(), text);
 }

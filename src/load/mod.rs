@@ -237,6 +237,13 @@ fn parse_fresh(
     }
 }
 
+/// The output folder that `annexa.toml` at `root` names (`output_dir`), read on its own for a
+/// build that may have nothing to do; `None` when the file cannot be read.
+pub fn configured_output_dir(root: &Path) -> Option<String> {
+    let source = read_text(root, CONFIG_FILE, &mut Vec::new()).ok()?;
+    Some(Config::parse(&source, &mut Vec::new()).output_dir)
+}
+
 /// Reads the whole repository at `root`, re-using documents from `cache` whose files did not
 /// change, and updating it (a default cache keeps nothing).
 pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {

@@ -16,7 +16,7 @@ use super::MARKER;
 use super::manifest::{Hash, hash};
 
 /// The first line of the cache file.
-const HEADER: &str = "annexa-cache 1";
+const HEADER: &str = "annexa-cache 2";
 
 /// The fingerprint of a build of the project at `root` with `options` (any text that changes
 /// what the build writes: the day, the base URL).
@@ -107,45 +107,54 @@ fn git_head(root: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The comment line of the cache file, after its fields.
+const COMMENT: &str = "# annexa's record of what built the folder beside it; safe to delete.";
+
 /// What the cache file says about the live site: the fingerprint of the build that wrote it,
-/// the hash of its manifest, and the counts the build reported.
+/// the hash of its manifest, the counts the build reported and what its check printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Cached {
     pub(super) fingerprint: Hash,
     pub(super) manifest: Hash,
     pub(super) pages: usize,
     pub(super) files: usize,
+    pub(super) documents: usize,
+    /// The check's report as the build printed it (errors in full, warnings counted).
+    pub(super) report: String,
 }
 
 impl Cached {
     /// Reads the cache file at `path`; `None` if it is missing or not of this version.
     pub(super) fn read(path: &Path) -> Option<Cached> {
         let text = fs::read_to_string(path).ok()?;
-        let mut lines = text.lines();
-        if lines.next()? != HEADER {
-            return None;
-        }
-        let mut fields = lines.next()?.split(' ');
+        let rest = text.strip_prefix(HEADER)?.strip_prefix('\n')?;
+        let (fields, rest) = rest.split_once('\n')?;
+        let report = rest.strip_prefix(COMMENT)?.strip_prefix('\n')?;
+        let mut fields = fields.split(' ');
         let mut next_hash = || super::parse_hex(fields.next()?);
         let (fingerprint, manifest) = (next_hash()?, next_hash()?);
-        let pages = fields.next()?.parse().ok()?;
-        let files = fields.next()?.parse().ok()?;
+        let mut next_count = || fields.next()?.parse().ok();
+        let (pages, files, documents) = (next_count()?, next_count()?, next_count()?);
         Some(Cached {
             fingerprint,
             manifest,
             pages,
             files,
+            documents,
+            report: report.to_string(),
         })
     }
 
     /// Writes the cache file at `path` (a failure only costs the next build a render).
     pub(super) fn write(&self, path: &Path) {
         let text = format!(
-            "{HEADER}\n{} {} {} {}\n# annexa's record of what built the folder beside it; safe to delete.\n",
+            "{HEADER}\n{} {} {} {} {}\n{COMMENT}\n{}",
             super::hex(&self.fingerprint),
             super::hex(&self.manifest),
             self.pages,
-            self.files
+            self.files,
+            self.documents,
+            self.report
         );
         if fs::write(path, text).is_err() {
             fs::remove_file(path).ok();

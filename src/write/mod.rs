@@ -46,7 +46,7 @@ pub struct Staging {
 }
 
 /// What a finished render reports, recorded beside the site with the build's fingerprint.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Done {
     /// The fingerprint of the build's inputs ([`fingerprint`]), taken before it read them;
     /// `None` for a build that is never cached (`--at`).
@@ -55,6 +55,37 @@ pub struct Done {
     pub pages: usize,
     /// Files copied.
     pub files: usize,
+    /// Documents read.
+    pub documents: usize,
+    /// What the build's check printed (errors in full, warnings counted), to be printed again
+    /// by a later build that finds nothing changed.
+    pub report: String,
+}
+
+/// What the build that wrote a live site, still up to date, reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpToDate {
+    /// HTML pages.
+    pub pages: usize,
+    /// Files copied.
+    pub files: usize,
+    /// Documents.
+    pub documents: usize,
+    /// What its check printed.
+    pub report: String,
+}
+
+/// Whether the build that wrote the output folder `target` had `fingerprint`, by its cache file
+/// alone (before anything is read, locked or checked: [`Staging::up_to_date`] decides).
+pub fn built_with(target: &Path, fingerprint: &Hash) -> bool {
+    let Ok(target) = absolute(target) else {
+        return false;
+    };
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return false;
+    };
+    inputs::Cached::read(&Beside::new(parent, name).cache())
+        .is_some_and(|cached| cached.fingerprint == *fingerprint)
 }
 
 /// What a committed build did to the output folder.
@@ -131,15 +162,20 @@ impl Staging {
         })
     }
 
-    /// The pages and files of the live site, when the build that wrote it had the same
-    /// `fingerprint` and the site is still exactly what it wrote: then nothing needs rendering.
-    pub fn up_to_date(&self, fingerprint: &Hash) -> Option<(usize, usize)> {
+    /// What the build that wrote the live site reported, when it had the same `fingerprint`
+    /// and the site is still exactly what it wrote: then nothing needs reading or rendering.
+    pub fn up_to_date(&self, fingerprint: &Hash) -> Option<UpToDate> {
         let (manifest, survey) = self.live.as_ref()?;
         let cached = inputs::Cached::read(&self.beside.cache())?;
         (survey.clean()
             && cached.fingerprint == *fingerprint
             && cached.manifest == manifest::hash(manifest.text().as_bytes()))
-        .then_some((cached.pages, cached.files))
+        .then_some(UpToDate {
+            pages: cached.pages,
+            files: cached.files,
+            documents: cached.documents,
+            report: cached.report,
+        })
     }
 
     /// Finishes the alternate tree (copies what it lacks from the live site, removes what the
@@ -168,6 +204,8 @@ impl Staging {
             manifest: manifest::hash(rendered.manifest.text().as_bytes()),
             pages: done.pages,
             files: done.files,
+            documents: done.documents,
+            report: done.report,
         });
         let record = |cache: &Path| {
             if let Some(record) = &record {
