@@ -521,6 +521,10 @@ mod tests {
     fn keys_fit_on_a_line() {
         assert_eq!(key(Path::new("a/b c/d.html")), "a/b c/d.html");
         assert_eq!(key(Path::new("new\nline%")), "new%0Aline%25");
+        // Each of the three escapes alone, in a name with none of the others.
+        assert_eq!(key(Path::new("new\nline")), "new%0Aline");
+        assert_eq!(key(Path::new("%")), "%25");
+        assert_eq!(key(Path::new("\u{85}")), "%C2%85");
         assert_eq!(key(Path::new("politique-sécurité")), "politique-sécurité");
         #[cfg(unix)]
         {

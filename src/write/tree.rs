@@ -286,6 +286,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_remembering_folder_skips_bytes_it_wrote_and_forgets_what_it_removes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let written = Written::default();
+        let tree = Tree::remembering(tmp.path(), &written);
+        tree.write("a/b.js", b"one").unwrap();
+        // Changed behind its back: the same bytes again are not written, other bytes are.
+        fs::write(tmp.path().join("a/b.js"), "by hand").unwrap();
+        tree.write("a/b.js", b"one").unwrap();
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("a/b.js")).unwrap(),
+            "by hand"
+        );
+        tree.write("a/b.js", b"two").unwrap();
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("a/b.js")).unwrap(),
+            "two"
+        );
+        // Removed, and forgotten: the same bytes are written again.
+        tree.remove_stale("a/b.js");
+        assert!(!tmp.path().join("a/b.js").exists());
+        tree.write("a/b.js", b"two").unwrap();
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("a/b.js")).unwrap(),
+            "two"
+        );
+    }
+
+    #[test]
     fn files_held_are_not_written_and_the_live_sites_are_noted() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("alt");
