@@ -205,11 +205,11 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
                 &format!("{} {:?}", options.today, options.base_url),
             );
             timer.mark("fingerprint");
-            if let Some((target, done)) = unchanged_site(&root, options, &fingerprint)? {
+            if let Some((target, built)) = unchanged_site(&root, options, &fingerprint)? {
                 timer.mark("survey of the output");
-                err.write_all(done.report.as_bytes()).map_err(write_error)?;
-                let counts = (done.pages, done.files, done.documents, done.pages);
-                built_line(err, counts, &target, started)?;
+                err.write_all(built.report.as_bytes())
+                    .map_err(write_error)?;
+                built_line(err, &built, built.pages, &target, started)?;
                 return Ok(Outcome::Clean);
             }
             Some(fingerprint)
@@ -262,24 +262,21 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             return Err(e);
         }
     };
-    let done = crate::write::Done {
-        fingerprint,
+    let built = crate::write::Built {
         pages: stats.pages,
         files: stats.files,
         documents: project.documents.len(),
         report: String::from_utf8_lossy(&printed).into_owned(),
     };
+    let done = crate::write::Done {
+        fingerprint,
+        built: built.clone(),
+    };
     let committed = staging.commit(done)?;
     if let Some(cache) = cache {
         cache.save();
     }
-    let counts = (
-        stats.pages,
-        stats.files,
-        project.documents.len(),
-        stats.unchanged,
-    );
-    built_line(err, counts, &committed.path, started)?;
+    built_line(err, &built, stats.unchanged, &committed.path, started)?;
     crate::drop_in_background(analysis);
     drop(snapshot);
     Ok(Outcome::Clean)
@@ -291,7 +288,7 @@ fn unchanged_site(
     root: &Path,
     options: &BuildOptions<'_>,
     fingerprint: &crate::write::Hash,
-) -> Result<Option<(std::path::PathBuf, crate::write::UpToDate)>, Fatal> {
+) -> Result<Option<(std::path::PathBuf, crate::write::Built)>, Fatal> {
     let target = match options.out {
         Some(out) => out.to_path_buf(),
         None => match crate::load::configured_output_dir(root) {
@@ -308,20 +305,22 @@ fn unchanged_site(
         .map(|done| (staging.target().to_path_buf(), done)))
 }
 
-/// Prints the closing line of a build: `counts` are the pages, files, documents and pages
-/// taken unrendered.
+/// Prints the closing line of a build that reported `built` into `target`, having taken
+/// `unchanged` of its pages unrendered.
 fn built_line(
     err: &mut dyn Write,
-    (pages, files, documents, unchanged): (usize, usize, usize, usize),
+    built: &crate::write::Built,
+    unchanged: usize,
     target: &Path,
     started: std::time::Instant,
 ) -> Result<(), Fatal> {
+    let pages = built.pages;
     writeln!(
         err,
         "annexa: built {} and {} from {} into {} in {} ms{}",
         crate::report::count(pages, "page"),
-        crate::report::count(files, "file"),
-        crate::report::count(documents, "document"),
+        crate::report::count(built.files, "file"),
+        crate::report::count(built.documents, "document"),
         target.display(),
         started.elapsed().as_millis(),
         match unchanged {

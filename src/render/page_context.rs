@@ -11,7 +11,8 @@ use crate::render::theme;
 use crate::render::view::LinkView;
 
 impl Renderer<'_> {
-    /// The context of a page other than a document's: keyed when the renderer has a cache.
+    /// The context of a page other than a document's: its key is its context, when the
+    /// renderer has a cache.
     pub(super) fn context(
         &self,
         url: &str,
@@ -19,23 +20,20 @@ impl Renderer<'_> {
         title: &str,
         crumbs: Vec<LinkView>,
     ) -> Result<KeyedContext, Fatal> {
-        self.context_keyed(true, url, section, title, crumbs)
+        let seed = self.cache.as_ref().map(PageCache::others_seed);
+        self.context_with(seed, url, section, title, crumbs)
     }
 
-    /// The context every page starts from, keyed when `keyed` and the renderer has a cache.
-    pub(super) fn context_keyed(
+    /// The context every page starts from, keyed from `seed` when there is one (a document's
+    /// page has a key of its own, and the standalone audit pack none).
+    pub(super) fn context_with(
         &self,
-        keyed: bool,
+        seed: Option<&crate::write::Hash>,
         url: &str,
         section: &'static str,
         title: &str,
         crumbs: Vec<LinkView>,
     ) -> Result<KeyedContext, Fatal> {
-        let seed = self
-            .cache
-            .as_ref()
-            .filter(|_| keyed)
-            .map(PageCache::others_seed);
         let mut context = KeyedContext::new(seed);
         let root = root_for(url);
         context.insert_value("nav", self.nav(&root, section, url)?);

@@ -190,8 +190,8 @@ impl<'p> Renderer<'p> {
             return Ok(body_text(doc, &markdown));
         }
         let body = render_body(self.project, doc, &markdown, &root);
-        let mut context = self.context_keyed(
-            false,
+        let mut context = self.context_with(
+            None,
             &doc.url,
             "documents",
             &doc.title,
@@ -226,8 +226,8 @@ impl<'p> Renderer<'p> {
     pub fn audit_pack(&self) -> Result<Vec<u8>, Fatal> {
         let id = RouteId::AuditPack;
         let route = routes::route(id);
-        let mut context = self.context_keyed(
-            false,
+        let mut context = self.context_with(
+            None,
             route.pattern,
             route.section,
             route.title,

@@ -12,8 +12,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::MARKER;
 use super::manifest::{Hash, hash};
+use super::{Built, MARKER};
 
 /// The first line of the cache file.
 const HEADER: &str = "annexa-cache 2";
@@ -116,11 +116,7 @@ const COMMENT: &str = "# annexa's record of what built the folder beside it; saf
 pub(super) struct Cached {
     pub(super) fingerprint: Hash,
     pub(super) manifest: Hash,
-    pub(super) pages: usize,
-    pub(super) files: usize,
-    pub(super) documents: usize,
-    /// The check's report as the build printed it (errors in full, warnings counted).
-    pub(super) report: String,
+    pub(super) built: Built,
 }
 
 impl Cached {
@@ -138,10 +134,12 @@ impl Cached {
         Some(Cached {
             fingerprint,
             manifest,
-            pages,
-            files,
-            documents,
-            report: report.to_string(),
+            built: Built {
+                pages,
+                files,
+                documents,
+                report: report.to_string(),
+            },
         })
     }
 
@@ -151,10 +149,10 @@ impl Cached {
             "{HEADER}\n{} {} {} {} {}\n{COMMENT}\n{}",
             super::hex(&self.fingerprint),
             super::hex(&self.manifest),
-            self.pages,
-            self.files,
-            self.documents,
-            self.report
+            self.built.pages,
+            self.built.files,
+            self.built.documents,
+            self.built.report
         );
         if fs::write(path, text).is_err() {
             fs::remove_file(path).ok();

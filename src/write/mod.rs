@@ -51,41 +51,37 @@ pub struct Done {
     /// The fingerprint of the build's inputs ([`fingerprint`]), taken before it read them;
     /// `None` for a build that is never cached (`--at`).
     pub fingerprint: Option<Hash>,
-    /// HTML pages rendered.
+    /// What the build reported.
+    pub built: Built,
+}
+
+/// What a build reported: its counts and what its check printed, recorded beside the site so
+/// that a later build that finds nothing changed prints them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// HTML pages.
     pub pages: usize,
     /// Files copied.
     pub files: usize,
     /// Documents read.
     pub documents: usize,
-    /// What the build's check printed (errors in full, warnings counted), to be printed again
-    /// by a later build that finds nothing changed.
-    pub report: String,
-}
-
-/// What the build that wrote a live site, still up to date, reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpToDate {
-    /// HTML pages.
-    pub pages: usize,
-    /// Files copied.
-    pub files: usize,
-    /// Documents.
-    pub documents: usize,
-    /// What its check printed.
+    /// What the check printed (errors in full, warnings counted).
     pub report: String,
 }
 
 /// Whether the build that wrote the output folder `target` had `fingerprint`, by its cache file
 /// alone (before anything is read, locked or checked: [`Staging::up_to_date`] decides).
 pub fn built_with(target: &Path, fingerprint: &Hash) -> bool {
-    let Ok(target) = absolute(target) else {
-        return false;
-    };
-    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-        return false;
-    };
-    inputs::Cached::read(&Beside::new(parent, name).cache())
+    absolute(target)
+        .ok()
+        .and_then(|target| beside(&target))
+        .and_then(|beside| inputs::Cached::read(&beside.cache()))
         .is_some_and(|cached| cached.fingerprint == *fingerprint)
+}
+
+/// annexa's names beside the (absolute) output folder `target`; `None` for a root.
+fn beside(target: &Path) -> Option<Beside> {
+    Some(Beside::new(target.parent()?, target.file_name()?))
 }
 
 /// What a committed build did to the output folder.
@@ -124,7 +120,7 @@ impl Staging {
             .canonicalize()
             .map_err(|e| Fatal::new(format!("cannot read `{}`: {e}", root.display())))?;
         let live = check_replaceable(&root, &target, force, None)?;
-        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        let (Some(parent), Some(beside)) = (target.parent(), beside(&target)) else {
             return Err(Fatal::new(format!(
                 "`{}` cannot be an output folder",
                 target.display()
@@ -132,7 +128,6 @@ impl Staging {
         };
         fs::create_dir_all(parent)
             .map_err(|e| Fatal::new(format!("cannot create `{}`: {e}", parent.display())))?;
-        let beside = Beside::new(parent, name);
         let lock = OutputLock::acquire(&beside.lock(), &target)?;
         beside.remove_leftovers();
         let alt = beside.alt();
@@ -164,18 +159,13 @@ impl Staging {
 
     /// What the build that wrote the live site reported, when it had the same `fingerprint`
     /// and the site is still exactly what it wrote: then nothing needs reading or rendering.
-    pub fn up_to_date(&self, fingerprint: &Hash) -> Option<UpToDate> {
+    pub fn up_to_date(&self, fingerprint: &Hash) -> Option<Built> {
         let (manifest, survey) = self.live.as_ref()?;
         let cached = inputs::Cached::read(&self.beside.cache())?;
         (survey.clean()
             && cached.fingerprint == *fingerprint
             && cached.manifest == manifest::hash(manifest.text().as_bytes()))
-        .then_some(UpToDate {
-            pages: cached.pages,
-            files: cached.files,
-            documents: cached.documents,
-            report: cached.report,
-        })
+        .then_some(cached.built)
     }
 
     /// Finishes the alternate tree (copies what it lacks from the live site, removes what the
@@ -202,10 +192,7 @@ impl Staging {
         let record = done.fingerprint.map(|fingerprint| inputs::Cached {
             fingerprint,
             manifest: manifest::hash(rendered.manifest.text().as_bytes()),
-            pages: done.pages,
-            files: done.files,
-            documents: done.documents,
-            report: done.report,
+            built: done.built,
         });
         let record = |cache: &Path| {
             if let Some(record) = &record {

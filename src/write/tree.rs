@@ -99,18 +99,17 @@ impl Tree {
         }
     }
 
-    /// Removes the file `rel` from a plain folder, if it is there, and forgets that it was
-    /// written. A build's folder needs no removal: what a build does not write is not in its site.
+    /// Removes the file `rel` when this folder remembers writing it, and forgets it (`serve`'s
+    /// preview, rebuilt in place). Any other folder holds only what was written into it: a
+    /// build's site is what it wrote, and a plain folder starts empty.
     pub fn remove_stale(&self, rel: &str) {
-        if self.diff.is_some() {
-            return;
+        let wrote = self
+            .written
+            .as_ref()
+            .is_some_and(|w| w.lock().is_ok_and(|mut w| w.remove(rel).is_some()));
+        if wrote {
+            fs::remove_file(self.dir.join(rel)).ok();
         }
-        if let Some(written) = &self.written
-            && let Ok(mut written) = written.lock()
-        {
-            written.remove(rel);
-        }
-        fs::remove_file(self.dir.join(rel)).ok();
     }
 
     /// The folder.

@@ -57,14 +57,13 @@ fn walk<T: Send>(
     let (mut found, below) = rayon::join(
         || -> Vec<T> {
             files
-                .par_chunks(FILES_PER_TASK)
-                .flat_map_iter(|chunk| {
-                    chunk.iter().filter_map(|(entry, rel)| {
-                        visit(Found {
-                            rel: rel.clone(),
-                            depth,
-                            entry,
-                        })
+                .into_par_iter()
+                .with_min_len(FILES_PER_TASK)
+                .filter_map(|(entry, rel)| {
+                    visit(Found {
+                        rel,
+                        depth,
+                        entry: &entry,
                     })
                 })
                 .collect()
