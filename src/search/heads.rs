@@ -22,7 +22,7 @@ use crate::error::Fatal;
 use crate::write::Tree;
 
 /// Results on a page, and so in a head (`PAGE` in `search.js`).
-pub const PAGE: usize = 20;
+pub const PAGE: usize = 10;
 /// The weight of a term that the last word of a query matches as a prefix (`PREFIX_WEIGHT`).
 pub(super) const PREFIX_WEIGHT: f64 = 0.8;
 /// UTF-16 units of text that a snippet shows before and after its first match (`snippet()`).
@@ -453,6 +453,17 @@ fn first_match(text: &str, word: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_holds_the_first_ten_results_best_first_ties_by_document() {
+        // Twelve documents, scored 1 to 12 but documents 4 and 9 tied at 20.
+        let mut ranked: Vec<(u32, f64)> = (0..12u32).map(|d| (d, f64::from(d) + 1.0)).collect();
+        ranked[4].1 = 20.0;
+        ranked[9].1 = 20.0;
+        assert_eq!(first_page(ranked), [4, 9, 11, 10, 8, 7, 6, 5, 3, 2]);
+        // Fewer than a page: all of them.
+        assert_eq!(first_page(vec![(3, 1.0), (1, 2.0)]), [1, 3]);
+    }
 
     #[test]
     fn windows_reach_from_seventy_units_before_the_first_match_to_171_after() {

@@ -199,15 +199,15 @@ fn show_more_results_moves_focus_to_the_first_new_result() {
     browser.go(&format!("{base}search/index.html?q=security"));
     browser.wait_for(
         "a first page of results with more to show",
-        "return document.querySelectorAll('#search-results li').length === 20
+        "return document.querySelectorAll('#search-results li').length === 10
            && !document.getElementById('search-more-wrap').hidden;",
     );
     browser.run("document.getElementById('search-more').focus();");
     browser.press(&[ENTER]);
     let landed = browser.wait_for(
-        "focus on the 21st result",
+        "focus on the 11th result",
         "var items = document.querySelectorAll('#search-results li');
-         return items.length > 20 && document.activeElement === items[20].querySelector('a')
+         return items.length > 10 && document.activeElement === items[10].querySelector('a')
            && document.activeElement.href;",
     );
     assert!(landed.as_str().is_some_and(|h| h.contains("index.html")));

@@ -11,7 +11,7 @@
   var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
     "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with"];
   var MAX_TERM_CHARS = 40;
-  var PAGE = 20;
+  var PAGE = 10;
   var PREFIX_WEIGHT = 0.8;
 
   var me = document.currentScript;
