@@ -277,7 +277,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 force: args.force,
                 at: args.at.with(&args.day),
             },
-            &mut anstream::stderr().lock(),
+            &mut anstream::stderr(),
         ),
         Command::Check(args) => commands::check(
             &CheckOptions {
@@ -293,7 +293,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 at: args.at.with(&args.day),
             },
             &mut stdout,
-            &mut anstream::stderr().lock(),
+            &mut anstream::stderr(),
         ),
         Command::Reviews(args) => {
             let today = args.day.date();
@@ -316,7 +316,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                     at: args.at.with(&args.day),
                 },
                 &mut stdout,
-                &mut anstream::stderr().lock(),
+                &mut anstream::stderr(),
             )
         }
         Command::Changes(args) => commands::changes(
@@ -336,7 +336,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 open: args.open,
                 today: args.day.today,
             },
-            &mut anstream::stderr().lock(),
+            &mut anstream::stderr(),
         )
         .map(|()| Outcome::Clean),
         Command::Pack(args) => annexa::pack::pack(
@@ -345,7 +345,7 @@ fn run(cli: Cli) -> Result<Outcome, Fatal> {
                 out: args.output.as_deref(),
                 today: args.day.date(),
             },
-            &mut anstream::stderr().lock(),
+            &mut anstream::stderr(),
         ),
         Command::Init(args) => {
             let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));

@@ -21,7 +21,8 @@ use super::tokenize::terms;
 use crate::error::Fatal;
 use crate::write::Tree;
 
-/// Results on a page, and so in a head (`PAGE` in `search.js`).
+/// Results on a page, and so in a head; written into `search/meta.js` as `page`, which
+/// `search.js` pages by.
 pub const PAGE: usize = 10;
 /// The weight of a term that the last word of a query matches as a prefix (`PREFIX_WEIGHT`).
 pub(super) const PREFIX_WEIGHT: f64 = 0.8;

@@ -192,7 +192,10 @@ impl SearchIndex {
             shards: shard_count,
             bytes: bytes + head_bytes,
         };
-        let mut meta = format!("annexaSearch.meta({{\"n\":{n},\"heads\":{buckets},\"shards\":");
+        let page = heads::PAGE;
+        let mut meta = format!(
+            "annexaSearch.meta({{\"n\":{n},\"page\":{page},\"heads\":{buckets},\"shards\":"
+        );
         push_keys(&mut meta, shards.shards.keys());
         meta.push_str(",\"unions\":");
         push_keys(&mut meta, shards.unions.keys());

@@ -7,6 +7,12 @@
 //!
 //! The postings `[3,94,3316,45]` take 14 bytes as JSON and 6 packed (`XDSmjO`); a posting of
 //! the document after the one before it takes 2 bytes, or 1 with a score of 45 or less.
+//!
+//! A list is written *dense* instead where that is shorter (a term found in most documents):
+//! `!`, then one character a document from document 0 to the last of the list, the digit of
+//! its score (1 to 89) or of 0 where the term is absent, and for a score of 90 to 100 `~` and
+//! the digit of the score less 90. A word in every one of 10,000 documents, mostly scored
+//! above 45, takes 10 KB so instead of 20 KB.
 
 /// Digits of each value: the lower half ends a number, the upper half continues it.
 const BASE: u64 = 45;
@@ -14,6 +20,12 @@ const BASE: u64 = 45;
 const SCORES: u64 = 100;
 /// The character of digit value 0 (`#`).
 const FIRST: u8 = b'#';
+/// The first character of a dense list.
+const DENSE: char = '!';
+/// In a dense list, the character before the digit of a score of 90 to 100, less 90.
+const HIGH: char = '~';
+/// In a dense list, scores from this up take two characters.
+const HIGH_SCORES: u8 = 90;
 
 /// The character of digit value `value` (0 to 89): `#` onwards, skipping `\`.
 fn digit(value: u64) -> char {
@@ -41,11 +53,42 @@ fn push_number(out: &mut String, mut n: u64) {
 }
 
 /// Appends the packed form of `list` (documents in increasing order, with their scores from 1
-/// to 100) to `out`, without quotes.
+/// to 100) to `out`, without quotes: sparse, or dense where that is shorter.
 pub(super) fn push_packed(out: &mut String, list: &[(u32, u8)]) {
+    let start = out.len();
+    push_sparse(out, list);
+    if let Some(&(last, _)) = list.last() {
+        let high = list.iter().filter(|&&(_, s)| s >= HIGH_SCORES).count();
+        let dense = 1 + last as usize + 1 + high;
+        if dense < out.len() - start {
+            out.truncate(start);
+            push_dense(out, list);
+        }
+    }
+}
+
+/// Appends `list` as one posting after another.
+fn push_sparse(out: &mut String, list: &[(u32, u8)]) {
     let mut next = 0;
     for &(doc, score) in list {
         push_posting(out, u64::from(doc - next), u64::from(score));
+        next = doc + 1;
+    }
+}
+
+/// Appends `list` as one character a document, from document 0 to its last.
+fn push_dense(out: &mut String, list: &[(u32, u8)]) {
+    out.push(DENSE);
+    let mut next = 0;
+    for &(doc, score) in list {
+        out.extend(std::iter::repeat_n(digit(0), (doc - next) as usize));
+        let score = score.clamp(1, SCORES as u8);
+        if score < HIGH_SCORES {
+            out.push(digit(u64::from(score)));
+        } else {
+            out.push(HIGH);
+            out.push(digit(u64::from(score - HIGH_SCORES)));
+        }
         next = doc + 1;
     }
 }
@@ -71,8 +114,38 @@ fn push_posting(out: &mut String, skipped: u64, score: u64) {
 /// `None` for a character that is no digit, or a number left unfinished.
 #[cfg(test)]
 pub(super) fn unpack(text: &str) -> Option<Vec<u64>> {
+    if let Some(dense) = text.strip_prefix(DENSE) {
+        return unpack_dense(dense);
+    }
     let triples = unpack_classed(text, 1)?;
     Some(triples.chunks(3).flat_map(|t| [t[0], t[1]]).collect())
+}
+
+/// The postings of a dense list, its `!` taken off: `[doc, score, …]`.
+#[cfg(test)]
+fn unpack_dense(text: &str) -> Option<Vec<u64>> {
+    let value = |c: u8| match c {
+        b'#'..=b'[' => Some(u64::from(c - FIRST)),
+        b']'..=b'}' => Some(u64::from(c - FIRST - 1)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut bytes = text.bytes();
+    let mut doc = 0;
+    while let Some(c) = bytes.next() {
+        let score = match c {
+            b'~' => u64::from(HIGH_SCORES) + value(bytes.next()?)?,
+            _ => value(c)?,
+        };
+        if score > SCORES {
+            return None;
+        }
+        if score > 0 {
+            out.extend([doc, score]);
+        }
+        doc += 1;
+    }
+    Some(out)
 }
 
 /// The postings of a string of [`push_classed`]: `[doc, score, class, …]`.
@@ -132,6 +205,39 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_most_documents_is_dense_where_that_is_shorter() {
+        // Sparse, each posting is two characters (a score of 50 is 49, one continuing digit):
+        // eight. Dense, `!` and one character a document: five.
+        assert_eq!(packed(&[(0, 50), (1, 50), (2, 50), (3, 50)]), "!UUUU");
+        // Document 1 absent (`#`), document 2 scored 95: `~` and the digit of 5 (`(`).
+        let list = [(0, 50), (2, 95), (3, 50), (4, 50), (5, 50)];
+        assert_eq!(packed(&list), "!U#~(UUU");
+        assert_eq!(
+            unpack("!U#~(UUU"),
+            Some(vec![0, 50, 2, 95, 3, 50, 4, 50, 5, 50])
+        );
+        // A score of 89 is one character, 90 and 100 two (`~#`, `~-`).
+        assert_eq!(
+            packed(&[
+                (0, 89),
+                (1, 90),
+                (2, 89),
+                (3, 89),
+                (4, 100),
+                (5, 89),
+                (6, 89)
+            ]),
+            "!}~#}}~-}}"
+        );
+        // As long either way: sparse.
+        assert_eq!(packed(&[(0, 1), (1, 45), (2, 46), (3, 100)]), "#OQ#R,");
+        // A dense list with a score past 100, or ending inside a high score, is refused.
+        assert_eq!(unpack("!~O"), None);
+        assert_eq!(unpack("!U~"), None);
+        assert_eq!(unpack("!U "), None);
+    }
+
+    #[test]
     fn classed_postings_carry_their_class() {
         let mut out = String::new();
         // Document 0 of class 1 with 50: (0·3 + 1)·100 + 49 = 149; document 2 of class 2 with
@@ -170,6 +276,34 @@ mod tests {
                 .iter()
                 .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
                 .collect();
+            prop_assert_eq!(unpack(&text), Some(flat));
+        }
+
+        #[test]
+        fn close_postings_unpack_and_take_the_shorter_form(
+            gaps in proptest::collection::vec((0u32..4, 1u8..=100), 1..60)
+        ) {
+            let mut doc = 0u32;
+            let list: Vec<(u32, u8)> = gaps
+                .iter()
+                .enumerate()
+                .map(|(i, &(gap, score))| {
+                    doc += if i == 0 { gap } else { gap + 1 };
+                    (doc, score)
+                })
+                .collect();
+            let text = packed(&list);
+            let mut sparse = String::new();
+            push_sparse(&mut sparse, &list);
+            let mut dense = String::new();
+            push_dense(&mut dense, &list);
+            prop_assert_eq!(text.len(), sparse.len().min(dense.len()));
+            let flat: Vec<u64> = list
+                .iter()
+                .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
+                .collect();
+            prop_assert_eq!(unpack(&sparse), Some(flat.clone()));
+            prop_assert_eq!(unpack(&dense), Some(flat.clone()));
             prop_assert_eq!(unpack(&text), Some(flat));
         }
     }

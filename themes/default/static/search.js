@@ -11,7 +11,6 @@
   var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
     "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with"];
   var MAX_TERM_CHARS = 40;
-  var PAGE = 10;
   var PREFIX_WEIGHT = 0.8;
 
   var me = document.currentScript;
@@ -25,7 +24,7 @@
   var moreButton = document.getElementById("search-more");
   var form = document.getElementById("search-form");
 
-  var meta = null;          // { n, shards }
+  var meta = null;          // { n, page, heads, shards, unions }
   var shardKeys = null;     // Set of shard keys
   var unionKeys = null;     // Set of the keys with a prefix union
   var shards = {};          // key -> { term: packed postings, unpacked when first ranked }
@@ -154,8 +153,11 @@
      before times 100 plus the score less 1, in base-45 digits of one character each from "#"
      to "}" without the backslash; the lower 45 end a number, the upper 45 continue it. With
      `classes` (a prefix union), the documents skipped are times `classes` plus the posting's
-     class, and the postings are [doc, score, class, ...]. */
+     class, and the postings are [doc, score, class, ...]. A list that begins with "!" is
+     dense: one character a document from document 0, the digit of its score (0: absent), or
+     "~" and the digit of a score of 90 to 100 less 90. */
   function unpack(text, classes) {
+    if (text.charCodeAt(0) === 33) return unpackDense(text);
     var out = [];
     var n = 0, next = 0, k = classes || 1;
     for (var i = 0; i < text.length; i++) {
@@ -169,6 +171,18 @@
       if (classes) out.push(r % k);
       next = doc + 1;
       n = 0;
+    }
+    return out;
+  }
+
+  function unpackDense(text) {
+    var out = [];
+    for (var i = 1, doc = 0; i < text.length; i++, doc++) {
+      var high = text.charCodeAt(i) === 126;
+      if (high) i++;
+      var c = text.charCodeAt(i);
+      var v = c - (c > 92 ? 36 : 35) + (high ? 90 : 0);
+      if (v > 0) out.push(doc, v);
     }
     return out;
   }
@@ -315,7 +329,7 @@
   /* The results of the page to show next: from the head while it has them, else from the
      ranking of the shards (loaded for "Show more"). */
   function nextPage(gen) {
-    if (current.full || current.shown + PAGE <= current.ranked.length) return Promise.resolve();
+    if (current.full || current.shown + meta.page <= current.ranked.length) return Promise.resolve();
     var wanted = current;
     return loadShards(wanted.terms).then(function () {
       if (gen !== generation || wanted !== current) return;
@@ -330,7 +344,7 @@
 
   function renderPage(gen) {
     if (gen !== generation) return Promise.resolve();
-    var slice = current.ranked.slice(current.shown, current.shown + PAGE);
+    var slice = current.ranked.slice(current.shown, current.shown + meta.page);
     var pattern = markPattern(current.terms);
     return Promise.all(slice.map(function (n) { return load(base + "docs/" + n + ".js"); })).then(function () {
       // The rest of a text, where its first part does not hold the snippet.
