@@ -429,10 +429,34 @@ fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
             ),
         );
     }
+    // `zeta`, in the first eight documents: six short ones score it above 89, so its dense
+    // list takes an offset, and two long ones score it low (one below the offset's range).
+    let filler = "Staff keep the rules and report every breach to the team at once. ";
+    for i in 0..8 {
+        let body = match i {
+            6 => format!("zeta {}", filler.repeat(380)),
+            7 => format!("zeta {}", filler.repeat(600)),
+            _ => "zeta zeta zeta zeta zeta zeta zeta zeta".to_string(),
+        };
+        repo = repo.file(
+            &format!("a/z{i}.md"),
+            &format!(
+                "+++\ntitle = \"Z {i}\"\nowner = \"CISO\"\nlast_reviewed = 2026-06-01\n+++\n\n{body}\n"
+            ),
+        );
+    }
     let (tmp, place) = built_on_disk(&repo);
-    // Terms in most of the 72 documents are written dense (one character a document): the
-    // owner of all, the ids the notes name, and `pol`. Two are searched below from their heads
-    // and from those lists.
+    let zeta = fs::read_to_string(tmp.path().join("site/search/shards/7a65.js")).unwrap();
+    // Offset 6 (`)`): the six short ones at 95 (`}`, 89), `a/z6` at 8 (`%`, 2); `a/z7` at 6,
+    // out of range, `~` and the digit of 5 (`(`). Read without its offset, `a/z6` would rank
+    // below `a/z7`: the query below compares the order with the head's.
+    assert_eq!(
+        zeta,
+        "annexaSearch.shard(\"ze\",{\"zeta\":\"!)}}}}}}%~(\"});\n"
+    );
+    // Terms in most of the 80 documents are written dense (one character a document): the
+    // owner of all, words of every policy, the ids the notes name most. Three (`policy`, `ciso`,
+    // `pol-0007`) are searched below from their heads and from those lists.
     let mut dense: Vec<String> = fs::read_dir(tmp.path().join("site/search/shards"))
         .unwrap()
         .map(|entry| fs::read_to_string(entry.unwrap().path()).unwrap())
@@ -450,8 +474,9 @@ fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
     assert_eq!(
         dense,
         [
-            "0000", "0007", "0014", "0021", "0028", "0035", "ciso", "pol", "pol-0000", "pol-0007",
-            "pol-0014", "pol-0021", "pol-0028", "pol-0035"
+            "0000", "0007", "breach", "ciso", "every", "keep", "note", "once", "pol", "pol-0000",
+            "pol-0007", "policy", "report", "rules", "security", "see", "staff", "team", "z",
+            "zeta"
         ]
     );
     let mut browser = Browser::start();
@@ -471,7 +496,7 @@ fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
     ];
     for query in queries
         .into_iter()
-        .chain(["0070", "0140", "ciso", "pol-0007"])
+        .chain(["0070", "0140", "ciso", "pol-0007", "zeta"])
     {
         let (links, status, first) = shown(&mut browser, query);
         assert!(!links.is_empty(), "{query:?} finds something: {status}");

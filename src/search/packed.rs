@@ -9,10 +9,12 @@
 //! the document after the one before it takes 2 bytes, or 1 with a score of 45 or less.
 //!
 //! A list is written *dense* instead where that is shorter (a term found in most documents):
-//! `!`, then one character a document from document 0 to the last of the list, the digit of
-//! its score (1 to 89) or of 0 where the term is absent, and for a score of 90 to 100 `~` and
-//! the digit of the score less 90. A word in every one of 10,000 documents, mostly scored
-//! above 45, takes 10 KB so instead of 20 KB.
+//! `!` and the digit of an offset (0 to 11), then one character a document from document 0 to
+//! the last of the list: `#` where the term is absent, else the digit of its score less the
+//! offset (1 to 89), or, for a score out of that range, `~` and the digit of the score less 1
+//! (scores 1 to 90) or `!` and the digit of the score less 91 (91 to 100). The offset is the
+//! one that leaves fewest scores out of range. A word of each of 10,000 documents, most of
+//! them scored above 45, takes 10 KB so instead of 20 KB.
 
 /// Digits of each value: the lower half ends a number, the upper half continues it.
 const BASE: u64 = 45;
@@ -20,12 +22,15 @@ const BASE: u64 = 45;
 const SCORES: u64 = 100;
 /// The character of digit value 0 (`#`).
 const FIRST: u8 = b'#';
-/// The first character of a dense list.
+/// The first character of a dense list; in the list, the character before the digit of a
+/// score of 91 to 100 less 91.
 const DENSE: char = '!';
-/// In a dense list, the character before the digit of a score of 90 to 100, less 90.
-const HIGH: char = '~';
-/// In a dense list, scores from this up take two characters.
-const HIGH_SCORES: u8 = 90;
+/// In a dense list, the character before the digit of a score of 1 to 90 less 1.
+const LOW: char = '~';
+/// The largest offset of a dense list: its one-character scores are then 12 to 100.
+const MAX_OFFSET: u8 = 11;
+/// Scores a dense list writes in one character: the offset plus 1 to this.
+const ONE_CHARACTER: u8 = 89;
 
 /// The character of digit value `value` (0 to 89): `#` onwards, skipping `\`.
 fn digit(value: u64) -> char {
@@ -58,11 +63,11 @@ pub(super) fn push_packed(out: &mut String, list: &[(u32, u8)]) {
     let start = out.len();
     push_sparse(out, list);
     if let Some(&(last, _)) = list.last() {
-        let high = list.iter().filter(|&&(_, s)| s >= HIGH_SCORES).count();
-        let dense = 1 + last as usize + 1 + high;
+        let (offset, out_of_range) = dense_offset(list);
+        let dense = 2 + last as usize + 1 + out_of_range;
         if dense < out.len() - start {
             out.truncate(start);
-            push_dense(out, list);
+            push_dense(out, list, offset);
         }
     }
 }
@@ -76,18 +81,46 @@ fn push_sparse(out: &mut String, list: &[(u32, u8)]) {
     }
 }
 
-/// Appends `list` as one character a document, from document 0 to its last.
-fn push_dense(out: &mut String, list: &[(u32, u8)]) {
+/// Whether a dense list with `offset` writes `score` in one character.
+fn in_range(score: u8, offset: u8) -> bool {
+    score > offset && score - offset <= ONE_CHARACTER
+}
+
+/// The offset of a dense list that leaves the fewest scores of `list` out of range (the
+/// smallest of those), and how many it leaves.
+fn dense_offset(list: &[(u32, u8)]) -> (u8, usize) {
+    let mut counts = [0usize; 101];
+    for &(_, score) in list {
+        counts[usize::from(score.clamp(1, SCORES as u8))] += 1;
+    }
+    (0..=MAX_OFFSET)
+        .map(|offset| {
+            let out: usize = (1..=100u8)
+                .filter(|&s| !in_range(s, offset))
+                .map(|s| counts[usize::from(s)])
+                .sum();
+            (offset, out)
+        })
+        .min_by_key(|&(offset, out)| (out, offset))
+        .expect("offsets")
+}
+
+/// Appends `list` as one character a document, from document 0 to its last, with `offset`.
+fn push_dense(out: &mut String, list: &[(u32, u8)], offset: u8) {
     out.push(DENSE);
+    out.push(digit(u64::from(offset)));
     let mut next = 0;
     for &(doc, score) in list {
         out.extend(std::iter::repeat_n(digit(0), (doc - next) as usize));
         let score = score.clamp(1, SCORES as u8);
-        if score < HIGH_SCORES {
-            out.push(digit(u64::from(score)));
+        if in_range(score, offset) {
+            out.push(digit(u64::from(score - offset)));
+        } else if score <= 90 {
+            out.push(LOW);
+            out.push(digit(u64::from(score - 1)));
         } else {
-            out.push(HIGH);
-            out.push(digit(u64::from(score - HIGH_SCORES)));
+            out.push(DENSE);
+            out.push(digit(u64::from(score - 91)));
         }
         next = doc + 1;
     }
@@ -124,18 +157,26 @@ pub(super) fn unpack(text: &str) -> Option<Vec<u64>> {
 /// The postings of a dense list, its `!` taken off: `[doc, score, …]`.
 #[cfg(test)]
 fn unpack_dense(text: &str) -> Option<Vec<u64>> {
-    let value = |c: u8| match c {
-        b'#'..=b'[' => Some(u64::from(c - FIRST)),
-        b']'..=b'}' => Some(u64::from(c - FIRST - 1)),
+    let value = |c: Option<u8>| match c? {
+        c @ b'#'..=b'[' => Some(u64::from(c - FIRST)),
+        c @ b']'..=b'}' => Some(u64::from(c - FIRST - 1)),
         _ => None,
     };
-    let mut out = Vec::new();
     let mut bytes = text.bytes();
+    let offset = value(bytes.next())?;
+    if offset > u64::from(MAX_OFFSET) {
+        return None;
+    }
+    let mut out = Vec::new();
     let mut doc = 0;
     while let Some(c) = bytes.next() {
         let score = match c {
-            b'~' => u64::from(HIGH_SCORES) + value(bytes.next()?)?,
-            _ => value(c)?,
+            b'~' => 1 + value(bytes.next())?,
+            b'!' => 91 + value(bytes.next())?,
+            _ => match value(Some(c))? {
+                0 => 0,
+                v => v + offset,
+            },
         };
         if score > SCORES {
             return None;
@@ -207,34 +248,46 @@ mod tests {
     #[test]
     fn a_list_of_most_documents_is_dense_where_that_is_shorter() {
         // Sparse, each posting is two characters (a score of 50 is 49, one continuing digit):
-        // eight. Dense, `!` and one character a document: five.
-        assert_eq!(packed(&[(0, 50), (1, 50), (2, 50), (3, 50)]), "!UUUU");
-        // Document 1 absent (`#`), document 2 scored 95: `~` and the digit of 5 (`(`).
+        // eight. Dense, `!`, the offset 0 (`#`) and one character a document: six.
+        assert_eq!(packed(&[(0, 50), (1, 50), (2, 50), (3, 50)]), "!#UUUU");
+        // With a score of 95, offset 6 (`)`) writes every score in one character: 50 is 44
+        // (`O`), 95 is 89 (`}`); document 1 is absent (`#`).
         let list = [(0, 50), (2, 95), (3, 50), (4, 50), (5, 50)];
-        assert_eq!(packed(&list), "!U#~(UUU");
+        assert_eq!(packed(&list), "!)O#}OOO");
         assert_eq!(
-            unpack("!U#~(UUU"),
+            unpack("!)O#}OOO"),
             Some(vec![0, 50, 2, 95, 3, 50, 4, 50, 5, 50])
         );
-        // A score of 89 is one character, 90 and 100 two (`~#`, `~-`).
+        // Six scores of 100 take offset 11 (`.`), 100 is 89 (`}`); a score of 1 is then out
+        // of range: `~` and the digit of 0.
+        let list = [
+            (0, 100),
+            (1, 100),
+            (2, 100),
+            (3, 100),
+            (4, 100),
+            (5, 100),
+            (6, 1),
+        ];
+        assert_eq!(packed(&list), "!.}}}}}}~#");
+        // Scores of 1 keep offset 0; 95 is then out of range: `!` and the digit of 4 (`'`).
+        let list = [(0, 1), (1, 60), (2, 95), (3, 60), (4, 60), (5, 1), (6, 60)];
+        assert_eq!(packed(&list), "!#$`!'``$`");
         assert_eq!(
-            packed(&[
-                (0, 89),
-                (1, 90),
-                (2, 89),
-                (3, 89),
-                (4, 100),
-                (5, 89),
-                (6, 89)
-            ]),
-            "!}~#}}~-}}"
+            unpack("!#$`!'``$`"),
+            Some(vec![0, 1, 1, 60, 2, 95, 3, 60, 4, 60, 5, 1, 6, 60])
         );
-        // As long either way: sparse.
+        // As long either way (dense: 2 + 4 + one score out of range): sparse.
         assert_eq!(packed(&[(0, 1), (1, 45), (2, 46), (3, 100)]), "#OQ#R,");
-        // A dense list with a score past 100, or ending inside a high score, is refused.
-        assert_eq!(unpack("!~O"), None);
-        assert_eq!(unpack("!U~"), None);
-        assert_eq!(unpack("!U "), None);
+        // Escapes reach 90 and 100 exactly.
+        assert_eq!(unpack("!#~}!,"), Some(vec![0, 90, 1, 100]));
+        // An offset past 11, a score past 100, an unfinished escape, a foreign character or
+        // no offset at all is refused.
+        assert_eq!(unpack("!/"), None);
+        assert_eq!(unpack("!#!-"), None);
+        assert_eq!(unpack("!.~"), None);
+        assert_eq!(unpack("!# "), None);
+        assert_eq!(unpack("!"), None);
     }
 
     #[test]
@@ -296,8 +349,14 @@ mod tests {
             let mut sparse = String::new();
             push_sparse(&mut sparse, &list);
             let mut dense = String::new();
-            push_dense(&mut dense, &list);
+            push_dense(&mut dense, &list, dense_offset(&list).0);
             prop_assert_eq!(text.len(), sparse.len().min(dense.len()));
+            for offset in 0..=MAX_OFFSET {
+                let mut other = String::new();
+                push_dense(&mut other, &list, offset);
+                prop_assert!(dense.len() <= other.len(), "offset {}: {}", offset, other);
+                prop_assert_eq!(unpack(&other), unpack(&dense));
+            }
             let flat: Vec<u64> = list
                 .iter()
                 .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])

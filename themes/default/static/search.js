@@ -154,8 +154,9 @@
      to "}" without the backslash; the lower 45 end a number, the upper 45 continue it. With
      `classes` (a prefix union), the documents skipped are times `classes` plus the posting's
      class, and the postings are [doc, score, class, ...]. A list that begins with "!" is
-     dense: one character a document from document 0, the digit of its score (0: absent), or
-     "~" and the digit of a score of 90 to 100 less 90. */
+     dense: the digit of an offset, then one character a document from document 0: "#" where
+     the term is absent, the digit of the score less the offset, or "~" and the digit of the
+     score less 1, or "!" and the digit of the score less 91. */
   function unpack(text, classes) {
     if (text.charCodeAt(0) === 33) return unpackDense(text);
     var out = [];
@@ -175,14 +176,19 @@
     return out;
   }
 
+  function digitAt(text, i) {
+    var c = text.charCodeAt(i);
+    return c - (c > 92 ? 36 : 35);
+  }
+
   function unpackDense(text) {
     var out = [];
-    for (var i = 1, doc = 0; i < text.length; i++, doc++) {
-      var high = text.charCodeAt(i) === 126;
-      if (high) i++;
+    var offset = digitAt(text, 1);
+    for (var i = 2, doc = 0; i < text.length; i++, doc++) {
       var c = text.charCodeAt(i);
-      var v = c - (c > 92 ? 36 : 35) + (high ? 90 : 0);
-      if (v > 0) out.push(doc, v);
+      var v = c === 126 ? 1 + digitAt(text, ++i) : c === 33 ? 91 + digitAt(text, ++i) : digitAt(text, i);
+      if (c === 126 || c === 33) out.push(doc, v);
+      else if (v > 0) out.push(doc, v + offset);
     }
     return out;
   }
