@@ -62,10 +62,15 @@ fn push_number(out: &mut String, mut n: u64) {
 pub(super) fn push_packed(out: &mut String, list: &[(u32, u8)]) {
     let start = out.len();
     push_sparse(out, list);
-    if let Some(&(last, _)) = list.last() {
+    let sparse = out.len() - start;
+    // A dense list is at least its two characters and one a document up to its last.
+    if let Some(&(last, _)) = list
+        .last()
+        .filter(|(last, _)| 3 + (*last as usize) < sparse)
+    {
         let (offset, out_of_range) = dense_offset(list);
         let dense = 2 + last as usize + 1 + out_of_range;
-        if dense < out.len() - start {
+        if dense < sparse {
             out.truncate(start);
             push_dense(out, list, offset);
         }
