@@ -313,27 +313,36 @@ mod tests {
         assert_eq!(unpack("# "), None);
     }
 
+    /// Postings from `(gap, score)` pairs: the first document is its gap, each next one the
+    /// gap past the one before.
+    fn postings_after(gaps: &[(u32, u8)]) -> Vec<(u32, u8)> {
+        let mut doc = 0u32;
+        gaps.iter()
+            .enumerate()
+            .map(|(i, &(gap, score))| {
+                doc += if i == 0 { gap } else { gap + 1 };
+                (doc, score)
+            })
+            .collect()
+    }
+
+    /// `[doc, score, …]`, as `unpack` gives them.
+    fn flatten(list: &[(u32, u8)]) -> Vec<u64> {
+        list.iter()
+            .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
+            .collect()
+    }
+
     proptest! {
         #[test]
         fn packing_is_undone_by_unpacking(
             gaps in proptest::collection::vec((0u32..200_000, 1u8..=100), 0..40)
         ) {
-            let mut doc = 0u32;
-            let list: Vec<(u32, u8)> = gaps
-                .iter()
-                .enumerate()
-                .map(|(i, &(gap, score))| {
-                    doc += if i == 0 { gap } else { gap + 1 };
-                    (doc, score)
-                })
-                .collect();
+            let list = postings_after(&gaps);
             let text = packed(&list);
             let is_digit = |b: u8| (FIRST..=b'}').contains(&b) && b != b'\\';
             prop_assert!(text.bytes().all(is_digit), "{}", text);
-            let flat: Vec<u64> = list
-                .iter()
-                .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
-                .collect();
+            let flat = flatten(&list);
             prop_assert_eq!(unpack(&text), Some(flat));
         }
 
@@ -341,15 +350,7 @@ mod tests {
         fn close_postings_unpack_and_take_the_shorter_form(
             gaps in proptest::collection::vec((0u32..4, 1u8..=100), 1..60)
         ) {
-            let mut doc = 0u32;
-            let list: Vec<(u32, u8)> = gaps
-                .iter()
-                .enumerate()
-                .map(|(i, &(gap, score))| {
-                    doc += if i == 0 { gap } else { gap + 1 };
-                    (doc, score)
-                })
-                .collect();
+            let list = postings_after(&gaps);
             let text = packed(&list);
             let mut sparse = String::new();
             push_sparse(&mut sparse, &list);
@@ -362,10 +363,7 @@ mod tests {
                 prop_assert!(dense.len() <= other.len(), "offset {}: {}", offset, other);
                 prop_assert_eq!(unpack(&other), unpack(&dense));
             }
-            let flat: Vec<u64> = list
-                .iter()
-                .flat_map(|&(d, s)| [u64::from(d), u64::from(s)])
-                .collect();
+            let flat = flatten(&list);
             prop_assert_eq!(unpack(&sparse), Some(flat.clone()));
             prop_assert_eq!(unpack(&dense), Some(flat.clone()));
             prop_assert_eq!(unpack(&text), Some(flat));
