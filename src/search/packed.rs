@@ -64,15 +64,15 @@ pub(super) fn push_packed(out: &mut String, list: &[(u32, u8)]) {
     push_sparse(out, list);
     let sparse = out.len() - start;
     // A dense list is at least its two characters and one a document up to its last.
-    if let Some(&(last, _)) = list
+    if list
         .last()
-        .filter(|(last, _)| 3 + (*last as usize) < sparse)
+        .is_some_and(|&(last, _)| 3 + (last as usize) < sparse)
     {
-        let (offset, out_of_range) = dense_offset(list);
-        let dense = 2 + last as usize + 1 + out_of_range;
-        if dense < sparse {
+        let mut dense = String::with_capacity(sparse);
+        push_dense(&mut dense, list, dense_offset(list));
+        if dense.len() < sparse {
             out.truncate(start);
-            push_dense(out, list, offset);
+            out.push_str(&dense);
         }
     }
 }
@@ -92,21 +92,20 @@ fn in_range(score: u8, offset: u8) -> bool {
 }
 
 /// The offset of a dense list that leaves the fewest scores of `list` out of range (the
-/// smallest of those), and how many it leaves.
-fn dense_offset(list: &[(u32, u8)]) -> (u8, usize) {
+/// smallest of those).
+fn dense_offset(list: &[(u32, u8)]) -> u8 {
     let mut counts = [0usize; 101];
     for &(_, score) in list {
         counts[usize::from(score.clamp(1, SCORES as u8))] += 1;
     }
     (0..=MAX_OFFSET)
-        .map(|offset| {
+        .min_by_key(|&offset| {
             let out: usize = (1..=100u8)
                 .filter(|&s| !in_range(s, offset))
                 .map(|s| counts[usize::from(s)])
                 .sum();
-            (offset, out)
+            (out, offset)
         })
-        .min_by_key(|&(offset, out)| (out, offset))
         .expect("offsets")
 }
 
@@ -282,8 +281,13 @@ mod tests {
             unpack("!#$`!'``$`"),
             Some(vec![0, 1, 1, 60, 2, 95, 3, 60, 4, 60, 5, 1, 6, 60])
         );
-        // As long either way (dense: 2 + 4 + one score out of range): sparse.
+        // Longer dense (2 + 4 + one score out of range): sparse.
         assert_eq!(packed(&[(0, 1), (1, 45), (2, 46), (3, 100)]), "#OQ#R,");
+        // As long either way (`!#}V`, and seven characters dense with 95 out of range): sparse.
+        assert_eq!(packed(&[(0, 89), (1, 51)]), "QNQ(");
+        assert_eq!(packed(&[(0, 1), (1, 60), (2, 95), (3, 60)]), "#Q1R'Q1");
+        // One shorter dense (`!#}VV`, sparse `QNQ(Q(`).
+        assert_eq!(packed(&[(0, 89), (1, 51), (2, 51)]), "!#}VV");
         // Escapes reach 90 and 100 exactly.
         assert_eq!(unpack("!#~}!,"), Some(vec![0, 90, 1, 100]));
         // An offset past 11, a score past 100, an unfinished escape, a foreign character or
@@ -355,7 +359,7 @@ mod tests {
             let mut sparse = String::new();
             push_sparse(&mut sparse, &list);
             let mut dense = String::new();
-            push_dense(&mut dense, &list, dense_offset(&list).0);
+            push_dense(&mut dense, &list, dense_offset(&list));
             prop_assert_eq!(text.len(), sparse.len().min(dense.len()));
             for offset in 0..=MAX_OFFSET {
                 let mut other = String::new();
