@@ -26,4 +26,6 @@ du -sb "$out/site/search"/* | sed "s|$out/site/||"
 node benches/search-check.js "$out/site" "${sample[@]}"
 echo "queries of two or three common words:"
 node benches/search-check.js "$out/site" --multi 1500
+echo "queries of four or five of the twelve words found in most documents:"
+node benches/search-check.js "$out/site" --widest 600
 rm -rf "$out"

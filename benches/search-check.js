@@ -5,8 +5,11 @@
 // With --multi N, the queries are N of two or three of the index's commonest words (by the
 // length of their postings), in a fixed pseudo-random order, the last word cut to a prefix of
 // three or more characters in one query of three.
+// With --widest N, the queries are N of four or five different words out of the twelve words
+// found in most documents (the alphabetically first of equals), the worst case for the shards
+// a query loads.
 // Usage: node benches/search-check.js SITE_DIR [--sample N] [--queries FILE] [--multi N]
-//        [--limit BYTES] [--show QUERY]
+//        [--widest N] [--limit BYTES] [--show QUERY]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -16,6 +19,21 @@ const args = process.argv.slice(2);
 const site = args[0];
 const opt = (name) => { const i = args.indexOf(name); return i < 0 ? null : args[i + 1]; };
 const sample = Number(opt("--sample") || 0);
+// How many documents a packed posting list (src/search/packed.rs) holds.
+function postingCount(packed) {
+  let n = 0;
+  if (packed[0] === "!") {
+    for (let i = 2; i < packed.length; i++) {
+      if (packed[i] === "~" || packed[i] === "!") { i++; n++; } else if (packed[i] !== "#") n++;
+    }
+  } else {
+    for (let i = 0; i < packed.length; i++) {
+      const c = packed.charCodeAt(i);
+      if (c - (c > 92 ? 36 : 35) < 45) n++;
+    }
+  }
+  return n;
+}
 const files = new Map();
 function file(rel) {
   if (!files.has(rel)) {
@@ -94,11 +112,16 @@ async function main() {
   const shardKeys = JSON.parse(meta.slice(meta.indexOf("(") + 1, meta.lastIndexOf(")"))).shards;
   const terms = new Set();
   const sizes = [];
+  const frequencies = [];
   for (const key of shardKeys) {
     const hex = Buffer.from(key, "utf8").toString("hex");
     const grab = {
       annexaSearch: {
-        shard: (_, data) => Object.entries(data).forEach(([t, p]) => { terms.add(t); sizes.push([p.length, t]); }),
+        shard: (_, data) => Object.entries(data).forEach(([t, p]) => {
+          terms.add(t);
+          sizes.push([p.length, t]);
+          if (/^\p{L}+$/u.test(t)) frequencies.push([postingCount(p), t]);
+        }),
       },
     };
     vm.runInNewContext(file(`search/shards/${hex}.js`), grab);
@@ -117,6 +140,20 @@ async function main() {
         words[words.length - 1] = last.slice(0, 3 + next(Math.max(1, last.length - 2)));
       }
       q.add(words.join(" "));
+    }
+    queries = [...q];
+  } else if (opt("--widest")) {
+    frequencies.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
+    const widest = frequencies.slice(0, 12).map((f) => f[1]);
+    console.log(`widest words: ${frequencies.slice(0, 12).map((f) => f.join(" ")).join(", ")}`);
+    let seed = 11;
+    const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 65536) % n; };
+    const q = new Set();
+    while (q.size < Number(opt("--widest"))) {
+      const k = 4 + next(2);
+      const words = new Set();
+      while (words.size < k) words.add(widest[next(widest.length)]);
+      q.add([...words].join(" "));
     }
     queries = [...q];
   } else if (opt("--queries")) {
