@@ -19,6 +19,12 @@ const args = process.argv.slice(2);
 const site = args[0];
 const opt = (name) => { const i = args.indexOf(name); return i < 0 ? null : args[i + 1]; };
 const sample = Number(opt("--sample") || 0);
+// A fixed pseudo-random sequence: each call, a whole number below n, from the linear
+// congruential state from `seed` divided by `scale` (1 keeps the low bits, as --multi always has).
+function randoms(seed, scale) {
+  return (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / scale) % n; };
+}
+
 // How many documents a packed posting list (src/search/packed.rs) holds.
 function postingCount(packed) {
   let n = 0;
@@ -130,8 +136,7 @@ async function main() {
   if (opt("--multi")) {
     sizes.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
     const common = sizes.slice(0, 300).map((s) => s[1]).filter((t) => /^\p{L}+$/u.test(t));
-    let seed = 7;
-    const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const next = randoms(7, 1);
     const q = new Set();
     while (q.size < Number(opt("--multi"))) {
       const words = Array.from({ length: 2 + next(2) }, () => common[next(common.length)]);
@@ -146,8 +151,7 @@ async function main() {
     frequencies.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
     const widest = frequencies.slice(0, 12).map((f) => f[1]);
     console.log(`widest words: ${frequencies.slice(0, 12).map((f) => f.join(" ")).join(", ")}`);
-    let seed = 11;
-    const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 65536) % n; };
+    const next = randoms(11, 65536);
     const q = new Set();
     while (q.size < Number(opt("--widest"))) {
       const k = 4 + next(2);

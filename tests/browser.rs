@@ -461,13 +461,12 @@ fn a_split_index_ranks_and_cuts_snippets_as_its_heads_do() {
         .unwrap()
         .map(|entry| fs::read_to_string(entry.unwrap().path()).unwrap())
         .flat_map(|shard| {
-            let lists: Vec<String> = shard
+            // Each entry `"term":"list"` follows `{` or `,`; a dense list begins with `!`.
+            shard
                 .replace("{\"", ",\"")
                 .split(",\"")
-                .filter(|entry| entry.contains("\":\"!"))
-                .map(|entry| entry.split('"').next().unwrap().to_string())
-                .collect();
-            lists
+                .filter_map(|entry| entry.split_once("\":\"!").map(|(term, _)| term.to_string()))
+                .collect::<Vec<_>>()
         })
         .collect();
     dense.sort();

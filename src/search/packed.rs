@@ -27,6 +27,8 @@ const FIRST: u8 = b'#';
 const DENSE: char = '!';
 /// In a dense list, the character before the digit of a score of 1 to 90 less 1.
 const LOW: char = '~';
+/// The highest score `LOW` escapes: one for each digit value.
+const LOW_ESCAPED: u8 = 2 * BASE as u8;
 /// The largest offset of a dense list: its one-character scores are then 12 to 100.
 const MAX_OFFSET: u8 = 11;
 /// Scores a dense list writes in one character: the offset plus 1 to this.
@@ -119,12 +121,12 @@ fn push_dense(out: &mut String, list: &[(u32, u8)], offset: u8) {
         let score = score.clamp(1, SCORES as u8);
         if in_range(score, offset) {
             out.push(digit(u64::from(score - offset)));
-        } else if score <= 90 {
+        } else if score <= LOW_ESCAPED {
             out.push(LOW);
             out.push(digit(u64::from(score - 1)));
         } else {
             out.push(DENSE);
-            out.push(digit(u64::from(score - 91)));
+            out.push(digit(u64::from(score - LOW_ESCAPED - 1)));
         }
         next = doc + 1;
     }
@@ -158,14 +160,20 @@ pub(super) fn unpack(text: &str) -> Option<Vec<u64>> {
     Some(triples.chunks(3).flat_map(|t| [t[0], t[1]]).collect())
 }
 
+/// The value of digit character `c` (the inverse of [`digit`]); `None` for any other.
+#[cfg(test)]
+fn digit_value(c: u8) -> Option<u64> {
+    match c {
+        b'#'..=b'[' => Some(u64::from(c - FIRST)),
+        b']'..=b'}' => Some(u64::from(c - FIRST - 1)),
+        _ => None,
+    }
+}
+
 /// The postings of a dense list, its `!` taken off: `[doc, score, …]`.
 #[cfg(test)]
 fn unpack_dense(text: &str) -> Option<Vec<u64>> {
-    let value = |c: Option<u8>| match c? {
-        c @ b'#'..=b'[' => Some(u64::from(c - FIRST)),
-        c @ b']'..=b'}' => Some(u64::from(c - FIRST - 1)),
-        _ => None,
-    };
+    let value = |c: Option<u8>| digit_value(c?);
     let mut bytes = text.bytes();
     let offset = value(bytes.next())?;
     if offset > u64::from(MAX_OFFSET) {
@@ -176,7 +184,7 @@ fn unpack_dense(text: &str) -> Option<Vec<u64>> {
     while let Some(c) = bytes.next() {
         let score = match c {
             b'~' => 1 + value(bytes.next())?,
-            b'!' => 91 + value(bytes.next())?,
+            b'!' => u64::from(LOW_ESCAPED) + 1 + value(bytes.next())?,
             _ => match value(Some(c))? {
                 0 => 0,
                 v => v + offset,
@@ -199,11 +207,7 @@ pub(super) fn unpack_classed(text: &str, classes: u64) -> Option<Vec<u64>> {
     let mut out = Vec::new();
     let (mut n, mut next, mut open) = (0u64, 0u64, false);
     for c in text.bytes() {
-        let value = match c {
-            b'#'..=b'[' => u64::from(c - FIRST),
-            b']'..=b'}' => u64::from(c - FIRST - 1),
-            _ => return None,
-        };
+        let value = digit_value(c)?;
         n = n * BASE + value % BASE;
         open = value >= BASE;
         if open {

@@ -162,8 +162,7 @@
     var out = [];
     var n = 0, next = 0, k = classes || 1;
     for (var i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      var v = c - (c > 92 ? 36 : 35);
+      var v = digitAt(text, i);
       n = n * 45 + (v >= 45 ? v - 45 : v);
       if (v >= 45) continue;
       var r = Math.floor(n / 100);
