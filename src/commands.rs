@@ -209,7 +209,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
                 timer.mark("survey of the output");
                 err.write_all(built.report.as_bytes())
                     .map_err(write_error)?;
-                built_line(err, &built, built.pages, &target, started)?;
+                built_line(err, &built, (built.pages, 0), &target, started)?;
                 return Ok(Outcome::Clean);
             }
             Some(fingerprint)
@@ -254,10 +254,11 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     timer = crate::timing::Stages::start();
     let staging = crate::write::Staging::begin(&project.root, &target, options.force)?;
     timer.mark("survey of the output");
-    let cache = staging.render_cache();
-    let (stats, cache) = match crate::render::render_site(project, staging.tree(), Some(&cache)) {
+    let caches = staging.caches();
+    let (stats, cache) = match crate::render::render_site(project, staging.tree(), Some(&caches)) {
         Ok(rendered) => rendered,
         Err(e) => {
+            crate::search::discard_search_cache(&caches.search);
             staging.abort();
             return Err(e);
         }
@@ -272,11 +273,24 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         fingerprint,
         built: built.clone(),
     };
-    let committed = staging.commit(done)?;
+    let committed = match staging.commit(done) {
+        Ok(committed) => committed,
+        Err(e) => {
+            crate::search::discard_search_cache(&caches.search);
+            return Err(e);
+        }
+    };
+    crate::search::put_search_cache_in_place(&caches.search);
     if let Some(cache) = cache {
         cache.save();
     }
-    built_line(err, &built, stats.unchanged, &committed.path, started)?;
+    built_line(
+        err,
+        &built,
+        (stats.unchanged, stats.search.cached),
+        &committed.path,
+        started,
+    )?;
     crate::drop_in_background(analysis);
     drop(snapshot);
     Ok(Outcome::Clean)
@@ -310,24 +324,35 @@ fn unchanged_site(
 fn built_line(
     err: &mut dyn Write,
     built: &crate::write::Built,
-    unchanged: usize,
+    (unchanged, searched): (usize, usize),
     target: &Path,
     started: std::time::Instant,
 ) -> Result<(), Fatal> {
     let pages = built.pages;
+    let mut notes = Vec::new();
+    match unchanged {
+        0 => {}
+        n if n == pages => notes.push("nothing changed since the last build".to_string()),
+        n => notes.push(format!("{n} unchanged since the last build, not rendered")),
+    }
+    if searched > 0 {
+        notes.push(format!(
+            "the search data of {} from the cache",
+            crate::report::count(searched, "document")
+        ));
+    }
+    let notes = match notes.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", notes.join("; ")),
+    };
     writeln!(
         err,
-        "annexa: built {} and {} from {} into {} in {} ms{}",
+        "annexa: built {} and {} from {} into {} in {} ms{notes}",
         crate::report::count(pages, "page"),
         crate::report::count(built.files, "file"),
         crate::report::count(built.documents, "document"),
         target.display(),
         started.elapsed().as_millis(),
-        match unchanged {
-            0 => String::new(),
-            n if n == pages => " (nothing changed since the last build)".to_string(),
-            n => format!(" ({n} unchanged since the last build, not rendered)"),
-        }
     )
     .map_err(write_error)
 }

@@ -98,6 +98,7 @@ fn a_rebuild_exchanges_the_trees_and_leaves_no_folder_beside() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-render",
+            ".out.annexa-search",
             "out",
             "repo"
         ],
@@ -140,10 +141,14 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
         &setup.tmp.path().join(".out.annexa-old-77"),
         "a file, not a folder",
     );
-    // A render cache a killed build left half rewritten.
+    // A render cache and a search cache a killed build left half rewritten.
     write(
         &setup.tmp.path().join(".out.annexa-render-new"),
         "annexa-render 1\n",
+    );
+    write(
+        &setup.tmp.path().join(".out.annexa-search-new"),
+        "annexa-search 1\n",
     );
     assert_built(&setup.build(&[]));
     assert!(setup.out.join("index.html").is_file());
@@ -155,6 +160,7 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
             ".out.annexa-lock",
             ".out.annexa-old-77",
             ".out.annexa-render",
+            ".out.annexa-search",
             ".out.annexa-tmp-x",
             "out",
             "out.annexa-tmp-1",
@@ -241,6 +247,7 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-render",
+            ".out.annexa-search",
             "out",
             "repo"
         ]
@@ -285,6 +292,7 @@ fn a_second_build_into_the_same_folder_stops_naming_the_first() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-render",
+            ".out.annexa-search",
             "out",
             "repo"
         ]

@@ -137,6 +137,7 @@ fn a_rebuild_of_an_unchanged_repository_writes_nothing() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-render",
+            ".out.annexa-search",
             "out",
             "repo"
         ],
@@ -250,6 +251,7 @@ fn a_build_killed_while_writing_changes_leaves_the_old_or_the_new_site_whole() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-render",
+            ".out.annexa-search",
             "out",
             "repo"
         ]

@@ -94,8 +94,17 @@ impl Setup {
     }
 }
 
-fn unchanged(n: usize) -> String {
-    format!("({n} unchanged since the last build, not rendered)")
+/// What the build line says after its time when `pages` pages were taken unrendered and the
+/// search data of `documents` documents came from the search cache.
+fn kept(pages: usize, documents: usize) -> String {
+    match (pages, documents) {
+        (0, 0) => String::new(),
+        (0, d) => format!("(the search data of {d} documents from the cache)"),
+        (p, 0) => format!("({p} unchanged since the last build, not rendered)"),
+        (p, d) => format!(
+            "({p} unchanged since the last build, not rendered; the search data of {d} documents from the cache)"
+        ),
+    }
 }
 
 #[test]
@@ -116,7 +125,8 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
         "\n## ",
         "\nA sentence added to the body.\n\n## ",
     );
-    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 1));
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, documents - 1));
+    assert!(setup.tmp.path().join(".out.annexa-search").is_file());
     setup.assert_same_as_fresh(TODAY, "after a body edit");
 
     // A title edit: the page, the pages of the four documents it links to, which list it under
@@ -127,7 +137,7 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
         "title = \"Access Control Policy\"",
         "title = \"Access Control and Identity Policy\"",
     );
-    assert_eq!(setup.rebuild(TODAY), unchanged(documents - 5));
+    assert_eq!(setup.rebuild(TODAY), kept(documents - 5, documents - 1));
     setup.assert_same_as_fresh(TODAY, "after a title edit");
 
     // Nothing changed: nothing is rendered.
@@ -162,8 +172,8 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
     setup.rebuild(TODAY);
     setup.assert_same_as_fresh(TODAY, "after a finding was edited");
 
-    // Another day: review states on every page.
-    assert_eq!(setup.rebuild("2027-06-01"), "");
+    // Another day: review states on every page (they are not searched).
+    assert_eq!(setup.rebuild("2027-06-01"), kept(0, documents));
     setup.assert_same_as_fresh("2027-06-01", "on another day");
 
     // A template of the project's own: every page, every time its text changes.
@@ -174,10 +184,10 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
         base.replacen("<body", "<!-- own theme -->\n<body", 1),
     )
     .unwrap();
-    assert_eq!(setup.rebuild(TODAY), "");
+    assert_eq!(setup.rebuild(TODAY), kept(0, documents));
     setup.assert_same_as_fresh(TODAY, "with a template of the project's own");
     setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
-    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 1));
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, documents - 1));
     setup.assert_same_as_fresh(TODAY, "with own templates, after a body edit");
 
     // The cache file damaged, then deleted: every page is rendered, and the site is the same.
@@ -185,12 +195,69 @@ fn a_rebuild_renders_only_what_changed_and_writes_what_a_build_without_the_cache
     let text = fs::read_to_string(&cache).unwrap();
     fs::write(&cache, text.replace('\t', " ")).unwrap();
     setup.edit("policies/cryptography.md", "More text.", "Other text.");
-    assert_eq!(setup.rebuild(TODAY), "");
+    assert_eq!(setup.rebuild(TODAY), kept(0, documents - 1));
     setup.assert_same_as_fresh(TODAY, "after the cache file was damaged");
     fs::remove_file(&cache).unwrap();
     setup.edit("policies/cryptography.md", "Other text.", "More text.");
-    assert_eq!(setup.rebuild(TODAY), "");
+    assert_eq!(setup.rebuild(TODAY), kept(0, documents - 1));
     setup.assert_same_as_fresh(TODAY, "after the cache file was deleted");
+}
+
+#[test]
+fn documents_search_data_comes_from_the_search_cache_and_a_damaged_one_is_not_used() {
+    let mut setup = Setup::new();
+    let documents = setup.documents();
+    assert_eq!(setup.rebuild(TODAY), "");
+    let pages = setup.pages();
+    let search = setup.tmp.path().join(".out.annexa-search");
+    let written = fs::read(&search).unwrap();
+    assert!(written.starts_with(b"annexa-search 2\n"));
+
+    // A register edit changes no document's search data: the file is not written again.
+    setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
+    let modified = fs::metadata(&search).unwrap().modified().unwrap();
+    setup.rebuild(TODAY);
+    assert_eq!(fs::metadata(&search).unwrap().modified().unwrap(), modified);
+    setup.assert_same_as_fresh(TODAY, "after a register edit");
+
+    // The search cache deleted, the render cache kept: pages are taken, their text is made.
+    fs::remove_file(&search).unwrap();
+    setup.edit("policies/cryptography.md", "\n## ", "\nMore text.\n\n## ");
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, 0));
+    setup.assert_same_as_fresh(TODAY, "after the search cache was deleted");
+
+    // A document's text blanked in the file: that document's data is made again.
+    let mut bytes = fs::read(&search).unwrap();
+    let text = b"Backups protect customer data against deletion";
+    let at = bytes
+        .windows(text.len())
+        .position(|w| w == text)
+        .expect("the backup procedure's text");
+    bytes[at..at + text.len()].fill(b' ');
+    fs::write(&search, &bytes).unwrap();
+    setup.edit("policies/cryptography.md", "More text.", "Other text.");
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, documents - 2));
+    setup.assert_same_as_fresh(TODAY, "after a text in the search cache was damaged");
+
+    // The terms zeroed, or the file cut short: nothing is taken from it.
+    let mut bytes = fs::read(&search).unwrap();
+    let end = bytes.len() - 4;
+    bytes[end - 400..end].fill(0);
+    fs::write(&search, &bytes).unwrap();
+    setup.edit("policies/cryptography.md", "Other text.", "More text.");
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, 0));
+    setup.assert_same_as_fresh(TODAY, "after the terms in the search cache were damaged");
+    let bytes = fs::read(&search).unwrap();
+    fs::write(&search, &bytes[..bytes.len() / 2]).unwrap();
+    setup.edit("policies/cryptography.md", "More text.", "Other text.");
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, 0));
+    setup.assert_same_as_fresh(TODAY, "after the search cache was cut short");
+
+    // A search cache a killed build left half written is removed.
+    fs::write(setup.tmp.path().join(".out.annexa-search-new"), "half").unwrap();
+    setup.edit("policies/cryptography.md", "Other text.", "More text.");
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 1, documents - 1));
+    assert!(!setup.tmp.path().join(".out.annexa-search-new").exists());
 }
 
 #[test]
@@ -212,6 +279,6 @@ fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
     fs::write(&page_again, "changed by hand").unwrap();
     // A page that is not a document's, changed by hand, is rendered again too.
     fs::write(setup.out.join("controls/index.html"), "changed by hand").unwrap();
-    assert_eq!(setup.rebuild(TODAY), unchanged(pages - 4));
+    assert_eq!(setup.rebuild(TODAY), kept(pages - 4, setup.documents() - 2));
     setup.assert_same_as_fresh(TODAY, "after pages were changed by hand");
 }

@@ -2132,6 +2132,7 @@ fn rebuilds_replace_annexas_own_folder_whole() {
                 ".out.annexa-lock",
                 ".out.annexa-cache",
                 ".out.annexa-render",
+                ".out.annexa-search",
             ]
             .contains(&n.as_str())
         })
@@ -2237,12 +2238,13 @@ fn content_errors_leave_the_previous_site_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        5,
+        6,
         "nothing written beside it but the first build's lock and cache files: {names:?}"
     );
     assert!(names.iter().any(|n| n == ".out.annexa-lock"), "{names:?}");
     assert!(names.iter().any(|n| n == ".out.annexa-cache"), "{names:?}");
     assert!(names.iter().any(|n| n == ".out.annexa-render"), "{names:?}");
+    assert!(names.iter().any(|n| n == ".out.annexa-search"), "{names:?}");
 }
 
 #[test]

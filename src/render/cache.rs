@@ -88,12 +88,13 @@ impl PageCache {
         }
     }
 
-    /// The key of document `index`'s page, whose Markdown body is `body`.
-    pub fn key(&self, project: &Project, index: usize, body: &str) -> Hash {
+    /// The key of document `index`'s page, whose Markdown body and searched fields have the
+    /// search key `body` ([`crate::search::search_key`]).
+    pub fn key(&self, project: &Project, index: usize, body: &Hash) -> Hash {
         let mut hasher = Hashing::new(&self.global);
         let doc = &project.documents[index];
         hasher.text(&doc.url);
-        hasher.text(body);
+        hasher.0.update(body);
         hasher.0.update(self.views[index]);
         for &referrer in project.referenced_by(index) {
             hasher.0.update(self.views[referrer]);

@@ -64,6 +64,24 @@ pub fn body_text(doc: &Document, body: &str) -> String {
     text
 }
 
+/// A document page's body as plain text, when its render made it.
+pub enum PageText {
+    /// The page was taken unrendered from the render cache.
+    Reused,
+    /// The page was rendered, and this is its body's text.
+    Rendered(String),
+}
+
+impl PageText {
+    /// The text of `doc`'s body `markdown`, made now if the render did not make it.
+    pub fn or_extract(self, doc: &Document, markdown: &str) -> String {
+        match self {
+            PageText::Rendered(text) => text,
+            PageText::Reused => body_text(doc, markdown),
+        }
+    }
+}
+
 /// Turns a document's Markdown events into the events of its page: headings get the model's
 /// ids, code blocks are highlighted, links and images are rewritten (when `rewrite` is given),
 /// and the plain text is collected for search on the way.

@@ -37,32 +37,44 @@ pub struct RenderStats {
     pub unchanged: usize,
 }
 
-/// Renders the whole site of `project` into `out`. With `cache` (the render cache's file),
-/// pages whose key is unchanged since the build that recorded it are taken as they are (see
-/// [`cache`]); the cache of this render is returned, to be saved once the site is in
-/// place.
+/// The files beside an output folder that a build keeps its caches in.
+#[derive(Debug, Clone)]
+pub struct CacheFiles {
+    /// The render cache (`.NAME.annexa-render`, see [`cache`]).
+    pub pages: std::path::PathBuf,
+    /// The search cache (`.NAME.annexa-search`, see [`search::SearchCache`]).
+    pub search: std::path::PathBuf,
+}
+
+/// Renders the whole site of `project` into `out`. With `caches`, pages whose key is unchanged
+/// since the build that recorded it are taken as they are (see [`cache`]), and documents whose
+/// search key is unchanged give the search index the data kept for them; the render cache of
+/// this render is returned, to be saved once the site is in place (the index writes the new
+/// search cache beside the old, [`search::put_search_cache_in_place`] puts it in its place).
 pub fn render_site(
     project: &Project,
     out: &Tree,
-    cache: Option<&std::path::Path>,
+    caches: Option<&CacheFiles>,
 ) -> Result<(RenderStats, Option<cache::PageCache>), Fatal> {
     let mut timer = crate::timing::Stages::start();
     let (templates, own) = theme::sources(&project.root)?;
     let mut renderer = Renderer::with_templates(project, theme::compile(&templates)?);
-    if let Some(path) = cache {
+    if let Some(files) = caches {
         renderer = renderer
-            .with_cache(|site| cache::PageCache::open(path, project, site, &templates, own));
+            .with_cache(|site| cache::PageCache::open(&files.pages, project, site, &templates, own))
+            .with_search_cache(search::SearchCache::open(&files.search));
     }
     timer.mark("templates and views");
     let rendered = render_pages_into::<search::SearchIndex>(&renderer, out);
     let cache = renderer.take_cache();
+    let search_cache = renderer.take_search_cache();
     // The views and their template values are not needed for the search index: they go
     // first, so that the build's peak memory is not both at once.
     renderer.discard();
     let (mut stats, sink) = rendered?;
     timer = crate::timing::Stages::start();
-    let (search, ()) = search::SearchSink::finish(sink, out)?;
-    stats.search = search;
+    let saved = search_cache.zip(caches.map(|f| f.search.as_path()));
+    stats.search = sink.write(out, saved)?;
     timer.mark("search index");
     stats.unchanged = cache.as_ref().map_or(0, cache::PageCache::reused);
     Ok((stats, cache))

@@ -10,14 +10,14 @@ use crate::error::Fatal;
 use crate::model::{Document, Project};
 use crate::render::cache::{KeyedContext, PageCache};
 use crate::render::crumbs::{crumbs_for_document, home, link};
-use crate::render::html::{body_text, render_body};
+use crate::render::html::{PageText, render_body};
 use crate::render::theme;
 use crate::render::toc::toc;
 use crate::render::values::site_values;
 use crate::render::view::{DocView, FolderView, LinkView, SiteView, history_view};
 use crate::routes::{self, Page, RouteId};
-use crate::search::{self, SearchFields, SearchSink};
-use crate::write::Tree;
+use crate::search::{self, Found, ResultEntry, SearchCache, SearchFields, SearchSink};
+use crate::write::{Hash, Tree};
 
 #[path = "page_context.rs"]
 mod context;
@@ -52,6 +52,8 @@ pub struct Renderer<'p> {
     navs: std::sync::Mutex<std::collections::HashMap<NavKey, Value>>,
     /// What earlier builds rendered each page from, when the build keeps a cache.
     cache: Option<PageCache>,
+    /// Documents' search data from earlier builds, when the build keeps a search cache.
+    search_cache: Option<SearchCache>,
 }
 
 /// What a page's main navigation depends on: the way back to the root, its section, and its URL
@@ -96,6 +98,17 @@ impl<'p> Renderer<'p> {
         self.cache.take()
     }
 
+    /// The renderer taking documents' search data from `cache` when it holds their key.
+    pub fn with_search_cache(mut self, cache: SearchCache) -> Self {
+        self.search_cache = Some(cache);
+        self
+    }
+
+    /// The search cache, once the render is done (the index reads its terms).
+    pub fn take_search_cache(&mut self) -> Option<SearchCache> {
+        self.search_cache.take()
+    }
+
     /// The templates (with the site's value in their global context), the site-wide views and
     /// the documents' template values, for a later renderer of the same views
     /// ([`Renderer::from_parts`]).
@@ -115,6 +128,7 @@ impl<'p> Renderer<'p> {
             doc_values,
             navs: Default::default(),
             cache: None,
+            search_cache: None,
         }
     }
 
@@ -154,11 +168,41 @@ impl<'p> Renderer<'p> {
         let first = chunk * search::CHUNK;
         let last = (first + search::CHUNK).min(self.project.documents.len());
         for i in first..last {
-            let (fields, entry, text) = self.document(i, out)?;
-            entry.write(out)?;
-            sink.add(i, &fields, &text, entry);
+            self.document_into(i, out, sink)?;
         }
         Ok(())
+    }
+
+    /// Renders the page of document `index` and hands its search data to `sink`: taken from the
+    /// search cache when that holds the document's key, else made from its body's text.
+    fn document_into<S: SearchSink>(
+        &self,
+        index: usize,
+        out: &Tree,
+        sink: &mut S,
+    ) -> Result<(), Fatal> {
+        let doc = &self.project.documents[index];
+        let fields = SearchFields::of(self.project, index);
+        let markdown = crate::load::document_body(&self.project.root, doc)?;
+        let key = (self.cache.is_some() || self.search_cache.is_some())
+            .then(|| search::search_key(&fields, &markdown));
+        let cached = (self.search_cache.as_ref().zip(key))
+            .and_then(|(cache, key)| cache.get(&key).map(|(data, text)| (data, text, key)));
+        let page = self.document_page(index, out, &markdown, key.as_ref())?;
+        let text;
+        let (entry, found) = match cached {
+            Some((data, cached, key)) => (
+                ResultEntry::with_text(index, &fields, cached),
+                Found::Cached(data, key),
+            ),
+            None => {
+                text = page.or_extract(doc, &markdown);
+                let entry = ResultEntry::new(index, &fields, &text);
+                (entry, Found::Text(&text, key))
+            }
+        };
+        entry.write(out)?;
+        sink.add(index, &fields, found, entry)
     }
 
     /// Renders the page of document `index`; returns its search fields, its search result
@@ -168,28 +212,43 @@ impl<'p> Renderer<'p> {
         index: usize,
         out: &Tree,
     ) -> Result<(SearchFields<'p>, search::ResultEntry, String), Fatal> {
-        let text = self.document_page(index, out)?;
+        let doc = &self.project.documents[index];
+        let markdown = crate::load::document_body(&self.project.root, doc)?;
         let fields = SearchFields::of(self.project, index);
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| search::search_key(&fields, &markdown));
+        let text = self
+            .document_page(index, out, &markdown, key.as_ref())?
+            .or_extract(doc, &markdown);
         let entry = search::ResultEntry::new(index, &fields, &text);
         Ok((fields, entry, text))
     }
 
-    /// Renders the page of document `index`; returns its body as plain text (for search).
-    fn document_page(&self, index: usize, out: &Tree) -> Result<String, Fatal> {
+    /// Renders the page of document `index`, whose body is `markdown` (search key `key`, when
+    /// the build keeps a cache), or takes it unrendered from the render cache.
+    fn document_page(
+        &self,
+        index: usize,
+        out: &Tree,
+        markdown: &str,
+        body_key: Option<&Hash>,
+    ) -> Result<PageText, Fatal> {
         let doc = &self.project.documents[index];
         let root = root_for(&doc.url);
-        let markdown = crate::load::document_body(&self.project.root, doc)?;
         let file = routes::file_of(&doc.url);
         let key = self
             .cache
             .as_ref()
-            .map(|c| (c, c.key(self.project, index, &markdown)));
+            .zip(body_key)
+            .map(|(c, body)| (c, c.key(self.project, index, body)));
         if let Some((cache, key)) = &key
             && cache.reuse(&doc.url, &file, key, out)
         {
-            return Ok(body_text(doc, &markdown));
+            return Ok(PageText::Reused);
         }
-        let body = render_body(self.project, doc, &markdown, &root);
+        let body = render_body(self.project, doc, markdown, &root);
         let mut context = self.context_with(
             None,
             &doc.url,
@@ -219,7 +278,7 @@ impl<'p> Renderer<'p> {
         if let (Some((cache, key)), Some(page)) = (key, page) {
             cache.record(&doc.url, &key, &page);
         }
-        Ok(body.text)
+        Ok(PageText::Rendered(body.text))
     }
 
     /// The audit pack document as `annexa pack` writes it: the `/audit-pack/` page, standalone.

@@ -42,7 +42,12 @@ pub struct ResultEntry {
 impl ResultEntry {
     /// The entry of document `index`, from its searchable fields and its body as plain text.
     pub fn new(index: usize, fields: &SearchFields<'_>, body: &str) -> Self {
-        let text = collapse_whitespace(body, SNIPPET_TEXT_CHARS);
+        Self::with_text(index, fields, collapse_whitespace(body, SNIPPET_TEXT_CHARS))
+    }
+
+    /// The entry of document `index`, from its searchable fields and the text an earlier entry
+    /// of the same body had ([`ResultEntry::text`], kept in the search cache).
+    pub fn with_text(index: usize, fields: &SearchFields<'_>, text: String) -> Self {
         let (lead, units) = split_lead(&text);
         let summary = fields.summary.unwrap_or_default();
         let mut line = String::with_capacity(summary.len() + 256);

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use super::SEARCH_DIR;
+use super::cache::{self, CachedDoc, SearchCache};
 use super::entry::ResultEntry;
 use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::heads::{self, Postings, Texts};
@@ -12,7 +13,7 @@ use super::packed::push_packed;
 use super::script::{push_script_string, write_script};
 use super::shards;
 use crate::error::Fatal;
-use crate::write::Tree;
+use crate::write::{Hash, Tree};
 
 /// Shards larger than this (bytes of script) are split by one more character, again and again
 /// until each is small enough or holds a single term.
@@ -65,6 +66,10 @@ pub struct SearchIndex {
     lengths: Vec<(u32, u32)>,
     /// Each document's snippet text and whether it has a summary, for the heads.
     texts: Vec<(u32, Box<str>, bool)>,
+    /// The documents whose terms are in the search cache, by slot and index.
+    cached: Vec<(u32, u32)>,
+    /// Each document's search key, when the build keeps a search cache.
+    keys: Vec<(u32, Hash)>,
 }
 
 impl SearchIndex {
@@ -95,6 +100,58 @@ impl SearchIndex {
             .push((index as u32, entry.text().into(), entry.has_summary()));
     }
 
+    /// Takes document `index`'s weighted length from the search cache; its terms are added from
+    /// the cache when the index is written.
+    pub fn add_cached(&mut self, index: usize, doc: CachedDoc) {
+        self.lengths.push((index as u32, doc.length));
+        self.cached.push((doc.slot, index as u32));
+    }
+
+    /// Notes document `index`'s search key, under which the search cache keeps its data.
+    pub fn add_key(&mut self, index: usize, key: Hash) {
+        self.keys.push((index as u32, key));
+    }
+
+    /// Adds the terms of the documents taken from `cache` (read from `path`); returns whether
+    /// the file should be written again: not when every document was taken from the slot of
+    /// its own index. The cache is freed before the index is scored.
+    fn take_cached(&mut self, cache: SearchCache, path: &std::path::Path) -> Result<bool, Fatal> {
+        if !self.add_cached_postings(&cache) {
+            std::fs::remove_file(path).ok();
+            return Err(Fatal::new(format!(
+                "the search cache `{}` does not hold what it lists (it was removed): build again",
+                path.display()
+            )));
+        }
+        let n = self.lengths.len();
+        let same = self.cached.len() == n
+            && cache.slots() == n
+            && self.cached.iter().all(|&(slot, index)| slot == index);
+        crate::drop_in_background(cache);
+        Ok(!same)
+    }
+
+    /// Adds the terms of the documents taken from `cache`.
+    fn add_cached_postings(&mut self, cache: &SearchCache) -> bool {
+        if self.cached.is_empty() {
+            return true;
+        }
+        let mut wanted = vec![Vec::new(); cache.slots()];
+        for &(slot, index) in &self.cached {
+            match wanted.get_mut(slot as usize) {
+                Some(docs) => docs.push(index),
+                None => return false,
+            }
+        }
+        let postings = &mut self.postings;
+        cache.postings(&wanted, |term, list| match postings.get_mut(&Word(term)) {
+            Some(known) => known.extend(list),
+            None => {
+                postings.insert(term.to_string(), list.collect());
+            }
+        })
+    }
+
     /// Adds a borrowed document's terms (for `serve`, which keeps them).
     pub fn add_ref(&mut self, index: usize, doc: &DocTerms) {
         self.lengths.push((index as u32, doc.length));
@@ -115,15 +172,28 @@ impl SearchIndex {
         };
         big.lengths.extend(small.lengths);
         big.texts.extend(small.texts);
+        big.cached.extend(small.cached);
+        big.keys.extend(small.keys);
         for (term, list) in small.postings {
             big.postings.entry(term).or_default().extend(list);
         }
         big
     }
 
-    /// Writes the shards, the heads and `search/meta.js`.
-    pub fn write(self, out: &Tree) -> Result<IndexStats, Fatal> {
+    /// Writes the shards, the heads and `search/meta.js`. With `cache` (the search cache the
+    /// documents were looked up in, and its file), the terms of the documents found in it are
+    /// added first, and the file is written anew for the next build unless it would be the same.
+    pub fn write(
+        mut self,
+        out: &Tree,
+        cache: Option<(SearchCache, &std::path::Path)>,
+    ) -> Result<IndexStats, Fatal> {
+        let save = match cache {
+            Some((cache, path)) => self.take_cached(cache, path)?.then_some(path),
+            None => None,
+        };
         let n = self.lengths.len();
+        let cached = self.cached.len();
         let mut lengths = vec![
             0u32;
             self.lengths
@@ -135,21 +205,8 @@ impl SearchIndex {
         for (index, length) in &self.lengths {
             lengths[*index as usize] = *length;
         }
-        let average =
-            (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
-        let mut postings: Vec<(String, Vec<(u32, u32)>)> = self.postings.into_iter().collect();
-        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let scored: Vec<(String, Vec<(u32, u8)>)> = postings
-            .into_par_iter()
-            .map(|(term, mut list)| {
-                list.sort_unstable();
-                let scores = list
-                    .iter()
-                    .map(|&(doc, count)| (doc, score(count, lengths[doc as usize], average)))
-                    .collect();
-                (term, scores)
-            })
-            .collect();
+        let save = save.and_then(|path| Some((path, keys_in_order(self.keys, n)?)));
+        let (scored, kept) = score_all(self.postings, &lengths, save.is_some());
         let entries: Vec<String> = scored
             .par_iter()
             .map(|(term, list)| posting_entry(term, list))
@@ -179,18 +236,29 @@ impl SearchIndex {
             summary[index as usize] = has;
             texts[index as usize] = text;
         }
-        let (buckets, head_bytes) = heads::write(
-            out,
-            &ranked,
-            &Texts {
-                text: &texts,
-                summary: &summary,
+        let (heads, ()) = rayon::join(
+            || {
+                heads::write(
+                    out,
+                    &ranked,
+                    &Texts {
+                        text: &texts,
+                        summary: &summary,
+                    },
+                )
             },
-        )?;
+            || {
+                if let Some((path, keys)) = &save {
+                    cache::save(path, keys, &lengths, &texts, &kept);
+                }
+            },
+        );
+        let (buckets, head_bytes) = heads?;
         let mut stats = IndexStats {
             terms,
             shards: shard_count,
             bytes: bytes + head_bytes,
+            cached,
         };
         let page = heads::PAGE;
         let mut meta = format!(
@@ -204,6 +272,49 @@ impl SearchIndex {
         write_script(out, &format!("{SEARCH_DIR}/meta.js"), &meta)?;
         Ok(stats)
     }
+}
+
+/// A term and its postings: document and score.
+type Scored = (String, Vec<(u32, u8)>);
+
+/// Every term's postings scored, in term order, with (when `keep`) each term's entry of the
+/// search cache ([`cache::term_entry`]); each list is freed as it is scored.
+fn score_all(
+    postings: hashbrown::HashMap<String, Vec<(u32, u32)>, rustc_hash::FxBuildHasher>,
+    lengths: &[u32],
+    keep: bool,
+) -> (Vec<Scored>, Vec<Vec<u8>>) {
+    let n = lengths.len();
+    let average =
+        (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    postings
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            list.sort_unstable();
+            let scores = list
+                .iter()
+                .map(|&(doc, count)| (doc, score(count, lengths[doc as usize], average)))
+                .collect();
+            let kept = match keep {
+                true => cache::term_entry(&term, &list),
+                false => Vec::new(),
+            };
+            ((term, scores), kept)
+        })
+        .unzip()
+}
+
+/// The search keys of documents `0..n` in order, when every one has its key.
+fn keys_in_order(mut keys: Vec<(u32, Hash)>, n: usize) -> Option<Vec<Hash>> {
+    keys.sort_unstable_by_key(|(index, _)| *index);
+    let in_order = keys.len() == n
+        && keys
+            .iter()
+            .enumerate()
+            .all(|(i, (at, _))| *at as usize == i);
+    in_order.then(|| keys.into_iter().map(|(_, key)| key).collect())
 }
 
 /// Appends `keys` as a JSON list of strings.
@@ -227,6 +338,8 @@ pub struct IndexStats {
     pub shards: usize,
     /// Bytes of shards and meta.
     pub bytes: usize,
+    /// Documents whose search data was taken from the search cache.
+    pub cached: usize,
 }
 
 /// BM25's term-frequency part of `count` weighted occurrences in a document of weighted length

@@ -11,9 +11,10 @@
 //! `entry` (its result entry and files), `index` (the inverted index), `shards` (its terms grouped
 //! into files by prefix), `packed` (posting lists as strings),
 //! `script` (script-safe strings and writing the files), `sink` (where rendered documents'
-//! search data goes, for `build` and `serve`) and `scan` (the byte classes and eight-byte
-//! scans they share).
+//! search data goes, for `build` and `serve`), `cache` (documents' search data kept across
+//! builds) and `scan` (the byte classes and eight-byte scans they share).
 
+mod cache;
 mod entry;
 mod fields;
 mod heads;
@@ -25,12 +26,16 @@ mod shards;
 mod sink;
 mod tokenize;
 
+pub use cache::{
+    CachedDoc, SearchCache, discard as discard_search_cache,
+    put_in_place as put_search_cache_in_place, search_key,
+};
 pub use entry::ResultEntry;
 pub use fields::{DocTerms, SearchFields};
 pub use heads::bucket;
 pub use index::{IndexStats, SearchIndex};
 pub use shards::shard_file;
-pub use sink::{KeptDoc, KeptDocs, SearchSink, write_kept_entry, write_kept_index};
+pub use sink::{Found, KeptDoc, KeptDocs, SearchSink, write_kept_entry, write_kept_index};
 pub use tokenize::terms;
 
 /// Where the index lives in the site.

@@ -106,9 +106,13 @@ impl Staging {
         &self.tree
     }
 
-    /// Where the render cache of this output folder is kept (`.NAME.annexa-render`).
-    pub fn render_cache(&self) -> PathBuf {
-        self.beside.render_cache()
+    /// Where the caches of this output folder are kept (`.NAME.annexa-render`,
+    /// `.NAME.annexa-search`).
+    pub fn caches(&self) -> crate::render::CacheFiles {
+        crate::render::CacheFiles {
+            pages: self.beside.render_cache(),
+            search: self.beside.search_cache(),
+        }
     }
 
     /// Checks that `target` may be replaced (`force`: even if it holds files annexa did not

@@ -2,7 +2,8 @@
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
 //! `.NAME.annexa-old-PID` while the previous one is removed or brought up to date,
 //! `.NAME.annexa-alt` for the alternate tree that the next build writes into,
-//! `.NAME.annexa-cache`, `.NAME.annexa-render` and `.NAME.annexa-lock`), so that a
+//! `.NAME.annexa-cache`, `.NAME.annexa-render`, `.NAME.annexa-search` and `.NAME.annexa-lock`),
+//! so that a
 //! build holding the lock can remove what killed builds left (or put back a previous site one
 //! left without a live one), and nothing else.
 
@@ -20,6 +21,9 @@ const CACHE: &str = ".annexa-cache";
 const RENDER: &str = ".annexa-render";
 /// The render cache being rewritten (renamed to [`RENDER`] when complete).
 const RENDER_NEW: &str = ".annexa-render-new";
+const SEARCH: &str = ".annexa-search";
+/// The search cache being rewritten (renamed to [`SEARCH`] when complete).
+const SEARCH_NEW: &str = ".annexa-search-new";
 
 /// The places beside one output folder.
 #[derive(Debug, Clone)]
@@ -65,6 +69,11 @@ impl Beside {
         self.path(RENDER, "")
     }
 
+    /// The search cache: each document's search data, by its search key.
+    pub(super) fn search_cache(&self) -> PathBuf {
+        self.path(SEARCH, "")
+    }
+
     /// The lock file.
     pub(super) fn lock(&self) -> PathBuf {
         self.path(LOCK, "")
@@ -85,10 +94,11 @@ impl Beside {
     /// Removes the temporary folders killed builds left for this output folder: only real
     /// folders (not links) with exactly those names. If the output folder is missing (a build
     /// killed between the two renames of the fallback), a previous site left at an `old` name
-    /// is put back instead. A render cache left half rewritten is removed too. Call it holding
-    /// the lock.
+    /// is put back instead. A render or search cache left half rewritten is removed too. Call
+    /// it holding the lock.
     pub(super) fn remove_leftovers(&self) {
         fs::remove_file(self.path(RENDER_NEW, "")).ok();
+        fs::remove_file(self.path(SEARCH_NEW, "")).ok();
         let Ok(entries) = fs::read_dir(&self.parent) else {
             return;
         };
