@@ -171,7 +171,8 @@ fn try_get(port: u16, path: &str, limit: Duration) -> std::io::Result<Reply> {
     })
 }
 
-/// Opens the live-reload stream and returns a receiver of its `data:` lines.
+/// Opens the live-reload stream, waits until the server has taken it (its `retry:` line), and
+/// returns a receiver of its `data:` lines.
 fn events(port: u16) -> mpsc::Receiver<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
@@ -180,8 +181,13 @@ fn events(port: u16) -> mpsc::Receiver<String> {
     )
     .unwrap();
     let (tx, rx) = mpsc::channel();
+    let (opened, open) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            // The server writes `retry:` just before it adds the stream to its listeners.
+            if line.starts_with("retry: ") {
+                opened.send(()).ok();
+            }
             if let Some(data) = line.strip_prefix("data: ")
                 && tx.send(data.to_string()).is_err()
             {
@@ -189,6 +195,8 @@ fn events(port: u16) -> mpsc::Receiver<String> {
             }
         }
     });
+    open.recv_timeout(Duration::from_secs(10))
+        .expect("the event stream opened");
     rx
 }
 
