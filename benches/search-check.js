@@ -25,20 +25,11 @@ function randoms(seed, scale) {
   return (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / scale) % n; };
 }
 
-// How many documents a packed posting list (src/search/packed.rs) holds.
+// How many documents a packed posting list holds, as search.js reads it.
+let decoder = null;
 function postingCount(packed) {
-  let n = 0;
-  if (packed[0] === "!") {
-    for (let i = 2; i < packed.length; i++) {
-      if (packed[i] === "~" || packed[i] === "!") { i++; n++; } else if (packed[i] !== "#") n++;
-    }
-  } else {
-    for (let i = 0; i < packed.length; i++) {
-      const c = packed.charCodeAt(i);
-      if (c - (c > 92 ? 36 : 35) < 45) n++;
-    }
-  }
-  return n;
+  decoder = decoder || page().api;
+  return decoder.unpack(packed).length / 2;
 }
 const files = new Map();
 function file(rel) {
@@ -55,6 +46,10 @@ function script(rel) {
     // A search.js from before its query function was exposed (to measure an older site).
     if (rel === "_assets/search.js" && text !== null && !text.includes("search: function (text)")) {
       text = text.replace("window.annexaSearch = {", "window.annexaSearch = { search: function (text) { return search(text); },");
+    }
+    // And from before its decoder was.
+    if (rel === "_assets/search.js" && text !== null && !text.includes("unpack: function (text)")) {
+      text = text.replace("window.annexaSearch = {", "window.annexaSearch = { unpack: function (text) { return unpack(text); },");
     }
     scripts.set(rel, text === null ? null : new vm.Script(text, { filename: rel }));
   }

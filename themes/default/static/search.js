@@ -54,7 +54,9 @@
     lead: function (n, length, x) { leads[n] = [length, x]; },
     text: function (n, x) { texts[n] = x; },
     // Runs a query (for tests and benches/search-check.js); resolves once results are shown.
-    search: function (text) { return search(text); }
+    search: function (text) { return search(text); },
+    // A packed posting list's postings (for benches/search-check.js).
+    unpack: function (text) { return unpack(text); }
   };
 
   function load(url) {
