@@ -445,6 +445,18 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_of_no_documents_or_of_empty_texts_opens() {
+        // The directory then ends where the terms begin.
+        let none = open(&file(&[], &[]), &stamp()).expect("a cache of no documents");
+        assert_eq!((none.slots(), none.get(&[1; 32])), (0, None));
+        let empty = open(&file(&[[1; 32], [2; 32]], &["", ""]), &stamp()).expect("a cache");
+        assert_eq!(
+            empty.get(&[2; 32]).map(|(d, t)| (d.slot, t)),
+            Some((1, String::new()))
+        );
+    }
+
+    #[test]
     fn a_key_written_twice_is_found_at_its_first_slot() {
         let cache = open(&file(&[[1; 32], [1; 32]], &["first", "second"]), &stamp()).unwrap();
         let (doc, text) = cache.get(&[1; 32]).unwrap();
