@@ -419,7 +419,8 @@ mod tests {
     fn terms() -> Vec<(String, Vec<(u32, u32)>)> {
         vec![
             ("access".into(), vec![(0, 3), (2, 200)]),
-            ("zeta".into(), vec![(1, 1)]),
+            // Written as slot deltas: 1, then 1.
+            ("zeta".into(), vec![(1, 1), (2, 4)]),
         ]
     }
 
@@ -440,7 +441,10 @@ mod tests {
         }));
         assert_eq!(
             seen,
-            [("access".to_string(), vec![(5, 3), (7, 3), (0, 200)])]
+            [
+                ("access".to_string(), vec![(5, 3), (7, 3), (0, 200)]),
+                ("zeta".to_string(), vec![(0, 4)])
+            ]
         );
     }
 
