@@ -258,7 +258,6 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     let (stats, cache) = match crate::render::render_site(project, staging.tree(), Some(&caches)) {
         Ok(rendered) => rendered,
         Err(e) => {
-            crate::search::discard_search_cache(&caches.search);
             staging.abort();
             return Err(e);
         }
@@ -273,14 +272,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         fingerprint,
         built: built.clone(),
     };
-    let committed = match staging.commit(done) {
-        Ok(committed) => committed,
-        Err(e) => {
-            crate::search::discard_search_cache(&caches.search);
-            return Err(e);
-        }
-    };
-    crate::search::put_search_cache_in_place(&caches.search);
+    let committed = staging.commit(done)?;
     if let Some(cache) = cache {
         cache.save();
     }

@@ -37,24 +37,15 @@ pub struct RenderStats {
     pub unchanged: usize,
 }
 
-/// The files beside an output folder that a build keeps its caches in.
-#[derive(Debug, Clone)]
-pub struct CacheFiles {
-    /// The render cache (`.NAME.annexa-render`, see [`cache`]).
-    pub pages: std::path::PathBuf,
-    /// The search cache (`.NAME.annexa-search`, see [`search::SearchCache`]).
-    pub search: std::path::PathBuf,
-}
-
 /// Renders the whole site of `project` into `out`. With `caches`, pages whose key is unchanged
 /// since the build that recorded it are taken as they are (see [`cache`]), and documents whose
 /// search key is unchanged give the search index the data kept for them; the render cache of
 /// this render is returned, to be saved once the site is in place (the index writes the new
-/// search cache beside the old, [`search::put_search_cache_in_place`] puts it in its place).
+/// search cache to `search_new`, which the commit puts in its place).
 pub fn render_site(
     project: &Project,
     out: &Tree,
-    caches: Option<&CacheFiles>,
+    caches: Option<&write::CacheFiles>,
 ) -> Result<(RenderStats, Option<cache::PageCache>), Fatal> {
     let mut timer = crate::timing::Stages::start();
     let (templates, own) = theme::sources(&project.root)?;
@@ -73,7 +64,7 @@ pub fn render_site(
     renderer.discard();
     let (mut stats, sink) = rendered?;
     timer = crate::timing::Stages::start();
-    let saved = search_cache.zip(caches.map(|f| f.search.as_path()));
+    let saved = search_cache.zip(caches.map(|f| f.search_new.as_path()));
     stats.search = sink.write(out, saved)?;
     timer.mark("search index");
     stats.unchanged = cache.as_ref().map_or(0, cache::PageCache::reused);

@@ -2,6 +2,8 @@
 //! Site-wide data is Tera's global context `site`, set once; each page's own context holds only
 //! what is particular to it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
@@ -181,14 +183,9 @@ impl<'p> Renderer<'p> {
         out: &Tree,
         sink: &mut S,
     ) -> Result<(), Fatal> {
-        let doc = &self.project.documents[index];
-        let fields = SearchFields::of(self.project, index);
-        let markdown = crate::load::document_body(&self.project.root, doc)?;
-        let key = (self.cache.is_some() || self.search_cache.is_some())
-            .then(|| search::search_key(&fields, &markdown));
+        let (fields, markdown, key, page) = self.document_parts(index, out)?;
         let cached = (self.search_cache.as_ref().zip(key))
             .and_then(|(cache, key)| cache.get(&key).map(|(data, text)| (data, text, key)));
-        let page = self.document_page(index, out, &markdown, key.as_ref())?;
         let text;
         let (entry, found) = match cached {
             Some((data, cached, key)) => (
@@ -196,7 +193,7 @@ impl<'p> Renderer<'p> {
                 Found::Cached(data, key),
             ),
             None => {
-                text = page.or_extract(doc, &markdown);
+                text = page.or_extract(&self.project.documents[index], &markdown);
                 let entry = ResultEntry::new(index, &fields, &text);
                 (entry, Found::Text(&text, key))
             }
@@ -212,18 +209,26 @@ impl<'p> Renderer<'p> {
         index: usize,
         out: &Tree,
     ) -> Result<(SearchFields<'p>, search::ResultEntry, String), Fatal> {
-        let doc = &self.project.documents[index];
-        let markdown = crate::load::document_body(&self.project.root, doc)?;
-        let fields = SearchFields::of(self.project, index);
-        let key = self
-            .cache
-            .as_ref()
-            .map(|_| search::search_key(&fields, &markdown));
-        let text = self
-            .document_page(index, out, &markdown, key.as_ref())?
-            .or_extract(doc, &markdown);
+        let (fields, markdown, _, page) = self.document_parts(index, out)?;
+        let text = page.or_extract(&self.project.documents[index], &markdown);
         let entry = search::ResultEntry::new(index, &fields, &text);
         Ok((fields, entry, text))
+    }
+
+    /// Renders the page of document `index` or takes it from the render cache; returns its
+    /// search fields, its Markdown body and its search key (when the build keeps a cache).
+    fn document_parts(
+        &self,
+        index: usize,
+        out: &Tree,
+    ) -> Result<(SearchFields<'p>, Cow<'p, str>, Option<Hash>, PageText), Fatal> {
+        let doc = &self.project.documents[index];
+        let fields = SearchFields::of(self.project, index);
+        let markdown = crate::load::document_body(&self.project.root, doc)?;
+        let key = (self.cache.is_some() || self.search_cache.is_some())
+            .then(|| search::search_key(&fields, &markdown));
+        let page = self.document_page(index, out, &markdown, key.as_ref())?;
+        Ok((fields, markdown, key, page))
     }
 
     /// Renders the page of document `index`, whose body is `markdown` (search key `key`, when

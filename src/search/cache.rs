@@ -20,7 +20,7 @@
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
@@ -314,36 +314,14 @@ pub fn term_entry(term: &str, list: &[(u32, u32)]) -> Vec<u8> {
     out
 }
 
-/// Writes the cache file for `path` as `path` + `-new` ([`put_in_place`] makes it the cache once
-/// the site is in place; a build that fails or is refused [`discard`]s it): document `i` of
-/// `keys`, `lengths` and `texts` is slot `i`, and `terms` are the terms' entries ([`term_entry`]),
-/// sorted by term. A file that cannot be written is removed: the cache stays as it was.
+/// Writes a cache file at `path` (the build's `search_new`, which its commit makes the search
+/// cache): document `i` of `keys`, `lengths` and `texts` is slot `i`, and `terms` are the terms'
+/// entries ([`term_entry`]), sorted by term. A file that cannot be written is removed: the
+/// cache stays as it was.
 pub fn save(path: &Path, keys: &[Hash], lengths: &[u32], texts: &[Box<str>], terms: &[Vec<u8>]) {
-    let written = new_file(path);
-    if write_file(&written, keys, lengths, texts, terms).is_err() {
-        fs::remove_file(&written).ok();
+    if write_file(path, keys, lengths, texts, terms).is_err() {
+        fs::remove_file(path).ok();
     }
-}
-
-/// Makes the file [`save`] wrote for `path`, if any, the search cache.
-pub fn put_in_place(path: &Path) {
-    let written = new_file(path);
-    if written.exists() && fs::rename(&written, path).is_err() {
-        fs::remove_file(&written).ok();
-    }
-}
-
-/// Removes the file [`save`] wrote for `path`, if any.
-pub fn discard(path: &Path) {
-    fs::remove_file(new_file(path)).ok();
-}
-
-/// `path` + `-new`: the cache file being written (a build killed while writing it leaves it,
-/// and the next build removes it).
-fn new_file(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push("-new");
-    PathBuf::from(name)
 }
 
 fn write_file(
@@ -400,11 +378,6 @@ mod tests {
         let lengths: Vec<u32> = (0..keys.len() as u32).map(|i| 10 + i).collect();
         let entries: Vec<Vec<u8>> = terms().iter().map(|(t, l)| term_entry(t, l)).collect();
         save(&path, keys, &lengths, &texts, &entries);
-        assert!(
-            !path.exists(),
-            "written beside the cache until put in place"
-        );
-        put_in_place(&path);
         fs::read(path).unwrap()
     }
 

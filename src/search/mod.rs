@@ -26,10 +26,7 @@ mod shards;
 mod sink;
 mod tokenize;
 
-pub use cache::{
-    CachedDoc, SearchCache, discard as discard_search_cache,
-    put_in_place as put_search_cache_in_place, search_key,
-};
+pub use cache::{CachedDoc, SearchCache, search_key};
 pub use entry::ResultEntry;
 pub use fields::{DocTerms, SearchFields};
 pub use heads::bucket;

@@ -29,6 +29,19 @@ pub use inputs::{executable_stamp, fingerprint};
 pub use manifest::{Hash, MARKER, hex, parse_hex, push_hex};
 pub use tree::{Tree, Written};
 
+/// The files beside an output folder that a build keeps its caches in.
+#[derive(Debug, Clone)]
+pub struct CacheFiles {
+    /// The render cache (`.NAME.annexa-render`, see `render::cache`).
+    pub pages: PathBuf,
+    /// The search cache (`.NAME.annexa-search`, see `search::SearchCache`).
+    pub search: PathBuf,
+    /// Where the build writes the next search cache (`.NAME.annexa-search-new`): the commit
+    /// makes it the search cache once the site is in place; a failed, refused or aborted build
+    /// removes it.
+    pub search_new: PathBuf,
+}
+
 /// A site being written into the alternate tree beside its final place, with the output folder
 /// locked against other builds until it is committed or aborted.
 #[derive(Debug)]
@@ -108,10 +121,11 @@ impl Staging {
 
     /// Where the caches of this output folder are kept (`.NAME.annexa-render`,
     /// `.NAME.annexa-search`).
-    pub fn caches(&self) -> crate::render::CacheFiles {
-        crate::render::CacheFiles {
+    pub fn caches(&self) -> CacheFiles {
+        CacheFiles {
             pages: self.beside.render_cache(),
             search: self.beside.search_cache(),
+            search_new: self.beside.search_cache_new(),
         }
     }
 
@@ -178,6 +192,14 @@ impl Staging {
     /// the previous site, now the alternate tree, up to date. When the new site is the live one
     /// byte for byte, nothing is written and nothing exchanged.
     pub fn commit(self, done: Done) -> Result<Committed, Fatal> {
+        let beside = self.beside.clone();
+        let committed = self.commit_site(done);
+        beside.settle_search_cache(committed.is_ok());
+        committed
+    }
+
+    /// [`Staging::commit`], but for the search cache the build wrote.
+    fn commit_site(self, done: Done) -> Result<Committed, Fatal> {
         let Staging {
             root,
             target,
@@ -255,6 +277,7 @@ impl Staging {
     /// tree this build created is removed; one it found is, if anything was written into it, no
     /// longer trusted, and written anew next time.
     pub fn abort(self) {
+        self.beside.settle_search_cache(false);
         if self.held.is_none() {
             fs::remove_dir_all(self.tree.dir()).ok();
         }

@@ -74,6 +74,20 @@ impl Beside {
         self.path(SEARCH, "")
     }
 
+    /// Where a build writes the next search cache, until its site is in place.
+    pub(super) fn search_cache_new(&self) -> PathBuf {
+        self.path(SEARCH_NEW, "")
+    }
+
+    /// Makes the search cache a build wrote the search cache (`keep`: its site is in place), or
+    /// removes it (the build failed or was refused, and leaves nothing beside the folder).
+    pub(super) fn settle_search_cache(&self, keep: bool) {
+        let written = self.search_cache_new();
+        if !(keep && written.exists() && fs::rename(&written, self.search_cache()).is_ok()) {
+            fs::remove_file(&written).ok();
+        }
+    }
+
     /// The lock file.
     pub(super) fn lock(&self) -> PathBuf {
         self.path(LOCK, "")
