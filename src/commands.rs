@@ -12,7 +12,7 @@ use crate::error::Fatal;
 use crate::history::Point;
 use crate::model::Project;
 use crate::past::at::Snapshot;
-use crate::pipeline::{Analysis, analyse};
+use crate::pipeline::Analysis;
 use crate::report::{Detail, Format, Report};
 use crate::reviews::{self, ReviewFilter, ReviewFormat};
 use crate::scaffold;
@@ -72,8 +72,27 @@ fn analyse_at(
     at: Option<&At>,
     what: &str,
 ) -> Result<(Analysis, Option<Snapshot>), Fatal> {
+    analyse_with(
+        dir,
+        today,
+        at,
+        what,
+        &mut crate::load::DocCache::releasing_text(),
+    )
+}
+
+/// Like [`analyse_at`], reading the live project's documents with `docs` (a snapshot's are read
+/// without: they are read once).
+fn analyse_with(
+    dir: Option<&Path>,
+    today: Date,
+    at: Option<&At>,
+    what: &str,
+    docs: &mut crate::load::DocCache,
+) -> Result<(Analysis, Option<Snapshot>), Fatal> {
     let Some(at) = at else {
-        let analysis = analyse(dir, today)?;
+        let root = crate::load::find_root(dir)?;
+        let analysis = crate::pipeline::analyse_cached(&root, today, docs)?;
         note_shallow(&analysis);
         return Ok((analysis, None));
     };
@@ -215,12 +234,19 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             Some(fingerprint)
         }
     };
-    let (mut analysis, snapshot) = analyse_at(
+    let mut docs = build_docs(options)?;
+    let (mut analysis, snapshot) = analyse_with(
         options.dir,
         options.today,
         options.at.as_ref(),
         "build --at",
+        &mut docs,
     )?;
+    if let Some((kept, read)) = docs.outline_counts() {
+        timer.note(&format!(
+            "outlines: {kept} from the outline cache, {read} read from their body"
+        ));
+    }
     if let Some(base) = options.base_url {
         analysis.project.config.base_url = crate::config::normalise_base_url(base);
     }
@@ -276,6 +302,7 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     if let Some(cache) = cache {
         cache.save();
     }
+    docs.commit_outlines();
     built_line(
         err,
         &built,
@@ -288,6 +315,31 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
     Ok(Outcome::Clean)
 }
 
+/// How a build reads its documents: letting go of their text once parsed, and with the outline
+/// cache beside its output folder (not for `--at`: a snapshot's documents are read once).
+fn build_docs(options: &BuildOptions<'_>) -> Result<crate::load::DocCache, Fatal> {
+    let docs = crate::load::DocCache::releasing_text();
+    if options.at.is_some() {
+        return Ok(docs);
+    }
+    let root = crate::load::find_root(options.dir)?;
+    Ok(
+        match output_folder(&root, options).and_then(|t| crate::write::outline_cache(&t)) {
+            Some(files) => docs.with_outline_cache(files),
+            None => docs,
+        },
+    )
+}
+
+/// The output folder of a build of the project at `root`, before the project is read: `-o`, or
+/// `output_dir` of its `annexa.toml`; `None` when that file cannot be read.
+fn output_folder(root: &Path, options: &BuildOptions<'_>) -> Option<std::path::PathBuf> {
+    match options.out {
+        Some(out) => Some(out.to_path_buf()),
+        None => crate::load::configured_output_dir(root).map(|dir| root.join(dir)),
+    }
+}
+
 /// The output folder of a build and what the build that wrote it reported, when that build had
 /// `fingerprint` and the folder is still exactly what it wrote. Only `annexa.toml` is read.
 fn unchanged_site(
@@ -295,12 +347,8 @@ fn unchanged_site(
     options: &BuildOptions<'_>,
     fingerprint: &crate::write::Hash,
 ) -> Result<Option<(std::path::PathBuf, crate::write::Built)>, Fatal> {
-    let target = match options.out {
-        Some(out) => out.to_path_buf(),
-        None => match crate::load::configured_output_dir(root) {
-            Some(dir) => root.join(dir),
-            None => return Ok(None),
-        },
+    let Some(target) = output_folder(root, options) else {
+        return Ok(None);
     };
     if !crate::write::built_with(&target, fingerprint) {
         return Ok(None);

@@ -168,6 +168,18 @@ impl ParsedDocument {
         reading: &frontmatter::Reading,
         out: &mut Vec<Diagnostic>,
     ) -> Self {
+        Self::parse_with(source, reading, out, markdown::outline)
+    }
+
+    /// Like [`ParsedDocument::parse`], with the body's outline from `outline` (given the body
+    /// and how to read its prose), which must be what [`markdown::outline`] reads in it: the
+    /// outline cache's, when it has the body.
+    pub fn parse_with(
+        source: SourceText,
+        reading: &frontmatter::Reading,
+        out: &mut Vec<Diagnostic>,
+        outline: impl FnOnce(&str, &markdown::Scan) -> markdown::Outline,
+    ) -> Self {
         let mut doc = ParsedDocument::unreadable(source);
         let mut closing_line = 0;
         match frontmatter::split(&doc.source.text) {
@@ -200,12 +212,12 @@ impl ParsedDocument {
                 .at(doc.source.position(closing_line)),
             );
         }
-        doc.read_outline(&reading.scan);
+        let outline = outline(doc.body(), &reading.scan);
+        doc.take_outline(outline);
         doc
     }
 
-    fn read_outline(&mut self, scan: &markdown::Scan) {
-        let outline = markdown::outline(self.body(), scan);
+    fn take_outline(&mut self, outline: markdown::Outline) {
         let base = self.body_start;
         self.headings = outline
             .headings

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub(crate) mod binary;
 pub mod catalog;
 pub mod clauses;
 pub mod commands;

@@ -17,6 +17,13 @@ impl Stages {
         }
     }
 
+    /// Prints `note` among the timings (what a stage found, such as what it took from a cache).
+    pub fn note(&self, note: &str) {
+        if self.enabled {
+            eprintln!("timing: {note}");
+        }
+    }
+
     /// Ends the stage called `name`.
     pub fn mark(&mut self, name: &str) {
         if self.enabled {

@@ -97,6 +97,7 @@ fn a_rebuild_exchanges_the_trees_and_leaves_no_folder_beside() {
             ".out.annexa-alt",
             ".out.annexa-cache",
             ".out.annexa-lock",
+            ".out.annexa-outline",
             ".out.annexa-render",
             ".out.annexa-search",
             "out",
@@ -159,6 +160,7 @@ fn folders_killed_builds_left_are_removed_and_nothing_else() {
             ".out.annexa-cache",
             ".out.annexa-lock",
             ".out.annexa-old-77",
+            ".out.annexa-outline",
             ".out.annexa-render",
             ".out.annexa-search",
             ".out.annexa-tmp-x",
@@ -246,6 +248,7 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         [
             ".out.annexa-cache",
             ".out.annexa-lock",
+            ".out.annexa-outline",
             ".out.annexa-render",
             ".out.annexa-search",
             "out",
@@ -291,6 +294,7 @@ fn a_second_build_into_the_same_folder_stops_naming_the_first() {
         [
             ".out.annexa-cache",
             ".out.annexa-lock",
+            ".out.annexa-outline",
             ".out.annexa-render",
             ".out.annexa-search",
             "out",

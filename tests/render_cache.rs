@@ -1,7 +1,8 @@
 //! The render cache: a rebuild renders only the pages whose inputs changed, and the
 //! site it writes is byte for byte the one a build without the cache writes, whatever changed
 //! (a body, a title, a new or deleted document, a register, a template, the day, a lost or
-//! damaged cache file).
+//! damaged cache file), and documents taken from the outline cache are the documents parsing
+//! gives.
 
 mod common;
 
@@ -281,4 +282,72 @@ fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
     fs::write(setup.out.join("controls/index.html"), "changed by hand").unwrap();
     assert_eq!(setup.rebuild(TODAY), kept(pages - 4, setup.documents() - 2));
     setup.assert_same_as_fresh(TODAY, "after pages were changed by hand");
+}
+
+/// What a build with stage timings says of the outlines it read: how many came from the
+/// outline cache and how many were read from their body.
+fn outlines_line(setup: &Setup) -> String {
+    let output = common::annexa()
+        .arg("build")
+        .arg(&setup.repo)
+        .arg("-o")
+        .arg(&setup.out)
+        .args(["--today", TODAY])
+        .env("ANNEXA_TIMINGS", "1")
+        .output()
+        .expect("annexa runs");
+    assert_built(&output);
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: outlines: "))
+        .expect("the outlines line")
+        .to_string()
+}
+
+fn outlines(kept: usize, read: usize) -> String {
+    format!("{kept} from the outline cache, {read} read from their body")
+}
+
+#[test]
+fn documents_outlines_come_from_the_outline_cache_and_a_damaged_one_is_not_used() {
+    let mut setup = Setup::new();
+    let documents = setup.documents();
+    let cache = setup.tmp.path().join(".out.annexa-outline");
+    assert_eq!(outlines_line(&setup), outlines(0, documents));
+    assert!(fs::read(&cache).unwrap().starts_with(b"annexa-outline 1\n"));
+
+    // A heading and a link edited: that document's outline is read again.
+    setup.edit(
+        "policies/cryptography.md",
+        "\n## ",
+        "\nSee [x](access-control.md).\n\n## New\n\n## ",
+    );
+    assert_eq!(outlines_line(&setup), outlines(documents - 1, 1));
+    setup.assert_same_as_fresh(TODAY, "after a heading and a link were added");
+
+    // A register edit changes no document: the file is not written again.
+    setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
+    let modified = fs::metadata(&cache).unwrap().modified().unwrap();
+    assert_eq!(outlines_line(&setup), outlines(documents, 0));
+    assert_eq!(fs::metadata(&cache).unwrap().modified().unwrap(), modified);
+
+    // A damaged or deleted file is not used; the site is the same.
+    let mut bytes = fs::read(&cache).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    fs::write(&cache, &bytes).unwrap();
+    setup.edit("policies/cryptography.md", "## New", "## Newer");
+    assert_eq!(outlines_line(&setup), outlines(0, documents));
+    setup.assert_same_as_fresh(TODAY, "after the outline cache was damaged");
+    fs::remove_file(&cache).unwrap();
+    setup.edit("policies/cryptography.md", "## Newer", "## New");
+    assert_eq!(outlines_line(&setup), outlines(0, documents));
+    setup.assert_same_as_fresh(TODAY, "after the outline cache was deleted");
+
+    // What a killed build left is removed by the next one.
+    let new = setup.tmp.path().join(".out.annexa-outline-new");
+    fs::write(&new, "half").unwrap();
+    setup.edit("risks.toml", "likelihood = 2", "likelihood = 3");
+    assert_eq!(outlines_line(&setup), outlines(documents, 0));
+    assert!(!new.exists());
 }

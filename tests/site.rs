@@ -2131,6 +2131,7 @@ fn rebuilds_replace_annexas_own_folder_whole() {
                 "out",
                 ".out.annexa-lock",
                 ".out.annexa-cache",
+                ".out.annexa-outline",
                 ".out.annexa-render",
                 ".out.annexa-search",
             ]
@@ -2238,8 +2239,12 @@ fn content_errors_leave_the_previous_site_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        6,
+        7,
         "nothing written beside it but the first build's lock and cache files: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n == ".out.annexa-outline"),
+        "{names:?}"
     );
     assert!(names.iter().any(|n| n == ".out.annexa-lock"), "{names:?}");
     assert!(names.iter().any(|n| n == ".out.annexa-cache"), "{names:?}");

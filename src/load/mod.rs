@@ -19,7 +19,10 @@ use crate::risks::RISKS_FILE;
 use crate::soa::SOA_FILE;
 use crate::source::SourceText;
 
+mod outlines;
 mod walk;
+
+pub use outlines::{OutlineCache, Outlines, Record};
 
 use walk::{special_kind, walk};
 
@@ -110,6 +113,8 @@ pub struct DocCache {
     entries: std::collections::HashMap<String, CachedDoc>,
     /// How the cached documents' front matter was read.
     reading: Reading,
+    /// The outline cache a build reads documents with, and the outlines of its last read.
+    outlines: Option<Outlines>,
 }
 
 #[derive(Debug)]
@@ -140,6 +145,27 @@ impl DocCache {
         }
     }
 
+    /// This cache, reading the documents it parses with the outline cache in `files.0` (the
+    /// next one is written as `files.1` by [`DocCache::save_outlines`]).
+    pub fn with_outline_cache(mut self, files: (PathBuf, PathBuf)) -> Self {
+        self.outlines = Some(Outlines::new(files));
+        self
+    }
+
+    /// Puts the outline cache the last read wrote in place (a build calls it once its site is
+    /// in place; when this cache is dropped first, the file is removed).
+    pub fn commit_outlines(&mut self) {
+        if let Some(outlines) = &mut self.outlines {
+            outlines.commit();
+        }
+    }
+
+    /// How many outlines the last read took from the outline cache, and how many it read from
+    /// their bodies; `None` without an outline cache.
+    pub fn outline_counts(&self) -> Option<(usize, usize)> {
+        self.outlines.as_ref().map(Outlines::counts)
+    }
+
     /// Reads the documents at `paths` again, for a project that had them as the cache does:
     /// when each changed in its body's text alone (see [`ParsedDocument::same_but_body`]),
     /// returns them in the order given; `None` when one did not, was not in the cache or is
@@ -160,7 +186,7 @@ impl DocCache {
             if entry.stamp == stamp {
                 continue;
             }
-            let fresh = parse_fresh(root, path, stamp, self.release_text, &self.reading);
+            let (fresh, _) = parse_fresh(root, path, stamp, self.release_text, &self.reading, None);
             same &= entry.document.same_but_body(&fresh.document);
             let before = std::mem::replace(entry, fresh);
             edits.push(BodyEdit {
@@ -218,23 +244,36 @@ fn file_stamp(path: &Path) -> Stamp {
 
 /// Reads and parses the document at `path`, for the cache with its file's `stamp`; the document
 /// lets go of its text when `release_text` is set.
+/// Its body's outline is `known`'s when that has it; the record of the outline for the next
+/// outline cache comes with the document.
 fn parse_fresh(
     root: &Path,
     path: &str,
     stamp: Stamp,
     release_text: bool,
     reading: &Reading,
-) -> CachedDoc {
-    let (mut document, diagnostics) = read_document(root, path, reading);
+    known: Option<&OutlineCache>,
+) -> (CachedDoc, Option<Record>) {
+    let mut record = None;
+    let (mut document, diagnostics) =
+        read_document(root, path, reading, |body, scan| match known {
+            Some(known) => {
+                let (outline, kept) = known.outline(body, scan);
+                record = kept;
+                outline
+            }
+            None => crate::markdown::outline(body, scan),
+        });
     if release_text {
         document.release_text();
     }
-    CachedDoc {
+    let parsed = CachedDoc {
         stamp,
         fresh: false,
         document: Arc::new(document),
         diagnostics,
-    }
+    };
+    (parsed, record)
 }
 
 /// The output folder that `annexa.toml` at `root` names (`output_dir`), read on its own for a
@@ -292,15 +331,22 @@ pub fn read(root: &Path, cache: &mut DocCache) -> Result<Inputs, Fatal> {
         })
         .collect();
     let release_text = cache.release_text;
-    let entries: Vec<CachedDoc> = slots
+    let scan = &config.reading.scan;
+    let opened = cache.outlines.as_ref().map(|o| o.open(scan));
+    let known = opened.as_ref();
+    let (entries, records): (Vec<CachedDoc>, Vec<Option<Record>>) = slots
         .into_par_iter()
         .zip(listing.documents.par_iter())
-        .map(|(slot, path)| {
-            slot.unwrap_or_else(|stamp| {
-                parse_fresh(root, path, stamp, release_text, &config.reading)
-            })
+        .map(|(slot, path)| match slot {
+            Ok(kept) => (kept, None),
+            Err(stamp) => parse_fresh(root, path, stamp, release_text, &config.reading, known),
         })
-        .collect();
+        .unzip();
+    if let (Some(outlines), Some(known)) = (&mut cache.outlines, known) {
+        let records: Vec<Record> = records.into_iter().flatten().collect();
+        outlines.keep(known, scan, &records);
+        crate::drop_in_background((records, opened));
+    }
     let docs = if cache.enabled {
         // The cache and the project share each document.
         let docs = entries.iter().map(|c| Arc::clone(&c.document)).collect();
@@ -457,7 +503,13 @@ fn not_utf8(source: &SourceText, at: usize) -> Diagnostic {
 
 /// Reads and parses one document. A file that cannot be read still yields a document, so
 /// that links to it resolve, with the reason as a diagnostic.
-fn read_document(root: &Path, rel: &str, reading: &Reading) -> (ParsedDocument, Vec<Diagnostic>) {
+/// Its body's outline is what `outline` gives (see [`ParsedDocument::parse_with`]).
+fn read_document(
+    root: &Path,
+    rel: &str,
+    reading: &Reading,
+    outline: impl FnOnce(&str, &crate::markdown::Scan) -> crate::markdown::Outline,
+) -> (ParsedDocument, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let source = match read_lossy(&root.join(rel)) {
         Ok((text, bad)) => {
@@ -479,7 +531,7 @@ fn read_document(root: &Path, rel: &str, reading: &Reading) -> (ParsedDocument, 
             );
         }
     };
-    let document = ParsedDocument::parse(source, reading, &mut diagnostics);
+    let document = ParsedDocument::parse_with(source, reading, &mut diagnostics, outline);
     (document, diagnostics)
 }
 

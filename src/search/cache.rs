@@ -25,6 +25,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::fields::SearchFields;
+use crate::binary::{Reader, checksum, push_number, read_at, stamp};
 use crate::write::Hash;
 
 /// The first bytes of the file; a file with others is ignored.
@@ -213,89 +214,6 @@ fn entries(
         docs.entry(entry[..32].try_into().ok()?).or_insert(doc);
     }
     Some(docs)
-}
-
-/// `len` bytes of `file` from `offset`.
-fn read_at(file: &fs::File, offset: u64, len: usize) -> Option<Vec<u8>> {
-    let mut bytes = vec![0; len];
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileExt;
-        file.read_exact_at(&mut bytes, offset).ok()?;
-    }
-    #[cfg(not(unix))]
-    {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = file;
-        file.seek(SeekFrom::Start(offset)).ok()?;
-        file.read_exact(&mut bytes).ok()?;
-    }
-    Some(bytes)
-}
-
-/// The check of `bytes`.
-fn checksum(bytes: &[u8]) -> u32 {
-    crc32fast::hash(bytes)
-}
-
-/// annexa's version and the stamp of its executable: search data is what this build of
-/// annexa makes of a document.
-fn stamp() -> Vec<u8> {
-    format!(
-        "{} {}",
-        env!("CARGO_PKG_VERSION"),
-        crate::write::executable_stamp()
-    )
-    .into_bytes()
-}
-
-/// Reads the numbers and byte strings of a cache file.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let taken = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(taken)
-    }
-
-    fn number(&mut self) -> Option<usize> {
-        let mut value = 0usize;
-        for shift in (0..64).step_by(7) {
-            let byte = *self.bytes.get(self.at)?;
-            self.at += 1;
-            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
-            if byte < 0x80 {
-                return Some(value);
-            }
-        }
-        None
-    }
-
-    fn slice(&mut self) -> Option<&'a [u8]> {
-        let n = self.number()?;
-        self.take(n)
-    }
-
-    /// A little-endian number of `N` bytes.
-    fn fixed<const N: usize>(&mut self) -> Option<u64> {
-        let mut bytes = [0; 8];
-        bytes[..N].copy_from_slice(self.take(N)?);
-        Some(u64::from_le_bytes(bytes))
-    }
-}
-
-/// Appends `value` as a LEB128 varint.
-fn push_number(out: &mut Vec<u8>, mut value: usize) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
 }
 
 /// One term of the terms section of a cache file: `term` and its postings (document, weighted

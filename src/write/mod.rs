@@ -92,6 +92,13 @@ pub fn built_with(target: &Path, fingerprint: &Hash) -> bool {
         .is_some_and(|cached| cached.fingerprint == *fingerprint)
 }
 
+/// The outline cache beside the output folder `target` (`.NAME.annexa-outline`, see
+/// `load::Outlines`) and where a build writes the next one (`.NAME.annexa-outline-new`);
+/// `None` for a root or a folder whose absolute path cannot be known.
+pub fn outline_cache(target: &Path) -> Option<(PathBuf, PathBuf)> {
+    Some(beside(&absolute(target).ok()?)?.outline_cache())
+}
+
 /// annexa's names beside the (absolute) output folder `target`; `None` for a root.
 fn beside(target: &Path) -> Option<Beside> {
     Some(Beside::new(target.parent()?, target.file_name()?))

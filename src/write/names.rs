@@ -2,7 +2,8 @@
 //! name alone, at every moment of their life (`.NAME.annexa-tmp-PID` while a site is written,
 //! `.NAME.annexa-old-PID` while the previous one is removed or brought up to date,
 //! `.NAME.annexa-alt` for the alternate tree that the next build writes into,
-//! `.NAME.annexa-cache`, `.NAME.annexa-render`, `.NAME.annexa-search` and `.NAME.annexa-lock`),
+//! `.NAME.annexa-cache`, `.NAME.annexa-render`, `.NAME.annexa-search`, `.NAME.annexa-outline`
+//! and `.NAME.annexa-lock`),
 //! so that a
 //! build holding the lock can remove what killed builds left (or put back a previous site one
 //! left without a live one), and nothing else.
@@ -24,6 +25,9 @@ const RENDER_NEW: &str = ".annexa-render-new";
 const SEARCH: &str = ".annexa-search";
 /// The search cache being rewritten (renamed to [`SEARCH`] when complete).
 const SEARCH_NEW: &str = ".annexa-search-new";
+const OUTLINE: &str = ".annexa-outline";
+/// The outline cache being rewritten (renamed to [`OUTLINE`] when complete).
+const OUTLINE_NEW: &str = ".annexa-outline-new";
 
 /// The places beside one output folder.
 #[derive(Debug, Clone)]
@@ -88,6 +92,12 @@ impl Beside {
         }
     }
 
+    /// The outline cache: each document body's outline, by the body's key; and where a build
+    /// writes the next one.
+    pub(super) fn outline_cache(&self) -> (PathBuf, PathBuf) {
+        (self.path(OUTLINE, ""), self.path(OUTLINE_NEW, ""))
+    }
+
     /// The lock file.
     pub(super) fn lock(&self) -> PathBuf {
         self.path(LOCK, "")
@@ -108,8 +118,9 @@ impl Beside {
     /// Removes the temporary folders killed builds left for this output folder: only real
     /// folders (not links) with exactly those names. If the output folder is missing (a build
     /// killed between the two renames of the fallback), a previous site left at an `old` name
-    /// is put back instead. A render or search cache left half rewritten is removed too. Call
-    /// it holding the lock.
+    /// is put back instead. A render or search cache left half rewritten is removed too (an
+    /// outline cache's is written before the lock is taken: the build that reads the outline
+    /// cache removes or replaces it). Call it holding the lock.
     pub(super) fn remove_leftovers(&self) {
         fs::remove_file(self.path(RENDER_NEW, "")).ok();
         fs::remove_file(self.path(SEARCH_NEW, "")).ok();
