@@ -70,6 +70,17 @@ pub struct ParsedDocument {
     pub reparsed: bool,
     /// The fingerprint of the text it let go of (see [`ParsedDocument::release_text`]), if it did.
     released: Option<u64>,
+    /// The [`body_digest`] of its body, when the read that parsed it took it (a build reading
+    /// with the outline cache): a page whose other inputs are unchanged is then kept without
+    /// reading the body again.
+    pub body_digest: Option<crate::write::Hash>,
+}
+
+/// The SHA-256 of a document's Markdown body: the key of its outline in the outline cache, and
+/// what the search key covers of the body.
+pub fn body_digest(body: &str) -> crate::write::Hash {
+    use sha2::Digest;
+    sha2::Sha256::digest(body.as_bytes()).into()
 }
 
 impl ParsedDocument {
@@ -158,6 +169,7 @@ impl ParsedDocument {
             marks: Vec::new(),
             reparsed: true,
             released: None,
+            body_digest: None,
         }
     }
 

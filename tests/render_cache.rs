@@ -212,7 +212,7 @@ fn documents_search_data_comes_from_the_search_cache_and_a_damaged_one_is_not_us
     let pages = setup.pages();
     let search = setup.tmp.path().join(".out.annexa-search");
     let written = fs::read(&search).unwrap();
-    assert!(written.starts_with(b"annexa-search 2\n"));
+    assert!(written.starts_with(b"annexa-search 3\n"));
 
     // A register edit changes no document's search data: the file is not written again.
     setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");

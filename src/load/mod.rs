@@ -254,16 +254,17 @@ fn parse_fresh(
     reading: &Reading,
     known: Option<&OutlineCache>,
 ) -> (CachedDoc, Option<Record>) {
-    let mut record = None;
+    let (mut record, mut digest) = (None, None);
     let (mut document, diagnostics) =
         read_document(root, path, reading, |body, scan| match known {
             Some(known) => {
-                let (outline, kept) = known.outline(body, scan);
-                record = kept;
+                let (outline, body_digest, kept) = known.outline(body, scan);
+                (record, digest) = (kept, Some(body_digest));
                 outline
             }
             None => crate::markdown::outline(body, scan),
         });
+    document.body_digest = digest;
     if release_text {
         document.release_text();
     }

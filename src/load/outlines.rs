@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::binary::{Reader, checksum, push_number, stamp};
+use crate::document::body_digest;
 use crate::markdown::{self, Heading, Mark, Outline, RawLink, Removed, Scan, Syntax, What};
 use crate::write::Hash;
 
@@ -97,21 +98,22 @@ impl OutlineCache {
     }
 
     /// The outline of `body` (read as `scan` says): the cache's, else read from the body; with
-    /// the record of it for the next cache file (none when it cannot be written as one).
-    pub fn outline(&self, body: &str, scan: &Scan) -> (Outline, Option<Record>) {
-        let key: Hash = Sha256::digest(body.as_bytes()).into();
+    /// the body's [`body_digest`] and the record of the outline for the next cache file (none
+    /// when it cannot be written as one).
+    pub fn outline(&self, body: &str, scan: &Scan) -> (Outline, Hash, Option<Record>) {
+        let key = body_digest(body);
         if let Some(&(start, end)) = self.records.get(&key)
             && let Some(outline) = decode(&self.bytes[start..end])
         {
             let bytes = RecordBytes::Kept(start, end);
-            return (outline, Some(Record { key, bytes }));
+            return (outline, key, Some(Record { key, bytes }));
         }
         let outline = markdown::outline(body, scan);
         let record = encode(&outline).map(|bytes| Record {
             key,
             bytes: RecordBytes::Fresh(bytes),
         });
-        (outline, record)
+        (outline, key, record)
     }
 
     /// The bytes of `record`, one of this cache's or read from its body.

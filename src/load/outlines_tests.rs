@@ -62,7 +62,7 @@ fn cache_holding(body: &str, outline: &Outline) -> (tempfile::TempDir, Outlines)
     let mut outlines = Outlines::new(files);
     let empty = outlines.open(&scan());
     let record = Record {
-        key: Sha256::digest(body.as_bytes()).into(),
+        key: body_digest(body),
         bytes: RecordBytes::Fresh(encode(outline).unwrap()),
     };
     outlines.keep(&empty, &scan(), &[record]);
@@ -90,10 +90,11 @@ fn a_body_in_the_cache_takes_its_outline_from_it_and_another_is_read() {
     let (dir, outlines) = cache_holding("# Body\n", &every_kind());
     let known = outlines.open(&scan());
     assert_eq!(known.count, 1);
-    let (outline, record) = known.outline("# Body\n", &scan());
+    let (outline, digest, record) = known.outline("# Body\n", &scan());
+    assert_eq!(digest, body_digest("# Body\n"));
     assert_eq!(outline.marks, every_kind().marks);
     assert!(matches!(record.unwrap().bytes, RecordBytes::Kept(..)));
-    let (outline, record) = known.outline("# Other\n", &scan());
+    let (outline, _, record) = known.outline("# Other\n", &scan());
     assert_eq!(outline.headings[0].id, "other");
     assert!(matches!(record.unwrap().bytes, RecordBytes::Fresh(_)));
     // Another scan, or another build of annexa, finds nothing.
@@ -137,14 +138,14 @@ fn the_next_file_is_written_only_when_it_differs_and_put_in_place_by_the_commit(
     // The same documents: nothing is written, and a leftover next file is removed.
     fs::write(&new, "left by a killed build").unwrap();
     let known = outlines.open(&scan());
-    let (_, record) = known.outline("# Body\n", &scan());
+    let (_, _, record) = known.outline("# Body\n", &scan());
     outlines.keep(&known, &scan(), &[record.unwrap()]);
     assert_eq!(outlines.counts(), (1, 0));
     assert!(!new.exists());
     // A document more: the next file is written, and is the cache once committed.
     let records: Vec<Record> = ["# Body\n", "# Two\n"]
         .iter()
-        .filter_map(|body| known.outline(body, &scan()).1)
+        .filter_map(|body| known.outline(body, &scan()).2)
         .collect();
     outlines.keep(&known, &scan(), &records);
     assert_eq!(outlines.counts(), (1, 1));
@@ -155,7 +156,7 @@ fn the_next_file_is_written_only_when_it_differs_and_put_in_place_by_the_commit(
     assert_eq!(outlines.open(&scan()).count, 2);
     // A build that stops before its commit leaves nothing: the next file goes with it.
     let known = outlines.open(&scan());
-    let (_, record) = known.outline("# Three\n", &scan());
+    let (_, _, record) = known.outline("# Three\n", &scan());
     outlines.keep(&known, &scan(), &[record.unwrap()]);
     assert!(new.exists());
     drop(outlines);

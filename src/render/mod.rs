@@ -1,6 +1,7 @@
 //! Render: the site's pages from the model and the theme, the search index and the exports,
 //! written into a folder (the staging folder of a build, or the preview folder of `serve`).
 
+mod body;
 pub mod cache;
 pub mod changes;
 mod crumbs;

@@ -2,14 +2,13 @@
 //! Site-wide data is Tera's global context `site`, set once; each page's own context holds only
 //! what is particular to it.
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
 use crate::model::{Document, Project};
+use crate::render::body::Body;
 use crate::render::cache::{KeyedContext, PageCache};
 use crate::render::crumbs::{crumbs_for_document, home, link};
 use crate::render::html::{PageText, render_body};
@@ -183,7 +182,7 @@ impl<'p> Renderer<'p> {
         out: &Tree,
         sink: &mut S,
     ) -> Result<(), Fatal> {
-        let (fields, markdown, key, page) = self.document_parts(index, out)?;
+        let (fields, mut markdown, key, page) = self.document_parts(index, out)?;
         let cached = (self.search_cache.as_ref().zip(key))
             .and_then(|(cache, key)| cache.get(&key).map(|(data, text)| (data, text, key)));
         let text;
@@ -193,7 +192,7 @@ impl<'p> Renderer<'p> {
                 Found::Cached(data, key),
             ),
             None => {
-                text = page.or_extract(&self.project.documents[index], &markdown);
+                text = page.or_extract(&self.project.documents[index], markdown.text()?);
                 let entry = ResultEntry::new(index, &fields, &text);
                 (entry, Found::Text(&text, key))
             }
@@ -209,25 +208,31 @@ impl<'p> Renderer<'p> {
         index: usize,
         out: &Tree,
     ) -> Result<(SearchFields<'p>, search::ResultEntry, String), Fatal> {
-        let (fields, markdown, _, page) = self.document_parts(index, out)?;
-        let text = page.or_extract(&self.project.documents[index], &markdown);
+        let (fields, mut markdown, _, page) = self.document_parts(index, out)?;
+        let text = page.or_extract(&self.project.documents[index], markdown.text()?);
         let entry = search::ResultEntry::new(index, &fields, &text);
         Ok((fields, entry, text))
     }
 
     /// Renders the page of document `index` or takes it from the render cache; returns its
-    /// search fields, its Markdown body and its search key (when the build keeps a cache).
+    /// search fields, its Markdown body (read only if it was wanted) and its search key (when
+    /// the build keeps a cache).
     fn document_parts(
         &self,
         index: usize,
         out: &Tree,
-    ) -> Result<(SearchFields<'p>, Cow<'p, str>, Option<Hash>, PageText), Fatal> {
-        let doc = &self.project.documents[index];
+    ) -> Result<(SearchFields<'p>, Body<'p>, Option<Hash>, PageText), Fatal> {
         let fields = SearchFields::of(self.project, index);
-        let markdown = crate::load::document_body(&self.project.root, doc)?;
-        let key = (self.cache.is_some() || self.search_cache.is_some())
-            .then(|| search::search_key(&fields, &markdown));
-        let page = self.document_page(index, out, &markdown, key.as_ref())?;
+        let mut markdown = Body {
+            root: &self.project.root,
+            doc: &self.project.documents[index].parsed,
+            text: None,
+        };
+        let key = match self.cache.is_some() || self.search_cache.is_some() {
+            true => Some(search::search_key(&fields, &markdown.digest()?)),
+            false => None,
+        };
+        let page = self.document_page(index, out, &mut markdown, key.as_ref())?;
         Ok((fields, markdown, key, page))
     }
 
@@ -237,7 +242,7 @@ impl<'p> Renderer<'p> {
         &self,
         index: usize,
         out: &Tree,
-        markdown: &str,
+        markdown: &mut Body<'_>,
         body_key: Option<&Hash>,
     ) -> Result<PageText, Fatal> {
         let doc = &self.project.documents[index];
@@ -253,7 +258,7 @@ impl<'p> Renderer<'p> {
         {
             return Ok(PageText::Reused);
         }
-        let body = render_body(self.project, doc, markdown, &root);
+        let body = render_body(self.project, doc, markdown.text()?, &root);
         let mut context = self.context_with(
             None,
             &doc.url,
