@@ -60,8 +60,9 @@ struct Summary {
     peak_mb: f64,
 }
 
-/// One program to time: its command line, the output folder removed before each run, and a
-/// document to edit before each run (the rebuild scenarios keep their output).
+/// One program to time: its command line, the output folder removed before each run (with
+/// annexa's caches beside it), and a document to edit before each run (the rebuild scenarios
+/// keep their output).
 struct Job {
     program: PathBuf,
     args: Vec<String>,
@@ -105,7 +106,7 @@ fn interleaved(runs: usize, jobs: &[Job]) -> Vec<Summary> {
     for run in 0..runs {
         for (job, samples) in jobs.iter().zip(&mut samples) {
             if let Some(dir) = &job.output {
-                fs::remove_dir_all(dir).ok();
+                remove_with_caches(dir);
             }
             if let Some(doc) = &job.edit {
                 edit_document(doc, run);
@@ -122,6 +123,23 @@ fn interleaved(runs: usize, jobs: &[Job]) -> Vec<Summary> {
             peak_mb: samples.iter().map(|s| s.peak_kb).max().unwrap_or(0) as f64 / 1024.0,
         })
         .collect()
+}
+
+/// Removes the output folder `dir` and what annexa keeps beside it (`.NAME.annexa-*`: the
+/// fingerprint, the render, search and outline caches, the alternate tree), so that a build
+/// into it is a build from nothing.
+fn remove_with_caches(dir: &Path) {
+    fs::remove_dir_all(dir).ok();
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.annexa-", name.to_string_lossy());
+    for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let path = entry.path();
+            fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path)).ok();
+        }
+    }
 }
 
 /// Bumped whenever `gen-corpus` changes what it writes, so that older corpora are regenerated.
