@@ -137,7 +137,9 @@ fn remove_with_caches(dir: &Path) {
     for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             let path = entry.path();
-            fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path)).ok();
+            fs::remove_dir_all(&path)
+                .or_else(|_| fs::remove_file(&path))
+                .ok();
         }
     }
 }

@@ -154,6 +154,21 @@ fn the_next_file_is_written_only_when_it_differs_and_put_in_place_by_the_commit(
     outlines.commit();
     assert!(!new.exists());
     assert_eq!(outlines.open(&scan()).count, 2);
+    // As many documents, one of them new; or one document fewer: written again either way.
+    let known = outlines.open(&scan());
+    for (bodies, counts) in [
+        (&["# Body\n", "# Four\n"][..], (1, 1)),
+        (&["# Body\n"][..], (1, 0)),
+    ] {
+        let records: Vec<Record> = bodies
+            .iter()
+            .filter_map(|body| known.outline(body, &scan()).2)
+            .collect();
+        outlines.keep(&known, &scan(), &records);
+        assert_eq!(outlines.counts(), counts);
+        assert!(new.exists(), "{bodies:?}");
+        fs::remove_file(&new).unwrap();
+    }
     // A build that stops before its commit leaves nothing: the next file goes with it.
     let known = outlines.open(&scan());
     let (_, _, record) = known.outline("# Three\n", &scan());
