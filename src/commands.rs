@@ -73,7 +73,7 @@ fn analyse_at(
     what: &str,
 ) -> Result<(Analysis, Option<Snapshot>), Fatal> {
     analyse_with(
-        dir,
+        &crate::load::find_root(dir)?,
         today,
         at,
         what,
@@ -81,23 +81,21 @@ fn analyse_at(
     )
 }
 
-/// Like [`analyse_at`], reading the live project's documents with `docs` (a snapshot's are read
-/// without: they are read once).
+/// Like [`analyse_at`], for the project at `root` (found), reading the live project's documents
+/// with `docs` (a snapshot's are read without: they are read once).
 fn analyse_with(
-    dir: Option<&Path>,
+    root: &Path,
     today: Date,
     at: Option<&At>,
     what: &str,
     docs: &mut crate::load::DocCache,
 ) -> Result<(Analysis, Option<Snapshot>), Fatal> {
     let Some(at) = at else {
-        let root = crate::load::find_root(dir)?;
-        let analysis = crate::pipeline::analyse_cached(&root, today, docs)?;
+        let analysis = crate::pipeline::analyse_cached(root, today, docs)?;
         note_shallow(&analysis);
         return Ok((analysis, None));
     };
-    let root = crate::load::find_root(dir)?;
-    let snapshot = crate::past::at::snapshot(&root, &at.point, what)?;
+    let snapshot = crate::past::at::snapshot(root, &at.point, what)?;
     let today = at.today.unwrap_or(snapshot.commit.date);
     let analysis = crate::pipeline::analyse_from(
         snapshot.root(),
@@ -213,18 +211,21 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
                 .to_string(),
         ));
     }
+    let root = crate::load::find_root(options.dir)?;
+    let output = output_folder(&root, options);
     // Taken before anything is read: a file changed while the build reads it changes the next
     // build's fingerprint. The ISMS as it stood at a commit is read from Git: never cached.
     let fingerprint = match options.at {
         Some(_) => None,
         None => {
-            let root = crate::load::find_root(options.dir)?;
             let fingerprint = crate::write::fingerprint(
                 &root,
                 &format!("{} {:?}", options.today, options.base_url),
             );
             timer.mark("fingerprint");
-            if let Some((target, built)) = unchanged_site(&root, options, &fingerprint)? {
+            if let Some((target, built)) =
+                unchanged_site(&root, output.as_deref(), options.force, &fingerprint)?
+            {
                 timer.mark("survey of the output");
                 err.write_all(built.report.as_bytes())
                     .map_err(write_error)?;
@@ -234,9 +235,9 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
             Some(fingerprint)
         }
     };
-    let mut docs = build_docs(options)?;
+    let mut docs = build_docs(output.as_deref(), options);
     let (mut analysis, snapshot) = analyse_with(
-        options.dir,
+        &root,
         options.today,
         options.at.as_ref(),
         "build --at",
@@ -316,19 +317,17 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
 }
 
 /// How a build reads its documents: letting go of their text once parsed, and with the outline
-/// cache beside its output folder (not for `--at`: a snapshot's documents are read once).
-fn build_docs(options: &BuildOptions<'_>) -> Result<crate::load::DocCache, Fatal> {
+/// cache beside its output folder `output` (not for `--at`: a snapshot's documents are read
+/// once).
+fn build_docs(output: Option<&Path>, options: &BuildOptions<'_>) -> crate::load::DocCache {
     let docs = crate::load::DocCache::releasing_text();
     if options.at.is_some() {
-        return Ok(docs);
+        return docs;
     }
-    let root = crate::load::find_root(options.dir)?;
-    Ok(
-        match output_folder(&root, options).and_then(|t| crate::write::outline_cache(&t)) {
-            Some(files) => docs.with_outline_cache(files),
-            None => docs,
-        },
-    )
+    match output.and_then(crate::write::outline_cache) {
+        Some(files) => docs.with_outline_cache(files),
+        None => docs,
+    }
 }
 
 /// The output folder of a build of the project at `root`, before the project is read: `-o`, or
@@ -340,20 +339,22 @@ fn output_folder(root: &Path, options: &BuildOptions<'_>) -> Option<std::path::P
     }
 }
 
-/// The output folder of a build and what the build that wrote it reported, when that build had
-/// `fingerprint` and the folder is still exactly what it wrote. Only `annexa.toml` is read.
+/// The output folder of a build (`output`, as [`output_folder`] found it) and what the build
+/// that wrote it reported, when that build had `fingerprint` and the folder is still exactly what
+/// it wrote (`force`: replace a folder of files annexa did not write).
 fn unchanged_site(
     root: &Path,
-    options: &BuildOptions<'_>,
+    output: Option<&Path>,
+    force: bool,
     fingerprint: &crate::write::Hash,
 ) -> Result<Option<(std::path::PathBuf, crate::write::Built)>, Fatal> {
-    let Some(target) = output_folder(root, options) else {
+    let Some(target) = output else {
         return Ok(None);
     };
-    if !crate::write::built_with(&target, fingerprint) {
+    if !crate::write::built_with(target, fingerprint) {
         return Ok(None);
     }
-    let staging = crate::write::Staging::begin(root, &target, options.force)?;
+    let staging = crate::write::Staging::begin(root, target, force)?;
     Ok(staging
         .up_to_date(fingerprint)
         .map(|done| (staging.target().to_path_buf(), done)))

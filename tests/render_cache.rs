@@ -212,7 +212,7 @@ fn documents_search_data_comes_from_the_search_cache_and_a_damaged_one_is_not_us
     let pages = setup.pages();
     let search = setup.tmp.path().join(".out.annexa-search");
     let written = fs::read(&search).unwrap();
-    assert!(written.starts_with(b"annexa-search 3\n"));
+    assert!(written.starts_with(b"annexa-search 4\n"));
 
     // A register edit changes no document's search data: the file is not written again.
     setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
@@ -287,6 +287,11 @@ fn a_page_changed_by_hand_in_the_site_is_rendered_again() {
 /// What a build with stage timings says of the outlines it read: how many came from the
 /// outline cache and how many were read from their body.
 fn outlines_line(setup: &Setup) -> String {
+    timing_line(setup, "timing: outlines: ")
+}
+
+/// The rest of the line starting with `prefix` that a build with stage timings prints.
+fn timing_line(setup: &Setup, prefix: &str) -> String {
     let output = common::annexa()
         .arg("build")
         .arg(&setup.repo)
@@ -299,8 +304,8 @@ fn outlines_line(setup: &Setup) -> String {
     assert_built(&output);
     String::from_utf8_lossy(&output.stderr)
         .lines()
-        .find_map(|l| l.strip_prefix("timing: outlines: "))
-        .expect("the outlines line")
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("a line {prefix:?}"))
         .to_string()
 }
 
@@ -350,4 +355,94 @@ fn documents_outlines_come_from_the_outline_cache_and_a_damaged_one_is_not_used(
     setup.edit("risks.toml", "likelihood = 2", "likelihood = 3");
     assert_eq!(outlines_line(&setup), outlines(documents, 0));
     assert!(!new.exists());
+}
+
+/// What a build says of the search heads: `(ranked, heads, made, files)` of "R of H ranked, M
+/// of F files made".
+fn heads_line(setup: &Setup) -> (usize, usize, usize, usize) {
+    let line = timing_line(setup, "timing: search heads: ");
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(
+        line,
+        format!(
+            "{} of {} ranked, {} of {} files made",
+            numbers[0], numbers[1], numbers[2], numbers[3]
+        )
+    );
+    (numbers[0], numbers[1], numbers[2], numbers[3])
+}
+
+/// Where the heads record of a search cache file begins and ends (its check after it): from
+/// the file's header (header line, stamp, document count, heads and terms offsets).
+fn heads_record(bytes: &[u8]) -> std::ops::Range<usize> {
+    let mut at = b"annexa-search 4\n".len();
+    let (mut stamp, mut shift) = (0usize, 0);
+    loop {
+        let byte = bytes[at];
+        at += 1;
+        stamp |= usize::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    let number = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    let fixed = at + stamp + 8;
+    number(fixed)..number(fixed + 8) - 4
+}
+
+#[test]
+fn heads_whose_terms_are_unchanged_are_taken_from_the_search_cache() {
+    let mut setup = Setup::new();
+    let (ranked, heads, made, files) = heads_line(&setup);
+    assert_eq!(
+        (ranked, made),
+        (heads, files),
+        "a first build ranks and makes all"
+    );
+    assert!(heads > 1000 && files >= 8, "{heads} heads in {files} files");
+
+    // A new word in one document: the words of the terms whose postings changed are ranked
+    // again, and the files that show them or that document are made; the site is the same.
+    setup.edit(
+        "procedures/backup-and-restore.md",
+        "\n## ",
+        "\nZymurgy is not practised here.\n\n## ",
+    );
+    let (ranked, now, made, same) = heads_line(&setup);
+    assert_eq!(same, files);
+    assert!(now > heads, "the words of the new term have heads");
+    assert!(ranked > 0 && ranked < now / 4, "{ranked} of {now} ranked");
+    assert!(made > 0 && made < files / 2, "{made} of {files} made");
+    setup.assert_same_as_fresh(TODAY, "after a new word");
+
+    // A register edit changes no search data: nothing is ranked or made.
+    setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
+    assert_eq!(heads_line(&setup), (0, now, 0, files));
+
+    // The heads record damaged: every head is ranked and every file made; the site is the same,
+    // and the next build takes them again.
+    let search = setup.tmp.path().join(".out.annexa-search");
+    let mut bytes = fs::read(&search).unwrap();
+    let record = heads_record(&bytes);
+    assert!(record.len() > 1000, "{record:?}");
+    bytes[record.start + record.len() / 2] ^= 0x20;
+    fs::write(&search, &bytes).unwrap();
+    setup.edit("risks.toml", "likelihood = 2", "likelihood = 3");
+    assert_eq!(heads_line(&setup), (now, now, files, files));
+    setup.assert_same_as_fresh(TODAY, "after the heads record was damaged");
+    setup.edit("risks.toml", "likelihood = 3", "likelihood = 2");
+    assert_eq!(heads_line(&setup), (0, now, 0, files));
+
+    // A file of heads changed in the site by hand is not taken from it (the other tree, which
+    // the build brings up to date, holds it as it should be).
+    let page = setup.out.join("search/heads/0.js");
+    fs::write(&page, "changed").unwrap();
+    setup.edit("risks.toml", "likelihood = 2", "likelihood = 3");
+    assert_eq!(heads_line(&setup), (0, now, 0, files));
+    setup.assert_same_as_fresh(TODAY, "after a file of heads was changed by hand");
 }

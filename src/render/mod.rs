@@ -68,6 +68,11 @@ pub fn render_site(
     let saved = search_cache.zip(caches.map(|f| f.search_new.as_path()));
     stats.search = sink.write(out, saved)?;
     timer.mark("search index");
+    let (ranked, heads) = stats.search.heads;
+    let (made, files) = stats.search.head_files;
+    timer.note(&format!(
+        "search heads: {ranked} of {heads} ranked, {made} of {files} files made"
+    ));
     stats.unchanged = cache.as_ref().map_or(0, cache::PageCache::reused);
     Ok((stats, cache))
 }

@@ -7,17 +7,15 @@ use tera::{Context, Tera, Value};
 
 use crate::catalog::ControlKey;
 use crate::error::Fatal;
-use crate::model::{Document, Project};
+use crate::model::Project;
 use crate::render::cache::{KeyedContext, PageCache};
 use crate::render::crumbs::{crumbs_for_document, home, link};
-use crate::render::html::{PageText, render_body};
 use crate::render::theme;
-use crate::render::toc::toc;
 use crate::render::values::site_values;
-use crate::render::view::{DocView, FolderView, LinkView, SiteView, history_view};
+use crate::render::view::{DocView, FolderView, LinkView, SiteView};
 use crate::routes::{self, Page, RouteId};
-use crate::search::{self, Found, ResultEntry, SearchCache, SearchFields, SearchSink};
-use crate::write::{Hash, Tree};
+use crate::search::SearchCache;
+use crate::write::Tree;
 
 #[path = "page_context.rs"]
 mod context;

@@ -4,17 +4,19 @@
 //! text of nor counts the terms of a document whose body and searchable fields are unchanged.
 //!
 //! The file is binary: the header line; annexa's build stamp (its version and executable) as a
-//! LEB128 length and bytes; the document count, where the terms begin (both u64) and the
-//! directory's check (u32); the directory, one entry of [`ENTRY`] bytes a document in the order
-//! of the build that wrote it (its slot): its 32-byte key, weighted length (u32), where its text
-//! is and how long (u64, u32) and the text's check (u32); the texts; the terms (a LEB128 count;
-//! then each term's text and posting list, as slot deltas and weighted counts, all LEB128); and
-//! the terms' check. Numbers of fixed width are little-endian; a check is the CRC-32 of the
+//! LEB128 length and bytes; the document count, where the heads record and where the terms
+//! begin (all u64) and the directory's check (u32); the directory, one entry of [`ENTRY`] bytes
+//! a document in the order of the build that wrote it (its slot): its 32-byte key, weighted
+//! length (u32), where its text is and how long (u64, u32) and the text's check (u32); the
+//! texts; the heads record (what that build ranked and wrote of the heads, see `reuse`) and its
+//! check; the terms (a LEB128 count; then each term's text and posting list, as slot deltas and
+//! weighted counts, all LEB128); and the terms' check. Numbers of fixed width are little-endian; a check is the CRC-32 of the
 //! bytes. The directory and the terms are read when the cache is opened, a text only when its
 //! document is found (a rebuild holds 10 MB of the file at 10,000 documents, not 43). The file
 //! is not synced to disk (a rebuild waits for no disk), so a crash may leave blocks of zeros,
 //! which the checks find. A file that is unreadable, foreign, truncated, damaged or of another
-//! build is an empty cache; a document whose text fails its check is not taken from it. The
+//! build is an empty cache; a document whose text fails its check is not taken from it, and a
+//! heads record that fails its check is not used. The
 //! data under a key is a pure function of what the key covers, so the cache is correct whatever
 //! happened to the site, and safe to delete.
 
@@ -25,11 +27,12 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::fields::SearchFields;
+use super::reuse::{self, HeadsRecord};
 use crate::binary::{Reader, checksum, push_number, read_at, stamp};
 use crate::write::Hash;
 
 /// The first bytes of the file; a file with others is ignored.
-const HEADER: &[u8] = b"annexa-search 3\n";
+const HEADER: &[u8] = b"annexa-search 4\n";
 
 /// Bytes of a directory entry: key, length, text offset, text length, text check.
 const ENTRY: usize = 32 + 4 + 8 + 4 + 4;
@@ -78,6 +81,8 @@ pub struct SearchCache {
     terms: Vec<u8>,
     /// How many documents the file holds.
     slots: usize,
+    /// What the build that wrote the file ranked and wrote of the heads.
+    heads: Option<HeadsRecord>,
 }
 
 impl SearchCache {
@@ -94,7 +99,7 @@ impl SearchCache {
         let head = read_at(
             &file,
             0,
-            (HEADER.len() + 30 + stamp.len()).min(size as usize),
+            (HEADER.len() + 38 + stamp.len()).min(size as usize),
         )?;
         let mut reader = Reader {
             bytes: &head,
@@ -104,26 +109,36 @@ impl SearchCache {
             return None;
         }
         let count = usize::try_from(reader.fixed::<8>()?).ok()?;
+        let heads_at = reader.fixed::<8>()?;
         let terms_at = reader.fixed::<8>()?;
         let check = reader.fixed::<4>()? as u32;
         let directory_at = reader.at as u64;
         let directory_size = count.checked_mul(ENTRY)?;
-        if directory_at + directory_size as u64 > terms_at || terms_at + 4 > size {
+        let texts_at = directory_at + directory_size as u64;
+        if texts_at > heads_at || heads_at + 4 > terms_at || terms_at + 4 > size {
             return None;
         }
         let directory = read_at(&file, directory_at, directory_size)?;
-        let mut terms = read_at(&file, terms_at, (size - terms_at) as usize)?;
-        let terms_check = terms.split_off(terms.len() - 4);
-        if checksum(&directory) != check || checksum(&terms).to_le_bytes() != terms_check[..] {
+        let terms = checked(read_at(&file, terms_at, (size - terms_at) as usize)?)?;
+        if checksum(&directory) != check {
             return None;
         }
-        let docs = entries(&directory, directory_at + directory_size as u64, terms_at)?;
+        let docs = entries(&directory, texts_at, heads_at)?;
+        let heads = read_at(&file, heads_at, (terms_at - heads_at) as usize)
+            .and_then(checked)
+            .and_then(|bytes| reuse::decode(&bytes));
         Some(SearchCache {
             file: Some(file),
             docs,
             terms,
             slots: count,
+            heads,
         })
+    }
+
+    /// Takes what the build that wrote the file ranked and wrote of the heads.
+    pub(super) fn take_heads(&mut self) -> Option<HeadsRecord> {
+        self.heads.take()
     }
 
     /// The search data kept under `key` and its text, if any and the text passes its check.
@@ -185,6 +200,12 @@ impl SearchCache {
     }
 }
 
+/// `bytes` without the check they end with, if it is theirs.
+fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
+    let check = bytes.split_off(bytes.len().checked_sub(4)?);
+    (checksum(&bytes).to_le_bytes() == check[..]).then_some(bytes)
+}
+
 /// The documents of a directory by key (the first slot of a key that is there twice), when
 /// every text lies between `texts` and `terms`.
 fn entries(
@@ -233,31 +254,39 @@ pub fn term_entry(term: &str, list: &[(u32, u32)]) -> Vec<u8> {
     out
 }
 
-/// Writes a cache file at `path` (the build's `search_new`, which its commit makes the search
-/// cache): document `i` of `keys`, `lengths` and `texts` is slot `i`, and `terms` are the terms'
-/// entries ([`term_entry`]), sorted by term. A file that cannot be written is removed: the
-/// cache stays as it was.
-pub fn save(path: &Path, keys: &[Hash], lengths: &[u32], texts: &[Box<str>], terms: &[Vec<u8>]) {
-    if write_file(path, keys, lengths, texts, terms).is_err() {
+/// What a cache file is written from: document `i` of `keys`, `lengths` and `texts` is slot
+/// `i`; `heads` is the heads record's bytes (`reuse::encode`, or none); `terms` are the terms'
+/// entries ([`term_entry`]), sorted by term.
+pub struct CacheData<'a> {
+    /// Each document's search key.
+    pub keys: &'a [Hash],
+    /// Each document's weighted length.
+    pub lengths: &'a [u32],
+    /// Each document's snippet text.
+    pub texts: &'a [Box<str>],
+    /// The heads record.
+    pub heads: &'a [u8],
+    /// The terms' entries.
+    pub terms: &'a [Vec<u8>],
+}
+
+/// Writes a cache file of `data` at `path` (the build's `search_new`, which its commit makes
+/// the search cache). A file that cannot be written is removed: the cache stays as it was.
+pub fn save(path: &Path, data: &CacheData<'_>) {
+    if write_file(path, data).is_err() {
         fs::remove_file(path).ok();
     }
 }
 
-fn write_file(
-    path: &Path,
-    keys: &[Hash],
-    lengths: &[u32],
-    texts: &[Box<str>],
-    terms: &[Vec<u8>],
-) -> std::io::Result<()> {
+fn write_file(path: &Path, data: &CacheData<'_>) -> std::io::Result<()> {
     let stamp = stamp();
     let mut head = HEADER.to_vec();
     push_number(&mut head, stamp.len());
     head.extend_from_slice(&stamp);
-    let texts_at = (head.len() + 8 + 8 + 4 + keys.len() * ENTRY) as u64;
-    let mut directory = Vec::with_capacity(keys.len() * ENTRY);
+    let texts_at = (head.len() + 8 + 8 + 8 + 4 + data.keys.len() * ENTRY) as u64;
+    let mut directory = Vec::with_capacity(data.keys.len() * ENTRY);
     let mut offset = texts_at;
-    for ((key, &length), text) in keys.iter().zip(lengths).zip(texts) {
+    for ((key, &length), text) in data.keys.iter().zip(data.lengths).zip(data.texts) {
         directory.extend_from_slice(key);
         directory.extend_from_slice(&length.to_le_bytes());
         directory.extend_from_slice(&offset.to_le_bytes());
@@ -265,19 +294,23 @@ fn write_file(
         directory.extend_from_slice(&checksum(text.as_bytes()).to_le_bytes());
         offset += text.len() as u64;
     }
-    head.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+    let terms_at = offset + data.heads.len() as u64 + 4;
+    head.extend_from_slice(&(data.keys.len() as u64).to_le_bytes());
     head.extend_from_slice(&offset.to_le_bytes());
+    head.extend_from_slice(&terms_at.to_le_bytes());
     head.extend_from_slice(&checksum(&directory).to_le_bytes());
     let mut file = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
     file.write_all(&head)?;
     file.write_all(&directory)?;
-    for text in texts {
+    for text in data.texts {
         file.write_all(text.as_bytes())?;
     }
+    file.write_all(data.heads)?;
+    file.write_all(&checksum(data.heads).to_le_bytes())?;
     let mut count = Vec::new();
-    push_number(&mut count, terms.len());
+    push_number(&mut count, data.terms.len());
     let mut check = crc32fast::Hasher::new();
-    for piece in std::iter::once(&count).chain(terms) {
+    for piece in std::iter::once(&count).chain(data.terms) {
         check.update(piece);
         file.write_all(piece)?;
     }
@@ -296,7 +329,14 @@ mod tests {
         let texts: Vec<Box<str>> = texts.iter().map(|t| (*t).into()).collect();
         let lengths: Vec<u32> = (0..keys.len() as u32).map(|i| 10 + i).collect();
         let entries: Vec<Vec<u8>> = terms().iter().map(|(t, l)| term_entry(t, l)).collect();
-        save(&path, keys, &lengths, &texts, &entries);
+        let data = CacheData {
+            keys,
+            lengths: &lengths,
+            texts: &texts,
+            heads: &[],
+            terms: &entries,
+        };
+        save(&path, &data);
         fs::read(path).unwrap()
     }
 

@@ -16,10 +16,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::SEARCH_DIR;
-use super::script::{push_script_string, write_script};
+use super::reuse::{Reuse, Signer, WrittenFile};
+use super::script::push_script_string;
 use super::tokenize::terms;
 use crate::error::Fatal;
-use crate::write::Tree;
+use crate::write::{Hash, Tree};
 
 /// Results on a page, and so in a head; written into `search/meta.js` as `page`, which
 /// `search.js` pages by.
@@ -252,66 +253,150 @@ fn key_of(query: &[Term]) -> String {
 }
 
 /// The ranked first pages of every word's query: `(key, query, result count, first page)`,
-/// for the words that find something.
+/// for every word (a count of 0: the word finds nothing, and has no head).
 pub(super) type Ranked = Vec<(String, Vec<Term>, usize, Vec<u32>)>;
 
-/// Ranks the query of every word that has a head (the heads without their windows).
-pub(super) fn rank_all(postings: &Postings<'_>) -> Ranked {
+/// Ranks the query of every word that has a head (the heads without their windows); with
+/// `reuse`, a query whose previous result still holds takes it. Returns how many were ranked.
+pub(super) fn rank_all(postings: &Postings<'_>, reuse: Option<&Reuse<'_>>) -> (Ranked, usize) {
     let memo = Memo::default();
-    words(postings)
+    let ranked: Vec<_> = words(postings)
         .into_par_iter()
         .map_init(
             || Scratch::new(postings.documents),
             |scratch, (key, query)| {
-                let ranked = postings.rank(&query, &memo, scratch);
-                if ranked.is_empty() {
-                    return None;
+                if let Some((count, page)) = reuse.and_then(|r| r.result(&key, &query)) {
+                    return (key, query, *count, page.clone(), false);
                 }
+                let ranked = postings.rank(&query, &memo, scratch);
                 let count = ranked.len();
-                Some((key, query, count, first_page(ranked)))
+                (key, query, count, first_page(ranked), true)
             },
         )
-        .flatten()
-        .collect()
+        .collect();
+    let again = ranked.iter().filter(|r| r.4).count();
+    let ranked = ranked
+        .into_iter()
+        .map(|(key, query, count, page, _)| (key, query, count, page))
+        .collect();
+    (ranked, again)
+}
+
+/// What [`write`] did: the number of files, their bytes, and (when signed) what each was made
+/// from, with how many of them were written (the others were the previous build's).
+pub(super) struct Written {
+    /// The number of files of heads.
+    pub buckets: usize,
+    /// Their bytes.
+    pub bytes: usize,
+    /// Each file's signature and hash, when the files were signed and every one hashed.
+    pub files: Option<Vec<WrittenFile>>,
+    /// How many files were made and written (not taken as the previous build wrote them).
+    pub made: usize,
+}
+
+/// How [`write`] knows an unchanged file: the documents' search keys, and the files the
+/// previous build wrote.
+pub(super) struct Signing<'a> {
+    /// Each document's search key, by index.
+    pub keys: &'a [Hash],
+    /// The previous build's files (not used when their number differs).
+    pub previous: &'a [WrittenFile],
 }
 
 /// Writes the heads into `search/heads/H.js` files, `annexaSearch.heads(H,{"key":[count,
-/// [doc,offset,length,"window",…]],…});`, and returns how many files there are and their
-/// bytes. A word that finds nothing has no head: `search.js` then knows there is no result.
-/// The number of files is a power of two chosen from the size the heads will have (each
-/// result about 260 bytes), so that no file is built twice or held with the others.
+/// [doc,offset,length,"window",…]],…});`. A word that finds nothing has no head: `search.js`
+/// then knows there is no result. The number of files is a power of two chosen from the size
+/// the heads will have (each result about 260 bytes), so that no file is built twice or held
+/// with the others. With `signing`, a file whose signature is the previous build's, and whose
+/// bytes the site holds, is taken as it is.
 pub(super) fn write(
     out: &Tree,
     ranked: &Ranked,
     texts: &Texts<'_>,
-) -> Result<(usize, usize), Fatal> {
+    signing: Option<&Signing<'_>>,
+) -> Result<Written, Fatal> {
     let estimate: usize = ranked
         .iter()
+        .filter(|(_, _, count, _)| *count > 0)
         .map(|(key, _, _, page)| key.len() + 16 + page.len() * 260)
         .sum();
     let buckets = (estimate / BUCKET_BYTES).max(1).next_power_of_two();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
-    for (i, (key, ..)) in ranked.iter().enumerate() {
-        members[bucket(key, buckets)].push(i);
+    for (i, (key, _, count, _)) in ranked.iter().enumerate() {
+        if *count > 0 {
+            members[bucket(key, buckets)].push(i);
+        }
     }
-    let bytes = members
+    let signer = signing.map(|s| Signer {
+        keys: s.keys,
+        files: buckets,
+    });
+    let previous = signing
+        .map(|s| s.previous)
+        .filter(|p| p.len() == buckets)
+        .unwrap_or_default();
+    let files = members
         .into_par_iter()
         .enumerate()
         .map(|(file, heads)| {
-            let mut text = format!("annexaSearch.heads({file},{{");
-            for (n, &i) in heads.iter().enumerate() {
-                let (_, query, count, page) = &ranked[i];
-                if n > 0 {
-                    text.push(',');
-                }
-                push_head(&mut text, query, *count, page, texts);
-            }
-            text.push_str("});\n");
-            write_script(out, &format!("{SEARCH_DIR}/heads/{file}.js"), &text)?;
-            Ok(text.len())
+            let signed = signer.as_ref().map(|s| (s, previous));
+            write_file(out, file, &heads, ranked, texts, signed)
         })
-        .try_reduce(|| 0, |a, b| Ok::<_, Fatal>(a + b))?;
-    Ok((buckets, bytes))
+        .collect::<Result<Vec<_>, Fatal>>()?;
+    Ok(Written {
+        buckets,
+        bytes: files.iter().map(|(f, _)| f.bytes as usize).sum(),
+        made: files.iter().filter(|(_, made)| *made).count(),
+        files: signing
+            .is_some()
+            .then(|| files.iter().map(|(f, _)| *f).collect()),
+    })
+}
+
+/// Writes file `file` of heads, which holds `heads` (indexes into `ranked`), unless `signing`
+/// finds it unchanged; returns what it is and whether it was made.
+fn write_file(
+    out: &Tree,
+    file: usize,
+    heads: &[usize],
+    ranked: &Ranked,
+    texts: &Texts<'_>,
+    signing: Option<(&Signer<'_>, &[WrittenFile])>,
+) -> Result<(WrittenFile, bool), Fatal> {
+    let rel = format!("{SEARCH_DIR}/heads/{file}.js");
+    let signature = signing.and_then(|(signer, _)| {
+        signer.signature(
+            file,
+            heads.iter().map(|&i| {
+                let (key, _, count, page) = &ranked[i];
+                (key.as_str(), *count, page.as_slice())
+            }),
+        )
+    });
+    let previous = signing.and_then(|(_, previous)| previous.get(file));
+    if let (Some(signature), Some(previous)) = (signature, previous)
+        && previous.signature == signature
+        && out.keep(&rel, &previous.file)
+    {
+        return Ok((*previous, false));
+    }
+    let mut text = format!("annexaSearch.heads({file},{{");
+    for (n, &i) in heads.iter().enumerate() {
+        let (_, query, count, page) = &ranked[i];
+        if n > 0 {
+            text.push(',');
+        }
+        push_head(&mut text, query, *count, page, texts);
+    }
+    text.push_str("});\n");
+    let hash = out.write_hashed(&rel, text.as_bytes())?;
+    let written = WrittenFile {
+        signature: signature.unwrap_or_default(),
+        file: hash.unwrap_or_default(),
+        bytes: text.len() as u64,
+    };
+    Ok((written, true))
 }
 
 /// The file of heads that holds `key`: FNV-1a of its UTF-8 bytes, modulo `buckets` (a power

@@ -10,6 +10,7 @@ use super::entry::ResultEntry;
 use super::fields::{DocTerms, SearchFields, weighted_terms};
 use super::heads::{self, Postings, Texts};
 use super::packed::push_packed;
+use super::reuse;
 use super::script::{push_script_string, write_script};
 use super::shards;
 use crate::error::Fatal;
@@ -182,15 +183,19 @@ impl SearchIndex {
 
     /// Writes the shards, the heads and `search/meta.js`. With `cache` (the search cache the
     /// documents were looked up in, and its file), the terms of the documents found in it are
-    /// added first, and the file is written anew for the next build unless it would be the same.
+    /// added first, the heads whose results and files still hold are taken from it, and the file
+    /// is written anew for the next build unless it would be the same.
     pub fn write(
         mut self,
         out: &Tree,
         cache: Option<(SearchCache, &std::path::Path)>,
     ) -> Result<IndexStats, Fatal> {
-        let save = match cache {
-            Some((cache, path)) => self.take_cached(cache, path)?.then_some(path),
-            None => None,
+        let (path, rewrite, previous) = match cache {
+            Some((mut cache, path)) => {
+                let previous = cache.take_heads();
+                (Some(path), self.take_cached(cache, path)?, previous)
+            }
+            None => (None, false, None),
         };
         let n = self.lengths.len();
         let cached = self.cached.len();
@@ -205,15 +210,16 @@ impl SearchIndex {
         for (index, length) in &self.lengths {
             lengths[*index as usize] = *length;
         }
-        let save = save.and_then(|path| Some((path, keys_in_order(self.keys, n)?)));
-        let (scored, kept) = score_all(self.postings, &lengths, save.is_some());
+        let keys = path.and(keys_in_order(std::mem::take(&mut self.keys), n));
+        let scored = score_all(self.postings, &lengths, keys.is_some());
         let entries: Vec<String> = scored
+            .terms
             .par_iter()
             .map(|(term, list)| posting_entry(term, list))
             .collect();
         let shards = shards::shard(
             &shards::Terms {
-                scored: &scored,
+                scored: &scored.terms,
                 entries: &entries,
                 documents: n,
             },
@@ -222,45 +228,79 @@ impl SearchIndex {
         drop(entries);
         let bytes = shards.write(out)?;
         let split = shards.split_pairs();
+        let split_digest = reuse::split_digest(split.iter());
         let shard_count = shards.shards.len();
-        let ranked = heads::rank_all(&Postings {
-            terms: &scored,
-            documents: n,
-            split: &split,
-        });
-        let terms = scored.len();
-        drop(scored);
+        let term_digests = reuse::Terms {
+            scored: &scored.terms,
+            digests: &scored.digests,
+        };
+        let reuse = previous
+            .as_ref()
+            .and_then(|p| reuse::Reuse::new(p, &term_digests, n, &split_digest));
+        let (ranked, ranked_again) = heads::rank_all(
+            &Postings {
+                terms: &scored.terms,
+                documents: n,
+                split: &split,
+            },
+            reuse.as_ref(),
+        );
+        let terms = scored.terms.len();
         let mut texts = vec![Box::<str>::default(); lengths.len()];
         let mut summary = vec![false; lengths.len()];
         for (index, text, has) in self.texts {
             summary[index as usize] = has;
             texts[index as usize] = text;
         }
-        let (heads, ()) = rayon::join(
-            || {
-                heads::write(
-                    out,
-                    &ranked,
-                    &Texts {
-                        text: &texts,
-                        summary: &summary,
-                    },
-                )
-            },
-            || {
-                if let Some((path, keys)) = &save {
-                    cache::save(path, keys, &lengths, &texts, &kept);
-                }
-            },
-        );
-        let (buckets, head_bytes) = heads?;
+        let signing = keys.as_deref().map(|keys| heads::Signing {
+            keys,
+            previous: previous.as_ref().map_or(&[], |p| &p.files),
+        });
+        let texts = Texts {
+            text: &texts,
+            summary: &summary,
+        };
+        let written = heads::write(out, &ranked, &texts, signing.as_ref())?;
+        let record_changed = previous
+            .as_ref()
+            .is_none_or(|p| ranked_again > 0 || Some(&p.files) != written.files.as_ref());
+        if let (Some(path), Some(keys), Some(files)) = (path, &keys, &written.files)
+            && (rewrite || record_changed)
+        {
+            let record = reuse::encode(reuse::RecordParts {
+                documents: n,
+                split: split_digest,
+                terms: &mut scored
+                    .terms
+                    .iter()
+                    .zip(&scored.digests)
+                    .map(|((t, _), d)| (t.as_str(), d)),
+                heads: &mut ranked
+                    .iter()
+                    .map(|(k, _, c, p)| (k.as_str(), *c, p.as_slice())),
+                files,
+            });
+            cache::save(
+                path,
+                &cache::CacheData {
+                    keys,
+                    lengths: &lengths,
+                    texts: texts.text,
+                    heads: &record,
+                    terms: &scored.kept,
+                },
+            );
+        }
         let mut stats = IndexStats {
             terms,
             shards: shard_count,
-            bytes: bytes + head_bytes,
+            bytes: bytes + written.bytes,
             cached,
+            heads: (ranked_again, ranked.len()),
+            head_files: (written.made, written.buckets),
         };
         let page = heads::PAGE;
+        let buckets = written.buckets;
         let mut meta = format!(
             "annexaSearch.meta({{\"n\":{n},\"page\":{page},\"heads\":{buckets},\"shards\":"
         );
@@ -277,13 +317,24 @@ impl SearchIndex {
 /// A term and its postings: document and score.
 type Scored = (String, Vec<(u32, u8)>);
 
+/// Every term's scored postings, in term order, and (when kept for the search cache) each
+/// term's entry of it and the digest of its scored postings.
+#[derive(Default)]
+struct ScoredTerms {
+    terms: Vec<Scored>,
+    /// Each term's entry of the search cache ([`cache::term_entry`]).
+    kept: Vec<Vec<u8>>,
+    /// The digest of each term's scored postings ([`reuse::list_digest`]).
+    digests: Vec<reuse::ListDigest>,
+}
+
 /// Every term's postings scored, in term order, with (when `keep`) each term's entry of the
-/// search cache ([`cache::term_entry`]); each list is freed as it is scored.
+/// search cache and the digest of its scored postings; each list is freed as it is scored.
 fn score_all(
     postings: hashbrown::HashMap<String, Vec<(u32, u32)>, rustc_hash::FxBuildHasher>,
     lengths: &[u32],
     keep: bool,
-) -> (Vec<Scored>, Vec<Vec<u8>>) {
+) -> ScoredTerms {
     let n = lengths.len();
     let average =
         (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
@@ -293,17 +344,23 @@ fn score_all(
         .into_par_iter()
         .map(|(term, mut list)| {
             list.sort_unstable();
-            let scores = list
+            let scores: Vec<(u32, u8)> = list
                 .iter()
                 .map(|&(doc, count)| (doc, score(count, lengths[doc as usize], average)))
                 .collect();
-            let kept = match keep {
-                true => cache::term_entry(&term, &list),
-                false => Vec::new(),
-            };
+            let kept = keep.then(|| (cache::term_entry(&term, &list), reuse::list_digest(&scores)));
             ((term, scores), kept)
         })
-        .unzip()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(ScoredTerms::default(), |mut all, (scored, kept)| {
+            all.terms.push(scored);
+            if let Some((entry, digest)) = kept {
+                all.kept.push(entry);
+                all.digests.push(digest);
+            }
+            all
+        })
 }
 
 /// The search keys of documents `0..n` in order, when every one has its key.
@@ -340,6 +397,11 @@ pub struct IndexStats {
     pub bytes: usize,
     /// Documents whose search data was taken from the search cache.
     pub cached: usize,
+    /// Heads ranked by this build (the others' results were the previous build's), and all.
+    pub heads: (usize, usize),
+    /// Files of heads made and written (the others were taken as the previous build wrote
+    /// them), and all.
+    pub head_files: (usize, usize),
 }
 
 /// BM25's term-frequency part of `count` weighted occurrences in a document of weighted length

@@ -1,8 +1,19 @@
 //! Document pages: each document's page rendered (or taken from the render cache) with its
 //! search data handed on, its body read only when wanted.
 
-use super::*;
+use tera::Value;
+
+use super::{Renderer, root_for, template_of};
+use crate::error::Fatal;
+use crate::model::Document;
 use crate::render::body::Body;
+use crate::render::crumbs::crumbs_for_document;
+use crate::render::html::{PageText, render_body};
+use crate::render::toc::toc;
+use crate::render::view::history_view;
+use crate::routes::{self, RouteId};
+use crate::search::{self, Found, ResultEntry, SearchFields, SearchSink};
+use crate::write::{Hash, Tree};
 
 impl<'p> Renderer<'p> {
     /// Renders the documents of chunk `chunk` (see [`search::CHUNK`]), writes their search
