@@ -299,11 +299,14 @@ pub fn build(options: &BuildOptions<'_>, err: &mut dyn Write) -> Result<Outcome,
         fingerprint,
         built: built.clone(),
     };
+    timer = crate::timing::Stages::start();
     let committed = staging.commit(done)?;
+    timer.mark("commit of the site");
     if let Some(cache) = cache {
         cache.save();
     }
     docs.commit_outlines();
+    timer.mark("caches saved");
     built_line(
         err,
         &built,
