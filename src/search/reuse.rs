@@ -129,14 +129,17 @@ pub(super) fn decode(bytes: &[u8]) -> Option<HeadsRecord> {
     let mut reader = Reader { bytes, at: 0 };
     let documents = reader.number()?;
     let split = reader.take(32)?.try_into().ok()?;
-    let mut terms = Vec::with_capacity(reader.number()?.min(bytes.len()));
-    for _ in 0..terms.capacity() {
+    let count = reader.number()?;
+    // A term takes at least 17 bytes, a head 3 and a file 65: a count past what the bytes can
+    // hold is damage, found as they run out, and reserves no more than they can hold.
+    let mut terms = Vec::with_capacity(count.min(bytes.len() / 17));
+    for _ in 0..count {
         let term = text(&mut reader)?;
         terms.push((term, reader.take(16)?.try_into().ok()?));
     }
     let count = reader.number()?;
     let mut heads = FxHashMap::default();
-    heads.reserve(count.min(bytes.len()));
+    heads.reserve(count.min(bytes.len() / 3));
     for _ in 0..count {
         let key = text(&mut reader)?;
         let found = reader.number()?;
@@ -147,7 +150,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<HeadsRecord> {
         heads.insert(key, (found, page));
     }
     let count = reader.number()?;
-    let mut files = Vec::with_capacity(count.min(bytes.len()));
+    let mut files = Vec::with_capacity(count.min(bytes.len() / 65));
     for _ in 0..count {
         files.push(WrittenFile {
             signature: reader.take(32)?.try_into().ok()?,

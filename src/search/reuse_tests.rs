@@ -96,6 +96,16 @@ fn a_record_reads_back_and_a_record_cut_short_or_with_more_is_not_one() {
     more.push(0);
     assert_eq!(decode(&more), None);
     assert_eq!(decode(&[]), None);
+    // A count of terms, heads or files past what the bytes hold is not one: 3 documents, the
+    // split digest, then no terms and no heads before the count that is too large.
+    let huge = [0xff, 0xff, 0xff, 0xff, 0x0f];
+    for before in 0..3 {
+        let mut damaged = vec![3];
+        damaged.extend_from_slice(&[0; 32]);
+        damaged.extend(std::iter::repeat_n(0, before));
+        damaged.extend_from_slice(&huge);
+        assert_eq!(decode(&damaged), None, "after {before} empty counts");
+    }
 }
 
 #[test]
