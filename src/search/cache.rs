@@ -10,15 +10,16 @@
 //! length (u32), where its text is and how long (u64, u32) and the text's check (u32); the
 //! texts; the heads record (what that build ranked and wrote of the heads, see `reuse`) and its
 //! check; the terms (a LEB128 count; then each term's text and posting list, as slot deltas and
-//! weighted counts, all LEB128); and the terms' check. Numbers of fixed width are little-endian; a check is the CRC-32 of the
-//! bytes. The directory and the terms are read when the cache is opened, a text only when its
-//! document is found (a rebuild holds 10 MB of the file at 10,000 documents, not 43). The file
-//! is not synced to disk (a rebuild waits for no disk), so a crash may leave blocks of zeros,
-//! which the checks find. A file that is unreadable, foreign, truncated, damaged or of another
-//! build is an empty cache; a document whose text fails its check is not taken from it, and a
-//! heads record that fails its check is not used. The
-//! data under a key is a pure function of what the key covers, so the cache is correct whatever
-//! happened to the site, and safe to delete.
+//! weighted counts, all LEB128); and the terms' check. Numbers of fixed width are
+//! little-endian; a check is the CRC-32 of the bytes. The directory, the heads record and the
+//! terms are read when the cache is opened, a text only when its document is found (a rebuild
+//! holds 11 MB of the file at 10,000 documents, not 45). The file is not synced to disk (a
+//! rebuild waits for no disk), so a crash may leave blocks of zeros, which the checks find. A
+//! file that is unreadable, foreign, truncated, damaged or of another build is an empty cache; a
+//! document whose text fails its check is not taken from it, and a heads record that fails its
+//! check is not used (the documents' data still is). The data under a key is a pure function of
+//! what the key covers, so the cache is correct whatever happened to the site, and safe to
+//! delete.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -96,11 +97,10 @@ impl SearchCache {
     fn open_with(path: &Path, stamp: &[u8]) -> Option<SearchCache> {
         let file = fs::File::open(path).ok()?;
         let size = file.metadata().ok()?.len();
-        let head = read_at(
-            &file,
-            0,
-            (HEADER.len() + 38 + stamp.len()).min(size as usize),
-        )?;
+        // The header line, the stamp's length (at most 10 bytes) and bytes, three offsets and
+        // a check.
+        let head_size = HEADER.len() + 10 + stamp.len() + 8 * 3 + 4;
+        let head = read_at(&file, 0, head_size.min(size as usize))?;
         let mut reader = Reader {
             bytes: &head,
             at: 0,
@@ -324,6 +324,11 @@ mod tests {
 
     /// A cache file of `keys` and `texts` (lengths 10, 11, …) and `terms()`, written and read.
     fn file(keys: &[Hash], texts: &[&str]) -> Vec<u8> {
+        file_with_heads(keys, texts, &[])
+    }
+
+    /// The same, with the heads record `heads`.
+    fn file_with_heads(keys: &[Hash], texts: &[&str], heads: &[u8]) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
         let texts: Vec<Box<str>> = texts.iter().map(|t| (*t).into()).collect();
@@ -333,7 +338,7 @@ mod tests {
             keys,
             lengths: &lengths,
             texts: &texts,
-            heads: &[],
+            heads,
             terms: &entries,
         };
         save(&path, &data);
@@ -428,6 +433,40 @@ mod tests {
         let whole = open(&bytes, &stamp()).unwrap();
         assert!(!whole.postings(&[vec![0]], |_, _| {}));
         assert!(whole.postings(&[vec![0], vec![], vec![]], |_, _| {}));
+    }
+
+    #[test]
+    fn a_heads_record_reads_back_and_a_damaged_one_leaves_the_documents_data() {
+        let record = HeadsRecord {
+            documents: 2,
+            split: [5; 32],
+            ..Default::default()
+        };
+        let bytes = reuse::encode(
+            2,
+            &record.split,
+            &reuse::Terms {
+                scored: &[],
+                digests: &[],
+            },
+            &Vec::new(),
+            &[],
+        );
+        let written = file_with_heads(&[[1; 32], [2; 32]], &["one", "two"], &bytes);
+        let mut cache = open(&written, &stamp()).expect("a cache");
+        assert_eq!(cache.take_heads(), Some(record));
+        // No record, or a damaged one: none taken, the documents are.
+        for heads in [&[][..], &bytes[..bytes.len() - 1]] {
+            let mut cache = open(&file_with_heads(&[[1; 32]], &["one"], heads), &stamp()).unwrap();
+            assert_eq!(cache.take_heads(), None);
+            assert_eq!(cache.get(&[1; 32]).unwrap().1, "one");
+        }
+        let mut damaged = written.clone();
+        let at = damaged.windows(32).position(|w| w == [5; 32]).unwrap();
+        damaged[at] ^= 1;
+        let mut cache = open(&damaged, &stamp()).expect("the documents' data");
+        assert_eq!(cache.take_heads(), None);
+        assert_eq!(cache.get(&[2; 32]).unwrap().1, "two");
     }
 
     #[test]

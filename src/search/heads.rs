@@ -10,17 +10,18 @@
 //! and prefix rule, in the same floating-point operations), so the first page agrees with
 //! "Show more", which ranks from the shards, and a query of two words still ranks from them.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::SEARCH_DIR;
-use super::reuse::{Reuse, Signer, WrittenFile};
+use super::reuse::{Reuse, Signing, WrittenFile};
 use super::script::push_script_string;
 use super::tokenize::terms;
 use crate::error::Fatal;
-use crate::write::{Hash, Tree};
+use crate::write::Tree;
 
 /// Results on a page, and so in a head; written into `search/meta.js` as `page`, which
 /// `search.js` pages by.
@@ -260,48 +261,36 @@ pub(super) type Ranked = Vec<(String, Vec<Term>, usize, Vec<u32>)>;
 /// `reuse`, a query whose previous result still holds takes it. Returns how many were ranked.
 pub(super) fn rank_all(postings: &Postings<'_>, reuse: Option<&Reuse<'_>>) -> (Ranked, usize) {
     let memo = Memo::default();
-    let ranked: Vec<_> = words(postings)
+    let again = AtomicUsize::new(0);
+    let ranked = words(postings)
         .into_par_iter()
         .map_init(
             || Scratch::new(postings.documents),
             |scratch, (key, query)| {
                 if let Some((count, page)) = reuse.and_then(|r| r.result(&key, &query)) {
-                    return (key, query, *count, page.clone(), false);
+                    return (key, query, *count, page.clone());
                 }
+                again.fetch_add(1, Ordering::Relaxed);
                 let ranked = postings.rank(&query, &memo, scratch);
                 let count = ranked.len();
-                (key, query, count, first_page(ranked), true)
+                (key, query, count, first_page(ranked))
             },
         )
         .collect();
-    let again = ranked.iter().filter(|r| r.4).count();
-    let ranked = ranked
-        .into_iter()
-        .map(|(key, query, count, page, _)| (key, query, count, page))
-        .collect();
-    (ranked, again)
+    (ranked, again.into_inner())
 }
 
 /// What [`write`] did: the number of files, their bytes, and (when signed) what each was made
-/// from, with how many of them were written (the others were the previous build's).
+/// from, with how many of them were made (the others were the previous build's).
 pub(super) struct Written {
     /// The number of files of heads.
     pub buckets: usize,
     /// Their bytes.
     pub bytes: usize,
-    /// Each file's signature and hash, when the files were signed and every one hashed.
+    /// Each file's signature and hash, when the files were signed.
     pub files: Option<Vec<WrittenFile>>,
     /// How many files were made and written (not taken as the previous build wrote them).
     pub made: usize,
-}
-
-/// How [`write`] knows an unchanged file: the documents' search keys, and the files the
-/// previous build wrote.
-pub(super) struct Signing<'a> {
-    /// Each document's search key, by index.
-    pub keys: &'a [Hash],
-    /// The previous build's files (not used when their number differs).
-    pub previous: &'a [WrittenFile],
 }
 
 /// Writes the heads into `search/heads/H.js` files, `annexaSearch.heads(H,{"key":[count,
@@ -316,87 +305,89 @@ pub(super) fn write(
     texts: &Texts<'_>,
     signing: Option<&Signing<'_>>,
 ) -> Result<Written, Fatal> {
-    let estimate: usize = ranked
+    let found: Vec<usize> = (0..ranked.len()).filter(|&i| ranked[i].2 > 0).collect();
+    let estimate: usize = found
         .iter()
-        .filter(|(_, _, count, _)| *count > 0)
-        .map(|(key, _, _, page)| key.len() + 16 + page.len() * 260)
+        .map(|&i| ranked[i].0.len() + 16 + ranked[i].3.len() * 260)
         .sum();
     let buckets = (estimate / BUCKET_BYTES).max(1).next_power_of_two();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets];
-    for (i, (key, _, count, _)) in ranked.iter().enumerate() {
-        if *count > 0 {
-            members[bucket(key, buckets)].push(i);
-        }
+    for i in found {
+        members[bucket(&ranked[i].0, buckets)].push(i);
     }
-    let signer = signing.map(|s| Signer {
-        keys: s.keys,
-        files: buckets,
-    });
-    let previous = signing
-        .map(|s| s.previous)
-        .filter(|p| p.len() == buckets)
-        .unwrap_or_default();
     let files = members
         .into_par_iter()
         .enumerate()
         .map(|(file, heads)| {
-            let signed = signer.as_ref().map(|s| (s, previous));
-            write_file(out, file, &heads, ranked, texts, signed)
+            let heads = Heads {
+                file,
+                of: buckets,
+                members: &heads,
+                ranked,
+            };
+            heads.write(out, texts, signing)
         })
         .collect::<Result<Vec<_>, Fatal>>()?;
     Ok(Written {
         buckets,
         bytes: files.iter().map(|(f, _)| f.bytes as usize).sum(),
         made: files.iter().filter(|(_, made)| *made).count(),
-        files: signing
-            .is_some()
-            .then(|| files.iter().map(|(f, _)| *f).collect()),
+        files: signing.map(|_| files.iter().map(|(f, _)| *f).collect()),
     })
 }
 
-/// Writes file `file` of heads, which holds `heads` (indexes into `ranked`), unless `signing`
-/// finds it unchanged; returns what it is and whether it was made.
-fn write_file(
-    out: &Tree,
+/// One file of heads: its number, of how many, and its heads (indexes into `ranked`).
+struct Heads<'a> {
     file: usize,
-    heads: &[usize],
-    ranked: &Ranked,
-    texts: &Texts<'_>,
-    signing: Option<(&Signer<'_>, &[WrittenFile])>,
-) -> Result<(WrittenFile, bool), Fatal> {
-    let rel = format!("{SEARCH_DIR}/heads/{file}.js");
-    let signature = signing.and_then(|(signer, _)| {
-        signer.signature(
-            file,
-            heads.iter().map(|&i| {
-                let (key, _, count, page) = &ranked[i];
-                (key.as_str(), *count, page.as_slice())
-            }),
-        )
-    });
-    let previous = signing.and_then(|(_, previous)| previous.get(file));
-    if let (Some(signature), Some(previous)) = (signature, previous)
-        && previous.signature == signature
-        && out.keep(&rel, &previous.file)
-    {
-        return Ok((*previous, false));
-    }
-    let mut text = format!("annexaSearch.heads({file},{{");
-    for (n, &i) in heads.iter().enumerate() {
-        let (_, query, count, page) = &ranked[i];
-        if n > 0 {
-            text.push(',');
+    of: usize,
+    members: &'a [usize],
+    ranked: &'a Ranked,
+}
+
+impl Heads<'_> {
+    /// Writes the file, unless `signing` finds it unchanged; returns what it is and whether it
+    /// was made.
+    fn write(
+        &self,
+        out: &Tree,
+        texts: &Texts<'_>,
+        signing: Option<&Signing<'_>>,
+    ) -> Result<(WrittenFile, bool), Fatal> {
+        let rel = format!("{SEARCH_DIR}/heads/{}.js", self.file);
+        let signature = signing.and_then(|s| {
+            s.signature(
+                self.of,
+                self.file,
+                self.members.iter().map(|&i| {
+                    let (key, _, count, page) = &self.ranked[i];
+                    (key.as_str(), *count, page.as_slice())
+                }),
+            )
+        });
+        let previous = signing.and_then(|s| s.previous(self.of, self.file));
+        if let (Some(signature), Some(previous)) = (signature, previous)
+            && previous.signature == signature
+            && out.keep(&rel, &previous.file)
+        {
+            return Ok((*previous, false));
         }
-        push_head(&mut text, query, *count, page, texts);
+        let mut text = format!("annexaSearch.heads({},{{", self.file);
+        for (n, &i) in self.members.iter().enumerate() {
+            let (_, query, count, page) = &self.ranked[i];
+            if n > 0 {
+                text.push(',');
+            }
+            push_head(&mut text, query, *count, page, texts);
+        }
+        text.push_str("});\n");
+        let hash = out.write_hashed(&rel, text.as_bytes())?;
+        let written = WrittenFile {
+            signature: signature.unwrap_or_default(),
+            file: hash.unwrap_or_default(),
+            bytes: text.len() as u64,
+        };
+        Ok((written, true))
     }
-    text.push_str("});\n");
-    let hash = out.write_hashed(&rel, text.as_bytes())?;
-    let written = WrittenFile {
-        signature: signature.unwrap_or_default(),
-        file: hash.unwrap_or_default(),
-        bytes: text.len() as u64,
-    };
-    Ok((written, true))
 }
 
 /// The file of heads that holds `key`: FNV-1a of its UTF-8 bytes, modulo `buckets` (a power

@@ -210,7 +210,7 @@ impl SearchIndex {
         for (index, length) in &self.lengths {
             lengths[*index as usize] = *length;
         }
-        let keys = path.and(keys_in_order(std::mem::take(&mut self.keys), n));
+        let keys = path.and_then(|_| keys_in_order(std::mem::take(&mut self.keys), n));
         let scored = score_all(self.postings, &lengths, keys.is_some());
         let entries: Vec<String> = scored
             .terms
@@ -252,7 +252,7 @@ impl SearchIndex {
             summary[index as usize] = has;
             texts[index as usize] = text;
         }
-        let signing = keys.as_deref().map(|keys| heads::Signing {
+        let signing = keys.as_deref().map(|keys| reuse::Signing {
             keys,
             previous: previous.as_ref().map_or(&[], |p| &p.files),
         });
@@ -267,29 +267,15 @@ impl SearchIndex {
         if let (Some(path), Some(keys), Some(files)) = (path, &keys, &written.files)
             && (rewrite || record_changed)
         {
-            let record = reuse::encode(reuse::RecordParts {
-                documents: n,
-                split: split_digest,
-                terms: &mut scored
-                    .terms
-                    .iter()
-                    .zip(&scored.digests)
-                    .map(|((t, _), d)| (t.as_str(), d)),
-                heads: &mut ranked
-                    .iter()
-                    .map(|(k, _, c, p)| (k.as_str(), *c, p.as_slice())),
-                files,
-            });
-            cache::save(
-                path,
-                &cache::CacheData {
-                    keys,
-                    lengths: &lengths,
-                    texts: texts.text,
-                    heads: &record,
-                    terms: &scored.kept,
-                },
-            );
+            let record = reuse::encode(n, &split_digest, &term_digests, &ranked, files);
+            let data = cache::CacheData {
+                keys,
+                lengths: &lengths,
+                texts: texts.text,
+                heads: &record,
+                terms: &scored.kept,
+            };
+            cache::save(path, &data);
         }
         let mut stats = IndexStats {
             terms,
@@ -319,7 +305,6 @@ type Scored = (String, Vec<(u32, u8)>);
 
 /// Every term's scored postings, in term order, and (when kept for the search cache) each
 /// term's entry of it and the digest of its scored postings.
-#[derive(Default)]
 struct ScoredTerms {
     terms: Vec<Scored>,
     /// Each term's entry of the search cache ([`cache::term_entry`]).
@@ -340,7 +325,7 @@ fn score_all(
         (lengths.iter().map(|&l| u64::from(l)).sum::<u64>() as f64 / n.max(1) as f64).max(1.0);
     let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    postings
+    let (terms, kept): (Vec<Scored>, Vec<_>) = postings
         .into_par_iter()
         .map(|(term, mut list)| {
             list.sort_unstable();
@@ -351,16 +336,13 @@ fn score_all(
             let kept = keep.then(|| (cache::term_entry(&term, &list), reuse::list_digest(&scores)));
             ((term, scores), kept)
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .fold(ScoredTerms::default(), |mut all, (scored, kept)| {
-            all.terms.push(scored);
-            if let Some((entry, digest)) = kept {
-                all.kept.push(entry);
-                all.digests.push(digest);
-            }
-            all
-        })
+        .unzip();
+    let (kept, digests) = kept.into_iter().flatten().unzip();
+    ScoredTerms {
+        terms,
+        kept,
+        digests,
+    }
 }
 
 /// The search keys of documents `0..n` in order, when every one has its key.

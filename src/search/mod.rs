@@ -12,7 +12,8 @@
 //! into files by prefix), `packed` (posting lists as strings),
 //! `script` (script-safe strings and writing the files), `sink` (where rendered documents'
 //! search data goes, for `build` and `serve`), `cache` (documents' search data kept across
-//! builds), `reuse` (the heads a build can take from the previous one) and `scan` (the byte classes and eight-byte scans they share).
+//! builds), `reuse` (the heads a build can take from the previous one) and `scan` (the byte
+//! classes and eight-byte scans they share).
 
 mod cache;
 mod entry;

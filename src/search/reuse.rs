@@ -15,6 +15,7 @@
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
+use super::heads::Ranked;
 use crate::binary::{Reader, push_number};
 use crate::write::Hash;
 
@@ -48,7 +49,7 @@ pub(super) fn split_digest<'a>(split: impl Iterator<Item = &'a String>) -> Hash 
 /// bytes and how many bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct WrittenFile {
-    /// The signature of what the file is made from ([`Signer::signature`]).
+    /// The signature of what the file is made from ([`Signing::signature`]).
     pub signature: Hash,
     /// The hash of its bytes, as the site's manifest has it.
     pub file: Hash,
@@ -74,44 +75,37 @@ pub(super) struct HeadsRecord {
     pub files: Vec<WrittenFile>,
 }
 
-/// The pieces a record is written from (the build's own types, not copied).
-pub(super) struct RecordParts<'a> {
-    /// The number of documents.
-    pub documents: usize,
-    /// The digest of the split shard keys.
-    pub split: Hash,
-    /// The terms, sorted, with the digests of their postings.
-    pub terms: &'a mut dyn Iterator<Item = (&'a str, &'a ListDigest)>,
-    /// Every word's head key and result.
-    pub heads: &'a mut dyn Iterator<Item = (&'a str, usize, &'a [u32])>,
-    /// The files of heads written.
-    pub files: &'a [WrittenFile],
-}
-
-/// The bytes of a record: the document count, the split digest, the terms (count, then each
-/// term's text and digest), the heads (count, then each key, result count, page length and
-/// documents) and the files (count, then each signature, hash and size); numbers LEB128.
-pub(super) fn encode(parts: RecordParts<'_>) -> Vec<u8> {
+/// The bytes of the record of a build of `documents` documents, split shards of digest
+/// `split`, `terms`, the results `ranked` and the files of heads `files`: the document count,
+/// the split digest, the terms (count, then each term's text and digest), the heads (count,
+/// then each key, result count, page length and documents) and the files (count, then each
+/// signature, hash and size); numbers LEB128.
+pub(super) fn encode(
+    documents: usize,
+    split: &Hash,
+    terms: &Terms<'_>,
+    ranked: &Ranked,
+    files: &[WrittenFile],
+) -> Vec<u8> {
     let mut out = Vec::new();
-    push_number(&mut out, parts.documents);
-    out.extend_from_slice(&parts.split);
-    let terms: Vec<_> = parts.terms.collect();
-    push_number(&mut out, terms.len());
-    for (term, digest) in terms {
+    push_number(&mut out, documents);
+    out.extend_from_slice(split);
+    push_number(&mut out, terms.scored.len());
+    for i in 0..terms.scored.len() {
+        let (term, digest) = terms.get(i).expect("a digest for each term");
         push_text(&mut out, term);
         out.extend_from_slice(digest);
     }
-    let heads: Vec<_> = parts.heads.collect();
-    push_number(&mut out, heads.len());
-    for (key, count, page) in heads {
+    push_number(&mut out, ranked.len());
+    for (key, _, count, page) in ranked {
         push_text(&mut out, key);
-        push_number(&mut out, count);
+        push_number(&mut out, *count);
         push_number(&mut out, page.len());
         page.iter()
             .for_each(|&doc| push_number(&mut out, doc as usize));
     }
-    push_number(&mut out, parts.files.len());
-    for file in parts.files {
+    push_number(&mut out, files.len());
+    for file in files {
         out.extend_from_slice(&file.signature);
         out.extend_from_slice(&file.file);
         push_number(&mut out, file.bytes as usize);
@@ -261,25 +255,26 @@ fn changed_terms<'a>(old: &'a [(String, ListDigest)], new: &Terms<'a>) -> Vec<&'
     out
 }
 
-/// Signs files of heads: what each is made from, so that an unchanged file is known without
-/// making it.
-pub(super) struct Signer<'a> {
+/// How a build knows a file of heads unchanged without making it: the documents' search keys
+/// (which its signature covers) and the files the previous build wrote.
+pub(super) struct Signing<'a> {
     /// Each document's search key, by index.
     pub keys: &'a [Hash],
-    /// The number of files.
-    pub files: usize,
+    /// The previous build's files, by number.
+    pub previous: &'a [WrittenFile],
 }
 
-impl Signer<'_> {
-    /// The signature of file `file`, which holds `heads` (key, result count and first page of
-    /// each, in order).
+impl Signing<'_> {
+    /// The signature of file `file` of `files`, which holds `heads` (key, result count and first
+    /// page of each, in order); `None` when a page shows a document without a key.
     pub fn signature<'h>(
         &self,
+        files: usize,
         file: usize,
         heads: impl Iterator<Item = (&'h str, usize, &'h [u32])>,
     ) -> Option<Hash> {
         let mut hasher = Sha256::new();
-        hasher.update((self.files as u64).to_le_bytes());
+        hasher.update((files as u64).to_le_bytes());
         hasher.update((file as u64).to_le_bytes());
         for (key, count, page) in heads {
             hasher.update((key.len() as u64).to_le_bytes());
@@ -292,6 +287,13 @@ impl Signer<'_> {
             }
         }
         Some(hasher.finalize().into())
+    }
+
+    /// What the previous build wrote as file `file`, when it wrote `files` files too.
+    pub fn previous(&self, files: usize, file: usize) -> Option<&WrittenFile> {
+        (self.previous.len() == files)
+            .then(|| self.previous.get(file))
+            .flatten()
     }
 }
 

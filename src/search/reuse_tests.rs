@@ -78,18 +78,11 @@ fn a_record_reads_back_and_a_record_cut_short_or_with_more_is_not_one() {
         bytes: 300,
     }];
     let digests = digests(&terms);
-    let bytes = encode(RecordParts {
-        documents: 3,
-        split: written.split,
-        terms: &mut terms
-            .iter()
-            .zip(&digests)
-            .map(|((t, _), d)| (t.as_str(), d)),
-        heads: &mut ranked
-            .iter()
-            .map(|(k, _, c, p)| (k.as_str(), *c, p.as_slice())),
-        files: &written.files,
-    });
+    let now = Terms {
+        scored: &terms,
+        digests: &digests,
+    };
+    let bytes = encode(3, &written.split, &now, &ranked, &written.files);
     assert_eq!(decode(&bytes), Some(written));
     assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
     let mut more = bytes.clone();
